@@ -1,0 +1,5 @@
+import sys
+
+from fitsm.cli import main
+
+sys.exit(main())

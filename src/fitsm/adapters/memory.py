@@ -1,0 +1,128 @@
+"""The in-memory store: a real adapter, with the same guarantees as the SQL ones.
+
+Aggregates are kept as private copies. A unit of work loads further copies,
+so nothing a caller does to a loaded object reaches the store until commit; a
+commit checks every version first, then swaps all copies in under one lock.
+"""
+
+from __future__ import annotations
+
+import threading
+from types import TracebackType
+from typing import Generic, Self, TypeVar
+
+from fitsm.errors import ConflictError, DuplicateError, NotFoundError, StoreError
+from fitsm.model.cmdb import Cmdb
+from fitsm.model.portfolio import ServicePortfolio
+from fitsm.ports import Aggregate
+
+__all__ = ["MemoryRepository", "MemoryStore", "MemoryUnitOfWork"]
+
+A = TypeVar("A", bound=Aggregate)
+
+
+class MemoryRepository(Generic[A]):
+    """One kind of aggregate within a :class:`MemoryUnitOfWork`."""
+
+    def __init__(self, label: str, committed: dict[str, A]) -> None:
+        self._label = label
+        self._committed = committed
+        self.tracked: dict[str, tuple[A, int | None]] = {}
+        """id -> (the caller's object, the stored version it was loaded at; None if new)."""
+
+    def add(self, aggregate: A) -> None:
+        if aggregate.id in self.tracked or aggregate.id in self._committed:
+            raise DuplicateError(f"a {self._label} with id {aggregate.id!r} is already stored")
+        self.tracked[aggregate.id] = (aggregate, None)
+
+    def get(self, id: str = "default") -> A:
+        if id in self.tracked:
+            return self.tracked[id][0]
+        try:
+            stored = self._committed[id]
+        except KeyError:
+            raise NotFoundError(f"no {self._label} with id {id!r} in the store") from None
+        loaded = stored.copy()
+        self.tracked[id] = (loaded, stored.version)
+        return loaded
+
+    def ids(self) -> list[str]:
+        return sorted(set(self._committed) | set(self.tracked))
+
+    def check(self) -> None:
+        for id, (_, loaded_at) in self.tracked.items():
+            stored = self._committed.get(id)
+            if loaded_at is None and stored is not None:
+                raise ConflictError(
+                    f"{self._label} {id!r} was added by someone else since this unit of work began"
+                )
+            if loaded_at is not None and (stored is None or stored.version != loaded_at):
+                now = "removed" if stored is None else f"at version {stored.version}"
+                raise ConflictError(
+                    f"{self._label} {id!r} was changed by someone else: loaded at version "
+                    f"{loaded_at}, now {now}; reload and apply the change again"
+                )
+
+    def write(self) -> None:
+        for id, (aggregate, _) in self.tracked.items():
+            aggregate.version += 1
+            self._committed[id] = aggregate.copy()
+            self.tracked[id] = (aggregate, aggregate.version)
+
+
+class MemoryUnitOfWork:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self.portfolios: MemoryRepository[ServicePortfolio] = MemoryRepository(
+            "service portfolio", store._portfolios
+        )
+        self.cmdbs: MemoryRepository[Cmdb] = MemoryRepository("CMDB", store._cmdbs)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.rollback()
+
+    def commit(self) -> None:
+        repos = (self.portfolios, self.cmdbs)
+        with self._store._lock:
+            self._store._check_open()
+            for repo in repos:
+                repo.check()
+            for repo in repos:
+                repo.write()
+
+    def rollback(self) -> None:
+        self.portfolios.tracked.clear()
+        self.cmdbs.tracked.clear()
+
+
+class MemoryStore:
+    """Everything in this process's memory; ``open_store("memory://")`` gives a new one."""
+
+    def __init__(self, url: str = "memory://") -> None:
+        self.url = url
+        self._lock = threading.Lock()
+        self._portfolios: dict[str, ServicePortfolio] = {}
+        self._cmdbs: dict[str, Cmdb] = {}
+        self._closed = False
+
+    def unit_of_work(self) -> MemoryUnitOfWork:
+        self._check_open()
+        return MemoryUnitOfWork(self)
+
+    def close(self) -> None:
+        self._closed = True
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StoreError(f"store {self.url!r} is closed")
+
+    def __repr__(self) -> str:
+        return f"<MemoryStore {self.url!r}>"

@@ -1,0 +1,69 @@
+"""The ``fitsm`` command: ``fitsm demo`` and ``fitsm impact --cmdb FILE CI...``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from fitsm.adapters.files import load_cmdb
+from fitsm.demo import DEFAULT_FAILURES, DEFAULT_SERVICE, run
+from fitsm.errors import FitsmError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fitsm", description="IT service management according to FitSM."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    demo = commands.add_parser("demo", help="build an example provider and analyse its CMDB")
+    demo.add_argument("--store", default="memory://", help="store URL (default: %(default)s)")
+    demo.add_argument(
+        "--fail",
+        nargs="+",
+        default=list(DEFAULT_FAILURES),
+        metavar="CI",
+        help="CIs to fail (default: %(default)s)",
+    )
+    demo.add_argument(
+        "--service",
+        default=DEFAULT_SERVICE,
+        help="service whose single points of failure to list (default: %(default)s)",
+    )
+
+    impact = commands.add_parser("impact", help="which services fail when CIs of a CMDB file fail")
+    impact.add_argument(
+        "--cmdb",
+        required=True,
+        metavar="FILE",
+        help="a .json CMDB file, or a directory of CSV files (see docs/cmdb-files.md)",
+    )
+    impact.add_argument("cis", nargs="+", metavar="CI", help="ids of the failing CIs")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "demo":
+            run(sys.stdout, store_url=args.store, failures=args.fail, service=args.service)
+            return 0
+        cmdb = load_cmdb(args.cmdb)
+        report = cmdb.impact(args.cis)
+    except FitsmError as e:
+        print(f"fitsm: error: {e}", file=sys.stderr)
+        return 2
+    impacted = report.impacted_services()
+    print(
+        f"{len(args.cis)} failed: {len(report.services_down)} services down, "
+        f"{len(report.services_degraded)} degraded, {report.count('down', 'service_component')} "
+        f"components down, {report.count('down', 'configuration_item')} CIs down"
+    )
+    for item in impacted:
+        print(f"  {report.explain(item.id)}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""Time as the domain sees it: aware datetimes, passed in, normalised to UTC.
+
+The domain never reads the system clock by itself. Operations that record
+*when* something happened take ``at=`` or fall back to a :class:`Clock`
+handed to the aggregate (:class:`SystemClock` by default, :class:`FixedClock`
+in tests and replays).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Protocol
+
+from fitsm.errors import NaiveDatetimeError, ValidationError
+
+__all__ = ["Clock", "FixedClock", "SystemClock", "as_utc"]
+
+
+def as_utc(value: datetime, name: str = "datetime") -> datetime:
+    """Return ``value`` converted to UTC; reject naive datetimes.
+
+    >>> as_utc(datetime(2024, 3, 1, 12, tzinfo=UTC)).isoformat()
+    '2024-03-01T12:00:00+00:00'
+    """
+    if not isinstance(value, datetime):
+        raise ValidationError(f"{name} must be a datetime, got {value!r}")
+    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
+        raise NaiveDatetimeError(
+            f"{name} {value.isoformat()!r} has no time zone; "
+            "expected an aware datetime such as datetime(..., tzinfo=UTC)"
+        )
+    return value.astimezone(UTC)
+
+
+class Clock(Protocol):
+    """Something that tells the current time as an aware UTC datetime."""
+
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    """The real clock."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class FixedClock:
+    """A clock that shows a set time until moved; for tests and replays."""
+
+    def __init__(self, at: datetime) -> None:
+        self._at = as_utc(at, "at")
+
+    def now(self) -> datetime:
+        return self._at
+
+    def set(self, at: datetime) -> None:
+        self._at = as_utc(at, "at")

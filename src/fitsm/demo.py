@@ -1,0 +1,339 @@
+"""An example service provider: four services, their components and a CMDB of 50 CIs.
+
+``fitsm demo`` builds it, saves it to a store, loads it back and asks the CMDB
+what a failure impacts and where one service's single points of failure are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import TextIO
+
+from fitsm.adapters import open_store
+from fitsm.model.cmdb import Cmdb
+from fitsm.model.configuration import (
+    AttributeSpec,
+    AttributeType,
+    AttributeValue,
+    CiType,
+    CmdbSchema,
+    ConfigurationItem,
+    RedundancyGroup,
+)
+from fitsm.model.parties import Supplier, SupplierKind
+from fitsm.model.portfolio import Service, ServiceComponent, ServicePortfolio, SupplierInvolvement
+
+__all__ = ["DEFAULT_FAILURES", "DEFAULT_SERVICE", "example_provider", "run"]
+
+DEFAULT_FAILURES = ("san1",)
+DEFAULT_SERVICE = "shop"
+AT = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+ACTOR = "demo"
+
+SCHEMA = CmdbSchema(
+    ci_types=[
+        CiType("switch", ["location"]),
+        CiType("firewall", ["location"]),
+        CiType("router", ["location"]),
+        CiType("power", ["location"]),
+        CiType("storage", ["location", AttributeSpec("capacity_tb", AttributeType.NUMBER)]),
+        CiType("hypervisor", [AttributeSpec("hostname", required=True), "location"]),
+        CiType(
+            "vm",
+            [
+                AttributeSpec("hostname", required=True),
+                AttributeSpec("vcpus", AttributeType.INTEGER),
+            ],
+        ),
+        CiType("software", ["version"]),
+        CiType("certificate", ["expires"]),
+        CiType("network_link", ["provider"]),
+    ],
+    relationship_types=["runs_on", "hosted_on", "connects_to", "stores_on", "uses", "powered_by"],
+)
+
+# (id, type, attributes)
+_CIS: list[tuple[str, str, dict[str, AttributeValue]]] = [
+    ("uplink-isp", "network_link", {"provider": "Example Telecom"}),
+    ("router1", "router", {"location": "dc1"}),
+    ("fw1", "firewall", {"location": "dc1"}),
+    ("core-sw1", "switch", {"location": "dc1"}),
+    ("core-sw2", "switch", {"location": "dc1"}),
+    ("ups-a", "power", {"location": "dc1"}),
+    ("ups-b", "power", {"location": "dc1"}),
+    ("san1", "storage", {"location": "dc1", "capacity_tb": 120.0}),
+    ("hv1", "hypervisor", {"hostname": "hv1.dc1.example.org", "location": "dc1"}),
+    ("hv2", "hypervisor", {"hostname": "hv2.dc1.example.org", "location": "dc1"}),
+    ("hv3", "hypervisor", {"hostname": "hv3.dc1.example.org", "location": "dc1"}),
+    ("hv4", "hypervisor", {"hostname": "hv4.dc1.example.org", "location": "dc1"}),
+    ("web1", "vm", {"hostname": "web1.example.org", "vcpus": 4}),
+    ("web2", "vm", {"hostname": "web2.example.org", "vcpus": 4}),
+    ("web3", "vm", {"hostname": "web3.example.org", "vcpus": 4}),
+    ("app1", "vm", {"hostname": "app1.example.org", "vcpus": 8}),
+    ("app2", "vm", {"hostname": "app2.example.org", "vcpus": 8}),
+    ("db1", "vm", {"hostname": "db1.example.org", "vcpus": 16}),
+    ("pay-gw", "vm", {"hostname": "pay.example.org", "vcpus": 2}),
+    ("mx1", "vm", {"hostname": "mx1.example.org", "vcpus": 2}),
+    ("mx2", "vm", {"hostname": "mx2.example.org", "vcpus": 2}),
+    ("imap1", "vm", {"hostname": "imap.example.org", "vcpus": 4}),
+    ("hr-vm", "vm", {"hostname": "hr.example.org", "vcpus": 4}),
+    ("ldap1", "vm", {"hostname": "ldap1.example.org", "vcpus": 2}),
+    ("ldap2", "vm", {"hostname": "ldap2.example.org", "vcpus": 2}),
+    ("sso-vm", "vm", {"hostname": "sso.example.org", "vcpus": 2}),
+    ("vpn-gw1", "vm", {"hostname": "vpn.example.org", "vcpus": 2}),
+    ("lb1", "vm", {"hostname": "lb.example.org", "vcpus": 2}),
+    ("dns1", "vm", {"hostname": "ns1.example.org", "vcpus": 1}),
+    ("dns2", "vm", {"hostname": "ns2.example.org", "vcpus": 1}),
+    ("nginx", "software", {"version": "1.26"}),
+    ("shop-app", "software", {"version": "4.2.0"}),
+    ("postgres", "software", {"version": "16.4"}),
+    ("payment-sdk", "software", {"version": "2.1"}),
+    ("postfix", "software", {"version": "3.8"}),
+    ("dovecot", "software", {"version": "2.3"}),
+    ("hr-suite", "software", {"version": "2025.2"}),
+    ("openldap", "software", {"version": "2.6"}),
+    ("keycloak", "software", {"version": "26.0"}),
+    ("openvpn", "software", {"version": "2.6"}),
+    ("haproxy", "software", {"version": "3.0"}),
+    ("bind", "software", {"version": "9.20"}),
+    ("shop-cert", "certificate", {"expires": "2026-09-30"}),
+    ("mail-cert", "certificate", {"expires": "2026-11-15"}),
+    ("vpn-cert", "certificate", {"expires": "2027-01-31"}),
+    ("backup1", "storage", {"location": "dc2", "capacity_tb": 400.0}),
+    ("mon1", "vm", {"hostname": "mon.example.org", "vcpus": 2}),
+    ("zabbix", "software", {"version": "7.0"}),
+    ("ntp1", "vm", {"hostname": "ntp.example.org", "vcpus": 1}),
+    ("chrony", "software", {"version": "4.5"}),
+]
+
+# (group id, min_up, members)
+_GROUPS = [
+    ("core-net", 1, ["core-sw1", "core-sw2"]),
+    ("power", 1, ["ups-a", "ups-b"]),
+    ("web-pool", 2, ["web1", "web2", "web3"]),
+    ("app-pool", 1, ["app1", "app2"]),
+    ("mx-pool", 1, ["mx1", "mx2"]),
+    ("ldap-pool", 1, ["ldap1", "ldap2"]),
+    ("dns-pool", 1, ["dns1", "dns2"]),
+]
+
+_REL: list[tuple[str, str, str]] = [
+    # services -> components
+    ("shop", "shop-frontend", "depends_on"),
+    ("shop", "shop-backend", "depends_on"),
+    ("shop", "payment", "depends_on"),
+    ("mail", "mail-transport", "depends_on"),
+    ("mail", "mail-storage", "depends_on"),
+    ("mail", "identity", "depends_on"),
+    ("hr", "hr-app", "depends_on"),
+    ("hr", "identity", "depends_on"),
+    ("vpn", "remote-access", "depends_on"),
+    ("vpn", "identity", "depends_on"),
+    # components -> CIs
+    ("shop-frontend", "lb1", "uses"),
+    ("shop-frontend", "web-pool", "uses"),
+    ("shop-frontend", "shop-cert", "uses"),
+    ("shop-frontend", "dns-pool", "uses"),
+    ("shop-backend", "app-pool", "uses"),
+    ("shop-backend", "db1", "uses"),
+    ("payment", "pay-gw", "uses"),
+    ("payment", "uplink-isp", "uses"),
+    ("mail-transport", "mx-pool", "uses"),
+    ("mail-transport", "mail-cert", "uses"),
+    ("mail-transport", "dns-pool", "uses"),
+    ("mail-storage", "imap1", "uses"),
+    ("hr-app", "hr-vm", "uses"),
+    ("identity", "ldap-pool", "uses"),
+    ("identity", "sso-vm", "uses"),
+    ("remote-access", "vpn-gw1", "uses"),
+    ("remote-access", "vpn-cert", "uses"),
+    ("remote-access", "uplink-isp", "uses"),
+    # software on VMs
+    ("lb1", "haproxy", "runs_on"),
+    *[(f"web{i}", "nginx", "runs_on") for i in range(1, 4)],
+    ("app1", "shop-app", "runs_on"),
+    ("app2", "shop-app", "runs_on"),
+    ("db1", "postgres", "runs_on"),
+    ("pay-gw", "payment-sdk", "runs_on"),
+    ("mx1", "postfix", "runs_on"),
+    ("mx2", "postfix", "runs_on"),
+    ("imap1", "dovecot", "runs_on"),
+    ("hr-vm", "hr-suite", "runs_on"),
+    ("ldap1", "openldap", "runs_on"),
+    ("ldap2", "openldap", "runs_on"),
+    ("sso-vm", "keycloak", "runs_on"),
+    ("vpn-gw1", "openvpn", "runs_on"),
+    ("dns1", "bind", "runs_on"),
+    ("dns2", "bind", "runs_on"),
+    # VMs on hypervisors (web2 and web3 share hv2: a hidden common cause)
+    ("web1", "hv1", "hosted_on"),
+    ("web2", "hv2", "hosted_on"),
+    ("web3", "hv2", "hosted_on"),
+    ("app1", "hv1", "hosted_on"),
+    ("app2", "hv3", "hosted_on"),
+    ("db1", "hv3", "hosted_on"),
+    ("pay-gw", "hv4", "hosted_on"),
+    ("mx1", "hv1", "hosted_on"),
+    ("mx2", "hv4", "hosted_on"),
+    ("imap1", "hv3", "hosted_on"),
+    ("hr-vm", "hv4", "hosted_on"),
+    ("ldap1", "hv1", "hosted_on"),
+    ("ldap2", "hv2", "hosted_on"),
+    ("sso-vm", "hv3", "hosted_on"),
+    ("vpn-gw1", "hv4", "hosted_on"),
+    ("lb1", "hv1", "hosted_on"),
+    ("dns1", "hv2", "hosted_on"),
+    ("dns2", "hv4", "hosted_on"),
+    # storage for the VMs that keep data
+    ("db1", "san1", "stores_on"),
+    ("imap1", "san1", "stores_on"),
+    ("hr-vm", "san1", "stores_on"),
+    # hypervisors, storage and network
+    *[(f"hv{i}", "core-net", "connects_to") for i in range(1, 5)],
+    *[(f"hv{i}", "power", "powered_by") for i in range(1, 5)],
+    ("san1", "core-net", "connects_to"),
+    ("san1", "power", "powered_by"),
+    ("core-sw1", "fw1", "connects_to"),
+    ("core-sw2", "fw1", "connects_to"),
+    ("fw1", "router1", "connects_to"),
+    ("router1", "uplink-isp", "connects_to"),
+    ("fw1", "power", "powered_by"),
+    ("router1", "power", "powered_by"),
+    # operations tooling that no service depends on
+    ("mon1", "zabbix", "runs_on"),
+    ("mon1", "hv3", "hosted_on"),
+    ("ntp1", "chrony", "runs_on"),
+    ("ntp1", "hv1", "hosted_on"),
+    ("backup1", "core-net", "connects_to"),
+    ("backup1", "power", "powered_by"),
+]
+
+
+def example_provider() -> tuple[ServicePortfolio, Cmdb]:
+    """Build the example portfolio and CMDB (the same every time)."""
+    portfolio = ServicePortfolio("example")
+    portfolio.add_supplier(
+        Supplier("dc-ops", "Data centre operations", SupplierKind.INTERNAL, "dc-ops@example.org")
+    )
+    portfolio.add_supplier(
+        Supplier("telco", "Example Telecom", SupplierKind.EXTERNAL, "noc@telco.example")
+    )
+    portfolio.add_supplier(
+        Supplier("payco", "PayCo payments", SupplierKind.EXTERNAL, "support@payco.example")
+    )
+    dc = SupplierInvolvement("dc-ops", "hosting and network")
+    for service in (
+        Service(
+            "shop",
+            "Web shop",
+            "Online sales to consumers",
+            "Buy 24x7",
+            ["consumers"],
+            "carol",
+            "in_production",
+            [dc, SupplierInvolvement("payco", "card payments")],
+        ),
+        Service(
+            "mail",
+            "E-mail",
+            "Mailboxes and mail transport",
+            "Reliable mail",
+            ["staff"],
+            "dave",
+            "in_production",
+            [dc],
+        ),
+        Service(
+            "hr",
+            "HR portal",
+            "Leave and payroll self-service",
+            "Less paperwork",
+            ["staff"],
+            "erin",
+            "in_production",
+            [dc],
+        ),
+        Service(
+            "vpn",
+            "Remote access",
+            "VPN for staff",
+            "Work from anywhere",
+            ["staff"],
+            "dave",
+            "in_production",
+            [dc, SupplierInvolvement("telco", "internet uplink")],
+        ),
+    ):
+        portfolio.add_service(service)
+    for cid, name in (
+        ("shop-frontend", "Shop web front end"),
+        ("shop-backend", "Shop application and database"),
+        ("payment", "Payment processing"),
+        ("mail-transport", "Mail transport"),
+        ("mail-storage", "Mailbox storage"),
+        ("identity", "Identity and single sign-on"),
+        ("hr-app", "HR application"),
+        ("remote-access", "VPN gateway"),
+    ):
+        portfolio.add_component(ServiceComponent(cid, name, owner="ops"))
+
+    cmdb = Cmdb(SCHEMA, id="example")
+    cmdb.add_portfolio(portfolio, actor=ACTOR, at=AT)
+    nodes = [ConfigurationItem(i, t, attributes=a, owner="ops") for i, t, a in _CIS]
+    nodes += [RedundancyGroup(g, k) for g, k, _ in _GROUPS]  # type: ignore[misc]
+    members = [(g, m, "has_member") for g, _, ms in _GROUPS for m in ms]
+    cmdb.add_many(nodes, members + _REL, actor=ACTOR, at=AT)
+    return portfolio, cmdb
+
+
+def run(
+    out: TextIO,
+    *,
+    store_url: str = "memory://",
+    failures: Sequence[str] = DEFAULT_FAILURES,
+    service: str = DEFAULT_SERVICE,
+) -> None:
+    """Build the example, save and reload it through a store, and report on it."""
+    portfolio, cmdb = example_provider()
+    store = open_store(store_url)
+    try:
+        with store.unit_of_work() as uow:
+            if cmdb.id not in uow.cmdbs.ids():
+                uow.portfolios.add(portfolio)
+                uow.cmdbs.add(cmdb)
+                uow.commit()
+        with store.unit_of_work() as uow:
+            portfolio = uow.portfolios.get("example")
+            cmdb = uow.cmdbs.get("example")
+    finally:
+        store.close()
+
+    counts = {
+        k: sum(1 for _ in cmdb.nodes(k))
+        for k in ("service", "service_component", "configuration_item", "redundancy_group")
+    }
+    print(
+        f"Example provider in {store_url}: {counts['service']} services, "
+        f"{counts['service_component']} components, {counts['configuration_item']} CIs, "
+        f"{counts['redundancy_group']} redundancy groups.",
+        file=out,
+    )
+    print(file=out)
+    report = cmdb.impact(failures)
+    print(f"If {', '.join(failures)} fails:", file=out)
+    impacted = report.impacted_services()
+    for item in impacted:
+        name = portfolio.service(item.id).name
+        print(f"  {name} ({item.id}) is {item.status.value}", file=out)
+        print(f"    because {report.explain(item.id)}", file=out)
+    if not impacted:
+        print("  no service is impacted", file=out)
+    print(file=out)
+    spofs = cmdb.single_points_of_failure(service)
+    print(
+        f"Single points of failure of {portfolio.service(service).name} ({service}): {len(spofs)}",
+        file=out,
+    )
+    for ci in spofs:
+        print(f"  {ci} ({cmdb.ci(ci).type})", file=out)
