@@ -56,9 +56,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     impacted = report.impacted_services()
     print(
-        f"{len(args.cis)} failed: {len(report.services_down)} services down, "
-        f"{len(report.services_degraded)} degraded, {report.count('down', 'service_component')} "
-        f"components down, {report.count('down', 'configuration_item')} CIs down"
+        f"{len(report.failed)} failed. Services: {len(report.services_down)} down, "
+        f"{len(report.services_degraded)} degraded. Components: "
+        f"{report.count('down', 'service_component')} down, "
+        f"{report.count('degraded', 'service_component')} degraded. CIs: "
+        f"{report.count('down', 'configuration_item')} down."
     )
     for item in impacted:
         print(f"  {report.explain(item.id)}")

@@ -72,7 +72,18 @@ def load_cmdb_json(path: str | Path, *, at: datetime | None = None, actor: str =
         offsets = starts.get(section)
         if offsets is None:
             return None
-        return lines.line(offsets[0] if i is None else offsets[1][i])
+        return lines.line(offsets[0] if i is None else offsets[1][i][0])
+
+    def field_line(section: str, i: int, field: str | None) -> int | None:
+        """The line of ``"field":`` inside a record, else the record's first line."""
+        start, end = starts[section][1][i]
+        if field is not None:
+            found = text.find(json.dumps(field) + ":", start, end)
+            if found < 0:
+                found = text.find(json.dumps(field), start, end)
+            if found >= 0:
+                return lines.line(found)
+        return lines.line(start)
 
     if doc.get("format", FORMAT) != FORMAT:
         raise LoadError(
@@ -88,7 +99,12 @@ def load_cmdb_json(path: str | Path, *, at: datetime | None = None, actor: str =
             line = line_of(section, i)
             if not isinstance(raw, dict):
                 raise LoadError(name, line, None, f"{section}[{i}]: expected an object")
-            builder.record(section, raw, line)
+            try:
+                builder.record(section, raw, line)
+            except LoadError as e:
+                if e.line != line:
+                    raise
+                raise LoadError(name, field_line(section, i, e.field), e.field, e.reason) from None
     cmdb_id = doc.get("id", "default")
     return builder.build(cmdb_id, at=at, actor=actor)
 
@@ -172,7 +188,6 @@ def load_cmdb_csv(
     schema = _schema(raw_schema, str(schema_path), 1)
     builder = _Builder(str(root / "nodes.csv"), schema)
     fixed = {"kind", "id", "type", "name", "owner", "min_up"}
-    groups: dict[str, dict[str, Any]] = {}
     for line, row in _csv_rows(root / "nodes.csv", required=("id",)):
         kind = row.get("kind") or NodeKind.CI.value
         raw: dict[str, Any] = {k: row[k] for k in ("id", "type", "name", "owner") if row.get(k)}
@@ -188,7 +203,6 @@ def load_cmdb_csv(
         elif kind == NodeKind.GROUP:
             raw["min_up"] = _csv_int(row.get("min_up") or "1", builder.path, line, "min_up")
             raw["members"] = []
-            groups[raw.get("id", "")] = raw
             builder.record("redundancy_groups", raw, line)
         else:
             allowed = ", ".join(k.value for k in NodeKind)
@@ -231,7 +245,7 @@ class _Builder:
     ) -> None:
         try:
             if section == "relationships":
-                self._relationship(raw, line)
+                self._relationship(raw, line, check_ends=True)
                 return
             node = self._node(section, raw, cells_are_text)
         except LoadError:
@@ -284,10 +298,20 @@ class _Builder:
             ) from None
         return {k: _cell(v, specs.get(k), k) for k, v in cells.items()}
 
-    def _relationship(self, raw: Mapping[str, Any], line: int | None) -> None:
+    def _relationship(
+        self, raw: Mapping[str, Any], line: int | None, *, check_ends: bool = False
+    ) -> None:
         try:
             _require(raw, "source")
             _require(raw, "target")
+            if check_ends:
+                for field in ("source", "target"):
+                    if raw[field] not in self.ids:
+                        raise ValidationError(
+                            f"relationship {raw['source']!r} -> {raw['target']!r} names "
+                            f"{raw[field]!r}, which is not defined",
+                            field=field,
+                        )
             kind = raw.get("type", DEPENDS_ON)
             self.schema.check_relationship_type(kind)
         except ValidationError as e:
@@ -307,14 +331,13 @@ class _Builder:
 
     def build(self, cmdb_id: Any, *, at: datetime | None, actor: str) -> Cmdb:
         for s, t, _ in self.relationships:
-            for field, end in (("source", s), ("target", t)):
-                if end not in self.ids:
-                    raise LoadError(
-                        self.paths[(s, t)],
-                        self.rel_lines[(s, t)],
-                        field,
-                        f"relationship {s!r} -> {t!r} names {end!r}, which is not defined",
-                    )
+            if t not in self.ids:  # only group members are left unchecked by record()
+                raise LoadError(
+                    self.paths[(s, t)],
+                    self.rel_lines[(s, t)],
+                    "members",
+                    f"redundancy group {s!r} names member {t!r}, which is not defined",
+                )
         try:
             cmdb = Cmdb(self.schema, id=cmdb_id)
             cmdb.add_many(self.nodes, self.relationships, actor=actor, at=at)
@@ -420,14 +443,14 @@ class _LineIndex:
         return bisect.bisect_right(self._breaks, offset - 1) + 1
 
 
-def _element_offsets(text: str) -> dict[str, tuple[int, list[int]]]:
-    """For each top-level key: where its value starts and, for a list, where each element starts.
+def _element_offsets(text: str) -> dict[str, tuple[int, list[tuple[int, int]]]]:
+    """For each top-level key: where its value starts and, for a list, each element's span.
 
     ``json`` reports no positions for valid documents, so this walks the (already
     validated) top-level object once more with ``raw_decode``.
     """
     decoder = json.JSONDecoder()
-    found: dict[str, tuple[int, list[int]]] = {}
+    found: dict[str, tuple[int, list[tuple[int, int]]]] = {}
 
     def skip(i: int) -> int:
         match = _WS.match(text, i)
@@ -444,8 +467,9 @@ def _element_offsets(text: str) -> dict[str, tuple[int, list[int]]]:
         if text[i] == "[":
             i = skip(i + 1)
             while text[i] != "]":
-                elements.append(i)
+                begin = i
                 _, i = decoder.raw_decode(text, i)
+                elements.append((begin, i))
                 i = skip(i)
                 if text[i] == ",":
                     i = skip(i + 1)

@@ -1,0 +1,39 @@
+"""Load the example CMDB from JSON and report what matters to an analyst.
+
+Run from the repository root:  python examples/impact_analysis.py [CI ...]
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from fitsm import NodeKind, load_cmdb
+
+HERE = Path(__file__).parent
+
+
+def main(failing: list[str]) -> None:
+    cmdb = load_cmdb(HERE / "data" / "example-cmdb.json")
+    services = [s.id for s in cmdb.nodes(NodeKind.SERVICE)]
+    print(f"{len(cmdb)} nodes, {len(services)} services: {', '.join(services)}")
+
+    report = cmdb.impact(failing)
+    print(f"\nIf {', '.join(failing)} fail:")
+    for item in report.impacted_services():
+        print(f"  {report.explain(item.id)}")
+
+    print("\nSingle points of failure per service:")
+    for service in services:
+        spofs = cmdb.single_points_of_failure(service)
+        print(
+            f"  {service:5} {len(spofs):2}  {', '.join(spofs[:6])}{' ...' if len(spofs) > 6 else ''}"
+        )
+
+    print("\nCIs with the largest blast radius:")
+    for row in cmdb.blast_radius(top=5):
+        print(f"  {row.ci:12} {row.services_down} down, {row.services_degraded} degraded")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:] or ["hv2", "ups-a"])

@@ -1,0 +1,140 @@
+"""The behaviour every store must have, written once (see ``fitsm.ports``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from fitsm import (
+    Cmdb,
+    ConfigurationItem,
+    ConflictError,
+    DuplicateError,
+    NotFoundError,
+    Service,
+    ServicePortfolio,
+    Store,
+    StoreError,
+)
+from fitsm.demo import example_provider
+
+
+@pytest.fixture
+def saved(store: Store) -> tuple[ServicePortfolio, Cmdb]:
+    portfolio, cmdb = example_provider()
+    with store.unit_of_work() as uow:
+        uow.portfolios.add(portfolio)
+        uow.cmdbs.add(cmdb)
+        uow.commit()
+    return portfolio, cmdb
+
+
+def load(store: Store) -> tuple[ServicePortfolio, Cmdb]:
+    with store.unit_of_work() as uow:
+        return uow.portfolios.get("example"), uow.cmdbs.get("example")
+
+
+class TestRoundTrip:
+    def test_what_was_committed_reads_back_equal(self, store, saved) -> None:
+        assert load(store) == saved
+
+    def test_loaded_objects_behave_like_the_saved_ones(self, store, saved) -> None:
+        _, cmdb = load(store)
+        assert cmdb.impact("san1").services_down == saved[1].impact("san1").services_down
+        assert cmdb.history("san1") == saved[1].history("san1")
+
+    def test_ids_are_listed(self, store, saved) -> None:
+        with store.unit_of_work() as uow:
+            assert uow.cmdbs.ids() == ["example"]
+            assert uow.portfolios.ids() == ["example"]
+
+    def test_commit_bumps_the_version(self, store, saved) -> None:
+        assert saved[1].version == 1
+        with store.unit_of_work() as uow:
+            cmdb = uow.cmdbs.get("example")
+            cmdb.add(ConfigurationItem("sw9", "switch"), actor="ann")
+            uow.commit()
+            assert cmdb.version == 2
+        assert load(store)[1].version == 2
+
+    def test_a_store_is_empty_when_new(self, store) -> None:
+        with store.unit_of_work() as uow, pytest.raises(NotFoundError, match="'default'"):
+            uow.cmdbs.get()
+
+
+class TestAllOrNothing:
+    def test_nothing_is_written_without_commit(self, store, saved) -> None:
+        with store.unit_of_work() as uow:
+            uow.cmdbs.get("example").add(ConfigurationItem("sw9", "switch"), actor="ann")
+        assert "sw9" not in load(store)[1]
+
+    def test_an_exception_rolls_back(self, store, saved) -> None:
+        with pytest.raises(RuntimeError), store.unit_of_work() as uow:
+            uow.cmdbs.get("example").add(ConfigurationItem("sw9", "switch"), actor="ann")
+            uow.portfolios.get("example").move("shop", "retired", actor="ann")
+            raise RuntimeError("boom")
+        portfolio, cmdb = load(store)
+        assert "sw9" not in cmdb
+        assert portfolio.service("shop").phase == "in_production"
+
+    def test_rollback_discards_and_the_unit_can_go_on(self, store, saved) -> None:
+        with store.unit_of_work() as uow:
+            uow.cmdbs.get("example").add(ConfigurationItem("sw9", "switch"), actor="ann")
+            uow.rollback()
+            uow.cmdbs.get("example").add(ConfigurationItem("sw8", "switch"), actor="ann")
+            uow.commit()
+        cmdb = load(store)[1]
+        assert "sw8" in cmdb and "sw9" not in cmdb
+
+    def test_changing_a_loaded_object_does_not_reach_the_store(self, store, saved) -> None:
+        _, cmdb = load(store)
+        cmdb.add(ConfigurationItem("sw9", "switch"), actor="ann")
+        assert "sw9" not in load(store)[1]
+
+    def test_changing_an_object_after_commit_does_not_reach_the_store(self, store, saved) -> None:
+        saved[1].add(ConfigurationItem("sw9", "switch"), actor="ann")
+        assert "sw9" not in load(store)[1]
+
+
+class TestConflicts:
+    def test_a_stale_writer_gets_a_conflict_and_writes_nothing(self, store, saved) -> None:
+        with store.unit_of_work() as first, store.unit_of_work() as second:
+            mine = first.cmdbs.get("example")
+            theirs = second.cmdbs.get("example")
+            other_portfolio = second.portfolios.get("example")
+            mine.add(ConfigurationItem("sw8", "switch"), actor="ann")
+            first.commit()
+            theirs.add(ConfigurationItem("sw9", "switch"), actor="bob")
+            other_portfolio.move("shop", "retired", actor="bob")
+            with pytest.raises(ConflictError, match="CMDB 'example' was changed by someone else"):
+                second.commit()
+        portfolio, cmdb = load(store)
+        assert "sw8" in cmdb and "sw9" not in cmdb
+        assert portfolio.service("shop").phase == "in_production"  # not half written
+
+    def test_adding_an_id_that_exists_is_refused(self, store, saved) -> None:
+        with store.unit_of_work() as uow, pytest.raises(DuplicateError, match="'example'"):
+            uow.cmdbs.add(Cmdb(id="example"))
+
+    def test_two_units_adding_the_same_id_conflict(self, store) -> None:
+        with store.unit_of_work() as first, store.unit_of_work() as second:
+            first.portfolios.add(ServicePortfolio("p"))
+            second.portfolios.add(ServicePortfolio("p"))
+            first.commit()
+            with pytest.raises(ConflictError, match="'p' was added by someone else"):
+                second.commit()
+
+    def test_a_unit_can_commit_again_after_its_own_commit(self, store) -> None:
+        with store.unit_of_work() as uow:
+            portfolio = ServicePortfolio("p")
+            uow.portfolios.add(portfolio)
+            uow.commit()
+            portfolio.add_service(Service("x", "X"))
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.portfolios.get("p").service("x").name == "X"
+
+
+def test_a_closed_store_refuses_work(store) -> None:
+    store.close()
+    with pytest.raises(StoreError, match="closed"):
+        store.unit_of_work()
