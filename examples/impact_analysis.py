@@ -26,9 +26,8 @@ def main(failing: list[str]) -> None:
     print("\nSingle points of failure per service:")
     for service in services:
         spofs = cmdb.single_points_of_failure(service)
-        print(
-            f"  {service:5} {len(spofs):2}  {', '.join(spofs[:6])}{' ...' if len(spofs) > 6 else ''}"
-        )
+        more = " ..." if len(spofs) > 6 else ""
+        print(f"  {service:5} {len(spofs):2}  {', '.join(spofs[:6])}{more}")
 
     print("\nCIs with the largest blast radius:")
     for row in cmdb.blast_radius(top=5):
