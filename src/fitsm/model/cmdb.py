@@ -462,7 +462,10 @@ class Cmdb:
 
     def _touched(self) -> None:
         self._revision += 1
-        self._graph.__networkx_cache__.clear()
+        # networkx may cache results per graph; our direct writes must invalidate them
+        cache = getattr(self._graph, "__networkx_cache__", None)
+        if cache:
+            cache.clear()
 
     def _check_new_node(self, node: Node) -> None:
         if not isinstance(node, _NODE_TYPES):
