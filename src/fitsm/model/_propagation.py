@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 
 UP, DEGRADED, DOWN = 0, 1, 2
 KIND_CODES = {kind: code for code, kind in enumerate(NodeKind)}
-KINDS = tuple(NodeKind)
 
 IntArray = npt.NDArray[np.int32]
 
