@@ -368,32 +368,57 @@ class Cmdb:
             if node.id in batch_ids:
                 raise DuplicateError(f"node id {node.id!r} appears twice in the batch")
             batch_ids.add(node.id)
-        sources, targets, types = _split(relationships)
         for node in new_nodes:
             self._insert_node(node)
-        inserted = 0
+        # One pass that checks and inserts each relationship: this loop is the hot
+        # path of a million-CI import, so the common case calls no helper.
+        records, succ, pred, groups = self._records, self._succ, self._pred, self._groups
+        sources: list[str] = []
+        targets: list[str] = []
+        types: list[str] = []
+        data_of: dict[str, Mapping[str, str]] = {}
         try:
-            for s, t, kind in zip(sources, targets, types, strict=True):
-                self._check_edge(s, t, kind, in_batch=batch_ids)
-                if t in self._succ[s]:
+            for rel in relationships:
+                if type(rel) is tuple and len(rel) == 3:
+                    s, t, kind = rel
+                else:
+                    s, t, kind = _unpack(rel)
+                data = data_of.get(kind)
+                if data is None:
+                    self._schema.check_relationship_type(kind)
+                    data = data_of[kind] = _edge_data(kind)
+                if (
+                    s not in records
+                    or t not in records
+                    or s == t
+                    or (kind == HAS_MEMBER) != (s in groups)
+                ):
+                    self._check_edge(s, t, kind, in_batch=batch_ids)
+                out = succ[s]
+                if t in out:
                     raise DuplicateError(f"relationship {s!r} -> {t!r} is given twice")
-                self._insert_edge(s, t, kind)
-                inserted += 1
-            for group in {s for s in sources if s in self._groups}:
-                self._check_group_size(group, len(self._succ[group]))
+                out[t] = data
+                pred[t][s] = data
+                sources.append(s)
+                targets.append(t)
+                types.append(kind)
+            for group in {s for s in sources if s in groups}:
+                self._check_group_size(group, len(succ[group]))
             for node in new_nodes:
                 if isinstance(node, RedundancyGroup):
-                    self._check_group_size(node.id, len(self._succ[node.id]))
+                    self._check_group_size(node.id, len(succ[node.id]))
             if sources:
                 self._check_acyclic(sources, targets)
         except BaseException:
-            for s, t in zip(sources[:inserted], targets[:inserted], strict=True):
-                del self._succ[s][t]
-                del self._pred[t][s]
+            for s, t in zip(sources, targets, strict=True):
+                del succ[s][t]
+                del pred[t][s]
             for node in new_nodes:
                 self._drop_node(node.id)
             raise
-        self._log.append(Batch(when, actor, new_nodes, sources, targets, types))
+        self._log.append(
+            Batch(when, actor, new_nodes, tuple(sources), tuple(targets), tuple(types))
+        )
         self._touched()
 
     # -- analysis (see fitsm.model.impact) -----------------------------------------
@@ -577,24 +602,13 @@ class Cmdb:
         raise CycleError("the batch would create a dependency cycle: " + " -> ".join(cycle), cycle)
 
 
-def _split(
-    relationships: Iterable[Relationship | tuple[str, str] | tuple[str, str, str]],
-) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    sources: list[str] = []
-    targets: list[str] = []
-    types: list[str] = []
-    for rel in relationships:
-        if isinstance(rel, Relationship):
-            s, t, kind = rel.source, rel.target, rel.type
-        elif isinstance(rel, tuple) and len(rel) == 3:
-            s, t, kind = rel
-        elif isinstance(rel, tuple) and len(rel) == 2:
-            (s, t), kind = rel, DEPENDS_ON
-        else:
-            raise ValidationError(
-                f"expected a Relationship or a (source, target[, type]) tuple, got {rel!r}"
-            )
-        sources.append(s)
-        targets.append(t)
-        types.append(kind)
-    return tuple(sources), tuple(targets), tuple(types)
+def _unpack(rel: object) -> tuple[str, str, str]:
+    if isinstance(rel, Relationship):
+        return rel.source, rel.target, rel.type
+    if isinstance(rel, tuple) and len(rel) == 2:
+        return rel[0], rel[1], DEPENDS_ON
+    if isinstance(rel, tuple) and len(rel) == 3:
+        return rel[0], rel[1], rel[2]
+    raise ValidationError(
+        f"expected a Relationship or a (source, target[, type]) tuple, got {rel!r}"
+    )
