@@ -1,0 +1,97 @@
+"""The one entry point to pint: quantities for service targets, and exact conversions.
+
+fitsm uses pint's *application registry*, so quantities made here mix with the
+ones your application makes with ``pint.get_application_registry()``. Quantities
+belong at the API boundary (targets, capacities); inside, durations are
+``timedelta`` or integer microseconds and shares are ``Fraction``, because pint
+costs microseconds per operation and floats cannot say ``0.1`` exactly.
+
+>>> Q_(99.9, "percent")
+<Quantity(99.9, 'percent')>
+>>> share(Q_(99.9, "percent"))
+Fraction(999, 1000)
+>>> duration(Q_(4, "hour"))
+datetime.timedelta(seconds=14400)
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import pint
+
+from fitsm.errors import ValidationError
+
+__all__ = ["Q_", "Quantity", "check_dimension", "duration", "registry", "share", "to_fraction"]
+
+Quantity = pint.Quantity
+
+
+def registry() -> Any:
+    """The pint application registry fitsm uses."""
+    return pint.get_application_registry()
+
+
+def Q_(value: Any, unit: str | None = None) -> Any:  # noqa: N802 - pint's own idiom
+    """A quantity of the application registry: ``Q_(99.9, "percent")``, ``Q_("4 hour")``."""
+    reg = registry()
+    try:
+        return reg.Quantity(value) if unit is None else reg.Quantity(value, unit)
+    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError) as e:
+        shown = unit if unit is not None else value
+        raise ValidationError(f"{shown!r} is not a unit: {e}") from None
+
+
+def to_fraction(value: Any) -> Fraction:
+    """An exact fraction from an int, a Fraction, a Decimal, a str or a float (by its text)."""
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, bool):
+        raise ValidationError(f"expected a number, got {value!r}")
+    if isinstance(value, int | Decimal):
+        return Fraction(value)
+    if isinstance(value, float):
+        # 99.9 means 99.9, not 99.900000000000005684...
+        return Fraction(repr(value))
+    if isinstance(value, str):
+        try:
+            return Fraction(value)
+        except ValueError:
+            raise ValidationError(f"expected a number, got {value!r}") from None
+    raise ValidationError(f"expected a number, got {value!r}")
+
+
+def check_dimension(value: Any, dimension: str, what: str) -> Any:
+    """Return ``value`` if it is a quantity of ``dimension`` (e.g. ``"[time]"``), else raise."""
+    if not isinstance(value, pint.Quantity):
+        raise ValidationError(
+            f"{what} must be a quantity such as Q_(4, 'hour'), got {value!r}", field=what
+        )
+    if not value.check(dimension):
+        raise ValidationError(
+            f"{what} must have dimension {dimension}, got {value:~P} ({value.dimensionality})",
+            field=what,
+        )
+    return value
+
+
+def share(value: Any, what: str = "share") -> Fraction:
+    """A dimensionless quantity (``Q_(99.9, "percent")``) or a number as an exact fraction of 1."""
+    if isinstance(value, pint.Quantity):
+        check_dimension(value, "[]", what)
+        magnitude = to_fraction(value.magnitude)
+        factor = to_fraction(value.units._REGISTRY.Quantity(1, value.units).to("").magnitude)
+        return magnitude * factor
+    return to_fraction(value)
+
+
+def duration(value: Any, what: str = "duration") -> timedelta:
+    """A ``[time]`` quantity as a ``timedelta``, exact to the microsecond."""
+    if isinstance(value, timedelta):
+        return value
+    check_dimension(value, "[time]", what)
+    micros = to_fraction(value.to("microsecond").magnitude)
+    return timedelta(microseconds=round(micros))
