@@ -32,7 +32,7 @@ Quantity = pint.Quantity
 
 def registry() -> Any:
     """The pint application registry fitsm uses."""
-    return pint.get_application_registry()
+    return pint.get_application_registry()  # type: ignore[no-untyped-call]
 
 
 def Q_(value: Any, unit: str | None = None) -> Any:  # noqa: N802 - pint's own idiom
