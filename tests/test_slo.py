@@ -24,7 +24,7 @@ from fitsm.units import Q_
 
 THIRTY_DAYS = timedelta(days=30)
 THREE_NINES = Fraction(999, 1000)
-µs = timedelta(microseconds=1)
+US = timedelta(microseconds=1)
 
 targets = st.fractions(
     min_value=Fraction(1, 10**6), max_value=1 - Fraction(1, 10**6), max_denominator=10**6
@@ -76,9 +76,7 @@ class TestErrorBudget:
         assert budget.allowed == timedelta(microseconds=3)
 
     def test_a_target_without_a_finite_decimal_is_reported_rounded(self) -> None:
-        assert error_budget(Fraction(2, 3), THIRTY_DAYS).allowed_percent == Decimal(
-            "33.3333333333"
-        )
+        assert error_budget(Fraction(2, 3), THIRTY_DAYS).allowed_percent == Decimal("33.3333333333")
 
 
 class TestConsumedAndRemaining:
@@ -143,7 +141,9 @@ class TestExhaustion:
     @pytest.mark.parametrize("rate", [0, -1, Fraction(-1, 2)])
     def test_a_burn_rate_of_zero_or_less_is_rejected_naming_it(self, rate: object) -> None:
         budget = error_budget(THREE_NINES, THIRTY_DAYS)
-        with pytest.raises(ValidationError, match=f"burn rate must be above 0, got {rate!r}"):
+        with pytest.raises(
+            ValidationError, match=re.escape(f"burn rate must be above 0, got {rate!r}")
+        ):
             budget.exhausted_after(rate)
 
     @given(targets, windows)
@@ -320,8 +320,8 @@ class TestProperties:
     ) -> None:
         small = error_budget(target, window).allowed
         large = error_budget(target, window * k).allowed
-        assert small * k <= large < small * k + µs * k
-        assert large <= window * k * (1 - target) // µs * µs
+        assert small * k <= large < small * k + US * k
+        assert large // US == window * k // US * (1 - target) // 1
 
     @given(
         st.integers(min_value=1, max_value=999).map(lambda n: Fraction(n, 1000)),
@@ -338,5 +338,5 @@ class TestProperties:
         self, target: Fraction, window: timedelta
     ) -> None:
         budget = error_budget(target, window)
-        assert budget.consumed(budget.allowed) <= 1 < budget.consumed(budget.allowed + µs)
+        assert budget.consumed(budget.allowed) <= 1 < budget.consumed(budget.allowed + US)
         assert budget.remaining(budget.allowed) == timedelta(0)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from typing import Any
@@ -36,6 +36,7 @@ from fitsm.errors import ValidationError
 from fitsm.model._validators import enum_value, identifier
 from fitsm.model.calendar import BusinessCalendar
 from fitsm.model.intervals import Intervals, from_micros, micros
+from fitsm.model.slo import percent
 from fitsm.units import to_fraction
 
 __all__ = [
@@ -46,7 +47,6 @@ __all__ = [
     "OutageLog",
     "OutageState",
     "measure_availability",
-    "to_percent",
 ]
 
 _US = timedelta(microseconds=1)
@@ -97,25 +97,6 @@ class Outage:
         return self.end - self.start
 
 
-def to_percent(value: Fraction, places: int | None = None) -> Decimal:
-    """A share as a percentage: exact when it terminates, else rounded to ``places`` (10)."""
-    scaled = Fraction(value) * 100
-    n, d = scaled.numerator, scaled.denominator
-    if places is None:
-        rest = d
-        for p in (2, 5):
-            while rest % p == 0:
-                rest //= p
-        if rest == 1:
-            with localcontext() as ctx:
-                ctx.prec = len(str(n)) + len(str(d)) + 2
-                return Decimal(n) / Decimal(d)
-        places = 10
-    with localcontext() as ctx:
-        ctx.prec = len(str(abs(n) // d)) + places + 5
-        return (Decimal(n) / Decimal(d)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_EVEN)
-
-
 class OutageLog:
     """Outage records in columns (numpy arrays), for millions of them.
 
@@ -149,7 +130,8 @@ class OutageLog:
             i = int(bad[0])
             raise ValidationError(
                 f"outage {i} of {self.subjects[self.codes[i]]!r} ends before it starts: "
-                f"{from_micros(self.starts[i]).isoformat()} to {from_micros(self.ends[i]).isoformat()}"
+                f"{from_micros(self.starts[i]).isoformat()} to "
+                f"{from_micros(self.ends[i]).isoformat()}"
             )
 
     @classmethod
@@ -212,7 +194,8 @@ class OutageLog:
             code = self.subjects.index(subject)
         except ValueError:
             return np.zeros(len(self), dtype=bool)
-        return self.codes == code
+        found: npt.NDArray[np.bool_] = self.codes == code
+        return found
 
     def concat(self, other: OutageLog) -> OutageLog:
         names = list(self.subjects)
@@ -277,11 +260,11 @@ class AvailabilityReport:
     @property
     def percent(self) -> Decimal | None:
         """Availability in percent, exact where it terminates (else 10 places)."""
-        return None if self.availability is None else to_percent(self.availability)
+        return None if self.availability is None else percent(self.availability)
 
     def rounded(self, places: int = 2) -> Decimal | None:
         """For reports only: the percentage rounded half-even to ``places``."""
-        return None if self.availability is None else to_percent(self.availability, places)
+        return None if self.availability is None else percent(self.availability, places)
 
     @property
     def mtrs(self) -> timedelta | None:
@@ -311,8 +294,9 @@ def measure_availability(
 
     >>> from datetime import UTC, datetime
     >>> day = lambda d, h: datetime(2026, 6, d, h, tzinfo=UTC)
-    >>> report = measure_availability([Outage("web", day(1, 0), day(1, 3))], "web",
-    ...                               BusinessCalendar.always(), day(1, 0), day(1, 0) + timedelta(days=30))
+    >>> outages = [Outage("web", day(1, 0), day(1, 3))]
+    >>> month = (day(1, 0), day(1, 0) + timedelta(days=30))
+    >>> report = measure_availability(outages, "web", BusinessCalendar.always(), *month)
     >>> report.rounded(4)
     Decimal('99.5833')
     """

@@ -7,12 +7,14 @@ daylight saving time has 23 or 25 hours:
 
 >>> from datetime import UTC, datetime
 >>> berlin = BusinessCalendar.always("Europe/Berlin")
->>> berlin.service_time(datetime(2024, 3, 1, tzinfo=berlin.tz), datetime(2024, 4, 1, tzinfo=berlin.tz))
+>>> march = datetime(2024, 3, 1, tzinfo=berlin.tz), datetime(2024, 4, 1, tzinfo=berlin.tz)
+>>> berlin.service_time(*march)
 datetime.timedelta(days=30, seconds=82800)
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
@@ -72,7 +74,7 @@ def _windows(value: Any) -> tuple[Window, ...]:
     elif isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, time) for v in value):
         value = [value]
     found = sorted(_window(v) for v in value)
-    for (_, end), (start, _) in zip(found, found[1:], strict=False):
+    for (_, end), (start, _) in itertools.pairwise(found):
         if start < end:
             raise ValidationError(f"windows {found!r} overlap")
     return tuple(found)
@@ -88,12 +90,18 @@ def _day_set(key: str) -> list[int]:
             if first not in _DAYS or last not in _DAYS:
                 raise ValidationError(f"{key!r} is not a day range; expected e.g. 'mon-fri'")
             i, j = _DAYS.index(first), _DAYS.index(last)
-            days.extend(range(i, j + 1) if i <= j else [*range(i, 7), *range(0, j + 1)])
+            days.extend(range(i, j + 1) if i <= j else [*range(i, 7), *range(j + 1)])
         elif part in _DAYS:
             days.append(_DAYS.index(part))
         else:
             raise ValidationError(f"{part!r} is not a day; expected one of {', '.join(_DAYS)}")
     return days
+
+
+def _frozen_exceptions(
+    value: Mapping[date, tuple[Window, ...]],
+) -> Mapping[date, tuple[Window, ...]]:
+    return MappingProxyType(dict(value))
 
 
 def _zone(name: str) -> ZoneInfo:
@@ -119,7 +127,7 @@ class BusinessCalendar:
     weekly: tuple[tuple[Window, ...], ...]
     holidays: frozenset[date] = frozenset()
     exceptions: Mapping[date, tuple[Window, ...]] = attrs.field(
-        factory=dict, converter=lambda m: MappingProxyType(dict(m))
+        factory=dict, converter=_frozen_exceptions
     )
     name: str = ""
     tz: ZoneInfo = attrs.field(init=False, eq=False, repr=False)

@@ -281,7 +281,7 @@ def _monte_carlo(
             users[dep] += 1
     target = post[-1]
     rng = np.random.default_rng(seed)
-    chunk = max(1, min(samples, _CHUNK_CELLS // max(1, len(fallible), len(post))))
+    chunk = max(1, min(samples, _CHUNK_CELLS // len(post)))
     hits = 0
     left = samples
     while left:

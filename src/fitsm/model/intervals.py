@@ -156,7 +156,8 @@ class Intervals:
         i = np.searchsorted(self.starts, at, side="right") - 1
         if not self.starts.size:
             return np.zeros(at.shape, dtype=bool)
-        return (i >= 0) & (at < self.ends[np.clip(i, 0, None)])
+        found: npt.NDArray[np.bool_] = (i >= 0) & (at < self.ends[np.clip(i, 0, None)])
+        return found
 
     # -- set algebra -----------------------------------------------------------
 
