@@ -24,6 +24,17 @@ from fitsm.errors import (
     UnsupportedStoreError,
     ValidationError,
 )
+from fitsm.model.agreements import Agreement, AgreementKind, Agreements, ServiceTarget, TargetKind
+from fitsm.model.availability import (
+    AvailabilityPolicy,
+    AvailabilityReport,
+    MaintenancePolicy,
+    Outage,
+    OutageLog,
+    OutageState,
+    measure_availability,
+)
+from fitsm.model.calendar import BusinessCalendar
 from fitsm.model.catalogue import CatalogueEntry, ServiceCatalogue
 from fitsm.model.cmdb import Cmdb
 from fitsm.model.configuration import (
@@ -41,8 +52,10 @@ from fitsm.model.configuration import (
     RelationshipType,
     ServiceNode,
 )
+from fitsm.model.derivation import derive_outages
 from fitsm.model.history import Change, ChangeAction
 from fitsm.model.impact import BlastRadius, Dependency, ImpactedService, ImpactReport, Status
+from fitsm.model.intervals import Intervals
 from fitsm.model.parties import Supplier, SupplierKind
 from fitsm.model.portfolio import (
     DEFAULT_LIFECYCLE,
@@ -54,8 +67,10 @@ from fitsm.model.portfolio import (
     ServicePortfolio,
     SupplierInvolvement,
 )
+from fitsm.model.slo import ErrorBudget, allowed_bad_events, burn_rate, error_budget, percent
 from fitsm.model.verification import Difference, DiscoveredState, VerificationReport, verify
 from fitsm.ports import CmdbRepository, PortfolioRepository, Repository, Store, UnitOfWork
+from fitsm.units import Q_
 
 try:
     __version__ = version("fitsm")
@@ -66,9 +81,16 @@ __all__ = [
     "DEFAULT_LIFECYCLE",
     "DEPENDS_ON",
     "HAS_MEMBER",
+    "Q_",
+    "Agreement",
+    "AgreementKind",
+    "Agreements",
     "AttributeSpec",
     "AttributeType",
+    "AvailabilityPolicy",
+    "AvailabilityReport",
     "BlastRadius",
+    "BusinessCalendar",
     "CatalogueEntry",
     "Change",
     "ChangeAction",
@@ -85,16 +107,22 @@ __all__ = [
     "Difference",
     "DiscoveredState",
     "DuplicateError",
+    "ErrorBudget",
     "FitsmError",
     "FixedClock",
     "ImpactReport",
     "ImpactedService",
+    "Intervals",
     "InvalidTransitionError",
     "LifecyclePhase",
     "LoadError",
+    "MaintenancePolicy",
     "NaiveDatetimeError",
     "NodeKind",
     "NotFoundError",
+    "Outage",
+    "OutageLog",
+    "OutageState",
     "PhaseChange",
     "PortfolioRepository",
     "RedundancyGroup",
@@ -107,6 +135,7 @@ __all__ = [
     "ServiceLifecycle",
     "ServiceNode",
     "ServicePortfolio",
+    "ServiceTarget",
     "Status",
     "Store",
     "StoreError",
@@ -114,16 +143,23 @@ __all__ = [
     "SupplierInvolvement",
     "SupplierKind",
     "SystemClock",
+    "TargetKind",
     "UnitOfWork",
     "UnsupportedStoreError",
     "ValidationError",
     "VerificationReport",
     "__version__",
+    "allowed_bad_events",
     "as_utc",
+    "burn_rate",
+    "derive_outages",
     "dump_cmdb_json",
+    "error_budget",
     "load_cmdb",
     "load_cmdb_csv",
     "load_cmdb_json",
+    "measure_availability",
     "open_store",
+    "percent",
     "verify",
 ]
