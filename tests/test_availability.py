@@ -86,13 +86,15 @@ class TestKnownAnswers:
 
 
 class TestPolicies:
-    outages = [
+    outages = (
         Outage("web", at(1, 9), at(1, 11), planned=True),
         Outage("web", at(2, 9), at(2, 10)),
-    ]
+    )
 
     def report(self, **policy) -> object:
-        return measure_availability(self.outages, "web", OFFICE, at(1), at(3), AvailabilityPolicy(**policy))
+        return measure_availability(
+            self.outages, "web", OFFICE, at(1), at(3), AvailabilityPolicy(**policy)
+        )
 
     def test_maintenance_is_excluded_from_agreed_time_by_default(self) -> None:
         r = self.report()
@@ -108,12 +110,24 @@ class TestPolicies:
 
     def test_degraded_time_can_be_weighted(self) -> None:
         outages = [Outage("web", at(1, 9), at(1, 13), state="degraded")]
-        r = measure_availability(outages, "web", OFFICE, at(1), at(2), AvailabilityPolicy(degraded_weight=Fraction(1, 2)))
+        r = measure_availability(
+            outages, "web", OFFICE, at(1), at(2), AvailabilityPolicy(degraded_weight=Fraction(1, 2))
+        )
         assert r.downtime == 2 * HOUR and r.availability == Fraction(8, 10)
 
     def test_short_outages_can_be_ignored(self) -> None:
-        outages = [Outage("web", at(1, 9), at(1, 9) + timedelta(minutes=4)), Outage("web", at(1, 10), at(1, 11))]
-        r = measure_availability(outages, "web", OFFICE, at(1), at(2), AvailabilityPolicy(minimum_outage=timedelta(minutes=5)))
+        outages = [
+            Outage("web", at(1, 9), at(1, 9) + timedelta(minutes=4)),
+            Outage("web", at(1, 10), at(1, 11)),
+        ]
+        r = measure_availability(
+            outages,
+            "web",
+            OFFICE,
+            at(1),
+            at(2),
+            AvailabilityPolicy(minimum_outage=timedelta(minutes=5)),
+        )
         assert (r.downtime, r.outages) == (HOUR, 1)
 
     def test_bad_policies_are_named(self) -> None:
@@ -125,7 +139,9 @@ class TestPolicies:
 
 class TestBadOutages:
     def test_an_outage_ending_before_it_starts_is_named(self) -> None:
-        with pytest.raises(ValidationError, match="outage of 'web' ends before it starts: 2024-01-01T10"):
+        with pytest.raises(
+            ValidationError, match="outage of 'web' ends before it starts: 2024-01-01T10"
+        ):
             Outage("web", at(1, 10), at(1, 9))
 
     def test_naive_times_are_refused(self) -> None:
@@ -151,7 +167,8 @@ class TestLogs:
 
 
 outage_lists = st.lists(
-    st.tuples(st.integers(0, 14 * 24), st.integers(0, 30), st.booleans(), st.booleans()), max_size=12
+    st.tuples(st.integers(0, 14 * 24), st.integers(0, 30), st.booleans(), st.booleans()),
+    max_size=12,
 ).map(
     lambda rows: [
         Outage("web", at(1, h), at(1, h + d), "down" if down else "degraded", planned)
@@ -183,5 +200,7 @@ class TestProperties:
     def test_clipping_to_service_hours_never_adds_downtime(self, outages) -> None:
         policy = AvailabilityPolicy(maintenance="count", degraded_weight=1)
         office = measure_availability(outages, "web", OFFICE, at(1), at(15), policy)
-        always = measure_availability(outages, "web", BusinessCalendar.always(), at(1), at(15), policy)
+        always = measure_availability(
+            outages, "web", BusinessCalendar.always(), at(1), at(15), policy
+        )
         assert office.downtime <= always.downtime

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fitsm import BusinessCalendar, NaiveDatetimeError, Q_, ValidationError
+from fitsm import Q_, BusinessCalendar, NaiveDatetimeError, ValidationError
 
 BERLIN = ZoneInfo("Europe/Berlin")
 HOUR = timedelta(hours=1)
@@ -22,12 +22,16 @@ def hours(delta: timedelta) -> float:
 class TestDaylightSaving:
     def test_march_2024_in_berlin_has_743_hours(self) -> None:
         cal = BusinessCalendar.always("Europe/Berlin")
-        march = cal.service_time(datetime(2024, 3, 1, tzinfo=BERLIN), datetime(2024, 4, 1, tzinfo=BERLIN))
+        march = cal.service_time(
+            datetime(2024, 3, 1, tzinfo=BERLIN), datetime(2024, 4, 1, tzinfo=BERLIN)
+        )
         assert hours(march) == 743
 
     def test_october_2024_in_berlin_has_745_hours(self) -> None:
         cal = BusinessCalendar.always("Europe/Berlin")
-        october = cal.service_time(datetime(2024, 10, 1, tzinfo=BERLIN), datetime(2024, 11, 1, tzinfo=BERLIN))
+        october = cal.service_time(
+            datetime(2024, 10, 1, tzinfo=BERLIN), datetime(2024, 11, 1, tzinfo=BERLIN)
+        )
         assert hours(october) == 745
 
     def test_office_hours_stay_in_local_time_across_the_change(self) -> None:
@@ -45,7 +49,14 @@ class TestDaylightSaving:
 class TestRules:
     def test_four_weeks_of_ten_hour_weekdays_is_200_hours(self) -> None:
         cal = BusinessCalendar.from_rules({"mon-fri": "08:00-18:00"})
-        assert hours(cal.service_time(datetime(2024, 1, 1, tzinfo=UTC), datetime(2024, 1, 29, tzinfo=UTC))) == 200
+        assert (
+            hours(
+                cal.service_time(
+                    datetime(2024, 1, 1, tzinfo=UTC), datetime(2024, 1, 29, tzinfo=UTC)
+                )
+            )
+            == 200
+        )
 
     def test_a_lunch_break_splits_the_day(self) -> None:
         cal = BusinessCalendar.from_rules({"mon-fri": "08:00-12:00, 13:00-17:00"})
@@ -122,11 +133,15 @@ class TestDeadlines:
             BusinessCalendar.always().add(datetime(2024, 1, 1, tzinfo=UTC), Q_(3, "meter"))
 
     @given(
-        st.datetimes(min_value=datetime(2023, 1, 1), max_value=datetime(2025, 12, 31), timezones=st.just(UTC)),
+        st.datetimes(
+            min_value=datetime(2023, 1, 1), max_value=datetime(2025, 12, 31), timezones=st.just(UTC)
+        ),
         st.integers(0, 200 * 3600),
     )
     def test_adding_service_time_gives_exactly_that_much_service_time(self, start, seconds) -> None:
-        cal = BusinessCalendar.from_rules({"mon-fri": "08:00-12:00, 13:00-17:00"}, zone="Europe/Berlin")
+        cal = BusinessCalendar.from_rules(
+            {"mon-fri": "08:00-12:00, 13:00-17:00"}, zone="Europe/Berlin"
+        )
         amount = timedelta(seconds=seconds)
         deadline = cal.add(start, amount)
         assert cal.service_time(start, deadline) == amount

@@ -69,7 +69,14 @@ from fitsm.model.portfolio import (
 )
 from fitsm.model.slo import ErrorBudget, allowed_bad_events, burn_rate, error_budget, percent
 from fitsm.model.verification import Difference, DiscoveredState, VerificationReport, verify
-from fitsm.ports import CmdbRepository, PortfolioRepository, Repository, Store, UnitOfWork
+from fitsm.ports import (
+    AgreementsRepository,
+    CmdbRepository,
+    PortfolioRepository,
+    Repository,
+    Store,
+    UnitOfWork,
+)
 from fitsm.units import Q_
 
 try:
@@ -85,6 +92,7 @@ __all__ = [
     "Agreement",
     "AgreementKind",
     "Agreements",
+    "AgreementsRepository",
     "AttributeSpec",
     "AttributeType",
     "AvailabilityPolicy",

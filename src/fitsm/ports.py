@@ -20,11 +20,13 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self, TypeVar
 
+from fitsm.model.agreements import Agreements
 from fitsm.model.cmdb import Cmdb
 from fitsm.model.portfolio import ServicePortfolio
 
 __all__ = [
     "Aggregate",
+    "AgreementsRepository",
     "CmdbRepository",
     "PortfolioRepository",
     "Repository",
@@ -66,6 +68,10 @@ class CmdbRepository(Repository[Cmdb], Protocol):
     """CMDBs (PR11)."""
 
 
+class AgreementsRepository(Repository[Agreements], Protocol):
+    """Agreements with all their versions (PR2)."""
+
+
 class UnitOfWork(Protocol):
     """One all-or-nothing piece of work against a store."""
 
@@ -74,6 +80,9 @@ class UnitOfWork(Protocol):
 
     @property
     def cmdbs(self) -> CmdbRepository: ...
+
+    @property
+    def agreements(self) -> AgreementsRepository: ...
 
     def __enter__(self) -> Self: ...
 

@@ -138,3 +138,41 @@ def test_a_closed_store_refuses_work(store) -> None:
     store.close()
     with pytest.raises(StoreError, match="closed"):
         store.unit_of_work()
+
+
+class TestAgreements:
+    def test_agreements_with_all_their_versions_read_back_equal(self, store) -> None:
+        from datetime import UTC, date, datetime, timedelta
+
+        from fitsm import Q_, Agreement, Agreements, BusinessCalendar, ServiceTarget
+
+        registry = Agreements()
+        registry.add(
+            Agreement(
+                "sla-shop",
+                "SLA",
+                "retail",
+                ["shop"],
+                [
+                    ServiceTarget("availability", Q_(99.5, "percent")),
+                    ServiceTarget("resolution_time", Q_(4, "hour"), priority="P1"),
+                    ServiceTarget("capacity", Q_(2, "TB"), name="storage"),
+                ],
+                calendar=BusinessCalendar.from_rules(
+                    {"mon-fri": "08:00-12:00, 13:00-17:00"},
+                    zone="Europe/Berlin",
+                    holidays=[date(2026, 12, 25)],
+                ),
+                valid_from=datetime(2026, 1, 1, tzinfo=UTC),
+                review_interval=timedelta(days=365),
+                next_review=date(2026, 12, 1),
+            )
+        )
+        registry.revise("sla-shop", owner="carol")
+        with store.unit_of_work() as uow:
+            uow.agreements.add(registry)
+            uow.commit()
+        with store.unit_of_work() as uow:
+            loaded = uow.agreements.get()
+        assert loaded == registry
+        assert [a.version for a in loaded.versions("sla-shop")] == [1, 2]

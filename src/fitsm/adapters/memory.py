@@ -12,6 +12,7 @@ from types import TracebackType
 from typing import Generic, Self, TypeVar
 
 from fitsm.errors import ConflictError, DuplicateError, NotFoundError, StoreError
+from fitsm.model.agreements import Agreements
 from fitsm.model.cmdb import Cmdb
 from fitsm.model.portfolio import ServicePortfolio
 from fitsm.ports import Aggregate
@@ -77,6 +78,10 @@ class MemoryUnitOfWork:
             "service portfolio", store._portfolios
         )
         self.cmdbs: MemoryRepository[Cmdb] = MemoryRepository("CMDB", store._cmdbs)
+        self.agreements: MemoryRepository[Agreements] = MemoryRepository(
+            "agreement set", store._agreements
+        )
+        self._repositories = (self.portfolios, self.cmdbs, self.agreements)
 
     def __enter__(self) -> Self:
         return self
@@ -90,17 +95,16 @@ class MemoryUnitOfWork:
         self.rollback()
 
     def commit(self) -> None:
-        repos = (self.portfolios, self.cmdbs)
         with self._store._lock:
             self._store._check_open()
-            for repo in repos:
+            for repo in self._repositories:
                 repo.check()
-            for repo in repos:
+            for repo in self._repositories:
                 repo.write()
 
     def rollback(self) -> None:
-        self.portfolios.tracked.clear()
-        self.cmdbs.tracked.clear()
+        for repo in self._repositories:
+            repo.tracked.clear()
 
 
 class MemoryStore:
@@ -111,6 +115,7 @@ class MemoryStore:
         self._lock = threading.Lock()
         self._portfolios: dict[str, ServicePortfolio] = {}
         self._cmdbs: dict[str, Cmdb] = {}
+        self._agreements: dict[str, Agreements] = {}
         self._closed = False
 
     def unit_of_work(self) -> MemoryUnitOfWork:
