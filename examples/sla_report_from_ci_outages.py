@@ -14,12 +14,12 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from fitsm import (
+    Q_,
     Agreement,
     Agreements,
     AvailabilityPolicy,
     BusinessCalendar,
     Outage,
-    Q_,
     ServiceTarget,
     derive_outages,
     load_cmdb,
