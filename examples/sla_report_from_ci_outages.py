@@ -22,10 +22,10 @@ from fitsm import (
     Outage,
     ServiceTarget,
     derive_outages,
+    evaluate,
     load_cmdb,
     measure_availability,
 )
-from fitsm.model.evaluation import evaluate
 
 DATA = Path(__file__).parent / "data"
 

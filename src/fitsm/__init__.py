@@ -37,6 +37,7 @@ from fitsm.model.availability import (
 from fitsm.model.calendar import BusinessCalendar
 from fitsm.model.catalogue import CatalogueEntry, ServiceCatalogue
 from fitsm.model.cmdb import Cmdb
+from fitsm.model.composite import CompositeAvailability, composite_availability
 from fitsm.model.configuration import (
     DEPENDS_ON,
     HAS_MEMBER,
@@ -53,6 +54,14 @@ from fitsm.model.configuration import (
     ServiceNode,
 )
 from fitsm.model.derivation import derive_outages
+from fitsm.model.evaluation import (
+    AlignmentFinding,
+    Evaluation,
+    TargetEvaluation,
+    TargetViolated,
+    check_alignment,
+    evaluate,
+)
 from fitsm.model.history import Change, ChangeAction
 from fitsm.model.impact import BlastRadius, Dependency, ImpactedService, ImpactReport, Status
 from fitsm.model.intervals import Intervals
@@ -93,6 +102,7 @@ __all__ = [
     "AgreementKind",
     "Agreements",
     "AgreementsRepository",
+    "AlignmentFinding",
     "AttributeSpec",
     "AttributeType",
     "AvailabilityPolicy",
@@ -108,6 +118,7 @@ __all__ = [
     "CmdbRepository",
     "CmdbSchema",
     "ComponentNode",
+    "CompositeAvailability",
     "ConfigurationItem",
     "ConflictError",
     "CycleError",
@@ -116,6 +127,7 @@ __all__ = [
     "DiscoveredState",
     "DuplicateError",
     "ErrorBudget",
+    "Evaluation",
     "FitsmError",
     "FixedClock",
     "ImpactReport",
@@ -151,7 +163,9 @@ __all__ = [
     "SupplierInvolvement",
     "SupplierKind",
     "SystemClock",
+    "TargetEvaluation",
     "TargetKind",
+    "TargetViolated",
     "UnitOfWork",
     "UnsupportedStoreError",
     "ValidationError",
@@ -160,9 +174,12 @@ __all__ = [
     "allowed_bad_events",
     "as_utc",
     "burn_rate",
+    "check_alignment",
+    "composite_availability",
     "derive_outages",
     "dump_cmdb_json",
     "error_budget",
+    "evaluate",
     "load_cmdb",
     "load_cmdb_csv",
     "load_cmdb_json",
