@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 from importlib.metadata import version
+from operator import itemgetter
 from pathlib import Path
 from random import Random
 
@@ -54,6 +55,7 @@ from fitsm import (
     CmdbSchema,
     ComponentNode,
     ConfigurationItem,
+    Intervals,
     OutageLog,
     RedundancyGroup,
     ServiceNode,
@@ -159,7 +161,7 @@ def random_outages(n: int, seed: int, mean: int) -> tuple[I64, I64]:
 
 def sweep_downtime(pairs: Pairs, windows: Pairs) -> int:
     """Plain Python: sort the outages, merge the overlapping ones, walk them along the windows."""
-    ordered = sorted(pairs)
+    ordered = sorted(pairs, key=itemgetter(0))  # by start: faster than comparing tuples
     merged: Pairs = []
     if ordered:
         head, reach = ordered[0]
@@ -279,12 +281,12 @@ def run_downtime(n: int, seed: int, mean: int, calendar: BusinessCalendar) -> Do
             f"portion {portion_found} us (on {portion_size:,} outages, expected "
             f"{expected_portion} us)"
         )
-    merged = len(portion_union(pairs)) if n <= PORTION_PREFIX else None
+    merged = len(Intervals.of(starts, ends))
     covered = f"{downtime / hours.total():.1%} of the service hours"
     print(
         f"downtime {timedelta(microseconds=downtime)} ({downtime:,} us, {covered}); "
         f"library, sweep and portion agree to the microsecond"
-        + (f"; the outages merge into {merged:,} intervals" if merged is not None else "")
+        + f"; the outages merge into {merged:,} interval{'s' if merged != 1 else ''}"
     )
     portion_label = "portion Interval(*) & hours"
     if portion_size != n:
@@ -320,12 +322,15 @@ def run_downtime(n: int, seed: int, mean: int, calendar: BusinessCalendar) -> Do
             f"library on all {n:,} and is NOT a like-for-like figure"
         )
     s_up, p_up = sweep_time / library_time, portion_time / library_time
-    note = (
-        "" if n == GOAL_SIZE else f" (the goals are set for N = {GOAL_SIZE:,}; shown for reference)"
-    )
+    if n == GOAL_SIZE:
+        verdicts = f" ({at_least(s_up, GOAL_SWEEP)}, {at_least(p_up, GOAL_PORTION)})"
+    else:
+        verdicts = (
+            f" (the goals {GOAL_SWEEP:g}x and {GOAL_PORTION:g}x are set for N = {GOAL_SIZE:,})"
+        )
     print(
-        f"library is {s_up:.1f}x faster than the sweep ({at_least(s_up, GOAL_SWEEP)}), "
-        f"{p_up:.1f}x faster than portion ({at_least(p_up, GOAL_PORTION)}){note}\n",
+        f"library is {s_up:.1f}x faster than the sweep, {p_up:.1f}x faster than portion"
+        f"{verdicts}\n",
         flush=True,
     )
     return DowntimeResult(n, library_time, sweep_time, portion_time, portion_size)
@@ -563,19 +568,19 @@ def run_composite(seed: int) -> CompositeResult:
                 "exact (decision diagram)",
                 pct(exact.value),
                 seconds(exact_time),
-                f"diagram size {exact.diagram_size:,} nodes",
+                f"diagram of {exact.diagram_size:,} nodes",
             ],
             [
                 f"Monte Carlo, {MONTE_CARLO_SAMPLES:,} samples",
                 pct(mc.value),
                 seconds(mc_time),
-                f"95 % interval {pct(mc.low)} to {pct(mc.high)}, {inside} the exact value",
+                f"95 % interval {pct(mc.low, 4)} to {pct(mc.high, 4)} {inside} exact",
             ],
             [
                 "naive product along paths",
                 pct(naive),
                 seconds(naive_time),
-                f"off by {float(error) * 100:+.4f} percentage points",
+                f"{float(error) * 100:+.4f} points vs exact",
             ],
         ],
     )
@@ -650,6 +655,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"goals at N = {GOAL_SIZE:,}: library >= {GOAL_SWEEP:g}x faster than the sweep, "
         f">= {GOAL_PORTION:g}x faster than portion"
     )
+    if all(r.size != GOAL_SIZE for r in downtimes):
+        print(f"  (N = {GOAL_SIZE:,} was not run)")
     for r in downtimes:
         if r.size == GOAL_SIZE:
             s_up, p_up = r.sweep / r.library, r.portion / r.library

@@ -1,0 +1,169 @@
+"""The lifecycle of incidents and service requests (PR9.1-PR9.6).
+
+New cases are classified and prioritised (PR9.1), assigned to a group, worked
+on, put on hold while waiting for someone else, escalated to another group
+(functional) or to a manager (hierarchical, PR9.3), resolved, and closed with
+the user's confirmation or after a timeout (PR9.5). A resolved case can be
+reopened. A major incident (PR9.6) needs a coordinator and cannot close before
+its major incident review is recorded.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from statemachine import State, StateChart
+
+from fitsm.errors import ValidationError
+from fitsm.lifecycles._engine import Lifecycle
+from fitsm.model.cases.incidents import IncidentStatus as S
+
+__all__ = ["AUTO_CLOSE_AFTER", "INCIDENT", "IncidentChart"]
+
+AUTO_CLOSE_AFTER = timedelta(days=5)
+"""A resolved case the user does not confirm closes after this long (``timed_out=True``)."""
+
+
+def _value(model: Any, data: dict[str, Any], field: str) -> Any:
+    return data[field] if field in data else getattr(model, field)
+
+
+def is_classified_and_prioritised(model: Any, **data: Any) -> bool:
+    return bool(_value(model, data, "category")) and _value(model, data, "priority") is not None
+
+
+def needs_category(model: Any, **data: Any) -> None:
+    if not _value(model, data, "category"):
+        raise ValidationError(
+            f"{model.kind} {model.id!r}: classify needs a category", field="category"
+        )
+
+
+def needs_priority(model: Any, **data: Any) -> None:
+    for field in ("impact", "urgency", "priority"):
+        if _value(model, data, field) is None:
+            raise ValidationError(
+                f"{model.kind} {model.id!r}: prioritise needs impact, urgency and priority",
+                field=field,
+            )
+
+
+def needs_group(model: Any, **data: Any) -> None:
+    if not _value(model, data, "group"):
+        raise ValidationError(f"{model.kind} {model.id!r}: assign needs a group", field="group")
+
+
+def needs_other_group(model: Any, **data: Any) -> None:
+    group = data.get("group")
+    if not group or group == model.group:
+        raise ValidationError(
+            f"{model.kind} {model.id!r}: functional escalation needs another group than "
+            f"{model.group!r}, got {group!r}",
+            field="group",
+        )
+
+
+def needs_manager(model: Any, **data: Any) -> None:
+    if not data.get("escalated_to"):
+        raise ValidationError(
+            f"{model.kind} {model.id!r}: hierarchical escalation needs escalated_to",
+            field="escalated_to",
+        )
+
+
+def needs_resolution(model: Any, **data: Any) -> None:
+    if not _value(model, data, "resolution"):
+        raise ValidationError(
+            f"{model.kind} {model.id!r}: resolve needs a resolution", field="resolution"
+        )
+
+
+def needs_coordinator(model: Any, **data: Any) -> None:
+    if model.kind != "incident":
+        raise ValidationError(f"only incidents can be major, not a {model.kind}")
+    if not _value(model, data, "coordinator"):
+        raise ValidationError(
+            f"incident {model.id!r}: a major incident needs a coordinator", field="coordinator"
+        )
+
+
+def needs_review_text(model: Any, **data: Any) -> None:
+    if not model.major:
+        raise ValidationError(f"incident {model.id!r} is not a major incident")
+    if not data.get("major_review"):
+        raise ValidationError(
+            f"incident {model.id!r}: the review needs a text", field="major_review"
+        )
+
+
+def review_done_if_major(model: Any, **data: Any) -> bool:
+    return not model.major or bool(model.major_review)
+
+
+def confirmed_or_timed_out(model: Any, at: datetime | None = None, **data: Any) -> bool:
+    if data.get("confirmed"):
+        return True
+    if data.get("timed_out"):
+        resolved = [h.at for h in model.history if h.target == S.RESOLVED]
+        return bool(resolved) and at is not None and at - resolved[-1] >= AUTO_CLOSE_AFTER
+    return False
+
+
+class IncidentChart(StateChart[Any]):
+    """Incidents and service requests (PR9)."""
+
+    allow_event_without_transition = False
+    catch_errors_as_events = False
+    atomic_configuration_update = True
+
+    new = State(value=S.NEW, initial=True)
+    assigned = State(value=S.ASSIGNED)
+    in_progress = State(value=S.IN_PROGRESS)
+    pending = State(value=S.PENDING)
+    resolved = State(value=S.RESOLVED)
+    closed = State(value=S.CLOSED, final=True)
+    cancelled = State(value=S.CANCELLED, final=True)
+
+    classify = (
+        new.to.itself(internal=True, validators=needs_category)
+        | assigned.to.itself(internal=True, validators=needs_category)
+        | in_progress.to.itself(internal=True, validators=needs_category)
+        | pending.to.itself(internal=True, validators=needs_category)
+    )
+    prioritise = (
+        new.to.itself(internal=True, validators=needs_priority)
+        | assigned.to.itself(internal=True, validators=needs_priority)
+        | in_progress.to.itself(internal=True, validators=needs_priority)
+        | pending.to.itself(internal=True, validators=needs_priority)
+    )
+    assign = new.to(assigned, cond=is_classified_and_prioritised, validators=needs_group)
+    escalate = (
+        assigned.to(assigned, validators=needs_other_group)
+        | in_progress.to(assigned, validators=needs_other_group)
+        | pending.to(assigned, validators=needs_other_group)
+    )
+    escalate_hierarchically = (
+        assigned.to.itself(internal=True, validators=needs_manager)
+        | in_progress.to.itself(internal=True, validators=needs_manager)
+        | pending.to.itself(internal=True, validators=needs_manager)
+    )
+    start = assigned.to(in_progress)
+    wait = assigned.to(pending) | in_progress.to(pending)
+    resume = pending.to(in_progress)
+    resolve = assigned.to(resolved, validators=needs_resolution) | in_progress.to(
+        resolved, validators=needs_resolution
+    )
+    reopen = resolved.to(in_progress)
+    close = resolved.to(closed, cond=[review_done_if_major, confirmed_or_timed_out])
+    cancel = new.to(cancelled) | assigned.to(cancelled)
+    declare_major = (
+        new.to.itself(internal=True, validators=needs_coordinator)
+        | assigned.to.itself(internal=True, validators=needs_coordinator)
+        | in_progress.to.itself(internal=True, validators=needs_coordinator)
+        | pending.to.itself(internal=True, validators=needs_coordinator)
+    )
+    review_major = resolved.to.itself(internal=True, validators=needs_review_text)
+
+
+INCIDENT = Lifecycle(IncidentChart, S, {"close": frozenset({"confirmed", "timed_out"})})

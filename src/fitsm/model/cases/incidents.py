@@ -1,0 +1,64 @@
+"""Incidents and service requests (PR9).
+
+FitSM-0 (CC BY 4.0): an *incident* is an "unplanned disruption of operation in a
+service or service component, or degradation of service quality versus the
+expected or agreed service operation according to the service level
+agreement"; a *service request* is a "user request for information, advice,
+access to an IT service or a pre-approved change". Both follow the lifecycle in
+:mod:`fitsm.lifecycles.incident`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import ClassVar
+
+import attrs
+
+from fitsm.model.cases.base import Case
+
+__all__ = ["Incident", "IncidentStatus", "ServiceRequest"]
+
+
+class IncidentStatus(StrEnum):
+    NEW = "new"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    PENDING = "pending"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+@attrs.define(eq=True)
+class Incident(Case):
+    """An incident: classified, prioritised, assigned, worked on, resolved and closed (PR9)."""
+
+    kind: ClassVar[str] = "incident"
+    process: ClassVar[str] = "ISRM"
+    owner_role: ClassVar[str] = "incident_owner"
+
+    status: IncidentStatus = attrs.field(default=IncidentStatus.NEW, converter=IncidentStatus)
+    impact: str | None = None
+    urgency: str | None = None
+    priority: str | None = None
+    group: str | None = None
+    """The support group working on it; functional escalation changes it (PR9.3)."""
+    assignee: str | None = None
+    escalated_to: str | None = None
+    """The manager it was escalated to hierarchically (PR9.3)."""
+    major: bool = False
+    coordinator: str | None = None
+    """The major incident coordinator (PR9.6)."""
+    major_review: str = ""
+    resolution: str = ""
+    agreement: str | None = None
+    """The SLA in force when it was prioritised; its targets set the due times."""
+
+
+@attrs.define(eq=True)
+class ServiceRequest(Incident):
+    """A service request: the incident lifecycle without major handling (PR9)."""
+
+    kind: ClassVar[str] = "service_request"
+    owner_role: ClassVar[str] = "service_request_owner"
