@@ -139,6 +139,14 @@ def seconds(value: float) -> str:
     return f"{value:.3f}" if value >= 0.1 else f"{value:.4f}"
 
 
+def span(us: int) -> str:
+    """A duration in microseconds, in the largest unit that keeps it at 1 or more."""
+    for unit, size in (("h", HOUR), ("min", 60 * US), ("s", US)):
+        if us >= size:
+            return f"{us / size:g} {unit}"
+    return f"{us} us"
+
+
 def speedup(baseline: float, library: float) -> str:
     return f"{baseline / library:.1f}x"
 
@@ -225,7 +233,7 @@ def run_downtime(n: int, seed: int, mean: int, calendar: BusinessCalendar) -> Do
     portion_hours = portion.Interval(*[portion.closedopen(s, e) for s, e in windows])
     print(
         f"{n:,} outages in {YEAR[0].year}, exponential durations with mean "
-        f"{mean / HOUR:g} h capped at {LONGEST_OUTAGE / HOUR:g} h; service hours "
+        f"{span(mean)} capped at {span(LONGEST_OUTAGE)}; service hours "
         f"{RULES} (UTC): {len(windows):,} windows, {hours.total() / HOUR:,.0f} h; "
         f"generated in {elapsed:.2f} s (not timed)"
     )
@@ -387,7 +395,7 @@ def run_derivation(n_cis: int, seed: int) -> DerivationResult:
     print(
         f"{len(data.ids):,} nodes ({len(data.services):,} services), {len(data.edges):,} edges; "
         f"{len(log):,} CI outages in {WINDOW // DAY} days on random CIs, exponential durations "
-        f"with mean {MEAN_CI_OUTAGE / HOUR:g} h, {int(np.count_nonzero(log.planned)):,} "
+        f"with mean {span(MEAN_CI_OUTAGE)}, {int(np.count_nonzero(log.planned)):,} "
         f"planned, {int(np.count_nonzero(~log.down)):,} degraded; "
         f"built in {time.perf_counter() - start:.1f} s (not timed)",
         flush=True,

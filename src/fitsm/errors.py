@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 __all__ = [
+    "AuthorizationError",
     "ConflictError",
     "CycleError",
     "DuplicateError",
@@ -66,6 +67,10 @@ class CycleError(ValidationError):
 
 class InvalidTransitionError(ValidationError):
     """A lifecycle move that the lifecycle does not allow from the current phase or status."""
+
+
+class AuthorizationError(FitsmError, PermissionError):
+    """The acting person's roles do not allow the operation; nothing was changed."""
 
 
 class NotFoundError(FitsmError, LookupError):

@@ -21,15 +21,19 @@ from types import TracebackType
 from typing import Protocol, Self, TypeVar
 
 from fitsm.model.agreements import Agreements
+from fitsm.model.cases.base import Case
 from fitsm.model.cmdb import Cmdb
 from fitsm.model.portfolio import ServicePortfolio
+from fitsm.model.roles import RoleModel
 
 __all__ = [
     "Aggregate",
     "AgreementsRepository",
+    "CaseRepository",
     "CmdbRepository",
     "PortfolioRepository",
     "Repository",
+    "RoleModelRepository",
     "Store",
     "UnitOfWork",
 ]
@@ -72,6 +76,14 @@ class AgreementsRepository(Repository[Agreements], Protocol):
     """Agreements with all their versions (PR2)."""
 
 
+class RoleModelRepository(Repository[RoleModel], Protocol):
+    """Who holds which FitSM-3 role."""
+
+
+class CaseRepository(Repository[Case], Protocol):
+    """Cases of every type (incidents, problems, changes, ...), by case id."""
+
+
 class UnitOfWork(Protocol):
     """One all-or-nothing piece of work against a store."""
 
@@ -83,6 +95,12 @@ class UnitOfWork(Protocol):
 
     @property
     def agreements(self) -> AgreementsRepository: ...
+
+    @property
+    def roles(self) -> RoleModelRepository: ...
+
+    @property
+    def cases(self) -> CaseRepository: ...
 
     def __enter__(self) -> Self: ...
 

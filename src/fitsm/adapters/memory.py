@@ -13,8 +13,10 @@ from typing import Generic, Self, TypeVar
 
 from fitsm.errors import ConflictError, DuplicateError, NotFoundError, StoreError
 from fitsm.model.agreements import Agreements
+from fitsm.model.cases.base import Case
 from fitsm.model.cmdb import Cmdb
 from fitsm.model.portfolio import ServicePortfolio
+from fitsm.model.roles import RoleModel
 from fitsm.ports import Aggregate
 
 __all__ = ["MemoryRepository", "MemoryStore", "MemoryUnitOfWork"]
@@ -81,7 +83,9 @@ class MemoryUnitOfWork:
         self.agreements: MemoryRepository[Agreements] = MemoryRepository(
             "agreement set", store._agreements
         )
-        self._repositories = (self.portfolios, self.cmdbs, self.agreements)
+        self.roles: MemoryRepository[RoleModel] = MemoryRepository("role model", store._roles)
+        self.cases: MemoryRepository[Case] = MemoryRepository("case", store._cases)
+        self._repositories = (self.portfolios, self.cmdbs, self.agreements, self.roles, self.cases)
 
     def __enter__(self) -> Self:
         return self
@@ -116,6 +120,8 @@ class MemoryStore:
         self._portfolios: dict[str, ServicePortfolio] = {}
         self._cmdbs: dict[str, Cmdb] = {}
         self._agreements: dict[str, Agreements] = {}
+        self._roles: dict[str, RoleModel] = {}
+        self._cases: dict[str, Case] = {}
         self._closed = False
 
     def unit_of_work(self) -> MemoryUnitOfWork:

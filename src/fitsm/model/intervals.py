@@ -143,6 +143,18 @@ class Intervals:
         partial = np.minimum(at, self.ends[j]) - self.starts[j]
         return np.where(i >= 0, cumulative[j] + partial, 0).astype(np.int64)
 
+    def at_measure(self, value: Any) -> I64:
+        """The instants at which the measure of this set reaches each value (inverse of
+        :meth:`covered`); values must lie in ``(0, total]``."""
+        v = _array(value)
+        cumulative = np.concatenate(([0], np.cumsum(self.ends - self.starts)))
+        if v.size and (v.min() <= 0 or v.max() > cumulative[-1]):
+            raise ValidationError(
+                f"measure {int(v.max())} is beyond the {int(cumulative[-1])} this set holds"
+            )
+        j = np.searchsorted(cumulative[1:], v, side="left")
+        return (self.starts[j] + (v - cumulative[j])).astype(np.int64)
+
     def overlap_each(self, starts: Any, ends: Any) -> I64:
         """The measure of this set inside each of the given intervals (which may overlap)."""
         return self.covered(ends) - self.covered(starts)

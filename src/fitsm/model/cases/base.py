@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 import attrs
 
@@ -70,9 +70,13 @@ class Case:
     history: tuple[HistoryEntry, ...] = ()
     version: int = 0
 
-    def copy(self) -> Case:
-        # records inside are immutable; a shallow copy is independent
-        return attrs.evolve(self)
+    def copy(self) -> Self:
+        """An independent copy (field values are immutable, so a shallow copy is)."""
+        cls = type(self)
+        new = cls.__new__(cls)
+        for field in cls.__attrs_attrs__:
+            object.__setattr__(new, field.name, getattr(self, field.name))
+        return new
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.id!r} {self.status}>"

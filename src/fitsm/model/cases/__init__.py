@@ -1,0 +1,1 @@
+"""Cases: incidents, service requests, problems, changes, releases, improvements, complaints."""
