@@ -65,8 +65,11 @@ class Lifecycle:
         chart: type[StateChart[Any]],
         statuses: type[StrEnum],
         arguments: Mapping[str, frozenset[str]] | None = None,
+        effects: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
         self.chart = chart
+        self.effects: Mapping[str, Mapping[str, Any]] = dict(effects or {})
+        """Per event, case fields it always sets (``declare_major`` sets ``major=True``)."""
         self.arguments: Mapping[str, frozenset[str]] = dict(arguments or {})
         """Per event, the keyword arguments that are not case fields (``confirmed=True``)."""
         self.statuses = statuses
@@ -140,6 +143,7 @@ class Lifecycle:
             )
         extra = self.arguments.get(event, frozenset())
         changes = {k: v for k, v in data.items() if k not in extra}
+        changes.update(self.effects.get(event, {}))
         for field in changes:
             if field in _PROTECTED or not hasattr(case, field):
                 raise ValidationError(

@@ -166,4 +166,9 @@ class IncidentChart(StateChart[Any]):
     review_major = resolved.to.itself(internal=True, validators=needs_review_text)
 
 
-INCIDENT = Lifecycle(IncidentChart, S, {"close": frozenset({"confirmed", "timed_out"})})
+INCIDENT = Lifecycle(
+    IncidentChart,
+    S,
+    arguments={"close": frozenset({"confirmed", "timed_out"})},
+    effects={"declare_major": {"major": True}},
+)

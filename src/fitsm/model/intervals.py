@@ -77,7 +77,7 @@ class Intervals:
             s, e = s[keep], e[keep]
         if not s.size:
             return cls.empty()
-        order = np.argsort(s, kind="stable")
+        order = np.argsort(s)  # the merge needs start order only, not a stable one
         s, e = s[order], e[order]
         reach = np.maximum.accumulate(e)
         first = np.empty(s.size, dtype=bool)

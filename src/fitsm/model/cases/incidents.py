@@ -17,7 +17,7 @@ import attrs
 
 from fitsm.model.cases.base import Case
 
-__all__ = ["Incident", "IncidentStatus", "ServiceRequest"]
+__all__ = ["Incident", "IncidentStatus", "MajorIncidentCriteria", "ServiceRequest"]
 
 
 class IncidentStatus(StrEnum):
@@ -54,6 +54,23 @@ class Incident(Case):
     resolution: str = ""
     agreement: str | None = None
     """The SLA in force when it was prioritised; its targets set the due times."""
+
+
+@attrs.frozen
+class MajorIncidentCriteria:
+    """Documented criteria for identifying a major incident (PR9.6).
+
+    An incident is major when its priority is one of ``priorities`` or it affects
+    one of ``services``.
+    """
+
+    priorities: frozenset[str] = attrs.field(default=frozenset({"P1"}), converter=frozenset)
+    services: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+
+    def matches(self, incident: Incident) -> bool:
+        return incident.kind == "incident" and (
+            incident.priority in self.priorities or incident.service in self.services
+        )
 
 
 @attrs.define(eq=True)
