@@ -12,6 +12,7 @@ from fitsm.adapters import open_store
 from fitsm.adapters.files import dump_cmdb_json, load_cmdb, load_cmdb_csv, load_cmdb_json
 from fitsm.clock import Clock, FixedClock, SystemClock, as_utc
 from fitsm.errors import (
+    AuthorizationError,
     ConflictError,
     CycleError,
     DuplicateError,
@@ -24,6 +25,7 @@ from fitsm.errors import (
     UnsupportedStoreError,
     ValidationError,
 )
+from fitsm.lifecycles import Lifecycle, lifecycle_of, mermaid
 from fitsm.model.agreements import Agreement, AgreementKind, Agreements, ServiceTarget, TargetKind
 from fitsm.model.availability import (
     AvailabilityPolicy,
@@ -35,6 +37,43 @@ from fitsm.model.availability import (
     measure_availability,
 )
 from fitsm.model.calendar import BusinessCalendar
+from fitsm.model.cases.base import Case, HistoryEntry
+from fitsm.model.cases.changes import (
+    ApprovalLevel,
+    Change,
+    ChangeCriteria,
+    ChangeStatus,
+    ChangeType,
+    required_approval,
+)
+from fitsm.model.cases.clocks import (
+    CarryOver,
+    ClockBreached,
+    ClockKind,
+    ClockPolicy,
+    ClockWarning,
+    SlaClock,
+    clock_events,
+    sla_clocks,
+)
+from fitsm.model.cases.improvements import Complaint, Improvement, ImprovementStatus
+from fitsm.model.cases.incidents import (
+    Incident,
+    IncidentStatus,
+    MajorIncidentCriteria,
+    ServiceRequest,
+)
+from fitsm.model.cases.priority import DEFAULT_MATRIX, PriorityMatrix
+from fitsm.model.cases.problems import KnownError, Problem, ProblemStatus, known_errors
+from fitsm.model.cases.releases import (
+    Release,
+    ReleaseCriteria,
+    ReleaseStatus,
+    ReleaseStrategy,
+    TestingApproach,
+)
+from fitsm.model.cases.schedule import ScheduleConflict, change_schedule, schedule_conflicts
+from fitsm.model.cases.trends import ProblemCandidate, problem_candidates
 from fitsm.model.catalogue import CatalogueEntry, ServiceCatalogue
 from fitsm.model.cmdb import Cmdb
 from fitsm.model.composite import CompositeAvailability, composite_availability
@@ -62,7 +101,7 @@ from fitsm.model.evaluation import (
     check_alignment,
     evaluate,
 )
-from fitsm.model.history import Change, ChangeAction
+from fitsm.model.history import ChangeAction, ChangeRecord
 from fitsm.model.impact import BlastRadius, Dependency, ImpactedService, ImpactReport, Status
 from fitsm.model.intervals import Intervals
 from fitsm.model.parties import Supplier, SupplierKind
@@ -76,13 +115,17 @@ from fitsm.model.portfolio import (
     ServicePortfolio,
     SupplierInvolvement,
 )
+from fitsm.model.roles import Person, Process, Role, RoleAssignment, RoleFinding, RoleModel, Team
 from fitsm.model.slo import ErrorBudget, allowed_bad_events, burn_rate, error_budget, percent
 from fitsm.model.verification import Difference, DiscoveredState, VerificationReport, verify
+from fitsm.operations import CaseDesk
 from fitsm.ports import (
     AgreementsRepository,
+    CaseRepository,
     CmdbRepository,
     PortfolioRepository,
     Repository,
+    RoleModelRepository,
     Store,
     UnitOfWork,
 )
@@ -95,6 +138,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 
 __all__ = [
     "DEFAULT_LIFECYCLE",
+    "DEFAULT_MATRIX",
     "DEPENDS_ON",
     "HAS_MEMBER",
     "Q_",
@@ -103,20 +147,35 @@ __all__ = [
     "Agreements",
     "AgreementsRepository",
     "AlignmentFinding",
+    "ApprovalLevel",
     "AttributeSpec",
     "AttributeType",
+    "AuthorizationError",
     "AvailabilityPolicy",
     "AvailabilityReport",
     "BlastRadius",
     "BusinessCalendar",
+    "CarryOver",
+    "Case",
+    "CaseDesk",
+    "CaseRepository",
     "CatalogueEntry",
     "Change",
     "ChangeAction",
+    "ChangeCriteria",
+    "ChangeRecord",
+    "ChangeStatus",
+    "ChangeType",
     "CiType",
     "Clock",
+    "ClockBreached",
+    "ClockKind",
+    "ClockPolicy",
+    "ClockWarning",
     "Cmdb",
     "CmdbRepository",
     "CmdbSchema",
+    "Complaint",
     "ComponentNode",
     "CompositeAvailability",
     "ConfigurationItem",
@@ -130,32 +189,58 @@ __all__ = [
     "Evaluation",
     "FitsmError",
     "FixedClock",
+    "HistoryEntry",
     "ImpactReport",
     "ImpactedService",
+    "Improvement",
+    "ImprovementStatus",
+    "Incident",
+    "IncidentStatus",
     "Intervals",
     "InvalidTransitionError",
+    "KnownError",
+    "Lifecycle",
     "LifecyclePhase",
     "LoadError",
     "MaintenancePolicy",
+    "MajorIncidentCriteria",
     "NaiveDatetimeError",
     "NodeKind",
     "NotFoundError",
     "Outage",
     "OutageLog",
     "OutageState",
+    "Person",
     "PhaseChange",
     "PortfolioRepository",
+    "PriorityMatrix",
+    "Problem",
+    "ProblemCandidate",
+    "ProblemStatus",
+    "Process",
     "RedundancyGroup",
     "Relationship",
     "RelationshipType",
+    "Release",
+    "ReleaseCriteria",
+    "ReleaseStatus",
+    "ReleaseStrategy",
     "Repository",
+    "Role",
+    "RoleAssignment",
+    "RoleFinding",
+    "RoleModel",
+    "RoleModelRepository",
+    "ScheduleConflict",
     "Service",
     "ServiceCatalogue",
     "ServiceComponent",
     "ServiceLifecycle",
     "ServiceNode",
     "ServicePortfolio",
+    "ServiceRequest",
     "ServiceTarget",
+    "SlaClock",
     "Status",
     "Store",
     "StoreError",
@@ -166,6 +251,8 @@ __all__ = [
     "TargetEvaluation",
     "TargetKind",
     "TargetViolated",
+    "Team",
+    "TestingApproach",
     "UnitOfWork",
     "UnsupportedStoreError",
     "ValidationError",
@@ -174,17 +261,26 @@ __all__ = [
     "allowed_bad_events",
     "as_utc",
     "burn_rate",
+    "change_schedule",
     "check_alignment",
+    "clock_events",
     "composite_availability",
     "derive_outages",
     "dump_cmdb_json",
     "error_budget",
     "evaluate",
+    "known_errors",
+    "lifecycle_of",
     "load_cmdb",
     "load_cmdb_csv",
     "load_cmdb_json",
     "measure_availability",
+    "mermaid",
     "open_store",
     "percent",
+    "problem_candidates",
+    "required_approval",
+    "schedule_conflicts",
+    "sla_clocks",
     "verify",
 ]

@@ -37,7 +37,7 @@ from fitsm.model.configuration import (
     Relationship,
     ServiceNode,
 )
-from fitsm.model.history import Batch, Change, ChangeAction
+from fitsm.model.history import Batch, ChangeAction, ChangeRecord
 
 if TYPE_CHECKING:
     from fitsm.model.impact import BlastRadius, Dependency, ImpactReport, Strategy
@@ -100,7 +100,7 @@ class Cmdb:
         self._pred: dict[str, dict[str, Mapping[str, str]]] = self._graph._pred
         self._records: dict[str, Node] = {}
         self._groups: dict[str, int] = {}
-        self._log: list[Change | Batch] = []
+        self._log: list[ChangeRecord | Batch] = []
         self._revision = 0
         self._index_cache: Any = None
 
@@ -175,7 +175,7 @@ class Cmdb:
 
     # -- history (PR11.4) --------------------------------------------------------
 
-    def changes(self) -> Iterator[Change]:
+    def changes(self) -> Iterator[ChangeRecord]:
         """Every recorded change, oldest first."""
         for entry in self._log:
             if isinstance(entry, Batch):
@@ -183,9 +183,9 @@ class Cmdb:
             else:
                 yield entry
 
-    def history(self, item_id: str) -> list[Change]:
+    def history(self, item_id: str) -> list[ChangeRecord]:
         """The changes that concern one node or its relationships, oldest first."""
-        found: list[Change] = []
+        found: list[ChangeRecord] = []
         for entry in self._log:
             if isinstance(entry, Batch):
                 found.extend(entry.concerning(item_id))
@@ -205,7 +205,7 @@ class Cmdb:
         when = self._when(at)
         self._check_new_node(node)
         self._insert_node(node)
-        self._log.append(Change(when, actor, ChangeAction.CREATED, node.id, new=node))
+        self._log.append(ChangeRecord(when, actor, ChangeAction.CREATED, node.id, new=node))
         self._touched()
         return node
 
@@ -261,7 +261,9 @@ class Cmdb:
         new = attrs.evolve(old, attributes=merged, **changes)
         self._schema.check_ci(new)
         recorded = [
-            Change(when, actor, ChangeAction.UPDATED, ci_id, field, getattr(old, field), value)
+            ChangeRecord(
+                when, actor, ChangeAction.UPDATED, ci_id, field, getattr(old, field), value
+            )
             for field, value in changes.items()
             if getattr(old, field) != value
         ]
@@ -269,7 +271,7 @@ class Cmdb:
             before, after = old.attributes.get(key), new.attributes.get(key)
             if before != after or type(before) is not type(after):
                 recorded.append(
-                    Change(when, actor, ChangeAction.UPDATED, ci_id, key, before, after)
+                    ChangeRecord(when, actor, ChangeAction.UPDATED, ci_id, key, before, after)
                 )
         if recorded:
             self._records[ci_id] = new
@@ -286,10 +288,10 @@ class Cmdb:
             if group in self._groups:
                 self._check_group_size(group, len(self._succ[group]) - 1)
         recorded = [
-            Change(when, actor, ChangeAction.DELETED, s, "type", d["type"], None, target=t)
+            ChangeRecord(when, actor, ChangeAction.DELETED, s, "type", d["type"], None, target=t)
             for s, t, d in self._incident_edges(node_id)
         ]
-        recorded.append(Change(when, actor, ChangeAction.DELETED, node_id, old=record))
+        recorded.append(ChangeRecord(when, actor, ChangeAction.DELETED, node_id, old=record))
         self._graph.remove_node(node_id)
         del self._records[node_id]
         self._groups.pop(node_id, None)
@@ -324,7 +326,9 @@ class Cmdb:
             )
         self._insert_edge(source, target, type)
         self._log.append(
-            Change(when, actor, ChangeAction.CREATED, source, "type", None, type, target=target)
+            ChangeRecord(
+                when, actor, ChangeAction.CREATED, source, "type", None, type, target=target
+            )
         )
         self._touched()
         return Relationship(source, target, type)
@@ -339,7 +343,7 @@ class Cmdb:
         del self._succ[source][target]
         del self._pred[target][source]
         self._log.append(
-            Change(
+            ChangeRecord(
                 when, actor, ChangeAction.DELETED, source, "type", removed.type, None, target=target
             )
         )

@@ -11,7 +11,7 @@ import attrs
 
 from fitsm.model.configuration import Node
 
-__all__ = ["Change", "ChangeAction"]
+__all__ = ["ChangeAction", "ChangeRecord"]
 
 
 class ChangeAction(StrEnum):
@@ -21,7 +21,7 @@ class ChangeAction(StrEnum):
 
 
 @attrs.frozen
-class Change:
+class ChangeRecord:
     """One recorded change: who, when, what, which attribute, old and new value.
 
     For a node, ``subject`` is its id; ``attribute`` is ``None`` when the whole
@@ -62,19 +62,21 @@ class Batch:
     targets: tuple[str, ...]
     types: tuple[str, ...]
 
-    def expand(self) -> Iterator[Change]:
+    def expand(self) -> Iterator[ChangeRecord]:
         for node in self.nodes:
-            yield Change(self.at, self.actor, ChangeAction.CREATED, node.id, new=node)
+            yield ChangeRecord(self.at, self.actor, ChangeAction.CREATED, node.id, new=node)
         for s, t, kind in zip(self.sources, self.targets, self.types, strict=True):
-            yield Change(self.at, self.actor, ChangeAction.CREATED, s, "type", None, kind, target=t)
+            yield ChangeRecord(
+                self.at, self.actor, ChangeAction.CREATED, s, "type", None, kind, target=t
+            )
 
-    def concerning(self, item_id: str) -> Iterator[Change]:
+    def concerning(self, item_id: str) -> Iterator[ChangeRecord]:
         for node in self.nodes:
             if node.id == item_id:
-                yield Change(self.at, self.actor, ChangeAction.CREATED, node.id, new=node)
+                yield ChangeRecord(self.at, self.actor, ChangeAction.CREATED, node.id, new=node)
         for i, (s, t) in enumerate(zip(self.sources, self.targets, strict=True)):
             if s == item_id or t == item_id:
                 kind = self.types[i]
-                yield Change(
+                yield ChangeRecord(
                     self.at, self.actor, ChangeAction.CREATED, s, "type", None, kind, target=t
                 )

@@ -1,0 +1,138 @@
+"""Operations on cases as a person: roles, priorities from agreements, persistence."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from fitsm import (
+    Agreement,
+    Agreements,
+    AuthorizationError,
+    BusinessCalendar,
+    DuplicateError,
+    InvalidTransitionError,
+    Q_,
+    ServiceTarget,
+    open_store,
+)
+from fitsm.model.cases.changes import Change, ChangeCriteria
+from fitsm.model.cases.incidents import Incident
+from fitsm.model.cases.problems import Problem
+from fitsm.model.roles import Person, Role, RoleModel
+from fitsm.operations import CaseDesk
+
+T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
+
+
+@pytest.fixture
+def desk():
+    store = open_store("memory://")
+    roles = RoleModel()
+    for pid in ("ann", "bob", "carl", "cm", "cab1", "ecab1", "eve"):
+        roles.add_person(Person(pid, pid.title()))
+    roles.assign("ann", Role.PROCESS_STAFF, "ISRM")
+    roles.assign("cm", Role.PROCESS_MANAGER, "CHM")
+    roles.assign("cab1", Role.CAB_MEMBER, "CAB")
+    roles.assign("ecab1", Role.CAB_MEMBER, "ECAB")
+    roles.assign("carl", Role.PROCESS_STAFF, "CHM")
+    agreements = Agreements()
+    agreements.add(Agreement(
+        "sla-mail", "SLA", "staff", ["mail"],
+        [ServiceTarget("resolution_time", Q_(4, "hour"), priority="P1"),
+         ServiceTarget("resolution_time", Q_(2, "day"), priority="P5")],
+        calendar=BusinessCalendar.from_rules({"mon-fri": "08:00-18:00"}),
+    ))
+    with store.unit_of_work() as uow:
+        uow.roles.add(roles)
+        uow.agreements.add(agreements)
+        uow.commit()
+    return CaseDesk(store, change_criteria=ChangeCriteria(standard_changes={"restart-web"}))
+
+
+def incident(**fields) -> Incident:
+    return Incident("INC-1", "mail is slow", T0, "ann", service="mail", category="email", **fields)
+
+
+class TestRegistering:
+    def test_an_incident_is_classified_and_prioritised_from_the_matrix_and_the_sla(self, desk) -> None:
+        case = desk.register_incident(incident(), actor="ann", impact="high", urgency="high")
+        assert (case.priority, case.agreement, case.status) == ("P1", "sla-mail", "new")
+        assert [h.event for h in case.history] == ["classify", "prioritise"]
+        assert desk.get("INC-1") == case
+
+    def test_ids_are_unique(self, desk) -> None:
+        desk.register_incident(incident(), actor="ann")
+        with pytest.raises(DuplicateError, match="'INC-1' exists already"):
+            desk.register_incident(incident(), actor="ann")
+
+    def test_unknown_people_cannot_register(self, desk) -> None:
+        with pytest.raises(AuthorizationError, match="'mallory' is not a known person"):
+            desk.register_incident(incident(), actor="mallory")
+
+    def test_an_unknown_impact_is_named(self, desk) -> None:
+        with pytest.raises(Exception, match="no priority for impact 'huge'"):
+            desk.register_incident(incident(), actor="ann", impact="huge", urgency="high")
+
+
+class TestAuthorization:
+    def test_closing_someone_elses_case_without_a_role_is_refused_and_changes_nothing(self, desk) -> None:
+        desk.register_incident(incident(owner="bob"), actor="ann", impact="low", urgency="low")
+        desk.fire("INC-1", "assign", actor="bob", at=T0, group="desk")
+        desk.fire("INC-1", "resolve", actor="bob", at=T0, resolution="restarted")
+        with pytest.raises(AuthorizationError, match="'eve' may not do this: close of incident 'INC-1' needs"):
+            desk.fire("INC-1", "close", actor="eve", at=T0, confirmed=True)
+        assert desk.get("INC-1").status == "resolved"
+        desk.fire("INC-1", "close", actor="ann", at=T0, confirmed=True)  # process staff
+        assert desk.get("INC-1").status == "closed"
+
+    def test_approval_levels_follow_the_change_classification(self, desk) -> None:
+        def change(cid, **fields):
+            case = desk.register(Change(cid, "upgrade", T0, "carl", owner="carl", **fields), actor="carl")
+            desk.fire(cid, "classify", actor="carl", at=T0)
+            desk.fire(cid, "assess", actor="carl", at=T0, benefits="b", risk=fields.get("risk", "low"),
+                      effort="e", feasibility="f")
+            return case
+
+        change("CHG-1")
+        with pytest.raises(AuthorizationError, match="needs the change manager level"):
+            desk.fire("CHG-1", "approve", actor="carl", at=T0, approved_by="carl")
+        desk.fire("CHG-1", "approve", actor="cm", at=T0, approved_by="cm")
+
+        change("CHG-2", risk="high")  # major by the criteria
+        assert desk.get("CHG-2").major
+        with pytest.raises(AuthorizationError, match="needs the cab level"):
+            desk.fire("CHG-2", "approve", actor="cm", at=T0, approved_by="cm")
+        desk.fire("CHG-2", "approve", actor="cab1", at=T0, approved_by="cab1")
+
+        change("CHG-3", urgent=True)
+        with pytest.raises(AuthorizationError, match="needs the ecab level"):
+            desk.fire("CHG-3", "approve", actor="cab1", at=T0, approved_by="cab1")
+        desk.fire("CHG-3", "approve", actor="ecab1", at=T0, approved_by="ecab1")
+        assert [desk.get(c).status for c in ("CHG-1", "CHG-2", "CHG-3")] == ["approved"] * 3
+
+    def test_standard_changes_are_pre_approved_on_classification(self, desk) -> None:
+        desk.register(Change("CHG-9", "restart", T0, "carl", owner="carl", template="restart-web"), actor="carl")
+        assert desk.fire("CHG-9", "classify", actor="carl", at=T0).status == "approved"
+
+    def test_an_impossible_event_through_the_desk_changes_nothing(self, desk) -> None:
+        desk.register_incident(incident(), actor="ann")
+        with pytest.raises(InvalidTransitionError, match="'resolve' is not possible now"):
+            desk.fire("INC-1", "resolve", actor="ann", at=T0, resolution="x")
+        assert desk.get("INC-1").history[-1].event == "classify"
+
+    def test_authorization_can_be_switched_off_for_imports(self) -> None:
+        store = open_store("memory://")
+        quiet = CaseDesk(store, authorize=False)
+        quiet.register(Problem("PRB-1", "leaks", T0, "import"), actor="import")
+        assert quiet.fire("PRB-1", "classify", actor="import", at=T0, category="db").status == "classified"
+
+
+def test_a_later_prioritisation_recomputes_priority_and_agreement(desk) -> None:
+    desk.register_incident(incident(), actor="ann", impact="low", urgency="low")
+    case = desk.fire("INC-1", "prioritise", actor="ann", at=T0 + timedelta(hours=1), impact="high", urgency="high")
+    assert case.priority == "P1"
+    assert dict(case.history[-1].changes) == {
+        "impact": "high", "urgency": "high", "priority": "P1", "agreement": "sla-mail"
+    }
