@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from fitsm import (
+    Q_,
     Agreement,
     Agreements,
     AuthorizationError,
     BusinessCalendar,
     DuplicateError,
     InvalidTransitionError,
-    Q_,
     ServiceTarget,
     open_store,
 )
@@ -38,12 +38,19 @@ def desk():
     roles.assign("ecab1", Role.CAB_MEMBER, "ECAB")
     roles.assign("carl", Role.PROCESS_STAFF, "CHM")
     agreements = Agreements()
-    agreements.add(Agreement(
-        "sla-mail", "SLA", "staff", ["mail"],
-        [ServiceTarget("resolution_time", Q_(4, "hour"), priority="P1"),
-         ServiceTarget("resolution_time", Q_(2, "day"), priority="P5")],
-        calendar=BusinessCalendar.from_rules({"mon-fri": "08:00-18:00"}),
-    ))
+    agreements.add(
+        Agreement(
+            "sla-mail",
+            "SLA",
+            "staff",
+            ["mail"],
+            [
+                ServiceTarget("resolution_time", Q_(4, "hour"), priority="P1"),
+                ServiceTarget("resolution_time", Q_(2, "day"), priority="P5"),
+            ],
+            calendar=BusinessCalendar.from_rules({"mon-fri": "08:00-18:00"}),
+        )
+    )
     with store.unit_of_work() as uow:
         uow.roles.add(roles)
         uow.agreements.add(agreements)
@@ -56,7 +63,9 @@ def incident(**fields) -> Incident:
 
 
 class TestRegistering:
-    def test_an_incident_is_classified_and_prioritised_from_the_matrix_and_the_sla(self, desk) -> None:
+    def test_an_incident_is_classified_and_prioritised_from_the_matrix_and_the_sla(
+        self, desk
+    ) -> None:
         case = desk.register_incident(incident(), actor="ann", impact="high", urgency="high")
         assert (case.priority, case.agreement, case.status) == ("P1", "sla-mail", "new")
         assert [h.event for h in case.history] == ["classify", "prioritise"]
@@ -77,11 +86,15 @@ class TestRegistering:
 
 
 class TestAuthorization:
-    def test_closing_someone_elses_case_without_a_role_is_refused_and_changes_nothing(self, desk) -> None:
+    def test_closing_someone_elses_case_without_a_role_is_refused_and_changes_nothing(
+        self, desk
+    ) -> None:
         desk.register_incident(incident(owner="bob"), actor="ann", impact="low", urgency="low")
         desk.fire("INC-1", "assign", actor="bob", at=T0, group="desk")
         desk.fire("INC-1", "resolve", actor="bob", at=T0, resolution="restarted")
-        with pytest.raises(AuthorizationError, match="'eve' may not do this: close of incident 'INC-1' needs"):
+        with pytest.raises(
+            AuthorizationError, match="'eve' may not do this: close of incident 'INC-1' needs"
+        ):
             desk.fire("INC-1", "close", actor="eve", at=T0, confirmed=True)
         assert desk.get("INC-1").status == "resolved"
         desk.fire("INC-1", "close", actor="ann", at=T0, confirmed=True)  # process staff
@@ -89,10 +102,20 @@ class TestAuthorization:
 
     def test_approval_levels_follow_the_change_classification(self, desk) -> None:
         def change(cid, **fields):
-            case = desk.register(Change(cid, "upgrade", T0, "carl", owner="carl", **fields), actor="carl")
+            case = desk.register(
+                Change(cid, "upgrade", T0, "carl", owner="carl", **fields), actor="carl"
+            )
             desk.fire(cid, "classify", actor="carl", at=T0)
-            desk.fire(cid, "assess", actor="carl", at=T0, benefits="b", risk=fields.get("risk", "low"),
-                      effort="e", feasibility="f")
+            desk.fire(
+                cid,
+                "assess",
+                actor="carl",
+                at=T0,
+                benefits="b",
+                risk=fields.get("risk", "low"),
+                effort="e",
+                feasibility="f",
+            )
             return case
 
         change("CHG-1")
@@ -113,7 +136,10 @@ class TestAuthorization:
         assert [desk.get(c).status for c in ("CHG-1", "CHG-2", "CHG-3")] == ["approved"] * 3
 
     def test_standard_changes_are_pre_approved_on_classification(self, desk) -> None:
-        desk.register(Change("CHG-9", "restart", T0, "carl", owner="carl", template="restart-web"), actor="carl")
+        desk.register(
+            Change("CHG-9", "restart", T0, "carl", owner="carl", template="restart-web"),
+            actor="carl",
+        )
         assert desk.fire("CHG-9", "classify", actor="carl", at=T0).status == "approved"
 
     def test_an_impossible_event_through_the_desk_changes_nothing(self, desk) -> None:
@@ -126,13 +152,26 @@ class TestAuthorization:
         store = open_store("memory://")
         quiet = CaseDesk(store, authorize=False)
         quiet.register(Problem("PRB-1", "leaks", T0, "import"), actor="import")
-        assert quiet.fire("PRB-1", "classify", actor="import", at=T0, category="db").status == "classified"
+        assert (
+            quiet.fire("PRB-1", "classify", actor="import", at=T0, category="db").status
+            == "classified"
+        )
 
 
 def test_a_later_prioritisation_recomputes_priority_and_agreement(desk) -> None:
     desk.register_incident(incident(), actor="ann", impact="low", urgency="low")
-    case = desk.fire("INC-1", "prioritise", actor="ann", at=T0 + timedelta(hours=1), impact="high", urgency="high")
+    case = desk.fire(
+        "INC-1",
+        "prioritise",
+        actor="ann",
+        at=T0 + timedelta(hours=1),
+        impact="high",
+        urgency="high",
+    )
     assert case.priority == "P1"
     assert dict(case.history[-1].changes) == {
-        "impact": "high", "urgency": "high", "priority": "P1", "agreement": "sla-mail"
+        "impact": "high",
+        "urgency": "high",
+        "priority": "P1",
+        "agreement": "sla-mail",
     }

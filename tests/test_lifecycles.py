@@ -23,8 +23,13 @@ T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
 
 # for every event, a few ways to call it: valid data, and data a validator refuses
 CALLS: dict[str, list[dict]] = {
-    "classify": [{"category": "email"}, {"category": ""}, {"change_type": "normal"},
-                 {"change_type": "standard"}, {"change_type": None}],
+    "classify": [
+        {"category": "email"},
+        {"category": ""},
+        {"change_type": "normal"},
+        {"change_type": "standard"},
+        {"change_type": None},
+    ],
     "prioritise": [{"impact": "high", "urgency": "low", "priority": "P3"}, {"impact": None}],
     "assign": [{"group": "g1"}, {}],
     "escalate": [{"group": "g2"}, {"group": "g1"}],
@@ -36,14 +41,24 @@ CALLS: dict[str, list[dict]] = {
     "record_root_cause": [{"root_cause": "leak"}, {}],
     "declare_known_error": [{"workarounds": ("restart",)}, {}],
     "add_workaround": [{"workarounds": ("restart", "failover")}, {}],
-    "assess": [{"benefits": "b", "risk": "low", "effort": "e", "feasibility": "f"}, {"risk": "low"}],
+    "assess": [
+        {"benefits": "b", "risk": "low", "effort": "e", "feasibility": "f"},
+        {"risk": "low"},
+    ],
     "approve": [{"approved_by": "cab"}, {"decided_by": "pm"}, {}],
     "reject": [{"approved_by": "cab"}, {"decided_by": "pm"}, {}],
     "schedule": [{"planned_start": T0, "planned_end": T0 + timedelta(hours=2)}, {}],
     "reschedule": [{"planned_start": T0, "planned_end": T0 + timedelta(hours=3)}],
     "review": [{"review": "ok"}, {}],
-    "plan": [{"changes": ("CHG-1",), "strategy": "rolling", "testing": "canary",
-              "acceptance_criteria": ("latency",)}, {}],
+    "plan": [
+        {
+            "changes": ("CHG-1",),
+            "strategy": "rolling",
+            "testing": "canary",
+            "acceptance_criteria": ("latency",),
+        },
+        {},
+    ],
     "test": [{"test_results": {"latency": True}}, {"test_results": {"latency": False}}],
     "deploy": [{"rollback_plan": "redeploy previous"}, {}],
     "succeed": [{"evaluation": "fine"}, {}],
@@ -68,7 +83,9 @@ def new_case(cls):
 
 
 def calls_for(lifecycle: Lifecycle, event: str, case) -> list[dict]:
-    fields = {a.name for a in attrs.fields(type(case))} | lifecycle.arguments.get(event, frozenset())
+    fields = {a.name for a in attrs.fields(type(case))} | lifecycle.arguments.get(
+        event, frozenset()
+    )
     options = [c for c in CALLS.get(event, [{}]) if set(c) <= fields]
     return options or [{}]
 
@@ -85,7 +102,9 @@ def attempt(lifecycle: Lifecycle, case, event: str, data: dict, at: datetime) ->
 class TestEquivalence:
     @given(data=st.data())
     @settings(max_examples=60)
-    def test_the_compiled_lifecycle_behaves_like_the_declared_chart(self, cls, lifecycle, data) -> None:
+    def test_the_compiled_lifecycle_behaves_like_the_declared_chart(
+        self, cls, lifecycle, data
+    ) -> None:
         ours, theirs = new_case(cls), new_case(cls)
         chart = lifecycle.bind(theirs)
         at = T0
@@ -120,7 +139,9 @@ class TestStrictness:
 
     def test_a_failing_guard_leaves_the_case_unchanged(self) -> None:
         case = new_case(Incident)
-        with pytest.raises(InvalidTransitionError, match="conditions not met: is_classified_and_prioritised"):
+        with pytest.raises(
+            InvalidTransitionError, match="conditions not met: is_classified_and_prioritised"
+        ):
             INCIDENT.fire(case, "assign", actor="ann", at=T0, group="g1")
         assert case.status == "new" and case.group is None and case.history == ()
 
@@ -143,7 +164,11 @@ class TestStrictness:
         INCIDENT.fire(case, "classify", actor="ann", at=T0, note="from the phone", category="email")
         [entry] = case.history
         assert (entry.actor, entry.event, entry.source, entry.target, entry.note) == (
-            "ann", "classify", "new", "new", "from the phone"
+            "ann",
+            "classify",
+            "new",
+            "new",
+            "from the phone",
         )
         assert dict(entry.changes) == {"category": "email"}
         with pytest.raises(attrs.exceptions.FrozenInstanceError):
@@ -161,94 +186,174 @@ def run(lifecycle, case, *steps):
 
 
 class TestIncidents:
-    ready = (("classify", {"category": "email"}),
-             ("prioritise", {"impact": "high", "urgency": "high", "priority": "P1"}))
+    ready = (
+        ("classify", {"category": "email"}),
+        ("prioritise", {"impact": "high", "urgency": "high", "priority": "P1"}),
+    )
 
     def test_the_whole_way_with_a_pause_and_a_functional_escalation(self) -> None:
-        case = run(INCIDENT, new_case(Incident), *self.ready, ("assign", {"group": "desk"}),
-                   ("start", {}), ("wait", {}), ("resume", {}), ("escalate", {"group": "network"}),
-                   ("escalate_hierarchically", {"escalated_to": "boss"}),
-                   ("resolve", {"resolution": "replaced cable"}), ("close", {"confirmed": True}))
+        case = run(
+            INCIDENT,
+            new_case(Incident),
+            *self.ready,
+            ("assign", {"group": "desk"}),
+            ("start", {}),
+            ("wait", {}),
+            ("resume", {}),
+            ("escalate", {"group": "network"}),
+            ("escalate_hierarchically", {"escalated_to": "boss"}),
+            ("resolve", {"resolution": "replaced cable"}),
+            ("close", {"confirmed": True}),
+        )
         assert case.status == "closed" and case.group == "network" and case.escalated_to == "boss"
         assert len(case.history) == 10
 
     def test_closing_needs_confirmation_or_the_timeout(self) -> None:
-        case = run(INCIDENT, new_case(Incident), *self.ready, ("assign", {"group": "desk"}),
-                   ("resolve", {"resolution": "r"}))
+        case = run(
+            INCIDENT,
+            new_case(Incident),
+            *self.ready,
+            ("assign", {"group": "desk"}),
+            ("resolve", {"resolution": "r"}),
+        )
         resolved_at = case.history[-1].at
         with pytest.raises(InvalidTransitionError):
-            INCIDENT.fire(case, "close", actor="ann", at=resolved_at + timedelta(days=1), timed_out=True)
-        INCIDENT.fire(case, "close", actor="ann", at=resolved_at + timedelta(days=5), timed_out=True)
+            INCIDENT.fire(
+                case, "close", actor="ann", at=resolved_at + timedelta(days=1), timed_out=True
+            )
+        INCIDENT.fire(
+            case, "close", actor="ann", at=resolved_at + timedelta(days=5), timed_out=True
+        )
         assert case.status == "closed"
 
     def test_a_major_incident_cannot_close_before_its_review(self) -> None:
-        case = run(INCIDENT, new_case(Incident), *self.ready, ("declare_major", {"coordinator": "mia"}),
-                   ("assign", {"group": "desk"}), ("resolve", {"resolution": "r"}))
+        case = run(
+            INCIDENT,
+            new_case(Incident),
+            *self.ready,
+            ("declare_major", {"coordinator": "mia"}),
+            ("assign", {"group": "desk"}),
+            ("resolve", {"resolution": "r"}),
+        )
         with pytest.raises(InvalidTransitionError, match="review_done_if_major"):
             INCIDENT.fire(case, "close", actor="ann", at=T0 + timedelta(days=1), confirmed=True)
-        INCIDENT.fire(case, "review_major", actor="mia", at=T0 + timedelta(days=1), major_review="ok")
+        INCIDENT.fire(
+            case, "review_major", actor="mia", at=T0 + timedelta(days=1), major_review="ok"
+        )
         INCIDENT.fire(case, "close", actor="ann", at=T0 + timedelta(days=1), confirmed=True)
         assert case.status == "closed"
 
     def test_a_service_request_cannot_be_major(self) -> None:
         with pytest.raises(ValidationError, match="only incidents can be major"):
-            INCIDENT.fire(new_case(ServiceRequest), "declare_major", actor="a", at=T0, coordinator="m")
+            INCIDENT.fire(
+                new_case(ServiceRequest), "declare_major", actor="a", at=T0, coordinator="m"
+            )
 
     def test_a_resolved_incident_can_be_reopened(self) -> None:
-        case = run(INCIDENT, new_case(Incident), *self.ready, ("assign", {"group": "desk"}),
-                   ("resolve", {"resolution": "r"}), ("reopen", {}))
+        case = run(
+            INCIDENT,
+            new_case(Incident),
+            *self.ready,
+            ("assign", {"group": "desk"}),
+            ("resolve", {"resolution": "r"}),
+            ("reopen", {}),
+        )
         assert case.status == "in_progress"
 
 
 class TestOtherLifecycles:
     def test_a_problem_becomes_a_known_error_and_is_resolved_by_a_change(self) -> None:
-        case = run(PROBLEM, new_case(Problem), ("classify", {"category": "db"}), ("investigate", {}),
-                   ("record_root_cause", {"root_cause": "leak"}),
-                   ("declare_known_error", {"workarounds": ("restart nightly",)}),
-                   ("resolve", {"change": "CHG-7"}), ("close", {}))
+        case = run(
+            PROBLEM,
+            new_case(Problem),
+            ("classify", {"category": "db"}),
+            ("investigate", {}),
+            ("record_root_cause", {"root_cause": "leak"}),
+            ("declare_known_error", {"workarounds": ("restart nightly",)}),
+            ("resolve", {"change": "CHG-7"}),
+            ("close", {}),
+        )
         assert case.status == "closed" and case.change == "CHG-7"
 
     def test_a_known_error_needs_a_workaround(self) -> None:
-        case = run(PROBLEM, new_case(Problem), ("classify", {"category": "db"}), ("investigate", {}),
-                   ("record_root_cause", {"root_cause": "leak"}))
+        case = run(
+            PROBLEM,
+            new_case(Problem),
+            ("classify", {"category": "db"}),
+            ("investigate", {}),
+            ("record_root_cause", {"root_cause": "leak"}),
+        )
         with pytest.raises(ValidationError, match="at least one workaround"):
             PROBLEM.fire(case, "declare_known_error", actor="a", at=T0)
 
     def test_a_standard_change_is_pre_approved_and_needs_no_review(self) -> None:
-        case = run(CHANGE, new_case(Change), ("classify", {"change_type": ChangeType.STANDARD}),
-                   ("schedule", {"planned_start": T0, "planned_end": T0 + timedelta(hours=1)}),
-                   ("implement", {}), ("close", {}))
+        case = run(
+            CHANGE,
+            new_case(Change),
+            ("classify", {"change_type": ChangeType.STANDARD}),
+            ("schedule", {"planned_start": T0, "planned_end": T0 + timedelta(hours=1)}),
+            ("implement", {}),
+            ("close", {}),
+        )
         assert case.status == "closed"
 
     def test_a_normal_change_is_assessed_approved_and_reviewed(self) -> None:
-        case = run(CHANGE, new_case(Change), ("classify", {"change_type": "normal"}),
-                   ("assess", {"benefits": "b", "risk": "low", "effort": "1d", "feasibility": "ok"}),
-                   ("approve", {"approved_by": "cm"}),
-                   ("schedule", {"planned_start": T0, "planned_end": T0 + timedelta(hours=1)}),
-                   ("implement", {}))
+        case = run(
+            CHANGE,
+            new_case(Change),
+            ("classify", {"change_type": "normal"}),
+            ("assess", {"benefits": "b", "risk": "low", "effort": "1d", "feasibility": "ok"}),
+            ("approve", {"approved_by": "cm"}),
+            ("schedule", {"planned_start": T0, "planned_end": T0 + timedelta(hours=1)}),
+            ("implement", {}),
+        )
         with pytest.raises(InvalidTransitionError, match="review_not_needed"):
             CHANGE.fire(case, "close", actor="a", at=T0)
         run(CHANGE, case, ("review", {"review": "went well"}), ("close", {}))
         assert case.status == "closed"
 
     def test_a_release_deploys_only_with_a_rollback_plan_and_passed_tests(self) -> None:
-        case = run(RELEASE, new_case(Release),
-                   ("plan", {"changes": ("CHG-1",), "strategy": "phased", "testing": "blue_green",
-                             "acceptance_criteria": ("smoke", "load")}), ("build", {}))
+        case = run(
+            RELEASE,
+            new_case(Release),
+            (
+                "plan",
+                {
+                    "changes": ("CHG-1",),
+                    "strategy": "phased",
+                    "testing": "blue_green",
+                    "acceptance_criteria": ("smoke", "load"),
+                },
+            ),
+            ("build", {}),
+        )
         with pytest.raises(ValidationError, match="acceptance criteria not met: load"):
-            RELEASE.fire(case, "test", actor="a", at=T0, test_results={"smoke": True, "load": False})
+            RELEASE.fire(
+                case, "test", actor="a", at=T0, test_results={"smoke": True, "load": False}
+            )
         run(RELEASE, case, ("test", {"test_results": {"smoke": True, "load": True}}))
         with pytest.raises(ValidationError, match="without a rollback plan"):
             RELEASE.fire(case, "deploy", actor="a", at=T0)
-        run(RELEASE, case, ("deploy", {"rollback_plan": "switch back"}), ("fail", {"evaluation": "5xx"}),
-            ("roll_back", {}), ("close", {}))
+        run(
+            RELEASE,
+            case,
+            ("deploy", {"rollback_plan": "switch back"}),
+            ("fail", {"evaluation": "5xx"}),
+            ("roll_back", {}),
+            ("close", {}),
+        )
         assert [h.target for h in case.history][-3:] == ["failed", "rolled_back", "closed"]
 
     @pytest.mark.parametrize("cls", [Improvement, Complaint])
     def test_improvements_and_complaints(self, cls) -> None:
-        case = run(IMPROVEMENT, new_case(cls), ("evaluate", {"evaluation": "worth it"}),
-                   ("approve", {"decided_by": "pm"}), ("implement", {"actions": "train staff"}),
-                   ("close", {"outcome": "fewer tickets"}))
+        case = run(
+            IMPROVEMENT,
+            new_case(cls),
+            ("evaluate", {"evaluation": "worth it"}),
+            ("approve", {"decided_by": "pm"}),
+            ("implement", {"actions": "train staff"}),
+            ("close", {"outcome": "fewer tickets"}),
+        )
         assert case.status == "closed"
 
 
@@ -271,7 +376,11 @@ def make_machine(cls, lifecycle):
             self.at = T0
             self.left_final = False
 
-        @rule(event=st.sampled_from(lifecycle.events), pick=st.integers(0, 10), hours=st.integers(0, 150))
+        @rule(
+            event=st.sampled_from(lifecycle.events),
+            pick=st.integers(0, 10),
+            hours=st.integers(0, 150),
+        )
         def send(self, event, pick, hours) -> None:
             options = calls_for(lifecycle, event, self.case)
             before = str(self.case.status)

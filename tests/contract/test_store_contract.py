@@ -176,3 +176,65 @@ class TestAgreements:
             loaded = uow.agreements.get()
         assert loaded == registry
         assert [a.version for a in loaded.versions("sla-shop")] == [1, 2]
+
+
+class TestCasesAndRoles:
+    def test_cases_with_their_history_read_back_equal(self, store) -> None:
+        from datetime import UTC, datetime
+
+        from fitsm import Change, Incident
+        from fitsm.lifecycles import CHANGE, INCIDENT
+
+        at = datetime(2026, 1, 5, 9, tzinfo=UTC)
+        incident = Incident("INC-1", "mail down", at, "ann", service="mail", category="email")
+        INCIDENT.fire(
+            incident, "prioritise", actor="ann", at=at, impact="high", urgency="low", priority="P3"
+        )
+        change = Change("CHG-1", "upgrade", at, "carl", cis=("db1",))
+        CHANGE.fire(change, "classify", actor="carl", at=at, change_type="normal", major=True)
+        with store.unit_of_work() as uow:
+            uow.cases.add(incident)
+            uow.cases.add(change)
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.cases.get("INC-1") == incident
+            assert uow.cases.get("CHG-1") == change
+            assert uow.cases.ids() == ["CHG-1", "INC-1"]
+            assert uow.cases.get("INC-1").status == "new"
+
+    def test_a_stale_case_update_is_a_conflict(self, store) -> None:
+        from datetime import UTC, datetime
+
+        from fitsm import Incident
+        from fitsm.lifecycles import INCIDENT
+
+        at = datetime(2026, 1, 5, 9, tzinfo=UTC)
+        with store.unit_of_work() as uow:
+            uow.cases.add(
+                Incident(
+                    "INC-1", "x", at, "ann", category="c", impact="h", urgency="h", priority="P1"
+                )
+            )
+            uow.commit()
+        with store.unit_of_work() as first, store.unit_of_work() as second:
+            mine, theirs = first.cases.get("INC-1"), second.cases.get("INC-1")
+            INCIDENT.fire(mine, "assign", actor="ann", at=at, group="g1")
+            first.commit()
+            INCIDENT.fire(theirs, "cancel", actor="bob", at=at)
+            with pytest.raises(ConflictError):
+                second.commit()
+        with store.unit_of_work() as uow:
+            assert uow.cases.get("INC-1").status == "assigned"
+
+    def test_the_role_model_reads_back_equal(self, store) -> None:
+        from fitsm import Person, Role, RoleModel
+
+        roles = RoleModel()
+        roles.add_person(Person("ann", "Ann"))
+        roles.assign("ann", Role.SMS_OWNER)
+        roles.assign("ann", Role.PROCESS_OWNER, "ISRM")
+        with store.unit_of_work() as uow:
+            uow.roles.add(roles)
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.roles.get() == roles
