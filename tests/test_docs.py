@@ -57,3 +57,12 @@ def test_examples_run(path: Path, monkeypatch, capsys) -> None:
     monkeypatch.setattr(sys, "argv", [str(path)])
     runpy.run_path(str(path), run_name="__main__")
     assert capsys.readouterr().out.strip()
+
+
+def test_lifecycle_diagrams_in_the_docs_are_generated_from_the_charts() -> None:
+    from fitsm import mermaid
+    from fitsm.lifecycles import CHANGE, IMPROVEMENT, INCIDENT, PROBLEM, RELEASE
+
+    text = (ROOT / "docs" / "lifecycles.md").read_text()
+    for lifecycle in (INCIDENT, PROBLEM, CHANGE, RELEASE, IMPROVEMENT):
+        assert f"```mermaid\n{mermaid(lifecycle)}```" in text, lifecycle.chart.__name__
