@@ -73,7 +73,7 @@ class TestRegistering:
 
     def test_ids_are_unique(self, desk) -> None:
         desk.register_incident(incident(), actor="ann")
-        with pytest.raises(DuplicateError, match="'INC-1' exists already"):
+        with pytest.raises(DuplicateError, match="'INC-1' is already stored"):
             desk.register_incident(incident(), actor="ann")
 
     def test_unknown_people_cannot_register(self, desk) -> None:

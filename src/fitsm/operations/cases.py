@@ -68,10 +68,8 @@ class CaseDesk:
                 f"{case.kind} {case.id!r} must be registered new, not {case.status!s}"
             )
         with self.store.unit_of_work() as uow:
-            if case.id in uow.cases.ids():
-                raise DuplicateError(f"a case with id {case.id!r} exists already")
             self._check(uow, actor, case, "register", {})
-            uow.cases.add(case)
+            uow.cases.add(case)  # refuses an id that is taken
             uow.commit()
         return case
 
@@ -94,10 +92,8 @@ class CaseDesk:
                 case, "prioritise", actor=actor, at=at, **self._priority(case, impact, urgency)
             )
         with self.store.unit_of_work() as uow:
-            if case.id in uow.cases.ids():
-                raise DuplicateError(f"a case with id {case.id!r} exists already")
             self._check(uow, actor, case, "register", {})
-            uow.cases.add(case)
+            uow.cases.add(case)  # refuses an id that is taken
             uow.commit()
         return case
 
