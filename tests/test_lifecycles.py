@@ -414,3 +414,12 @@ def make_machine(cls, lifecycle):
 for _cls, _lifecycle in CASES:
     _machine = make_machine(_cls, _lifecycle)
     globals()[f"Test{_cls.__name__}Lifecycle"] = _machine.TestCase
+
+
+def test_a_naive_transition_time_is_refused() -> None:
+    from fitsm import NaiveDatetimeError
+
+    case = new_case(Incident)
+    with pytest.raises(NaiveDatetimeError):
+        INCIDENT.fire(case, "classify", actor="ann", at=datetime(2026, 1, 5), category="x")
+    assert case.history == ()

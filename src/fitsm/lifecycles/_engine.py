@@ -25,6 +25,7 @@ from typing import Any
 import attrs
 from statemachine import StateChart
 
+from fitsm.clock import as_utc
 from fitsm.errors import InvalidTransitionError, ValidationError
 from fitsm.model.cases.base import Case, HistoryEntry
 
@@ -133,6 +134,7 @@ class Lifecycle:
         validators see them before anything changes. If the event is impossible, a
         guard fails or a validator raises, the case is left exactly as it was.
         """
+        at = as_utc(at, "at")
         source = str(case.status)
         candidates = self.table.get((source, event))
         if not candidates:

@@ -31,7 +31,7 @@ from fitsm.model._validators import enum_value
 from fitsm.model.agreements import Agreement, Agreements
 from fitsm.model.calendar import BusinessCalendar
 from fitsm.model.cases.base import Case
-from fitsm.model.intervals import from_micros, micros
+from fitsm.model.intervals import EPOCH, from_micros, micros
 from fitsm.units import to_fraction
 
 __all__ = [
@@ -207,17 +207,23 @@ def _read_group(
     still: list[bool] = []
     targets = np.zeros(len(cases), dtype=np.int64)
     earliest = now_us
+    # pint converts in microseconds per call: look each target up once
+    target_of: dict[tuple[int, str | None], int] = {}
     for c, (case, agreement) in enumerate(zip(cases, chosen, strict=True)):
         priority = getattr(case, "priority", None)
-        target = agreement.target(kind, priority) if agreement is not None else None
-        targets[c] = target.time // _US if target is not None else 0
-        t_prev = micros(case.registered_at)
+        key = (id(agreement), priority)
+        if key not in target_of:
+            target = agreement.target(kind, priority) if agreement is not None else None
+            target_of[key] = target.time // _US if target is not None else 0
+        targets[c] = target_of[key]
+        # history times are aware (the lifecycle checks them); subtracting is exact
+        t_prev = (case.registered_at - EPOCH) // _US
         earliest = min(earliest, t_prev)
         status = "new"
         from_us = t_prev
         spans: list[tuple[int, int]] = []
         for h in case.history:
-            t = micros(h.at)
+            t = (h.at - EPOCH) // _US
             if status in running and t > t_prev:
                 spans.append((t_prev, t))
             if restart and ("priority" in h.changes or "agreement" in h.changes):
