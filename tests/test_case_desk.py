@@ -175,3 +175,14 @@ def test_a_later_prioritisation_recomputes_priority_and_agreement(desk) -> None:
         "priority": "P1",
         "agreement": "sla-mail",
     }
+
+
+def test_a_change_assessment_computes_the_impacted_services_from_the_cmdb(desk, shop) -> None:
+    with desk.store.unit_of_work() as uow:
+        uow.cmdbs.add(shop)
+        uow.commit()
+    desk.register(
+        Change("CHG-5", "swap switch", T0, "carl", owner="carl", cis=("sw1",)), actor="carl"
+    )
+    change = desk.fire("CHG-5", "classify", actor="carl", at=T0)
+    assert change.impacted_services == ("shop",)

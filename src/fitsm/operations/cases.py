@@ -44,6 +44,7 @@ class CaseDesk:
         *,
         roles: str = "default",
         agreements: str = "default",
+        cmdb: str = "default",
         matrix: PriorityMatrix = DEFAULT_MATRIX,
         change_criteria: ChangeCriteria | None = None,
         clock: Clock | None = None,
@@ -52,6 +53,7 @@ class CaseDesk:
         self.store = store
         self.roles_id = roles
         self.agreements_id = agreements
+        self.cmdb_id = cmdb
         self.matrix = matrix
         self.change_criteria = change_criteria or ChangeCriteria()
         self.clock: Clock = clock or SystemClock()
@@ -112,8 +114,9 @@ class CaseDesk:
         """Apply a lifecycle event as ``actor``; ``data`` sets case fields.
 
         ``prioritise`` with ``impact`` and ``urgency`` computes the priority from
-        the matrix and records the SLA in force; ``classify`` on a change applies
-        the change criteria unless a type is given.
+        the matrix and records the SLA in force; ``classify`` and ``assess`` on a
+        change compute its impacted services from the CMDB (its CIs failing) unless
+        given, and ``classify`` applies the change criteria unless a type is given.
         """
         when = self.clock.now() if at is None else as_utc(at, "at")
         with self.store.unit_of_work() as uow:
@@ -122,6 +125,15 @@ class CaseDesk:
                 data.update(
                     self._priority(case, data.pop("impact"), data.pop("urgency", None), uow)
                 )
+            if (
+                isinstance(case, Change)
+                and event in ("classify", "assess")
+                and "impacted_services" not in data
+                and case.cis
+            ):
+                impacted = self._impacted_services(uow, case.cis)
+                if impacted is not None:
+                    data["impacted_services"] = impacted
             if isinstance(case, Change) and event == "classify" and "change_type" not in data:
                 kind, major = self.change_criteria.classify(case, data.get("impacted_services", ()))
                 data.update(change_type=kind, major=major)
@@ -150,6 +162,18 @@ class CaseDesk:
         if agreement is not None:
             found["agreement"] = agreement
         return found
+
+    def _impacted_services(self, uow: UnitOfWork, cis: tuple[str, ...]) -> tuple[str, ...] | None:
+        """The services a change to ``cis`` may take down or degrade, from the CMDB (PR12.3)."""
+        try:
+            cmdb = uow.cmdbs.get(self.cmdb_id)
+        except NotFoundError:
+            return None
+        known = [ci for ci in cis if ci in cmdb]
+        if not known:
+            return ()
+        report = cmdb.impact(known)
+        return tuple(sorted(report.services_down | report.services_degraded))
 
     def _sla(self, case: Case, uow: UnitOfWork | None) -> str | None:
         def lookup(u: UnitOfWork) -> str | None:
