@@ -13,13 +13,16 @@ from fitsm.ports import Store
 
 __all__ = ["open_store"]
 
-_SCHEMES = ("memory",)
+_SCHEMES = ("memory", "sqlite", "postgresql")
 
 
 def open_store(url: str) -> Store:
     """Open the store a URL names.
 
-    ``memory://`` is a new, empty in-process store.
+    ``memory://`` is a new, empty in-process store; ``sqlite:///path/to/fitsm.db``
+    (three slashes before a relative path, four before an absolute one) or
+    ``sqlite:///:memory:`` an SQLite database; ``postgresql://user@host/db`` a
+    PostgreSQL database (with the ``postgresql`` extra).
 
     >>> open_store("memory://")
     <MemoryStore 'memory://'>
@@ -31,5 +34,14 @@ def open_store(url: str) -> Store:
         from fitsm.adapters.memory import MemoryStore
 
         return MemoryStore(url)
+    if scheme == "sqlite":
+        from fitsm.adapters.sqlite import open_sqlite
+
+        path = url[len("sqlite://") :]
+        return open_sqlite(url, path[1:] if path.startswith("/") else path)
+    if scheme in ("postgresql", "postgres"):
+        from fitsm.adapters.postgres import open_postgres
+
+        return open_postgres(url)
     known = ", ".join(f"{s}://" for s in _SCHEMES)
     raise UnsupportedStoreError(f"no store serves {url!r}; supported: {known}")

@@ -453,6 +453,23 @@ class Cmdb:
 
         return blast_radius(self, cis, top=top)
 
+    def _restore(
+        self,
+        nodes: Sequence[Node],
+        relationships: Sequence[tuple[str, str, str]],
+        log: Sequence[ChangeRecord | Batch],
+    ) -> None:
+        """Fill an empty CMDB from storage: records that were checked when they were saved."""
+        for node in nodes:
+            self._insert_node(node)
+        succ, pred = self._succ, self._pred
+        for source, target, kind in relationships:
+            data = _edge_data(kind)
+            succ[source][target] = data
+            pred[target][source] = data
+        self._log = list(log)
+        self._touched()
+
     # -- copies and equality ---------------------------------------------------------
 
     def copy(self) -> Cmdb:
