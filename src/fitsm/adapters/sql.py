@@ -112,13 +112,21 @@ def _digest(prev: str, seq: int, row: Sequence[Any]) -> str:
 class SqlStore:
     """A store in an SQL database; opened with :func:`fitsm.open_store`."""
 
-    def __init__(self, url: str, connection: Any, dialect: Dialect) -> None:
+    def __init__(
+        self,
+        url: str,
+        connection: Any,
+        dialect: Dialect,
+        after_open: Callable[[Any], None] | None = None,
+    ) -> None:
         self.url = url
         self.dialect = dialect
         self._conn = connection
         self._lock = threading.RLock()
         self._closed = False
         self._prepare()
+        if after_open is not None:
+            after_open(connection)
 
     # -- the Store protocol -------------------------------------------------------
 

@@ -30,10 +30,13 @@ def open_sqlite(url: str, path: str) -> SqlStore:
         connection = sqlite3.connect(
             path or ":memory:", isolation_level=None, check_same_thread=False, timeout=30
         )
-        connection.execute("PRAGMA foreign_keys = ON")
-        if path not in ("", ":memory:"):
-            connection.execute("PRAGMA journal_mode = WAL")
-            connection.execute("PRAGMA synchronous = NORMAL")
     except sqlite3.Error as e:
         raise StoreError(f"cannot open {url!r}: {e}") from e
-    return SqlStore(url, connection, SQLITE)
+
+    def tune(conn: sqlite3.Connection) -> None:
+        # only once the file is known to be ours: WAL rewrites the file header
+        if path not in ("", ":memory:"):
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+
+    return SqlStore(url, connection, SQLITE, after_open=tune)

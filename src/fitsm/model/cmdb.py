@@ -453,6 +453,56 @@ class Cmdb:
 
         return blast_radius(self, cis, top=top)
 
+    def as_of(self, at: datetime) -> Cmdb:
+        """The CMDB as it was at ``at``, replayed from its own change log (PR11.4).
+
+        The copy has the history up to ``at`` and no later changes.
+        """
+        when = as_utc(at, "at")
+        past = Cmdb(self._schema, id=self.id, clock=self._clock)
+        for entry in self._log:
+            if entry.at > when:
+                break
+            if isinstance(entry, Batch):
+                past._restore(
+                    entry.nodes,
+                    list(zip(entry.sources, entry.targets, entry.types, strict=True)),
+                    (),
+                )
+            else:
+                past._replay(entry)
+            past._log.append(entry)
+        past._touched()
+        return past
+
+    def _replay(self, entry: ChangeRecord) -> None:
+        if entry.target is not None:
+            if entry.action is ChangeAction.DELETED:
+                del self._succ[entry.subject][entry.target]
+                del self._pred[entry.target][entry.subject]
+            else:
+                self._insert_edge(entry.subject, entry.target, entry.new)
+        elif entry.action is ChangeAction.CREATED:
+            self._insert_node(entry.new)
+        elif entry.action is ChangeAction.DELETED:
+            self._graph.remove_node(entry.subject)
+            del self._records[entry.subject]
+            self._groups.pop(entry.subject, None)
+        else:
+            old = self._records[entry.subject]
+            assert isinstance(old, ConfigurationItem)
+            if entry.attribute in ("name", "owner"):
+                new = attrs.evolve(old, **{entry.attribute: entry.new})
+            else:
+                values = dict(old.attributes)
+                if entry.new is None:
+                    values.pop(str(entry.attribute), None)
+                else:
+                    values[str(entry.attribute)] = entry.new
+                new = attrs.evolve(old, attributes=values)
+            self._records[entry.subject] = new
+            self._node[entry.subject] = _node_data(new)
+
     def _restore(
         self,
         nodes: Sequence[Node],
@@ -467,7 +517,8 @@ class Cmdb:
             data = _edge_data(kind)
             succ[source][target] = data
             pred[target][source] = data
-        self._log = list(log)
+        if log:
+            self._log = list(log)
         self._touched()
 
     # -- copies and equality ---------------------------------------------------------

@@ -1,0 +1,198 @@
+"""What only the SQL stores promise: audit chain, schema versions, odd input, failing disks."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fitsm import (
+    CiType,
+    Cmdb,
+    CmdbSchema,
+    ConfigurationItem,
+    Incident,
+    StoreError,
+    open_store,
+)
+from fitsm.adapters import sql as sql_module
+from fitsm.demo import example_provider
+from fitsm.lifecycles import INCIDENT
+
+AT = datetime(2026, 1, 5, 9, tzinfo=UTC)
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "fitsm.db"
+
+
+def saved_store(path: Path):
+    store = open_store(f"sqlite:///{path}")
+    portfolio, cmdb = example_provider()
+    with store.unit_of_work() as uow:
+        uow.cmdbs.add(cmdb)
+        uow.portfolios.add(portfolio)
+        uow.commit()
+    with store.unit_of_work() as uow:
+        cmdb = uow.cmdbs.get("example")
+        cmdb.update_ci("db1", actor="bob", at=AT, owner="dba")
+        incident = Incident("INC-1", "db slow", AT, "ann", category="db")
+        INCIDENT.fire(
+            incident, "prioritise", actor="ann", at=AT, impact="high", urgency="low", priority="P3"
+        )
+        uow.cases.add(incident)
+        uow.commit()
+    return store
+
+
+class TestAuditTrail:
+    def test_every_change_is_recorded_and_the_chain_verifies(self, db) -> None:
+        store = saved_store(db)
+        entries = store.audit_entries()
+        assert [(e["kind"], e["action"]) for e in entries] == [
+            ("cmdb", "imported"),
+            ("cmdb", "imported"),
+            ("incident", "prioritise"),
+            ("ci", "updated"),
+        ]
+        assert entries[3]["subject"] == "example:db1" and entries[3]["detail"]["new"] == "dba"
+        assert entries[2]["detail"]["changes"]
+        assert store.verify_audit().ok
+
+    def test_an_edited_entry_is_named(self, db) -> None:
+        store = saved_store(db)
+        store.close()
+        with sqlite3.connect(db) as conn:
+            conn.execute("UPDATE audit SET actor = 'mallory' WHERE seq = 3")
+        report = open_store(f"sqlite:///{db}").verify_audit()
+        assert (report.ok, report.first_broken) == (False, 3)
+        assert "entry 3 was changed" in report.reason
+
+    def test_a_deleted_entry_is_named(self, db) -> None:
+        saved_store(db).close()
+        with sqlite3.connect(db) as conn:
+            conn.execute("DELETE FROM audit WHERE seq = 2")
+        report = open_store(f"sqlite:///{db}").verify_audit()
+        assert report.first_broken == 2 and "missing" in report.reason
+
+    def test_removing_the_newest_entries_is_detected(self, db) -> None:
+        saved_store(db).close()
+        with sqlite3.connect(db) as conn:
+            conn.execute("DELETE FROM audit WHERE seq = (SELECT MAX(seq) FROM audit)")
+        assert not open_store(f"sqlite:///{db}").verify_audit().ok
+
+
+class TestOpening:
+    def test_a_new_file_becomes_a_store_and_reopens(self, db) -> None:
+        saved_store(db).close()
+        with open_store(f"sqlite:///{db}").unit_of_work() as uow:
+            assert uow.cmdbs.get("example").ci("db1").owner == "dba"
+
+    def test_a_foreign_database_is_refused_and_untouched(self, db) -> None:
+        with sqlite3.connect(db) as conn:
+            conn.execute("CREATE TABLE customers (id INTEGER)")
+        before = digest(db)
+        with pytest.raises(StoreError, match="is not a fitsm store: it has tables \\(customers\\)"):
+            open_store(f"sqlite:///{db}")
+        assert digest(db) == before
+
+    def test_a_file_that_is_not_a_database_is_refused_and_untouched(self, db) -> None:
+        db.write_bytes(b"name,owner\nweb1,ann\n" * 100)
+        before = digest(db)
+        with pytest.raises(StoreError, match="is not a fitsm store"):
+            open_store(f"sqlite:///{db}")
+        assert digest(db) == before
+
+    def test_a_store_from_a_newer_fitsm_is_refused_and_untouched(self, db) -> None:
+        saved_store(db).close()
+        with sqlite3.connect(db) as conn:
+            conn.execute("UPDATE fitsm_meta SET value = '99' WHERE key = 'schema_version'")
+        before = digest(db)
+        with pytest.raises(StoreError, match="written by a newer fitsm \\(schema 99"):
+            open_store(f"sqlite:///{db}")
+        assert digest(db) == before
+
+    def test_an_older_store_is_upgraded_on_open(self, db, monkeypatch) -> None:
+        saved_store(db).close()
+        ran = []
+        monkeypatch.setattr(sql_module, "SCHEMA_VERSION", 2)
+        monkeypatch.setitem(
+            sql_module.MIGRATIONS,
+            1,
+            lambda store, cur: ran.append(cur.execute("CREATE TABLE extra (x TEXT)")),
+        )
+        open_store(f"sqlite:///{db}").close()
+        with sqlite3.connect(db) as conn:
+            version = conn.execute(
+                "SELECT value FROM fitsm_meta WHERE key = 'schema_version'"
+            ).fetchone()
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        assert ran and version == ("2",) and "extra" in tables
+
+    def test_a_missing_directory_is_named(self, tmp_path) -> None:
+        with pytest.raises(StoreError, match="does not exist"):
+            open_store(f"sqlite:///{tmp_path / 'nope' / 'fitsm.db'}")
+
+
+odd_text = st.text(
+    alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"),
+    min_size=1,
+    max_size=30,
+).filter(lambda s: s == s.strip())
+
+
+class TestOddInput:
+    @given(
+        ids=st.lists(odd_text, min_size=1, max_size=5, unique=True),
+        value=st.text(max_size=40).filter(lambda s: "\x00" not in s),
+    )
+    @settings(max_examples=40, deadline=None)
+    def test_quotes_keywords_and_unicode_are_stored_verbatim(self, ids, value) -> None:
+        store = open_store("sqlite:///:memory:")
+        cmdb = Cmdb(CmdbSchema(ci_types=[CiType("x", ["note"])]), id="'; DROP TABLE cmdbs; --")
+        cmdb.add_many(
+            [ConfigurationItem(i, "x", attributes={"note": value}) for i in ids],
+            [],
+            actor="a",
+            at=AT,
+        )
+        with store.unit_of_work() as uow:
+            uow.cmdbs.add(cmdb)
+            uow.commit()
+        with store.unit_of_work() as uow:
+            again = uow.cmdbs.get("'; DROP TABLE cmdbs; --")
+        assert again._records == cmdb._records
+        store.close()
+
+
+class TestFailingDisks:
+    def test_a_full_disk_gives_a_store_error_and_keeps_what_was_committed(self, db) -> None:
+        store = saved_store(db)
+        # limit the database to its current size: the next big write cannot fit
+        store._conn.execute("PRAGMA max_page_count = 0")  # lowers the cap to the pages in use
+        pages = store._conn.execute("PRAGMA page_count").fetchone()[0]
+        store._conn.execute(f"PRAGMA max_page_count = {pages}")
+        big = Cmdb(CmdbSchema(ci_types=["x"]), id="big")
+        big.add_many(
+            [ConfigurationItem(f"ci{i}", "x", name="n" * 200) for i in range(5000)],
+            [],
+            actor="a",
+            at=AT,
+        )
+        with pytest.raises(StoreError, match="full"), store.unit_of_work() as uow:
+            uow.cmdbs.add(big)
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.cmdbs.ids() == ["example"]
+            assert uow.cmdbs.get("example").ci("db1").owner == "dba"
+        assert store.verify_audit().ok
