@@ -44,7 +44,11 @@ def seed(url: str) -> None:
     cmdb.add_many([ConfigurationItem(c, "box") for c in CIS], [], actor="seed", at=AT)
     with store.unit_of_work() as uow:
         uow.cmdbs.add(cmdb)
-        uow.cases.add(Incident("INC-1", "shared", AT, "seed", category="c", impact="h", urgency="h", priority="P1"))
+        uow.cases.add(
+            Incident(
+                "INC-1", "shared", AT, "seed", category="c", impact="h", urgency="h", priority="P1"
+            )
+        )
         uow.commit()
     store.close()
 
@@ -77,9 +81,9 @@ def worker(url: str, n: int, queue: multiprocessing.Queue) -> None:  # type: ign
 def test_concurrent_writers_lose_nothing_and_losers_are_told(tmp_path, backend) -> None:
     chosen = [u for u in urls(tmp_path) if u.startswith(backend)]
     if not chosen:
-        pytest.fail("FITSM_TEST_POSTGRESQL_URL is not set") if os.environ.get("CI") else pytest.skip(
-            "PostgreSQL runs only with FITSM_TEST_POSTGRESQL_URL (CI sets it)"
-        )
+        pytest.fail("FITSM_TEST_POSTGRESQL_URL is not set") if os.environ.get(
+            "CI"
+        ) else pytest.skip("PostgreSQL runs only with FITSM_TEST_POSTGRESQL_URL (CI sets it)")
     url = chosen[0]
     seed(url)
     ctx = multiprocessing.get_context("spawn")
@@ -108,8 +112,12 @@ def test_concurrent_writers_lose_nothing_and_losers_are_told(tmp_path, backend) 
 def bulk_writer(url: str, ready: str) -> None:
     store = open_store(url)
     big = Cmdb(CmdbSchema(ci_types=["box"]), id="big")
-    big.add_many([ConfigurationItem(f"b{i}", "box", name="x" * 50) for i in range(200_000)],
-                 [(f"b{i}", f"b{i + 1}") for i in range(199_999)], actor="bulk", at=AT)
+    big.add_many(
+        [ConfigurationItem(f"b{i}", "box", name="x" * 50) for i in range(200_000)],
+        [(f"b{i}", f"b{i + 1}") for i in range(199_999)],
+        actor="bulk",
+        at=AT,
+    )
     Path(ready).write_text("go")
     with store.unit_of_work() as uow:
         uow.cmdbs.add(big)
@@ -121,9 +129,9 @@ def bulk_writer(url: str, ready: str) -> None:
 def test_a_writer_killed_mid_bulk_write_leaves_a_sound_store(tmp_path, backend) -> None:
     chosen = [u for u in urls(tmp_path) if u.startswith(backend)]
     if not chosen:
-        pytest.fail("FITSM_TEST_POSTGRESQL_URL is not set") if os.environ.get("CI") else pytest.skip(
-            "PostgreSQL runs only with FITSM_TEST_POSTGRESQL_URL (CI sets it)"
-        )
+        pytest.fail("FITSM_TEST_POSTGRESQL_URL is not set") if os.environ.get(
+            "CI"
+        ) else pytest.skip("PostgreSQL runs only with FITSM_TEST_POSTGRESQL_URL (CI sets it)")
     url = chosen[0]
     seed(url)
     ready = tmp_path / "ready"

@@ -281,7 +281,7 @@ class TestBadInput:
 
     @pytest.mark.parametrize("target", [float("nan"), float("inf"), Decimal("NaN")])
     def test_a_target_that_is_not_finite_is_rejected(self, target: object) -> None:
-        with pytest.raises(ValidationError, match="target must be a finite number"):
+        with pytest.raises(ValidationError, match=r"finite number, got (nan|inf|Decimal\('NaN'\))"):
             error_budget(target, THIRTY_DAYS)
 
     def test_a_target_with_a_unit_other_than_a_share_is_rejected(self) -> None:

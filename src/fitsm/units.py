@@ -40,13 +40,21 @@ def Q_(value: Any, unit: str | None = None) -> Any:  # noqa: N802 - pint's own i
     reg = registry()
     try:
         return reg.Quantity(value) if unit is None else reg.Quantity(value, unit)
-    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError) as e:
+    except (pint.errors.PintError, AssertionError, ValueError, TypeError) as e:
+        # pint's parser can fail with any of these on malformed text
         shown = unit if unit is not None else value
-        raise ValidationError(f"{shown!r} is not a unit: {e}") from None
+        raise ValidationError(f"{shown!r} is not a quantity fitsm understands: {e}") from None
 
 
 def to_fraction(value: Any) -> Fraction:
     """An exact fraction from an int, a Fraction, a Decimal, a str or a float (by its text)."""
+    try:
+        return _to_fraction(value)
+    except (ValueError, OverflowError, ZeroDivisionError):
+        raise ValidationError(f"expected a finite number, got {value!r}") from None
+
+
+def _to_fraction(value: Any) -> Fraction:
     if isinstance(value, Fraction):
         return value
     if isinstance(value, bool):
@@ -94,4 +102,7 @@ def duration(value: Any, what: str = "duration") -> timedelta:
         return value
     check_dimension(value, "[time]", what)
     micros = to_fraction(value.to("microsecond").magnitude)
-    return timedelta(microseconds=round(micros))
+    try:
+        return timedelta(microseconds=round(micros))
+    except OverflowError:
+        raise ValidationError(f"{what} {value} is too long for a timedelta") from None

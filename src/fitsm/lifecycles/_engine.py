@@ -58,6 +58,16 @@ def _functions(specs: Any, chart: type[StateChart[Any]], what: str) -> list[tupl
     return found
 
 
+def _fields_of(cls: type[Case]) -> frozenset[str]:
+    found = _FIELDS.get(cls)
+    if found is None:
+        found = _FIELDS[cls] = frozenset(a.name for a in attrs.fields(cls))
+    return found
+
+
+_FIELDS: dict[type[Case], frozenset[str]] = {}
+
+
 class Lifecycle:
     """A chart compiled to a transition table; one per case type, built once."""
 
@@ -135,6 +145,16 @@ class Lifecycle:
         guard fails or a validator raises, the case is left exactly as it was.
         """
         at = as_utc(at, "at")
+        if not isinstance(actor, str) or not actor:
+            raise ValidationError(
+                f"the acting person must be named by a non-empty id, got {actor!r}"
+            )
+        latest = case.history[-1].at if case.history else case.registered_at
+        if at < latest:
+            raise ValidationError(
+                f"{case.kind} {case.id!r}: {event!r} at {at.isoformat()} would be before its last "
+                f"recorded step at {latest.isoformat()}; history only moves forward"
+            )
         source = str(case.status)
         candidates = self.table.get((source, event))
         if not candidates:
@@ -146,8 +166,9 @@ class Lifecycle:
         extra = self.arguments.get(event, frozenset())
         changes = {k: v for k, v in data.items() if k not in extra}
         changes.update(self.effects.get(event, {}))
+        fields = _fields_of(type(case))
         for field in changes:
-            if field in _PROTECTED or not hasattr(case, field):
+            if field in _PROTECTED or field not in fields:
                 raise ValidationError(
                     f"{event!r} cannot set {field!r} on {case.kind} {case.id!r}", field=field
                 )

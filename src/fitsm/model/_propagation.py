@@ -115,7 +115,7 @@ class CompiledGraph:
         )
         need = np.ones(n, dtype=np.int32)
         for group, min_up in groups.items():
-            need[position[group]] = len(succ[group]) - min_up + 1
+            need[position[group]] = max(1, len(succ[group]) - min_up + 1)
         kinds = np.fromiter(
             map(KIND_CODES.__getitem__, map(attrgetter("kind"), map(records.__getitem__, ids))),
             dtype=np.int8,

@@ -246,6 +246,9 @@ class Agreements:
             raise ValidationError("revise() cannot change an agreement's id or version")
         current = self.current(agreement_id)
         revised = attrs.evolve(current, version=current.version + 1, **changes)
+        other = self.default_sla()
+        if revised.default and other is not None and other.id != agreement_id:
+            raise DuplicateError(f"there is a default SLA already: {other.id!r}")
         self._versions[agreement_id].append(revised)
         return revised
 
@@ -269,16 +272,16 @@ class Agreements:
         wanted = None if kind is None else AgreementKind(kind)
         return [a for a in self if a.in_force(at) and (wanted is None or a.kind is wanted)]
 
-    def default_sla(self) -> Agreement | None:
-        return next((a for a in self if a.default), None)
+    def default_sla(self, at: datetime | None = None) -> Agreement | None:
+        """The default SLA (the one in force at ``at``, when given)."""
+        return next((a for a in self if a.default and (at is None or a.in_force(at))), None)
 
     def sla_for(self, service_id: str, at: datetime) -> Agreement | None:
         """The SLA in force for a service: its own, else the default SLA."""
         for a in self.in_force(at, AgreementKind.SLA):
             if service_id in a.covers and not a.default:
                 return a
-        default = self.default_sla()
-        return default if default is not None and default.in_force(at) else None
+        return self.default_sla(at)
 
     def underpinning(self, item_id: str, at: datetime) -> list[Agreement]:
         """The OLAs and UAs in force that cover a service or component."""

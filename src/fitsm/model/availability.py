@@ -125,6 +125,10 @@ class OutageLog:
         n = self.codes.size
         if not all(a.shape == (n,) for a in (self.starts, self.ends, self.down, self.planned)):
             raise ValidationError("outage columns must all have the same length")
+        if n and (self.codes.min() < 0 or self.codes.max() >= len(self.subjects)):
+            raise ValidationError(
+                f"outage subject codes must lie between 0 and {len(self.subjects) - 1}"
+            )
         bad = np.flatnonzero(self.ends < self.starts)
         if bad.size:
             i = int(bad[0])

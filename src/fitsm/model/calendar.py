@@ -69,6 +69,8 @@ def _window(value: Any) -> Window:
 
 
 def _windows(value: Any) -> tuple[Window, ...]:
+    if not isinstance(value, str | tuple | list):
+        raise ValidationError(f"{value!r} is not a list of windows; expected e.g. '08:00-18:00'")
     if isinstance(value, str):
         value = [part for part in value.split(",") if part.strip()]
     elif isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, time) for v in value):
@@ -81,6 +83,8 @@ def _windows(value: Any) -> tuple[Window, ...]:
 
 
 def _day_set(key: str) -> list[int]:
+    if not isinstance(key, str):
+        raise ValidationError(f"{key!r} is not a day; expected e.g. 'mon' or 'mon-fri'")
     days: list[int] = []
     for part in key.lower().replace(" ", "").split(","):
         if part in ("daily", "all"):
@@ -102,6 +106,27 @@ def _frozen_exceptions(
     value: Mapping[date, tuple[Window, ...]],
 ) -> Mapping[date, tuple[Window, ...]]:
     return MappingProxyType(dict(value))
+
+
+def _instant(wall: datetime, tz: ZoneInfo) -> int:
+    """A local wall-clock time as UTC microseconds.
+
+    A time the clocks skip (inside a spring-forward gap) means the first instant
+    after the gap; a time that happens twice (autumn) means its first occurrence.
+    """
+    first = wall.replace(tzinfo=tz, fold=0).astimezone(UTC)
+    if first.astimezone(tz).replace(tzinfo=None) == wall:
+        return micros(first)
+    # in a gap: fold=1 reads it with the offset after the change, landing before the
+    # gap; fold=0 with the offset before, landing after it. Search between the two.
+    lo, hi = micros(wall.replace(tzinfo=tz, fold=1).astimezone(UTC)), micros(first)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if from_micros(mid).astimezone(tz).replace(tzinfo=None) >= wall:
+            hi = mid
+        else:
+            lo = mid
+    return hi
 
 
 def _zone(name: str) -> ZoneInfo:
@@ -257,10 +282,10 @@ class BusinessCalendar:
                 if todays is None:
                     todays = self.weekly[day.weekday()]
                 if todays:
-                    midnight = datetime(day.year, day.month, day.day, tzinfo=tz)
+                    midnight = datetime(day.year, day.month, day.day)
                     for a, b in todays:
-                        # wall-clock arithmetic, then UTC: DST days get 23 or 25 hours
-                        starts.append(micros(midnight + timedelta(seconds=a)))
-                        ends.append(micros(midnight + timedelta(seconds=b)))
+                        # wall-clock times, then UTC: DST days get 23 or 25 hours
+                        starts.append(_instant(midnight + timedelta(seconds=a), tz))
+                        ends.append(_instant(midnight + timedelta(seconds=b), tz))
             day += timedelta(days=1)
         return Intervals.of(starts, ends).clip(lo, hi)

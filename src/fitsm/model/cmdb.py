@@ -24,6 +24,7 @@ import networkx as nx
 
 from fitsm.clock import Clock, SystemClock, as_utc
 from fitsm.errors import CycleError, DuplicateError, NotFoundError, ValidationError
+from fitsm.model._validators import enum_value
 from fitsm.model.configuration import (
     DEPENDS_ON,
     HAS_MEMBER,
@@ -138,7 +139,7 @@ class Cmdb:
         """All records, or those of one kind, in insertion order."""
         if kind is None:
             return iter(self._records.values())
-        wanted = NodeKind(kind)
+        wanted = enum_value(NodeKind)(kind)
         return (r for r in self._records.values() if r.kind is wanted)
 
     def ci(self, ci_id: str) -> ConfigurationItem:
@@ -204,6 +205,11 @@ class Cmdb:
         """
         when = self._when(at)
         self._check_new_node(node)
+        if isinstance(node, RedundancyGroup):
+            raise ValidationError(
+                f"redundancy group {node.id!r} needs its members at once: "
+                "use add_redundancy_group(group, members, ...) or add_many()"
+            )
         self._insert_node(node)
         self._log.append(ChangeRecord(when, actor, ChangeAction.CREATED, node.id, new=node))
         self._touched()
@@ -555,7 +561,7 @@ class Cmdb:
     # -- internals -------------------------------------------------------------------
 
     def _when(self, at: datetime | None) -> datetime:
-        return self._clock.now() if at is None else as_utc(at, "at")
+        return as_utc(self._clock.now() if at is None else at, "at")
 
     def _touched(self) -> None:
         self._revision += 1
@@ -655,7 +661,20 @@ class Cmdb:
                     )
             return
         pred, succ = self._pred, self._succ
-        indegree = {n: len(p) for n, p in pred.items()}
+        # a new cycle runs through a new edge s -> t, so it lies within what the new
+        # targets reach: sort only that part of the graph
+        region = set(targets)
+        frontier = list(region)
+        while frontier:
+            node = frontier.pop()
+            for nxt in succ[node]:
+                if nxt not in region:
+                    region.add(nxt)
+                    frontier.append(nxt)
+        if 2 * len(region) > len(pred):
+            indegree = {n: len(p) for n, p in pred.items()}
+        else:
+            indegree = {n: sum(1 for p in pred[n] if p in region) for n in region}
         ready = [n for n, d in indegree.items() if not d]
         done = 0
         while ready:

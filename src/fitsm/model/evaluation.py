@@ -134,9 +134,14 @@ def evaluate(
         subjects = agreement.covers
         if agreement.default:
             subjects = tuple(s for s in services if s not in own_sla) + subjects
+        # an agreement is measured only while it was in force
+        a_lo = max(lo, agreement.valid_from) if agreement.valid_from else lo
+        a_hi = min(hi, agreement.valid_until) if agreement.valid_until else hi
         for subject in subjects:
             for target in agreement.targets:
-                result = _evaluate_target(agreement, subject, target, lo, hi, log, given, policy)
+                result = _evaluate_target(
+                    agreement, subject, target, a_lo, a_hi, log, given, policy
+                )
                 results.append(result)
                 if result.met is False:
                     events.append(
@@ -149,8 +154,8 @@ def evaluate(
                             target.label,
                             target.value,
                             result.measured,
-                            lo,
-                            hi,
+                            a_lo,
+                            a_hi,
                         )
                     )
     return Evaluation(lo, hi, tuple(results), tuple(events))

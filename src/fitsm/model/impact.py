@@ -28,6 +28,7 @@ from fitsm.model._propagation import (
     propagate_dense,
     propagate_sparse,
 )
+from fitsm.model._validators import enum_value
 from fitsm.model.configuration import NodeKind
 
 if TYPE_CHECKING:
@@ -111,6 +112,11 @@ class ImpactReport:
         self.failed = failed
         self._sparse = sparse
         self._dense = dense
+        # kinds as they were: the report must not depend on later changes to the CMDB
+        self._kinds: dict[str, NodeKind] = {}
+        if sparse is not None:
+            records = cmdb._records
+            self._kinds = {n: records[n].kind for part in sparse for n in part}
         self._cache: dict[tuple[int, NodeKind | None], frozenset[str]] = {}
 
     # -- sets --------------------------------------------------------------------
@@ -130,10 +136,8 @@ class ImpactReport:
             assert self._sparse is not None
             down, worse = self._sparse
             chosen = down if status == DOWN else worse
-            records = self._cmdb._records
-            found = frozenset(
-                chosen if kind is None else (n for n in chosen if records[n].kind is kind)
-            )
+            kinds = self._kinds
+            found = frozenset(chosen if kind is None else (n for n in chosen if kinds[n] is kind))
         self._cache[key] = found
         return found
 
@@ -171,8 +175,10 @@ class ImpactReport:
 
     def count(self, status: Status | str, kind: NodeKind | str | None = None) -> int:
         """How many nodes (of a kind) have a status, without building the id sets."""
-        code = {Status.DOWN: DOWN, Status.DEGRADED: DEGRADED}[Status(status)]
-        wanted = None if kind is None else NodeKind(kind)
+        if status not in (Status.DOWN, Status.DEGRADED):
+            raise ValidationError(f"count() takes 'down' or 'degraded', got {status!r}")
+        code = DOWN if status == Status.DOWN else DEGRADED
+        wanted = None if kind is None else _node_kind(kind)
         if self._dense is not None:
             cg, state, _ = self._dense
             mask = state == code
@@ -187,7 +193,10 @@ class ImpactReport:
         self._cmdb[node_id]
         if self._dense is not None:
             cg, state, _ = self._dense
-            return _STATUS[int(state[cg.position[node_id]])]
+            position = cg.position.get(node_id)
+            if position is None:
+                raise NotFoundError(f"{node_id!r} was added to the CMDB after this report was made")
+            return _STATUS[int(state[position])]
         assert self._sparse is not None
         down, worse = self._sparse
         if node_id in down:
@@ -252,6 +261,10 @@ class ImpactReport:
             f"{self.count(Status.DOWN, NodeKind.SERVICE)} services down, "
             f"{self.count(Status.DEGRADED, NodeKind.SERVICE)} degraded>"
         )
+
+
+def _node_kind(value: object) -> NodeKind:
+    return enum_value(NodeKind)(value)
 
 
 def _failed_ids(cmdb: Cmdb, failed: Iterable[str] | str) -> tuple[str, ...]:

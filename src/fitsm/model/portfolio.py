@@ -289,7 +289,7 @@ class ServicePortfolio:
         """Move a service to another lifecycle phase along an allowed path (PR1.3)."""
         current = self.service(service_id)
         self.lifecycle.check_move(service_id, current.phase, phase)
-        when = self._clock.now() if at is None else as_utc(at, "at")
+        when = as_utc(self._clock.now() if at is None else at, "at")
         updated = attrs.evolve(current, phase=phase)
         self._services[service_id] = updated
         self._phase_history.append(PhaseChange(service_id, when, actor, current.phase, phase))

@@ -15,7 +15,12 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from fitsm.clock import Clock, SystemClock, as_utc
-from fitsm.errors import AuthorizationError, DuplicateError, NotFoundError
+from fitsm.errors import (
+    AuthorizationError,
+    InvalidTransitionError,
+    NotFoundError,
+    ValidationError,
+)
 from fitsm.lifecycles import lifecycle_of
 from fitsm.model.agreements import Agreements
 from fitsm.model.cases.authorization import refusal
@@ -66,8 +71,9 @@ class CaseDesk:
         lifecycle = lifecycle_of(case)
         case.status = lifecycle.initial if case.status is None else case.status
         if case.status != lifecycle.initial or case.history:
-            raise DuplicateError(
-                f"{case.kind} {case.id!r} must be registered new, not {case.status!s}"
+            raise InvalidTransitionError(
+                f"{case.kind} {case.id!r} must be registered {lifecycle.initial!s} with no "
+                f"history, not {case.status!s}"
             )
         with self.store.unit_of_work() as uow:
             self._check(uow, actor, case, "register", {})
@@ -85,8 +91,14 @@ class CaseDesk:
     ) -> Incident:
         """Register an incident or service request, classified and prioritised at once
         when a category, impact and urgency are given (PR9.1)."""
-        at = case.registered_at
         lifecycle = lifecycle_of(case)
+        if case.status != lifecycle.initial or case.history:
+            raise InvalidTransitionError(
+                f"{case.kind} {case.id!r} must be registered {lifecycle.initial!s} with no "
+                f"history, not {case.status!s}"
+            )
+        case = case.copy()  # the caller's object is left alone if registering fails
+        at = case.registered_at
         if case.category:
             lifecycle.fire(case, "classify", actor=actor, at=at, category=case.category)
         if impact is not None and urgency is not None:
@@ -152,7 +164,7 @@ class CaseDesk:
         self, case: Case, impact: str, urgency: str | None, uow: UnitOfWork | None = None
     ) -> dict[str, Any]:
         if urgency is None:
-            raise NotFoundError(f"prioritising {case.kind} {case.id!r} needs an urgency too")
+            raise ValidationError(f"prioritising {case.kind} {case.id!r} needs an urgency too")
         found: dict[str, Any] = {
             "impact": impact,
             "urgency": urgency,
@@ -184,7 +196,7 @@ class CaseDesk:
             found = (
                 agreements.sla_for(case.service, case.registered_at)
                 if case.service is not None
-                else agreements.default_sla()
+                else agreements.default_sla(case.registered_at)
             )
             return found.id if found is not None else None
 

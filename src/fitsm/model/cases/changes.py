@@ -18,7 +18,7 @@ from typing import ClassVar
 import attrs
 
 from fitsm.clock import as_utc
-from fitsm.model._validators import to_str_tuple
+from fitsm.model._validators import enum_value, to_str_tuple
 from fitsm.model.cases.base import Case
 
 __all__ = [
@@ -42,6 +42,10 @@ class ChangeStatus(StrEnum):
     REVIEWED = "reviewed"
     CLOSED = "closed"
     CANCELLED = "cancelled"
+
+
+def _status(value: object) -> ChangeStatus:
+    return enum_value(ChangeStatus)(value)
 
 
 class ChangeType(StrEnum):
@@ -69,7 +73,7 @@ class Change(Case):
     process: ClassVar[str] = "CHM"
     owner_role: ClassVar[str] = "change_owner"
 
-    status: ChangeStatus = attrs.field(default=ChangeStatus.NEW, converter=ChangeStatus)
+    status: ChangeStatus = attrs.field(default=ChangeStatus.NEW, converter=_status)
     change_type: ChangeType | None = attrs.field(
         default=None, converter=attrs.converters.optional(ChangeType)
     )

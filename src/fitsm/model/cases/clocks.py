@@ -69,6 +69,8 @@ def _share(value: Any) -> Fraction:
     return share
 
 
+_ALWAYS = BusinessCalendar.always()
+
 _RUNNING: Mapping[ClockKind, frozenset[str]] = {
     ClockKind.RESPONSE: frozenset({"new"}),
     ClockKind.RESOLUTION: frozenset({"new", "assigned", "in_progress"}),
@@ -137,7 +139,7 @@ def _agreement_for(case: Any, agreements: Agreements) -> Agreement | None:
     if case.agreement is not None:
         return agreements.current(case.agreement)
     if case.service is None:
-        return agreements.default_sla()
+        return agreements.default_sla(case.registered_at)
     return agreements.sla_for(case.service, case.registered_at)
 
 
@@ -167,7 +169,7 @@ def sla_clocks(
     for i, case in enumerate(cases):
         agreement = _agreement_for(case, agreements)
         chosen.append(agreement)
-        calendar = agreement.calendar if agreement is not None else BusinessCalendar.always()
+        calendar = agreement.calendar if agreement is not None else _ALWAYS
         key = id(calendar)
         calendars[key] = calendar
         groups.setdefault(key, []).append(i)
@@ -224,13 +226,15 @@ def _read_group(
         spans: list[tuple[int, int]] = []
         for h in case.history:
             t = (h.at - EPOCH) // _US
+            if t > now_us:
+                break  # the clock is read as it stood at ``now``
             if status in running and t > t_prev:
                 spans.append((t_prev, t))
             if restart and ("priority" in h.changes or "agreement" in h.changes):
                 from_us = t
             status = h.target
             t_prev = t
-        is_running = status in running
+        is_running = status in running and now_us >= t_prev
         if is_running and now_us > t_prev:
             spans.append((t_prev, now_us))
         still.append(is_running)

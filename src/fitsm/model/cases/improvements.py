@@ -7,6 +7,7 @@ from typing import ClassVar
 
 import attrs
 
+from fitsm.model._validators import enum_value
 from fitsm.model.cases.base import Case
 
 __all__ = ["Complaint", "Improvement", "ImprovementStatus"]
@@ -21,6 +22,10 @@ class ImprovementStatus(StrEnum):
     CLOSED = "closed"
 
 
+def _status(value: object) -> ImprovementStatus:
+    return enum_value(ImprovementStatus)(value)
+
+
 @attrs.define(eq=True)
 class Improvement(Case):
     """An opportunity for improvement (PR14.1-PR14.3)."""
@@ -29,9 +34,7 @@ class Improvement(Case):
     process: ClassVar[str] = "CSI"
     owner_role: ClassVar[str] = "improvement_owner"
 
-    status: ImprovementStatus = attrs.field(
-        default=ImprovementStatus.NEW, converter=ImprovementStatus
-    )
+    status: ImprovementStatus = attrs.field(default=ImprovementStatus.NEW, converter=_status)
     source: str = ""
     """Where it came from: a report, a measurement, an assessment or audit (PR14.1)."""
     evaluation: str = ""

@@ -15,6 +15,7 @@ from typing import ClassVar
 
 import attrs
 
+from fitsm.model._validators import enum_value
 from fitsm.model.cases.base import Case
 
 __all__ = ["Incident", "IncidentStatus", "MajorIncidentCriteria", "ServiceRequest"]
@@ -30,6 +31,10 @@ class IncidentStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+def _status(value: object) -> IncidentStatus:
+    return enum_value(IncidentStatus)(value)
+
+
 @attrs.define(eq=True)
 class Incident(Case):
     """An incident: classified, prioritised, assigned, worked on, resolved and closed (PR9)."""
@@ -38,7 +43,7 @@ class Incident(Case):
     process: ClassVar[str] = "ISRM"
     owner_role: ClassVar[str] = "incident_owner"
 
-    status: IncidentStatus = attrs.field(default=IncidentStatus.NEW, converter=IncidentStatus)
+    status: IncidentStatus = attrs.field(default=IncidentStatus.NEW, converter=_status)
     impact: str | None = None
     urgency: str | None = None
     priority: str | None = None

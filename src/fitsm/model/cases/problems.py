@@ -15,7 +15,7 @@ from typing import ClassVar
 
 import attrs
 
-from fitsm.model._validators import to_str_tuple
+from fitsm.model._validators import enum_value, to_str_tuple
 from fitsm.model.cases.base import Case
 
 __all__ = ["KnownError", "Problem", "ProblemStatus", "known_errors"]
@@ -32,6 +32,10 @@ class ProblemStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+def _status(value: object) -> ProblemStatus:
+    return enum_value(ProblemStatus)(value)
+
+
 @attrs.define(eq=True)
 class Problem(Case):
     """A problem: registered from incident trends, investigated, resolved by a change (PR10)."""
@@ -40,7 +44,7 @@ class Problem(Case):
     process: ClassVar[str] = "PM"
     owner_role: ClassVar[str] = "problem_owner"
 
-    status: ProblemStatus = attrs.field(default=ProblemStatus.NEW, converter=ProblemStatus)
+    status: ProblemStatus = attrs.field(default=ProblemStatus.NEW, converter=_status)
     incidents: tuple[str, ...] = attrs.field(default=(), converter=to_str_tuple)
     root_cause: str = ""
     workarounds: tuple[str, ...] = attrs.field(default=(), converter=to_str_tuple)

@@ -13,7 +13,7 @@ from typing import ClassVar
 
 import attrs
 
-from fitsm.model._validators import to_str_tuple
+from fitsm.model._validators import enum_value, to_str_tuple
 from fitsm.model.cases.base import Case
 from fitsm.model.cases.changes import Change, ChangeStatus
 
@@ -37,6 +37,10 @@ class ReleaseStatus(StrEnum):
     ROLLED_BACK = "rolled_back"
     CLOSED = "closed"
     CANCELLED = "cancelled"
+
+
+def _status(value: object) -> ReleaseStatus:
+    return enum_value(ReleaseStatus)(value)
 
 
 class ReleaseStrategy(StrEnum):
@@ -64,7 +68,7 @@ class Release(Case):
     process: ClassVar[str] = "RDM"
     owner_role: ClassVar[str] = "release_owner"
 
-    status: ReleaseStatus = attrs.field(default=ReleaseStatus.NEW, converter=ReleaseStatus)
+    status: ReleaseStatus = attrs.field(default=ReleaseStatus.NEW, converter=_status)
     changes: tuple[str, ...] = attrs.field(default=(), converter=to_str_tuple)
     strategy: ReleaseStrategy | None = attrs.field(
         default=None, converter=attrs.converters.optional(ReleaseStrategy)
