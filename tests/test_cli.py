@@ -13,9 +13,13 @@ from fitsm.cli import main
 EXAMPLES = Path(__file__).parent.parent / "examples" / "data"
 
 
-def test_demo_reports_impact_and_single_points_of_failure(capsys) -> None:
+def test_demo_reports_impact_and_single_points_of_failure(capsys, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
     assert main(["demo"]) == 0
+    assert (tmp_path / "fitsm-demo.db").exists()  # the embedded default store
+    assert main(["demo"]) == 0  # and again, from the file
     out = capsys.readouterr().out
+    assert "Example provider in sqlite:///fitsm-demo.db" in out
     assert "4 services, 8 components, 50 CIs, 7 redundancy groups" in out
     assert "Web shop (shop) is down" in out
     assert "because shop is down: shop -> shop-backend -> db1 -> san1 (failed)" in out
@@ -24,7 +28,7 @@ def test_demo_reports_impact_and_single_points_of_failure(capsys) -> None:
 
 
 def test_demo_takes_other_failures(capsys) -> None:
-    assert main(["demo", "--fail", "web1", "--service", "mail"]) == 0
+    assert main(["demo", "--store", "memory://", "--fail", "web1", "--service", "mail"]) == 0
     out = capsys.readouterr().out
     assert "Web shop (shop) is degraded" in out
     assert "web-pool [1 of 3 down, needs 2 up]" in out
@@ -57,8 +61,12 @@ def test_errors_are_reported_with_exit_code_2(capsys, args, message) -> None:
     assert err.startswith("fitsm: error:") and message in err
 
 
-def test_the_module_runs_as_a_command() -> None:
+def test_the_module_runs_as_a_command(tmp_path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "fitsm", "demo"], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "fitsm", "demo"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
     )
     assert "Single points of failure" in done.stdout

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from fitsm.adapters.files import load_cmdb
-from fitsm.demo import DEFAULT_FAILURES, DEFAULT_SERVICE, run
+from fitsm.demo import DEFAULT_FAILURES, DEFAULT_SERVICE, DEFAULT_STORE, run
 from fitsm.errors import FitsmError
 
 
@@ -18,7 +18,9 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     demo = commands.add_parser("demo", help="build an example provider and analyse its CMDB")
-    demo.add_argument("--store", default="memory://", help="store URL (default: %(default)s)")
+    demo.add_argument(
+        "--store", default=DEFAULT_STORE, help="store URL (default: %(default)s, a file here)"
+    )
     demo.add_argument(
         "--fail",
         nargs="+",

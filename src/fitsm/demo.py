@@ -24,8 +24,10 @@ from fitsm.model.configuration import (
 from fitsm.model.parties import Supplier, SupplierKind
 from fitsm.model.portfolio import Service, ServiceComponent, ServicePortfolio, SupplierInvolvement
 
-__all__ = ["DEFAULT_FAILURES", "DEFAULT_SERVICE", "example_provider", "run"]
+__all__ = ["DEFAULT_FAILURES", "DEFAULT_SERVICE", "DEFAULT_STORE", "example_provider", "run"]
 
+DEFAULT_STORE = "sqlite:///fitsm-demo.db"
+"""The embedded default: an SQLite file in the current directory."""
 DEFAULT_FAILURES = ("san1",)
 DEFAULT_SERVICE = "shop"
 AT = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -290,7 +292,7 @@ def example_provider() -> tuple[ServicePortfolio, Cmdb]:
 def run(
     out: TextIO,
     *,
-    store_url: str = "memory://",
+    store_url: str = DEFAULT_STORE,
     failures: Sequence[str] = DEFAULT_FAILURES,
     service: str = DEFAULT_SERVICE,
 ) -> None:
