@@ -21,6 +21,7 @@ from types import TracebackType
 from typing import Protocol, Self, TypeVar
 
 from fitsm.model.agreements import Agreements
+from fitsm.model.availability import Outages
 from fitsm.model.cases.base import Case
 from fitsm.model.cmdb import Cmdb
 from fitsm.model.portfolio import ServicePortfolio
@@ -31,6 +32,7 @@ __all__ = [
     "AgreementsRepository",
     "CaseRepository",
     "CmdbRepository",
+    "OutagesRepository",
     "PortfolioRepository",
     "Repository",
     "RoleModelRepository",
@@ -76,6 +78,10 @@ class AgreementsRepository(Repository[Agreements], Protocol):
     """Agreements with all their versions (PR2)."""
 
 
+class OutagesRepository(Repository[Outages], Protocol):
+    """Outage records (PR4.4)."""
+
+
 class RoleModelRepository(Repository[RoleModel], Protocol):
     """Who holds which FitSM-3 role."""
 
@@ -98,6 +104,9 @@ class UnitOfWork(Protocol):
 
     @property
     def roles(self) -> RoleModelRepository: ...
+
+    @property
+    def outages(self) -> OutagesRepository: ...
 
     @property
     def cases(self) -> CaseRepository: ...

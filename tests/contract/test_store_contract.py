@@ -238,3 +238,22 @@ class TestCasesAndRoles:
             uow.commit()
         with store.unit_of_work() as uow:
             assert uow.roles.get() == roles
+
+
+def test_outage_records_read_back_equal(store) -> None:
+    from datetime import UTC, datetime
+
+    from fitsm import Outage, Outages
+
+    book = Outages()
+    at = datetime(2026, 1, 5, 9, tzinfo=UTC)
+    book.record(
+        Outage("db1", at, at.replace(hour=10)),
+        Outage("web1", at, at.replace(hour=11), "degraded", True),
+    )
+    with store.unit_of_work() as uow:
+        uow.outages.add(book)
+        uow.commit()
+    with store.unit_of_work() as uow:
+        again = uow.outages.get()
+    assert again == book and len(again.log()) == 2

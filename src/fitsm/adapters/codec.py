@@ -22,6 +22,7 @@ import attrs
 from fitsm.clock import SystemClock
 from fitsm.errors import StoreError
 from fitsm.model.agreements import Agreement, Agreements, ServiceTarget
+from fitsm.model.availability import Outage, Outages
 from fitsm.model.calendar import BusinessCalendar
 from fitsm.model.cases.base import HistoryEntry
 from fitsm.model.cases.changes import Change
@@ -61,11 +62,11 @@ _CLASSES: dict[str, type[Any]] = {
         Incident, ServiceRequest, Problem, Release, AttributeSpec, CiType, CmdbSchema, ComponentNode,
         ConfigurationItem, RedundancyGroup, RelationshipType, ServiceNode, ChangeRecord, Supplier,
         PhaseChange, Service, ServiceComponent, ServiceLifecycle, SupplierInvolvement, Person,
-        RoleAssignment, Team,
+        RoleAssignment, Team, Outage,
     )
 }  # fmt: skip
 _AGGREGATES: dict[str, type[Any]] = {
-    cls.__name__: cls for cls in (ServicePortfolio, Agreements, RoleModel)
+    cls.__name__: cls for cls in (ServicePortfolio, Agreements, RoleModel, Outages)
 }
 _TRANSIENT = {"_clock"}
 

@@ -13,6 +13,7 @@ from typing import Generic, Self, TypeVar
 
 from fitsm.errors import ConflictError, DuplicateError, NotFoundError, StoreError
 from fitsm.model.agreements import Agreements
+from fitsm.model.availability import Outages
 from fitsm.model.cases.base import Case
 from fitsm.model.cmdb import Cmdb
 from fitsm.model.portfolio import ServicePortfolio
@@ -85,7 +86,15 @@ class MemoryUnitOfWork:
         )
         self.roles: MemoryRepository[RoleModel] = MemoryRepository("role model", store._roles)
         self.cases: MemoryRepository[Case] = MemoryRepository("case", store._cases)
-        self._repositories = (self.portfolios, self.cmdbs, self.agreements, self.roles, self.cases)
+        self.outages: MemoryRepository[Outages] = MemoryRepository("outage book", store._outages)
+        self._repositories = (
+            self.portfolios,
+            self.cmdbs,
+            self.agreements,
+            self.roles,
+            self.cases,
+            self.outages,
+        )
 
     def __enter__(self) -> Self:
         return self
@@ -122,6 +131,7 @@ class MemoryStore:
         self._agreements: dict[str, Agreements] = {}
         self._roles: dict[str, RoleModel] = {}
         self._cases: dict[str, Case] = {}
+        self._outages: dict[str, Outages] = {}
         self._closed = False
 
     def unit_of_work(self) -> MemoryUnitOfWork:

@@ -32,6 +32,7 @@ import attrs
 from fitsm.adapters import codec
 from fitsm.errors import ConflictError, DuplicateError, NotFoundError, StoreError
 from fitsm.model.agreements import Agreements
+from fitsm.model.availability import Outages
 from fitsm.model.cases.base import Case
 from fitsm.model.cmdb import Cmdb
 from fitsm.model.configuration import (
@@ -643,6 +644,11 @@ class _Audit:
             if baseline == 0 and not aggregate.history:
                 self.add(aggregate.registered_at, aggregate.registered_by, aggregate.kind,
                          aggregate.id, "registered", {})  # fmt: skip
+        elif isinstance(aggregate, Outages):
+            for outage in list(aggregate)[baseline or 0 :]:
+                self.add(
+                    outage.start, "-", "outage", outage.subject, "recorded", codec.encode(outage)
+                )
         elif isinstance(aggregate, Agreements):
             stored: dict[str, int] = baseline or {}
             now = datetime.now(UTC)
@@ -667,8 +673,9 @@ class SqlUnitOfWork:
         self.cases: SqlRepository[Case] = SqlRepository(
             self, "case", "case", lambda c: len(c.history)
         )
+        self.outages: SqlRepository[Outages] = SqlRepository(self, "outages", "outage book", len)
         self.cmdbs = SqlCmdbRepository(self)
-        self._documents = (self.portfolios, self.agreements, self.roles, self.cases)
+        self._documents = (self.portfolios, self.agreements, self.roles, self.cases, self.outages)
 
     def __enter__(self) -> Self:
         return self

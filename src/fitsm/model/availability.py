@@ -46,6 +46,7 @@ __all__ = [
     "Outage",
     "OutageLog",
     "OutageState",
+    "Outages",
     "measure_availability",
 ]
 
@@ -351,3 +352,53 @@ def measure_availability(
         availability=Fraction(agreed_us - weighted) / agreed_us if agreed_us else None,
         policy=policy,
     )
+
+
+class Outages:
+    """The outage records a provider keeps (PR4.4): the aggregate the store holds.
+
+    >>> from datetime import UTC, datetime
+    >>> book = Outages()
+    >>> nine, ten = datetime(2026, 1, 5, 9, tzinfo=UTC), datetime(2026, 1, 5, 10, tzinfo=UTC)
+    >>> book.record(Outage("db1", nine, ten))
+    >>> len(book.log())
+    1
+    """
+
+    def __init__(self, id: str = "default") -> None:
+        self.id = id
+        self.version = 0
+        """Bumped by the store on every commit; used to detect conflicting writers."""
+        self._records: list[Outage] = []
+
+    def record(self, *outages: Outage) -> None:
+        for outage in outages:
+            if not isinstance(outage, Outage):
+                raise ValidationError(f"expected an Outage, got {outage!r}")
+        self._records.extend(outages)
+
+    def __iter__(self) -> Iterator[Outage]:
+        return iter(self._records)
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def log(self) -> OutageLog:
+        """The records as a columnar log for :func:`measure_availability` and friends."""
+        return OutageLog.of(self._records)
+
+    def copy(self) -> Outages:
+        other = Outages(self.id)
+        other.version = self.version
+        other._records = list(self._records)
+        return other
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Outages):
+            return NotImplemented
+        return self.id == other.id and self._records == other._records
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<Outages {self.id!r}: {len(self._records)} records>"
