@@ -22,7 +22,7 @@ import contextlib
 import hashlib
 import json
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
@@ -268,6 +268,19 @@ class SqlStore:
             (str(SCHEMA_VERSION),),
         )
 
+    def _bulk(
+        self, cur: Any, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    ) -> None:
+        """Insert many rows: ``COPY`` on PostgreSQL, ``executemany`` on SQLite."""
+        names = ", ".join(columns)
+        if self.dialect.name == "postgresql":
+            with cur.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join("?" * len(columns))
+        cur.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+
     def _write(self, work: Callable[[Any], None]) -> None:
         """Run ``work(cursor)`` in one transaction; translate driver errors."""
         with self._lock:
@@ -480,38 +493,36 @@ class SqlCmdbRepository:
             for offset, entry in enumerate(new_entries):
                 seq = t.baseline + offset
                 if isinstance(entry, Batch):
-                    cur.executemany(
-                        sql(
-                            "INSERT INTO cmdb_nodes (cmdb, id, kind, type, name, owner, attributes, "
-                            "min_up) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                        ),
-                        [(id, *_node_row(n)) for n in entry.nodes],
+                    node_rows = [_node_row(n) for n in entry.nodes]
+                    store._bulk(
+                        cur,
+                        "cmdb_nodes",
+                        ("cmdb", "id", "kind", "type", "name", "owner", "attributes", "min_up"),
+                        ((id, *row) for row in node_rows),
                     )
-                    cur.executemany(
-                        sql(
-                            "INSERT INTO cmdb_edges (cmdb, source, target, type) VALUES (?, ?, ?, ?)"
-                        ),
-                        [
+                    store._bulk(
+                        cur,
+                        "cmdb_edges",
+                        ("cmdb", "source", "target", "type"),
+                        (
                             (id, s, tg, k)
                             for s, tg, k in zip(
                                 entry.sources, entry.targets, entry.types, strict=True
                             )
-                        ],
+                        ),
                     )
+                    body = _json(_batch_body(entry, node_rows))
                 else:
+                    body = _json({"change": codec.encode(entry)})
                     if entry.target is None:
                         touched_nodes.add(entry.subject)
                     else:
                         touched_edges.add((entry.subject, entry.target))
                 cur.execute(
                     sql("INSERT INTO cmdb_log (cmdb, seq, body) VALUES (?, ?, ?)"),
-                    (
-                        id,
-                        seq,
-                        json.dumps(_log_body(entry), ensure_ascii=False, separators=(",", ":")),
-                    ),
+                    (id, seq, body),
                 )
-                audit.cmdb_entry(id, entry)
+                audit.cmdb_entry(id, entry, body)
             for node_id in touched_nodes:
                 cur.execute(sql("DELETE FROM cmdb_nodes WHERE cmdb = ? AND id = ?"), (id, node_id))
                 if node_id in cmdb:
@@ -571,14 +582,16 @@ def _node_of(row: Sequence[Any]) -> Node:
     raise StoreError(f"unknown node kind {kind!r} stored for {id!r}")
 
 
-def _log_body(entry: ChangeRecord | Batch) -> Any:
-    if isinstance(entry, Batch):
-        return {
-            "batch": [entry.at.isoformat(), entry.actor],
-            "nodes": [_node_row(n) for n in entry.nodes],
-            "edges": [entry.sources, entry.targets, entry.types],
-        }
-    return {"change": codec.encode(entry)}
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _batch_body(entry: Batch, node_rows: list[tuple[Any, ...]]) -> Any:
+    return {
+        "batch": [entry.at.isoformat(), entry.actor],
+        "nodes": node_rows,
+        "edges": [entry.sources, entry.targets, entry.types],
+    }
 
 
 def _log_entry(body: dict[str, Any]) -> ChangeRecord | Batch:
@@ -619,11 +632,10 @@ class _Audit:
             )
         )
 
-    def cmdb_entry(self, cmdb_id: str, entry: ChangeRecord | Batch) -> None:
+    def cmdb_entry(self, cmdb_id: str, entry: ChangeRecord | Batch, body: str) -> None:
         if isinstance(entry, Batch):
-            digest = hashlib.sha256(
-                json.dumps(_log_body(entry), ensure_ascii=False, separators=(",", ":")).encode()
-            ).hexdigest()
+            # the batch is in the CMDB's log row; the chain holds its digest
+            digest = hashlib.sha256(body.encode()).hexdigest()
             self.add(entry.at, entry.actor, "cmdb", cmdb_id, "imported", {
                 "nodes": len(entry.nodes), "relationships": len(entry.sources), "sha256": digest,
             })  # fmt: skip
