@@ -176,6 +176,20 @@ class TestOddInput:
 
 
 class TestFailingDisks:
+    def test_a_read_only_store_refuses_writes_and_keeps_its_data(self, db) -> None:
+        saved_store(db).close()
+        before = digest(db)
+        store = open_store(f"sqlite:///{db}?mode=ro")
+        with store.unit_of_work() as uow:
+            cmdb = uow.cmdbs.get("example")
+            cmdb.update_ci("db1", actor="eve", at=AT, owner="eve")
+            with pytest.raises(StoreError, match="readonly|read-only"):
+                uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.cmdbs.get("example").ci("db1").owner == "dba"
+        store.close()
+        assert digest(db) == before
+
     def test_a_full_disk_gives_a_store_error_and_keeps_what_was_committed(self, db) -> None:
         store = saved_store(db)
         # limit the database to its current size: the next big write cannot fit

@@ -21,21 +21,41 @@ SQLITE = Dialect(
 
 
 def open_sqlite(url: str, path: str) -> SqlStore:
-    """Open (or create) the SQLite store at ``path``; ``:memory:`` keeps it in this process."""
+    """Open (or create) the SQLite store at ``path``; ``:memory:`` keeps it in this process.
+
+    ``path?mode=ro`` opens an existing store read-only: reads work, commits raise.
+    """
+    read_only = False
+    if "?" in path:
+        path, _, query = path.partition("?")
+        if query != "mode=ro":
+            raise StoreError(f"cannot open {url!r}: the only option is '?mode=ro', got {query!r}")
+        read_only = True
     if path not in ("", ":memory:"):
         parent = Path(path).parent
         if not parent.is_dir():
             raise StoreError(f"cannot open {url!r}: the directory {str(parent)!r} does not exist")
     try:
-        connection = sqlite3.connect(
-            path or ":memory:", isolation_level=None, check_same_thread=False, timeout=30
-        )
+        if read_only:
+            if not Path(path).is_file():
+                raise StoreError(f"cannot open {url!r} read-only: there is no such file")
+            connection = sqlite3.connect(
+                f"file:{Path(path).resolve()}?mode=ro",
+                uri=True,
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=30,
+            )
+        else:
+            connection = sqlite3.connect(
+                path or ":memory:", isolation_level=None, check_same_thread=False, timeout=30
+            )
     except sqlite3.Error as e:
         raise StoreError(f"cannot open {url!r}: {e}") from e
 
     def tune(conn: sqlite3.Connection) -> None:
         # only once the file is known to be ours: WAL rewrites the file header
-        if path not in ("", ":memory:"):
+        if path not in ("", ":memory:") and not read_only:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
 
