@@ -218,7 +218,7 @@ def portion_reduce(pairs: Pairs) -> portion.Interval:
 @dataclass(frozen=True)
 class DowntimeResult:
     size: int
-    library: float
+    fitsm: float
     sweep: float
     portion: float
     portion_size: int
@@ -648,12 +648,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         [
             [
                 f"{r.size:,}",
-                seconds(r.library),
+                seconds(r.fitsm),
                 seconds(r.sweep),
                 seconds(r.portion)
                 + ("" if r.portion_size == r.size else f" (first {r.portion_size:,})"),
-                speedup(r.sweep, r.library),
-                speedup(r.portion, r.library)
+                speedup(r.sweep, r.fitsm),
+                speedup(r.portion, r.fitsm)
                 + ("" if r.portion_size == r.size else f" (at {r.portion_size:,})"),
             ]
             for r in downtimes
@@ -667,7 +667,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(f"  (N = {GOAL_SIZE:,} was not run)")
     for r in downtimes:
         if r.size == GOAL_SIZE:
-            s_up, p_up = r.sweep / r.library, r.portion / r.library
+            s_up, p_up = r.sweep / r.fitsm, r.portion / r.fitsm
             measured = "" if r.portion_size == r.size else f" (portion at {r.portion_size:,})"
             print(
                 f"  sweep {s_up:.1f}x {at_least(s_up, GOAL_SWEEP)}, "

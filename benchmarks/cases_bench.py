@@ -48,6 +48,7 @@ from importlib.metadata import version
 from typing import Any
 
 import numpy as np
+from cmdb_bench import ratio, section, table  # shared report helpers
 
 from fitsm import Q_, Agreement, Agreements, BusinessCalendar, ServiceTarget, open_store
 from fitsm.lifecycles import INCIDENT
@@ -560,33 +561,8 @@ def run_replay(m: int, seed: int) -> tuple[float, float]:
 # -- printing --------------------------------------------------------------------------------
 
 
-def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-    """Print a plain-text table, the first column left-aligned, the others right-aligned."""
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-
-    def line(cells: Sequence[str]) -> str:
-        parts = [cells[0].ljust(widths[0])]
-        parts += [c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True)]
-        return "  ".join(parts).rstrip()
-
-    print(line(header))
-    print("  ".join("-" * w for w in widths))
-    for row in rows:
-        print(line(row))
-    print(flush=True)
-
-
-def ratio(value: float, baseline: float) -> str:
-    return f"{value / baseline:.2f}x"
-
-
 def verdict(value: float, goal: float) -> str:
     return f">= {goal:g}x {'met' if value >= goal else 'MISSED'}"
-
-
-def section(title: str) -> None:
-    print(title)
-    print("=" * len(title), flush=True)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
