@@ -38,6 +38,15 @@ def urls(tmp_path: Path) -> list[str]:
     return found
 
 
+def backend_url(tmp_path: Path, backend: str) -> str:
+    chosen = [u for u in urls(tmp_path) if u.startswith(backend)]
+    if not chosen:
+        if os.environ.get("CI"):
+            pytest.fail("FITSM_TEST_POSTGRESQL_URL is not set: CI must run the PostgreSQL tests")
+        pytest.skip("PostgreSQL runs only with FITSM_TEST_POSTGRESQL_URL (CI sets it)")
+    return chosen[0]
+
+
 def seed(url: str) -> None:
     store = open_store(url)
     cmdb = Cmdb(CmdbSchema(ci_types=[CiType("box", ["note"])]), id="shared")
@@ -79,12 +88,7 @@ def worker(url: str, n: int, queue: multiprocessing.Queue) -> None:  # type: ign
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_concurrent_writers_lose_nothing_and_losers_are_told(tmp_path, backend) -> None:
-    chosen = [u for u in urls(tmp_path) if u.startswith(backend)]
-    if not chosen:
-        pytest.fail("FITSM_TEST_POSTGRESQL_URL is not set") if os.environ.get(
-            "CI"
-        ) else pytest.skip("PostgreSQL runs only with FITSM_TEST_POSTGRESQL_URL (CI sets it)")
-    url = chosen[0]
+    url = backend_url(tmp_path, backend)
     seed(url)
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
@@ -127,12 +131,7 @@ def bulk_writer(url: str, ready: str) -> None:
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_a_writer_killed_mid_bulk_write_leaves_a_sound_store(tmp_path, backend) -> None:
-    chosen = [u for u in urls(tmp_path) if u.startswith(backend)]
-    if not chosen:
-        pytest.fail("FITSM_TEST_POSTGRESQL_URL is not set") if os.environ.get(
-            "CI"
-        ) else pytest.skip("PostgreSQL runs only with FITSM_TEST_POSTGRESQL_URL (CI sets it)")
-    url = chosen[0]
+    url = backend_url(tmp_path, backend)
     seed(url)
     ready = tmp_path / "ready"
     proc = multiprocessing.get_context("spawn").Process(target=bulk_writer, args=(url, str(ready)))
