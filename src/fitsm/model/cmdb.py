@@ -406,7 +406,11 @@ class Cmdb:
                     self._check_edge(s, t, kind, in_batch=batch_ids)
                 out = succ[s]
                 if t in out:
-                    raise DuplicateError(f"relationship {s!r} -> {t!r} is given twice")
+                    raise DuplicateError(
+                        f"relationship {s!r} -> {t!r} is given twice"
+                        if (s, t) in zip(sources, targets, strict=True)
+                        else f"relationship {s!r} -> {t!r} already exists"
+                    )
                 out[t] = data
                 pred[t][s] = data
                 sources.append(s)

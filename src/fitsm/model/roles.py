@@ -392,7 +392,19 @@ class RoleModel:
         """Whether the person holds ``role`` in ``context`` directly or through a team."""
         wanted = _to_role(role)
         where = _context(wanted, context)
-        return any(a.role is wanted and a.context == where for a in self.roles_of(person_id))
+        self.person(person_id)
+        # assignments are a dict keyed by assignment: look up, do not scan
+        assignments = self._assignments
+        if RoleAssignment(person_id, wanted, where) in assignments:
+            return True
+        return any(
+            person_id in team.members and RoleAssignment(team.id, wanted, where) in assignments
+            for team in self._teams.values()
+        )
+
+    def knows(self, person_id: str) -> bool:
+        """Whether ``person_id`` is a person of this model."""
+        return person_id in self._people
 
     def roles_of(self, person_id: str) -> tuple[RoleAssignment, ...]:
         """The assignments a person holds directly or through their teams, in assignment order."""

@@ -215,7 +215,7 @@ class CaseDesk:
         except NotFoundError:
             roles = RoleModel(self.roles_id)
         if event == "register":
-            if actor not in {p.id for p in roles.people}:
+            if not roles.knows(actor):
                 raise AuthorizationError(
                     f"{actor!r} is not a known person and cannot register cases"
                 )

@@ -41,7 +41,7 @@ def refusal(
     roles: RoleModel, actor: str, case: Case, event: str, data: dict[str, Any]
 ) -> str | None:
     """Why ``actor`` may not fire ``event`` on ``case``; ``None`` when they may."""
-    if actor not in {p.id for p in roles.people}:
+    if not roles.knows(actor):
         return f"{actor!r} is not a known person"
     process = case.process
     if isinstance(case, Change) and event in ("approve", "reject"):
