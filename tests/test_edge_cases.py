@@ -153,3 +153,9 @@ class TestCmdbEdges:
 def test_bad_input_raises_a_fitsm_error(call) -> None:
     with pytest.raises(FitsmError):
         call()
+
+
+def test_changes_to_the_cmdb_need_an_actor(shop: Cmdb) -> None:
+    with pytest.raises(ValidationError, match="actor must be a non-empty id, got None"):
+        shop.add(ConfigurationItem("sw9", "switch"), actor=None)  # type: ignore[arg-type]
+    assert "sw9" not in shop

@@ -203,7 +203,7 @@ class Cmdb:
 
         A CI must be of a type the schema defines and carry its required attributes.
         """
-        when = self._when(at)
+        when = self._when(at, actor)
         self._check_new_node(node)
         if isinstance(node, RedundancyGroup):
             raise ValidationError(
@@ -251,7 +251,7 @@ class Cmdb:
 
         One change is recorded per field that actually changed.
         """
-        when = self._when(at)
+        when = self._when(at, actor)
         old = self.ci(ci_id)
         changes: dict[str, Any] = {}
         if name is not _UNSET:
@@ -288,7 +288,7 @@ class Cmdb:
 
     def remove(self, node_id: str, *, actor: str, at: datetime | None = None) -> Node:
         """Remove a node and all its relationships, recording each removal."""
-        when = self._when(at)
+        when = self._when(at, actor)
         record = self[node_id]
         for group in self._pred[node_id]:
             if group in self._groups:
@@ -315,7 +315,7 @@ class Cmdb:
         at: datetime | None = None,
     ) -> Relationship:
         """Record that ``source`` depends on ``target``; a cycle is refused and named."""
-        when = self._when(at)
+        when = self._when(at, actor)
         self._check_edge(source, target, type, in_batch=None)
         if target in self._succ[source]:
             raise DuplicateError(
@@ -342,7 +342,7 @@ class Cmdb:
     def remove_relationship(
         self, source: str, target: str, *, actor: str, at: datetime | None = None
     ) -> Relationship:
-        when = self._when(at)
+        when = self._when(at, actor)
         removed = self.relationship(source, target)
         if source in self._groups:
             self._check_group_size(source, len(self._succ[source]) - 1)
@@ -370,7 +370,7 @@ class Cmdb:
         same batch), cycles are looked for once at the end, and the history records
         one compact entry. If anything is wrong, the CMDB is left as it was.
         """
-        when = self._when(at)
+        when = self._when(at, actor)
         new_nodes = tuple(nodes)
         batch_ids: set[str] = set()
         for node in new_nodes:
@@ -564,7 +564,11 @@ class Cmdb:
 
     # -- internals -------------------------------------------------------------------
 
-    def _when(self, at: datetime | None) -> datetime:
+    def _when(self, at: datetime | None, actor: str) -> datetime:
+        if not isinstance(actor, str) or not actor:
+            raise ValidationError(
+                f"changes are made by someone: actor must be a non-empty id, got {actor!r}"
+            )
         return as_utc(self._clock.now() if at is None else at, "at")
 
     def _touched(self) -> None:

@@ -288,6 +288,10 @@ class ServicePortfolio:
     ) -> Service:
         """Move a service to another lifecycle phase along an allowed path (PR1.3)."""
         current = self.service(service_id)
+        if not isinstance(actor, str) or not actor:
+            raise ValidationError(
+                f"moves are made by someone: actor must be a non-empty id, got {actor!r}"
+            )
         self.lifecycle.check_move(service_id, current.phase, phase)
         when = as_utc(self._clock.now() if at is None else at, "at")
         updated = attrs.evolve(current, phase=phase)
