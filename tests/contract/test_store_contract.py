@@ -257,3 +257,23 @@ def test_outage_records_read_back_equal(store) -> None:
     with store.unit_of_work() as uow:
         again = uow.outages.get()
     assert again == book and len(again.log()) == 2
+
+
+def test_reading_an_aggregate_does_not_conflict_with_its_writers(store) -> None:
+    from fitsm import Person, RoleModel
+
+    with store.unit_of_work() as uow:
+        uow.roles.add(RoleModel())
+        uow.portfolios.add(ServicePortfolio("p"))
+        uow.commit()
+    with store.unit_of_work() as reader, store.unit_of_work() as writer:
+        reader.roles.get()  # only read, as an authorisation check does
+        portfolio = reader.portfolios.get("p")
+        roles = writer.roles.get()
+        roles.add_person(Person("ann", "Ann"))
+        writer.commit()
+        portfolio.add_service(Service("x", "X"))
+        reader.commit()  # no conflict: the roles it read were not written back
+    with store.unit_of_work() as uow:
+        assert uow.roles.get().knows("ann")
+        assert uow.portfolios.get("p").service("x").name == "X"

@@ -24,7 +24,7 @@ from fitsm.errors import StoreError
 from fitsm.model.agreements import Agreement, Agreements, ServiceTarget
 from fitsm.model.availability import Outage, Outages
 from fitsm.model.calendar import BusinessCalendar
-from fitsm.model.cases.base import HistoryEntry
+from fitsm.model.cases.base import Case, HistoryEntry
 from fitsm.model.cases.changes import Change
 from fitsm.model.cases.improvements import Complaint, Improvement
 from fitsm.model.cases.incidents import Incident, ServiceRequest
@@ -68,7 +68,7 @@ _CLASSES: dict[str, type[Any]] = {
 _AGGREGATES: dict[str, type[Any]] = {
     cls.__name__: cls for cls in (ServicePortfolio, Agreements, RoleModel, Outages)
 }
-_TRANSIENT = {"_clock"}
+_TRANSIENT = {"_clock", "version"}
 
 
 def encode(value: Any) -> Any:
@@ -98,8 +98,12 @@ def encode(value: Any) -> Any:
         return {"$m": [[encode(k), encode(v)] for k, v in value.items()]}
     cls = type(value)
     if attrs.has(cls) and _CLASSES.get(cls.__name__) is cls:
+        # a case's storage version is the store's business, not part of the document
+        skip = "version" if isinstance(value, Case) else None
         fields = {
-            a.alias or a.name: encode(getattr(value, a.name)) for a in attrs.fields(cls) if a.init
+            a.alias or a.name: encode(getattr(value, a.name))
+            for a in attrs.fields(cls)
+            if a.init and a.name != skip
         }
         return {"$a": cls.__name__, "f": fields}
     if _AGGREGATES.get(cls.__name__) is cls:
@@ -139,6 +143,7 @@ def decode(data: Any) -> Any:
     if tag == "$g":
         cls = _AGGREGATES[payload]
         obj = object.__new__(cls)
+        obj.version = 0  # the store sets the stored version
         for k, v in rest[0][1].items():
             setattr(obj, k, decode(v))
         if isinstance(obj, ServicePortfolio):

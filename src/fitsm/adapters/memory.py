@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import threading
 from types import TracebackType
-from typing import Generic, Self, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
+from fitsm.adapters import codec
 from fitsm.errors import ConflictError, DuplicateError, NotFoundError, StoreError
 from fitsm.model.agreements import Agreements
 from fitsm.model.availability import Outages
@@ -31,13 +32,14 @@ class MemoryRepository(Generic[A]):
     def __init__(self, label: str, committed: dict[str, A]) -> None:
         self._label = label
         self._committed = committed
-        self.tracked: dict[str, tuple[A, int | None]] = {}
-        """id -> (the caller's object, the stored version it was loaded at; None if new)."""
+        self.tracked: dict[str, tuple[A, int | None, object]] = {}
+        """id -> (the caller's object, the stored version it was loaded at (None if new),
+        its fingerprint then: what is only read is neither written nor checked)."""
 
     def add(self, aggregate: A) -> None:
         if aggregate.id in self.tracked or aggregate.id in self._committed:
             raise DuplicateError(f"a {self._label} with id {aggregate.id!r} is already stored")
-        self.tracked[aggregate.id] = (aggregate, None)
+        self.tracked[aggregate.id] = (aggregate, None, None)
 
     def get(self, id: str = "default") -> A:
         if id in self.tracked:
@@ -47,14 +49,21 @@ class MemoryRepository(Generic[A]):
         except KeyError:
             raise NotFoundError(f"no {self._label} with id {id!r} in the store") from None
         loaded = stored.copy()
-        self.tracked[id] = (loaded, stored.version)
+        self.tracked[id] = (loaded, stored.version, _fingerprint(loaded))
         return loaded
+
+    def _changed(self) -> dict[str, tuple[A, int | None]]:
+        return {
+            id: (aggregate, loaded_at)
+            for id, (aggregate, loaded_at, print_) in self.tracked.items()
+            if loaded_at is None or _fingerprint(aggregate) != print_
+        }
 
     def ids(self) -> list[str]:
         return sorted(set(self._committed) | set(self.tracked))
 
     def check(self) -> None:
-        for id, (_, loaded_at) in self.tracked.items():
+        for id, (_, loaded_at) in self._changed().items():
             stored = self._committed.get(id)
             if loaded_at is None and stored is not None:
                 raise ConflictError(
@@ -68,10 +77,18 @@ class MemoryRepository(Generic[A]):
                 )
 
     def write(self) -> None:
-        for id, (aggregate, _) in self.tracked.items():
+        for id, (aggregate, _) in self._changed().items():
             aggregate.version += 1
             self._committed[id] = aggregate.copy()
-            self.tracked[id] = (aggregate, aggregate.version)
+            self.tracked[id] = (aggregate, aggregate.version, _fingerprint(aggregate))
+
+
+def _fingerprint(aggregate: Any) -> object:
+    """Something that changes whenever the aggregate does."""
+    if isinstance(aggregate, Cmdb):
+        # every change to a CMDB is logged: the log length and the schema say it all
+        return (len(aggregate._log), aggregate.schema)
+    return codec.dumps(aggregate)
 
 
 class MemoryUnitOfWork:
