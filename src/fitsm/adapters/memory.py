@@ -11,7 +11,6 @@ import threading
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
-from fitsm.adapters import codec
 from fitsm.errors import ConflictError, DuplicateError, NotFoundError, StoreError
 from fitsm.model.agreements import Agreements
 from fitsm.model.availability import Outages
@@ -32,9 +31,10 @@ class MemoryRepository(Generic[A]):
     def __init__(self, label: str, committed: dict[str, A]) -> None:
         self._label = label
         self._committed = committed
-        self.tracked: dict[str, tuple[A, int | None, object]] = {}
+        self.tracked: dict[str, tuple[A, int | None, A | None]] = {}
         """id -> (the caller's object, the stored version it was loaded at (None if new),
-        its fingerprint then: what is only read is neither written nor checked)."""
+        the stored object it was copied from: what is only read is neither written nor checked).
+        Stored objects are never changed in place, so keeping a reference is enough."""
 
     def add(self, aggregate: A) -> None:
         if aggregate.id in self.tracked or aggregate.id in self._committed:
@@ -49,14 +49,14 @@ class MemoryRepository(Generic[A]):
         except KeyError:
             raise NotFoundError(f"no {self._label} with id {id!r} in the store") from None
         loaded = stored.copy()
-        self.tracked[id] = (loaded, stored.version, _fingerprint(loaded))
+        self.tracked[id] = (loaded, stored.version, stored)
         return loaded
 
     def _changed(self) -> dict[str, tuple[A, int | None]]:
         return {
             id: (aggregate, loaded_at)
-            for id, (aggregate, loaded_at, print_) in self.tracked.items()
-            if loaded_at is None or _fingerprint(aggregate) != print_
+            for id, (aggregate, loaded_at, base) in self.tracked.items()
+            if loaded_at is None or base is None or _differs(aggregate, base)
         }
 
     def ids(self) -> list[str]:
@@ -79,16 +79,16 @@ class MemoryRepository(Generic[A]):
     def write(self) -> None:
         for id, (aggregate, _) in self._changed().items():
             aggregate.version += 1
-            self._committed[id] = aggregate.copy()
-            self.tracked[id] = (aggregate, aggregate.version, _fingerprint(aggregate))
+            stored = aggregate.copy()
+            self._committed[id] = stored
+            self.tracked[id] = (aggregate, aggregate.version, stored)
 
 
-def _fingerprint(aggregate: Any) -> object:
-    """Something that changes whenever the aggregate does."""
+def _differs(aggregate: Any, base: Any) -> bool:
     if isinstance(aggregate, Cmdb):
-        # every change to a CMDB is logged: the log length and the schema say it all
-        return (len(aggregate._log), aggregate.schema)
-    return codec.dumps(aggregate)
+        # every change to a CMDB is logged: comparing log lengths is enough, and cheap
+        return len(aggregate._log) != len(base._log) or aggregate.schema != base.schema
+    return bool(aggregate != base)
 
 
 class MemoryUnitOfWork:
