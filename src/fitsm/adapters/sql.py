@@ -562,7 +562,11 @@ _KIND_OF = {k.value: k for k in NodeKind}
 
 def _node_row(node: Node) -> tuple[Any, ...]:
     if isinstance(node, ConfigurationItem):
-        attributes = json.dumps(dict(node.attributes), ensure_ascii=False, separators=(",", ":"))
+        attributes = (
+            json.dumps(dict(node.attributes), ensure_ascii=False, separators=(",", ":"))
+            if node.attributes
+            else "{}"
+        )
         return (node.id, node.kind.value, node.type, node.name, node.owner, attributes, None)
     if isinstance(node, RedundancyGroup):
         return (node.id, node.kind.value, None, node.name, "", "{}", node.min_up)
@@ -572,7 +576,9 @@ def _node_row(node: Node) -> tuple[Any, ...]:
 def _node_of(row: Sequence[Any]) -> Node:
     id, kind, type, name, owner, attributes, min_up = row
     if kind == "configuration_item":
-        return ConfigurationItem(id, type, name, json.loads(attributes), owner)
+        return ConfigurationItem(
+            id, type, name, json.loads(attributes) if attributes != "{}" else {}, owner
+        )
     if kind == "redundancy_group":
         return RedundancyGroup(id, min_up, name)
     if kind == "service":
