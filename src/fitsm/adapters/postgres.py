@@ -18,7 +18,6 @@ def open_postgres(url: str) -> SqlStore:
     dialect = Dialect(
         name="postgresql",
         param="%s",
-        serial="BIGSERIAL",
         begin="BEGIN",
         errors=(psycopg.Error,),
         integrity=(psycopg.errors.IntegrityError,),

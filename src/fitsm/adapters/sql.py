@@ -63,8 +63,6 @@ class Dialect:
     name: str
     param: str
     """The placeholder: ``?`` or ``%s``."""
-    serial: str
-    """The type of an auto-numbered key column."""
     begin: str
     """The statement that starts a write transaction."""
     errors: tuple[type[BaseException], ...]
@@ -240,8 +238,6 @@ class SqlStore:
             )
         names = {r[0] for r in cur.fetchall()}
         cur.close()
-        if self.dialect.name != "sqlite":
-            self._conn.commit() if not getattr(self._conn, "autocommit", True) else None
         return names
 
     def _create(self, cur: Any) -> None:

@@ -13,7 +13,6 @@ __all__ = ["SQLITE", "open_sqlite"]
 SQLITE = Dialect(
     name="sqlite",
     param="?",
-    serial="INTEGER",
     begin="BEGIN IMMEDIATE",
     errors=(sqlite3.Error,),
     integrity=(sqlite3.IntegrityError,),

@@ -29,7 +29,7 @@ from fitsm.clock import as_utc
 from fitsm.errors import InvalidTransitionError, ValidationError
 from fitsm.model.cases.base import Case, HistoryEntry
 
-__all__ = ["CompiledTransition", "Lifecycle"]
+__all__ = ["CompiledTransition", "Lifecycle", "proposed"]
 
 Guard = Callable[..., Any]
 _PROTECTED = frozenset({"id", "status", "history", "version", "registered_at", "registered_by"})
@@ -43,6 +43,11 @@ class CompiledTransition:
     guards: tuple[tuple[Guard, bool], ...]
     """Each guard with the value it must return (``cond=`` wants true, ``unless=`` false)."""
     validators: tuple[Guard, ...]
+
+
+def proposed(model: Any, data: Mapping[str, Any], field: str) -> Any:
+    """For guards and validators: the value the event sets for ``field``, else the case's."""
+    return data[field] if field in data else getattr(model, field)
 
 
 def _functions(specs: Any, chart: type[StateChart[Any]], what: str) -> list[tuple[Guard, bool]]:

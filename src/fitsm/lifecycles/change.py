@@ -14,23 +14,19 @@ from typing import Any
 from statemachine import State, StateChart
 
 from fitsm.errors import ValidationError
-from fitsm.lifecycles._engine import Lifecycle
+from fitsm.lifecycles._engine import Lifecycle, proposed
 from fitsm.model.cases.changes import ChangeStatus as S
 from fitsm.model.cases.changes import ChangeType
 
 __all__ = ["CHANGE", "ChangeChart"]
 
 
-def _value(model: Any, data: dict[str, Any], field: str) -> Any:
-    return data[field] if field in data else getattr(model, field)
-
-
 def is_standard(model: Any, **data: Any) -> bool:
-    return bool(_value(model, data, "change_type") == ChangeType.STANDARD)
+    return bool(proposed(model, data, "change_type") == ChangeType.STANDARD)
 
 
 def needs_type(model: Any, **data: Any) -> None:
-    if _value(model, data, "change_type") is None:
+    if proposed(model, data, "change_type") is None:
         raise ValidationError(
             f"change {model.id!r}: classify needs a change_type", field="change_type"
         )
@@ -38,7 +34,7 @@ def needs_type(model: Any, **data: Any) -> None:
 
 def needs_assessment(model: Any, **data: Any) -> None:
     for field in ("benefits", "risk", "effort", "feasibility"):
-        if not _value(model, data, field):
+        if not proposed(model, data, field):
             raise ValidationError(
                 f"change {model.id!r}: the assessment needs benefits, risk, effort and "
                 f"feasibility (PR12.3); {field!r} is missing",
@@ -47,14 +43,14 @@ def needs_assessment(model: Any, **data: Any) -> None:
 
 
 def needs_approver(model: Any, **data: Any) -> None:
-    if not _value(model, data, "approved_by"):
+    if not proposed(model, data, "approved_by"):
         raise ValidationError(
             f"change {model.id!r}: approve needs approved_by", field="approved_by"
         )
 
 
 def needs_window(model: Any, **data: Any) -> None:
-    start, end = _value(model, data, "planned_start"), _value(model, data, "planned_end")
+    start, end = proposed(model, data, "planned_start"), proposed(model, data, "planned_end")
     if start is None or end is None or not start < end:
         raise ValidationError(
             f"change {model.id!r}: schedule needs planned_start before planned_end, "
@@ -64,7 +60,7 @@ def needs_window(model: Any, **data: Any) -> None:
 
 
 def needs_review(model: Any, **data: Any) -> None:
-    if not _value(model, data, "review"):
+    if not proposed(model, data, "review"):
         raise ValidationError(f"change {model.id!r}: the review needs a text", field="review")
 
 

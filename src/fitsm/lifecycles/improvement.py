@@ -11,7 +11,7 @@ from typing import Any
 from statemachine import State, StateChart
 
 from fitsm.errors import ValidationError
-from fitsm.lifecycles._engine import Lifecycle
+from fitsm.lifecycles._engine import Lifecycle, proposed
 from fitsm.model.cases.improvements import ImprovementStatus as S
 
 __all__ = ["IMPROVEMENT", "ImprovementChart"]
@@ -19,7 +19,7 @@ __all__ = ["IMPROVEMENT", "ImprovementChart"]
 
 def _needs(field: str, what: str) -> Any:
     def check(model: Any, **data: Any) -> None:
-        if not (data[field] if field in data else getattr(model, field)):
+        if not proposed(model, data, field):
             raise ValidationError(f"{model.kind} {model.id!r}: {what}", field=field)
 
     check.__name__ = f"needs_{field}"

@@ -16,7 +16,7 @@ from typing import Any
 from statemachine import State, StateChart
 
 from fitsm.errors import ValidationError
-from fitsm.lifecycles._engine import Lifecycle
+from fitsm.lifecycles._engine import Lifecycle, proposed
 from fitsm.model.cases.incidents import IncidentStatus as S
 
 __all__ = ["AUTO_CLOSE_AFTER", "INCIDENT", "IncidentChart"]
@@ -25,16 +25,12 @@ AUTO_CLOSE_AFTER = timedelta(days=5)
 """A resolved case the user does not confirm closes after this long (``timed_out=True``)."""
 
 
-def _value(model: Any, data: dict[str, Any], field: str) -> Any:
-    return data[field] if field in data else getattr(model, field)
-
-
 def is_classified_and_prioritised(model: Any, **data: Any) -> bool:
-    return bool(_value(model, data, "category")) and _value(model, data, "priority") is not None
+    return bool(proposed(model, data, "category")) and proposed(model, data, "priority") is not None
 
 
 def needs_category(model: Any, **data: Any) -> None:
-    if not _value(model, data, "category"):
+    if not proposed(model, data, "category"):
         raise ValidationError(
             f"{model.kind} {model.id!r}: classify needs a category", field="category"
         )
@@ -42,7 +38,7 @@ def needs_category(model: Any, **data: Any) -> None:
 
 def needs_priority(model: Any, **data: Any) -> None:
     for field in ("impact", "urgency", "priority"):
-        if _value(model, data, field) is None:
+        if proposed(model, data, field) is None:
             raise ValidationError(
                 f"{model.kind} {model.id!r}: prioritise needs impact, urgency and priority",
                 field=field,
@@ -50,7 +46,7 @@ def needs_priority(model: Any, **data: Any) -> None:
 
 
 def needs_group(model: Any, **data: Any) -> None:
-    if not _value(model, data, "group"):
+    if not proposed(model, data, "group"):
         raise ValidationError(f"{model.kind} {model.id!r}: assign needs a group", field="group")
 
 
@@ -73,7 +69,7 @@ def needs_manager(model: Any, **data: Any) -> None:
 
 
 def needs_resolution(model: Any, **data: Any) -> None:
-    if not _value(model, data, "resolution"):
+    if not proposed(model, data, "resolution"):
         raise ValidationError(
             f"{model.kind} {model.id!r}: resolve needs a resolution", field="resolution"
         )
@@ -82,7 +78,7 @@ def needs_resolution(model: Any, **data: Any) -> None:
 def needs_coordinator(model: Any, **data: Any) -> None:
     if model.kind != "incident":
         raise ValidationError(f"only incidents can be major, not a {model.kind}")
-    if not _value(model, data, "coordinator"):
+    if not proposed(model, data, "coordinator"):
         raise ValidationError(
             f"incident {model.id!r}: a major incident needs a coordinator", field="coordinator"
         )

@@ -12,28 +12,24 @@ from typing import Any
 from statemachine import State, StateChart
 
 from fitsm.errors import ValidationError
-from fitsm.lifecycles._engine import Lifecycle
+from fitsm.lifecycles._engine import Lifecycle, proposed
 from fitsm.model.cases.problems import ProblemStatus as S
 
 __all__ = ["PROBLEM", "ProblemChart"]
 
 
-def _value(model: Any, data: dict[str, Any], field: str) -> Any:
-    return data[field] if field in data else getattr(model, field)
-
-
 def needs_category(model: Any, **data: Any) -> None:
-    if not _value(model, data, "category"):
+    if not proposed(model, data, "category"):
         raise ValidationError(f"problem {model.id!r}: classify needs a category", field="category")
 
 
 def needs_root_cause(model: Any, **data: Any) -> None:
-    if not _value(model, data, "root_cause"):
+    if not proposed(model, data, "root_cause"):
         raise ValidationError(f"problem {model.id!r}: record the root cause", field="root_cause")
 
 
 def needs_workaround(model: Any, **data: Any) -> None:
-    if not _value(model, data, "workarounds"):
+    if not proposed(model, data, "workarounds"):
         raise ValidationError(
             f"problem {model.id!r}: a known error needs at least one workaround (PR10.3)",
             field="workarounds",
@@ -50,7 +46,7 @@ def needs_more_workarounds(model: Any, **data: Any) -> None:
 
 
 def needs_change(model: Any, **data: Any) -> None:
-    if not _value(model, data, "change"):
+    if not proposed(model, data, "change"):
         raise ValidationError(
             f"problem {model.id!r} is resolved through a change: name it", field="change"
         )

@@ -13,19 +13,15 @@ from typing import Any
 from statemachine import State, StateChart
 
 from fitsm.errors import ValidationError
-from fitsm.lifecycles._engine import Lifecycle
+from fitsm.lifecycles._engine import Lifecycle, proposed
 from fitsm.model.cases.releases import ReleaseStatus as S
 
 __all__ = ["RELEASE", "ReleaseChart"]
 
 
-def _value(model: Any, data: dict[str, Any], field: str) -> Any:
-    return data[field] if field in data else getattr(model, field)
-
-
 def needs_plan(model: Any, **data: Any) -> None:
     for field in ("changes", "strategy", "testing", "acceptance_criteria"):
-        if not _value(model, data, field):
+        if not proposed(model, data, field):
             raise ValidationError(
                 f"release {model.id!r}: a plan needs changes, a strategy, a testing approach "
                 f"and acceptance criteria (PR13.3); {field!r} is missing",
@@ -34,8 +30,8 @@ def needs_plan(model: Any, **data: Any) -> None:
 
 
 def needs_passed_tests(model: Any, **data: Any) -> None:
-    results = _value(model, data, "test_results")
-    criteria = _value(model, data, "acceptance_criteria")
+    results = proposed(model, data, "test_results")
+    criteria = proposed(model, data, "acceptance_criteria")
     failed = [c for c in criteria if not results.get(c)]
     if failed:
         raise ValidationError(
@@ -45,7 +41,7 @@ def needs_passed_tests(model: Any, **data: Any) -> None:
 
 
 def needs_rollback_plan(model: Any, **data: Any) -> None:
-    if not _value(model, data, "rollback_plan"):
+    if not proposed(model, data, "rollback_plan"):
         raise ValidationError(
             f"release {model.id!r} cannot be deployed without a rollback plan (PR13.5)",
             field="rollback_plan",
@@ -53,7 +49,7 @@ def needs_rollback_plan(model: Any, **data: Any) -> None:
 
 
 def needs_evaluation(model: Any, **data: Any) -> None:
-    if not _value(model, data, "evaluation"):
+    if not proposed(model, data, "evaluation"):
         raise ValidationError(
             f"release {model.id!r}: record the evaluation (PR13.6)", field="evaluation"
         )

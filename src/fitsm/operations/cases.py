@@ -69,16 +69,11 @@ class CaseDesk:
     def register(self, case: C, *, actor: str) -> C:
         """Store a new case (PR9.1, PR10.1, PR12.1, ...). Its status must be the initial one."""
         lifecycle = lifecycle_of(case)
-        case.status = lifecycle.initial if case.status is None else case.status
-        if case.status != lifecycle.initial or case.history:
-            raise InvalidTransitionError(
-                f"{case.kind} {case.id!r} must be registered {lifecycle.initial!s} with no "
-                f"history, not {case.status!s}"
-            )
+        if case.status is None:
+            case.status = lifecycle.initial
+        self._check_new(case)
         with self.store.unit_of_work() as uow:
-            self._check(uow, actor, case, "register", {})
-            uow.cases.add(case)  # refuses an id that is taken
-            uow.commit()
+            self._store_new(uow, case, actor)
         return case
 
     def register_incident(
@@ -91,24 +86,17 @@ class CaseDesk:
     ) -> Incident:
         """Register an incident or service request, classified and prioritised at once
         when a category, impact and urgency are given (PR9.1)."""
-        lifecycle = lifecycle_of(case)
-        if case.status != lifecycle.initial or case.history:
-            raise InvalidTransitionError(
-                f"{case.kind} {case.id!r} must be registered {lifecycle.initial!s} with no "
-                f"history, not {case.status!s}"
-            )
+        self._check_new(case)
         case = case.copy()  # the caller's object is left alone if registering fails
+        lifecycle = lifecycle_of(case)
         at = case.registered_at
-        if case.category:
-            lifecycle.fire(case, "classify", actor=actor, at=at, category=case.category)
-        if impact is not None and urgency is not None:
-            lifecycle.fire(
-                case, "prioritise", actor=actor, at=at, **self._priority(case, impact, urgency)
-            )
         with self.store.unit_of_work() as uow:
-            self._check(uow, actor, case, "register", {})
-            uow.cases.add(case)  # refuses an id that is taken
-            uow.commit()
+            if case.category:
+                lifecycle.fire(case, "classify", actor=actor, at=at, category=case.category)
+            if impact is not None and urgency is not None:
+                priority = self._priority(uow, case, impact, urgency)
+                lifecycle.fire(case, "prioritise", actor=actor, at=at, **priority)
+            self._store_new(uow, case, actor)
         return case
 
     # -- moving ------------------------------------------------------------------------
@@ -135,7 +123,7 @@ class CaseDesk:
             case = uow.cases.get(case_id)
             if event == "prioritise" and "priority" not in data and "impact" in data:
                 data.update(
-                    self._priority(case, data.pop("impact"), data.pop("urgency", None), uow)
+                    self._priority(uow, case, data.pop("impact"), data.pop("urgency", None))
                 )
             if (
                 isinstance(case, Change)
@@ -160,8 +148,21 @@ class CaseDesk:
 
     # -- internals -------------------------------------------------------------------
 
+    def _check_new(self, case: Case) -> None:
+        lifecycle = lifecycle_of(case)
+        if case.status != lifecycle.initial or case.history:
+            raise InvalidTransitionError(
+                f"{case.kind} {case.id!r} must be registered {lifecycle.initial!s} with no "
+                f"history, not {case.status!s}"
+            )
+
+    def _store_new(self, uow: UnitOfWork, case: Case, actor: str) -> None:
+        self._check(uow, actor, case, "register", {})
+        uow.cases.add(case)  # refuses an id that is taken
+        uow.commit()
+
     def _priority(
-        self, case: Case, impact: str, urgency: str | None, uow: UnitOfWork | None = None
+        self, uow: UnitOfWork, case: Case, impact: str, urgency: str | None
     ) -> dict[str, Any]:
         if urgency is None:
             raise ValidationError(f"prioritising {case.kind} {case.id!r} needs an urgency too")
@@ -170,7 +171,7 @@ class CaseDesk:
             "urgency": urgency,
             "priority": self.matrix.priority(impact, urgency),
         }
-        agreement = self._sla(case, uow)
+        agreement = self._sla(uow, case)
         if agreement is not None:
             found["agreement"] = agreement
         return found
@@ -187,23 +188,17 @@ class CaseDesk:
         report = cmdb.impact(known)
         return tuple(sorted(report.services_down | report.services_degraded))
 
-    def _sla(self, case: Case, uow: UnitOfWork | None) -> str | None:
-        def lookup(u: UnitOfWork) -> str | None:
-            try:
-                agreements: Agreements = u.agreements.get(self.agreements_id)
-            except NotFoundError:
-                return None
-            found = (
-                agreements.sla_for(case.service, case.registered_at)
-                if case.service is not None
-                else agreements.default_sla(case.registered_at)
-            )
-            return found.id if found is not None else None
-
-        if uow is not None:
-            return lookup(uow)
-        with self.store.unit_of_work() as fresh:
-            return lookup(fresh)
+    def _sla(self, uow: UnitOfWork, case: Case) -> str | None:
+        try:
+            agreements: Agreements = uow.agreements.get(self.agreements_id)
+        except NotFoundError:
+            return None
+        found = (
+            agreements.sla_for(case.service, case.registered_at)
+            if case.service is not None
+            else agreements.default_sla(case.registered_at)
+        )
+        return found.id if found is not None else None
 
     def _check(
         self, uow: UnitOfWork, actor: str, case: Case, event: str, data: dict[str, Any]
