@@ -62,9 +62,9 @@ from fitsm import (
     derive_outages,
     measure_availability,
 )
-from fitsm.model.composite import composite_availability
-from fitsm.model.configuration import Node
-from fitsm.model.intervals import micros
+from fitsm.availability.composite import composite_availability
+from fitsm.cmdb.configuration import Node
+from fitsm.time.intervals import micros
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling cmdb_bench module
 from cmdb_bench import (

@@ -51,13 +51,13 @@ import numpy as np
 from cmdb_bench import ratio, section, table  # shared report helpers
 
 from fitsm import Q_, Agreement, Agreements, BusinessCalendar, ServiceTarget, open_store
-from fitsm.lifecycles import INCIDENT
-from fitsm.model.cases.clocks import ClockKind, SlaClock, sla_clocks
-from fitsm.model.cases.incidents import Incident
-from fitsm.model.cases.priority import DEFAULT_MATRIX
-from fitsm.model.roles import Person, Process, Role, RoleModel
-from fitsm.operations.cases import CaseDesk
-from fitsm.ports import Store
+from fitsm.cases.clocks import ClockKind, SlaClock, sla_clocks
+from fitsm.cases.incidents import Incident
+from fitsm.cases.kinds import INCIDENT
+from fitsm.cases.priority import DEFAULT_MATRIX
+from fitsm.desk import CaseDesk
+from fitsm.roles import Person, Process, Role, RoleModel
+from fitsm.storage.ports import Store
 
 ACTOR = "ann"
 SLA_ID = "sla-desk"
@@ -373,7 +373,7 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
 
 
 def run_lifecycle(n: int, seed: int) -> float:
-    section(f"Lifecycle: {n:,} incidents through {len(LIFECYCLE)} events each")
+    section(f"CaseLifecycle: {n:,} incidents through {len(LIFECYCLE)} events each")
     start = time.perf_counter()
     work = plans(n, seed)
     sample = work[: min(n, NAIVE_CASES)]

@@ -52,8 +52,8 @@ from fitsm import (
     RedundancyGroup,
     ServiceNode,
 )
-from fitsm.model._propagation import CompiledGraph, compiled
-from fitsm.model.configuration import Node
+from fitsm.cmdb._propagation import CompiledGraph, compiled
+from fitsm.cmdb.configuration import Node
 
 AT = datetime(2026, 1, 5, 9, tzinfo=UTC)
 ACTOR = "bench"

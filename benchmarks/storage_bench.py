@@ -59,7 +59,7 @@ from urllib.parse import urlsplit, urlunsplit
 import networkx as nx
 
 from fitsm import Cmdb, open_store
-from fitsm.ports import Store
+from fitsm.storage.ports import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling cmdb_bench module
 from cmdb_bench import Dataset, build_cmdb, generate, ratio, section, table, verdict

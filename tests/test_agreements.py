@@ -25,7 +25,7 @@ from fitsm import (
     ServiceTarget,
     ValidationError,
 )
-from fitsm.model.evaluation import check_alignment, evaluate
+from fitsm.service_levels.evaluation import check_alignment, evaluate
 
 JAN = datetime(2024, 1, 1, tzinfo=UTC)
 HOUR = timedelta(hours=1)

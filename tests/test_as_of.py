@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fitsm import Cmdb, ConfigurationItem
-from fitsm.model.comparison import compare
+from fitsm.cmdb.comparison import compare
 
 
 def test_the_past_is_replayed_from_the_change_log(shop: Cmdb, at) -> None:

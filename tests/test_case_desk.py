@@ -17,11 +17,11 @@ from fitsm import (
     ServiceTarget,
     open_store,
 )
-from fitsm.model.cases.changes import Change, ChangeCriteria
-from fitsm.model.cases.incidents import Incident
-from fitsm.model.cases.problems import Problem
-from fitsm.model.roles import Person, Role, RoleModel
-from fitsm.operations import CaseDesk
+from fitsm.cases.changes import Change, ChangeCriteria
+from fitsm.cases.incidents import Incident
+from fitsm.cases.problems import Problem
+from fitsm.desk import CaseDesk
+from fitsm.roles import Person, Role, RoleModel
 
 T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
 

@@ -18,7 +18,7 @@ from fitsm import (
     problem_candidates,
     schedule_conflicts,
 )
-from fitsm.lifecycles import PROBLEM
+from fitsm.cases.kinds import PROBLEM
 
 T0 = datetime(2026, 1, 5, tzinfo=UTC)  # a Monday
 H = timedelta(hours=1)

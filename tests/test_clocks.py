@@ -25,7 +25,7 @@ from fitsm import (
     clock_events,
     sla_clocks,
 )
-from fitsm.lifecycles import INCIDENT
+from fitsm.cases.kinds import INCIDENT
 
 OFFICE = BusinessCalendar.from_rules({"mon-fri": "09:00-17:00"})
 H = timedelta(hours=1)

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from fitsm import (
     AttributeSpec,
-    ChangeAction,
     CiType,
     Cmdb,
+    CmdbAction,
     CmdbSchema,
     ComponentNode,
     ConfigurationItem,
@@ -141,7 +141,7 @@ class TestNodes:
             owner="ops",
             attributes={"hostname": "web1.example.org", "cores": 8},
         )
-        changes = [c for c in shop.history("web1") if c.action is ChangeAction.UPDATED]
+        changes = [c for c in shop.history("web1") if c.action is CmdbAction.UPDATED]
         assert [(c.attribute, c.old, c.new, c.actor, c.at) for c in changes] == [
             ("owner", "", "ops", "bob", later),
             ("cores", None, 8, "bob", later),
@@ -162,7 +162,7 @@ class TestNodes:
     def test_remove_records_the_relationships_and_the_node(self, shop: Cmdb) -> None:
         shop.remove("db1", actor="bob")
         assert "db1" not in shop
-        removed = [c for c in shop.history("db1") if c.action is ChangeAction.DELETED]
+        removed = [c for c in shop.history("db1") if c.action is CmdbAction.DELETED]
         assert [(c.subject, c.target) for c in removed] == [
             ("db1", "sw1"),
             ("backend", "db1"),
@@ -262,9 +262,9 @@ class TestBulkLoad:
     def test_bulk_history_is_per_item(self, shop: Cmdb, at) -> None:
         created = shop.history("db1")
         assert [(c.action, c.subject, c.target) for c in created] == [
-            (ChangeAction.CREATED, "db1", None),
-            (ChangeAction.CREATED, "backend", "db1"),
-            (ChangeAction.CREATED, "db1", "sw1"),
+            (CmdbAction.CREATED, "db1", None),
+            (CmdbAction.CREATED, "backend", "db1"),
+            (CmdbAction.CREATED, "db1", "sw1"),
         ]
         assert all(c.actor == "ann" and c.at == at for c in created)
 
@@ -288,7 +288,7 @@ class TestHistory:
 
     def test_history_outlives_the_node(self, shop: Cmdb) -> None:
         shop.remove("web3", actor="bob")
-        assert shop.history("web3")[-1].action is ChangeAction.DELETED
+        assert shop.history("web3")[-1].action is CmdbAction.DELETED
 
 
 class TestGraphView:

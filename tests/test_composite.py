@@ -11,6 +11,7 @@ from fractions import Fraction
 
 import networkx as nx
 import pytest
+from fitsm.model import composite
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -24,8 +25,7 @@ from fitsm import (
     ServiceNode,
     ValidationError,
 )
-from fitsm.model import composite
-from fitsm.model.composite import CompositeAvailability, composite_availability
+from fitsm.availability.composite import CompositeAvailability, composite_availability
 from fitsm.units import Q_
 from tests.strategies import SmallGraph, small_graphs
 

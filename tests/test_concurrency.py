@@ -23,7 +23,7 @@ from fitsm import (
     InvalidTransitionError,
     open_store,
 )
-from fitsm.lifecycles import INCIDENT
+from fitsm.cases.kinds import INCIDENT
 from tests.contract.conftest import POSTGRESQL, fresh_postgresql_url
 
 AT = datetime(2026, 1, 5, 9, tzinfo=UTC)

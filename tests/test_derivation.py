@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from fitsm import (
     BusinessCalendar,
     Cmdb,
+    ImpactStatus,
     NotFoundError,
     Outage,
     OutageState,
-    Status,
     derive_outages,
     measure_availability,
 )
@@ -27,13 +27,13 @@ def t(hours: float) -> datetime:
     return T0 + timedelta(hours=hours)
 
 
-def status_at(log, subject: str, when: datetime) -> Status:
-    found = Status.UP
+def status_at(log, subject: str, when: datetime) -> ImpactStatus:
+    found = ImpactStatus.UP
     for o in log:
         if o.subject == subject and o.start <= when < o.end:
             if o.state is OutageState.DOWN:
-                return Status.DOWN
-            found = Status.DEGRADED
+                return ImpactStatus.DOWN
+            found = ImpactStatus.DEGRADED
     return found
 
 
@@ -99,26 +99,32 @@ def test_the_timeline_agrees_with_impact_at_every_instant(graph, rows) -> None:
             assert status_at(log, node, now) == _brute_force(cmdb, node, down, degraded), node
 
 
-def _brute_force(cmdb: Cmdb, node: str, down: set[str], degraded: set[str]) -> Status:
+def _brute_force(cmdb: Cmdb, node: str, down: set[str], degraded: set[str]) -> ImpactStatus:
     """Brute force: evaluate every node from its dependencies, own state included."""
     import networkx as nx
 
     g = cmdb.graph
-    rank = {Status.UP: 0, Status.DEGRADED: 1, Status.DOWN: 2}
-    state: dict[str, Status] = {}
+    rank = {ImpactStatus.UP: 0, ImpactStatus.DEGRADED: 1, ImpactStatus.DOWN: 2}
+    state: dict[str, ImpactStatus] = {}
     for n in reversed(list(nx.topological_sort(g))):
         deps = [state[d] for d in g.successors(n)]
-        own = Status.DOWN if n in down else Status.DEGRADED if n in degraded else Status.UP
+        own = (
+            ImpactStatus.DOWN
+            if n in down
+            else ImpactStatus.DEGRADED
+            if n in degraded
+            else ImpactStatus.UP
+        )
         if n in cmdb._groups:
-            up = sum(s is not Status.DOWN for s in deps)
+            up = sum(s is not ImpactStatus.DOWN for s in deps)
             dep = (
-                Status.DOWN
+                ImpactStatus.DOWN
                 if up < cmdb._groups[n]
-                else Status.DEGRADED
-                if any(s is not Status.UP for s in deps)
-                else Status.UP
+                else ImpactStatus.DEGRADED
+                if any(s is not ImpactStatus.UP for s in deps)
+                else ImpactStatus.UP
             )
         else:
-            dep = max(deps, key=rank.__getitem__, default=Status.UP)
+            dep = max(deps, key=rank.__getitem__, default=ImpactStatus.UP)
         state[n] = max(own, dep, key=rank.__getitem__)
     return state[node]

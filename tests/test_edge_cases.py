@@ -25,8 +25,8 @@ from fitsm import (
     open_store,
     sla_clocks,
 )
-from fitsm.lifecycles import INCIDENT
-from fitsm.operations import CaseDesk
+from fitsm.cases.kinds import INCIDENT
+from fitsm.desk import CaseDesk
 from fitsm.units import duration, to_fraction
 
 T0 = datetime(2026, 6, 1, tzinfo=UTC)

@@ -9,33 +9,33 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fitsm import Cmdb, NodeKind, NotFoundError, Status, ValidationError
+from fitsm import Cmdb, ImpactStatus, NodeKind, NotFoundError, ValidationError
 from tests.strategies import SmallGraph, graphs_with_failures, small_graphs
 
 ENGINES = ["sparse", "dense"]
 
 
-def brute_force(graph: SmallGraph, failed: frozenset[str]) -> dict[str, Status]:
+def brute_force(graph: SmallGraph, failed: frozenset[str]) -> dict[str, ImpactStatus]:
     """Evaluate every node from its dependencies, dependencies first."""
     g = nx.DiGraph()
     g.add_nodes_from(graph.ids)
     g.add_edges_from(graph.edges)
-    rank = {Status.UP: 0, Status.DEGRADED: 1, Status.DOWN: 2}
-    state: dict[str, Status] = {}
+    rank = {ImpactStatus.UP: 0, ImpactStatus.DEGRADED: 1, ImpactStatus.DOWN: 2}
+    state: dict[str, ImpactStatus] = {}
     for node in reversed(list(nx.topological_sort(g))):
         deps = [state[d] for d in g.successors(node)]
         if node in failed:
-            state[node] = Status.DOWN
+            state[node] = ImpactStatus.DOWN
         elif node in graph.groups:
-            up = sum(s is not Status.DOWN for s in deps)
+            up = sum(s is not ImpactStatus.DOWN for s in deps)
             if up < graph.groups[node]:
-                state[node] = Status.DOWN
-            elif any(s is not Status.UP for s in deps):
-                state[node] = Status.DEGRADED
+                state[node] = ImpactStatus.DOWN
+            elif any(s is not ImpactStatus.UP for s in deps):
+                state[node] = ImpactStatus.DEGRADED
             else:
-                state[node] = Status.UP
+                state[node] = ImpactStatus.UP
         else:
-            state[node] = max(deps, key=rank.__getitem__, default=Status.UP)
+            state[node] = max(deps, key=rank.__getitem__, default=ImpactStatus.UP)
     return state
 
 
@@ -43,14 +43,14 @@ def brute_force(graph: SmallGraph, failed: frozenset[str]) -> dict[str, Status]:
 class TestWorkedExamples:
     def test_one_failed_web_server_of_three_degrades_the_shop(self, shop: Cmdb, engine) -> None:
         report = shop.impact(["web2"], strategy=engine)
-        assert report.status("web-pool") is Status.DEGRADED
+        assert report.status("web-pool") is ImpactStatus.DEGRADED
         assert report.services_degraded == {"shop"}
         assert report.services_down == frozenset()
         assert report.path("shop") == ("shop", "frontend", "web-pool", "web2")
 
     def test_two_failed_web_servers_take_the_shop_down(self, shop: Cmdb, engine) -> None:
         report = shop.impact(["web1", "web3"], strategy=engine)
-        assert report.status("web-pool") is Status.DOWN
+        assert report.status("web-pool") is ImpactStatus.DOWN
         assert report.services_down == {"shop"}
         path = report.path("shop")
         assert path[:3] == ("shop", "frontend", "web-pool")
@@ -79,20 +79,20 @@ class TestWorkedExamples:
 
     def test_a_down_node_outranks_a_degraded_one(self, shop: Cmdb, engine) -> None:
         report = shop.impact(["web1", "db1"], strategy=engine)
-        assert report.status("frontend") is Status.DEGRADED
-        assert report.status("backend") is Status.DOWN
-        assert report.status("shop") is Status.DOWN
+        assert report.status("frontend") is ImpactStatus.DEGRADED
+        assert report.status("backend") is ImpactStatus.DOWN
+        assert report.status("shop") is ImpactStatus.DOWN
         assert report.path("shop") == ("shop", "backend", "db1")
 
     def test_an_unimpacted_node_is_up_with_no_path(self, shop: Cmdb, engine) -> None:
         report = shop.impact(["db1"], strategy=engine)
-        assert report.status("frontend") is Status.UP
+        assert report.status("frontend") is ImpactStatus.UP
         assert report.path("frontend") == ()
         assert report.explain("frontend") == "frontend is up"
 
     def test_impacted_services_list_down_before_degraded(self, shop: Cmdb, engine) -> None:
         [item] = shop.impact(["web1"], strategy=engine).impacted_services()
-        assert (item.id, item.status) == ("shop", Status.DEGRADED)
+        assert (item.id, item.status) == ("shop", ImpactStatus.DEGRADED)
 
 
 class TestImpactInput:
@@ -138,7 +138,7 @@ class TestProperties:
         cmdb = graph.cmdb()
         few = data.draw(st.frozensets(st.sampled_from(graph.ids)))
         more = few | data.draw(st.frozensets(st.sampled_from(graph.ids)))
-        rank = {Status.UP: 0, Status.DEGRADED: 1, Status.DOWN: 2}
+        rank = {ImpactStatus.UP: 0, ImpactStatus.DEGRADED: 1, ImpactStatus.DOWN: 2}
         before, after = cmdb.impact(few), cmdb.impact(more)
         for node in graph.ids:
             assert rank[before.status(node)] <= rank[after.status(node)]
@@ -151,10 +151,10 @@ class TestProperties:
         for group in graph.groups:
             members = cmdb.members(group)
             report = cmdb.impact(members)
-            assert report.status(group) is Status.DOWN
+            assert report.status(group) is ImpactStatus.DOWN
             for dependent in cmdb.dependents(group):
                 if dependent not in graph.groups:
-                    assert report.status(dependent) is Status.DOWN
+                    assert report.status(dependent) is ImpactStatus.DOWN
 
     @given(graphs_with_failures())
     def test_a_node_with_no_failed_dependency_is_never_impacted(self, case) -> None:
@@ -164,7 +164,7 @@ class TestProperties:
         for node in graph.ids:
             reach = {d.id for d in cmdb.dependencies(node)} | {node}
             if not reach & failed:
-                assert report.status(node) is Status.UP
+                assert report.status(node) is ImpactStatus.UP
 
     @given(small_graphs())
     def test_single_points_of_failure_are_exactly_the_cis_that_take_a_node_down(
@@ -175,7 +175,7 @@ class TestProperties:
             if cmdb.kind(node) is not NodeKind.SERVICE:
                 continue
             cis = [d.id for d in cmdb.dependencies(node) if d.kind is NodeKind.CI]
-            expected = {ci for ci in cis if cmdb.impact(ci).status(node) is Status.DOWN}
+            expected = {ci for ci in cis if cmdb.impact(ci).status(node) is ImpactStatus.DOWN}
             assert set(cmdb.single_points_of_failure(node)) == expected
 
 

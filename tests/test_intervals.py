@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fitsm import ValidationError
-from fitsm.model.intervals import Intervals, micros
+from fitsm.time.intervals import Intervals, micros
 
 raw = st.lists(st.tuples(st.integers(0, 100), st.integers(0, 30)), max_size=20).map(
     lambda pairs: ([s for s, _ in pairs], [s + d for s, d in pairs])

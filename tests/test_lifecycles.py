@@ -12,12 +12,20 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from statemachine.exceptions import TransitionNotAllowed
 
 from fitsm import InvalidTransitionError, ValidationError
-from fitsm.lifecycles import CHANGE, IMPROVEMENT, INCIDENT, PROBLEM, RELEASE, Lifecycle, mermaid
-from fitsm.model.cases.changes import Change, ChangeType
-from fitsm.model.cases.improvements import Complaint, Improvement
-from fitsm.model.cases.incidents import Incident, ServiceRequest
-from fitsm.model.cases.problems import Problem
-from fitsm.model.cases.releases import Release
+from fitsm.cases.changes import Change, ChangeType
+from fitsm.cases.improvements import Complaint, Improvement
+from fitsm.cases.incidents import Incident, ServiceRequest
+from fitsm.cases.kinds import (
+    CHANGE,
+    IMPROVEMENT,
+    INCIDENT,
+    PROBLEM,
+    RELEASE,
+    CaseLifecycle,
+    mermaid,
+)
+from fitsm.cases.problems import Problem
+from fitsm.cases.releases import Release
 
 T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
 LATER = T0 + timedelta(days=30)
@@ -83,7 +91,7 @@ def new_case(cls):
     return cls("C-1", "a case", T0, "ann")
 
 
-def calls_for(lifecycle: Lifecycle, event: str, case) -> list[dict]:
+def calls_for(lifecycle: CaseLifecycle, event: str, case) -> list[dict]:
     fields = {a.name for a in attrs.fields(type(case))} | lifecycle.arguments.get(
         event, frozenset()
     )
@@ -91,7 +99,7 @@ def calls_for(lifecycle: Lifecycle, event: str, case) -> list[dict]:
     return options or [{}]
 
 
-def attempt(lifecycle: Lifecycle, case, event: str, data: dict, at: datetime) -> bool:
+def attempt(lifecycle: CaseLifecycle, case, event: str, data: dict, at: datetime) -> bool:
     try:
         lifecycle.fire(case, event, actor="ann", at=at, **data)
     except (InvalidTransitionError, ValidationError):
@@ -414,7 +422,7 @@ def make_machine(cls, lifecycle):
 
 for _cls, _lifecycle in CASES:
     _machine = make_machine(_cls, _lifecycle)
-    globals()[f"Test{_cls.__name__}Lifecycle"] = _machine.TestCase
+    globals()[f"Test{_cls.__name__}CaseLifecycle"] = _machine.TestCase
 
 
 def test_a_naive_transition_time_is_refused() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fitsm.errors import DuplicateError, NotFoundError, ValidationError
-from fitsm.model.roles import (
+from fitsm.roles import (
     CAB_CONTEXTS,
     Person,
     Process,

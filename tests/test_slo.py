@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fitsm import FitsmError, ValidationError
-from fitsm.model.slo import (
+from fitsm.service_levels.slo import (
     ErrorBudget,
     allowed_bad_events,
     burn_rate,

@@ -20,9 +20,9 @@ from fitsm import (
     StoreError,
     open_store,
 )
-from fitsm.adapters import sql as sql_module
+from fitsm.cases.kinds import INCIDENT
 from fitsm.demo import example_provider
-from fitsm.lifecycles import INCIDENT
+from fitsm.storage import sql as sql_module
 
 AT = datetime(2026, 1, 5, 9, tzinfo=UTC)
 

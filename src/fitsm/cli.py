@@ -6,9 +6,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from fitsm.adapters.files import load_cmdb
 from fitsm.demo import DEFAULT_FAILURES, DEFAULT_SERVICE, DEFAULT_STORE, run
 from fitsm.errors import FitsmError
+from fitsm.interop.files import load_cmdb
 
 
 def _parser() -> argparse.ArgumentParser:

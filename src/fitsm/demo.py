@@ -10,9 +10,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TextIO
 
-from fitsm.adapters import open_store
-from fitsm.model.cmdb import Cmdb
-from fitsm.model.configuration import (
+from fitsm.cmdb.configuration import (
     AttributeSpec,
     AttributeType,
     AttributeValue,
@@ -21,8 +19,15 @@ from fitsm.model.configuration import (
     ConfigurationItem,
     RedundancyGroup,
 )
-from fitsm.model.parties import Supplier, SupplierKind
-from fitsm.model.portfolio import Service, ServiceComponent, ServicePortfolio, SupplierInvolvement
+from fitsm.cmdb.database import Cmdb
+from fitsm.portfolio.services import (
+    Service,
+    ServiceComponent,
+    ServicePortfolio,
+    SupplierInvolvement,
+)
+from fitsm.storage.opening import open_store
+from fitsm.suppliers.supplier import Supplier, SupplierKind
 
 __all__ = ["DEFAULT_FAILURES", "DEFAULT_SERVICE", "DEFAULT_STORE", "example_provider", "run"]
 

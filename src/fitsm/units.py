@@ -25,7 +25,17 @@ import pint
 
 from fitsm.errors import ValidationError
 
-__all__ = ["Q_", "Quantity", "check_dimension", "duration", "registry", "share", "to_fraction"]
+__all__ = [
+    "DEFAULT_PLACES",
+    "Q_",
+    "Quantity",
+    "check_dimension",
+    "duration",
+    "percent",
+    "registry",
+    "share",
+    "to_fraction",
+]
 
 Quantity = pint.Quantity
 
@@ -106,3 +116,53 @@ def duration(value: Any, what: str = "duration") -> timedelta:
         return timedelta(microseconds=round(micros))
     except OverflowError:
         raise ValidationError(f"{what} {value} is too long for a timedelta") from None
+
+
+DEFAULT_PLACES = 10
+"""Decimal places :func:`percent` rounds to when a share has no finite decimal form."""
+
+
+def _terminates(denominator: int) -> int | None:
+    """The fewest decimal places that express ``1/denominator`` exactly, or None."""
+    twos = fives = 0
+    while denominator % 2 == 0:
+        denominator //= 2
+        twos += 1
+    while denominator % 5 == 0:
+        denominator //= 5
+        fives += 1
+    return max(twos, fives) if denominator == 1 else None
+
+
+def percent(value: Fraction, places: int | None = None) -> Decimal:
+    """A share as a ``Decimal`` percent.
+
+    Without ``places`` the result is exact when the percent has a finite decimal
+    form and otherwise rounded half-even to :data:`DEFAULT_PLACES` places; with
+    ``places`` it is always rounded half-even to that many places.
+
+    >>> percent(Fraction(1, 1000))
+    Decimal('0.1')
+    >>> percent(Fraction(2, 3))
+    Decimal('66.6666666667')
+    >>> percent(Fraction(1, 8), 0)
+    Decimal('12')
+    """
+    try:
+        share_ = share(value, "value")
+    except ValidationError:
+        raise
+    except (ValueError, OverflowError, TypeError, ZeroDivisionError) as e:
+        raise ValidationError(f"value must be a finite number, got {value!r} ({e})") from None
+    hundredths = share_ * 100
+    if places is None:
+        exact = _terminates(hundredths.denominator)
+        digits = DEFAULT_PLACES if exact is None else exact
+    else:
+        if isinstance(places, bool) or not isinstance(places, int) or places < 0:
+            raise ValidationError(
+                f"places must be a whole number of at least 0, got {places!r}", field="places"
+            )
+        digits = places
+    scaled = round(hundredths * 10**digits)  # Fraction rounds half to even
+    return Decimal(f"{scaled}E-{digits}")

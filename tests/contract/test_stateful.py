@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from fitsm import CiType, Cmdb, CmdbSchema, ConfigurationItem, CycleError, Incident, open_store
-from fitsm.lifecycles import INCIDENT
+from fitsm.cases.kinds import INCIDENT
 from tests.contract.conftest import BACKENDS, POSTGRESQL, fresh_postgresql_url
 
 T0 = datetime(2026, 1, 5, tzinfo=UTC)

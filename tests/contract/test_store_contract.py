@@ -1,4 +1,4 @@
-"""The behaviour every store must have, written once (see ``fitsm.ports``)."""
+"""The behaviour every store must have, written once (see ``fitsm.storage.ports``)."""
 
 from __future__ import annotations
 
@@ -183,7 +183,7 @@ class TestCasesAndRoles:
         from datetime import UTC, datetime
 
         from fitsm import Change, Incident
-        from fitsm.lifecycles import CHANGE, INCIDENT
+        from fitsm.cases.kinds import CHANGE, INCIDENT
 
         at = datetime(2026, 1, 5, 9, tzinfo=UTC)
         incident = Incident("INC-1", "mail down", at, "ann", service="mail", category="email")
@@ -206,7 +206,7 @@ class TestCasesAndRoles:
         from datetime import UTC, datetime
 
         from fitsm import Incident
-        from fitsm.lifecycles import INCIDENT
+        from fitsm.cases.kinds import INCIDENT
 
         at = datetime(2026, 1, 5, 9, tzinfo=UTC)
         with store.unit_of_work() as uow:

@@ -1,0 +1,403 @@
+"""Measured availability from outage records (PR4.4, PR2.3).
+
+FitSM-2 defines availability as (agreed service hours - downtime) / agreed
+service hours x 100 (FitSM, CC BY 4.0). Here *agreed service hours* come from a
+:class:`~fitsm.BusinessCalendar`, and *downtime* counts only the part of each
+outage inside them, so an outage at night does not hurt a 9-to-5 service.
+
+The choices a report depends on are explicit in :class:`AvailabilityPolicy`:
+
+- ``maintenance``: planned outages are taken out of the agreed time
+  (``exclude``, the default), counted as downtime (``count``), or left out of
+  both and reported on their own (``separate``);
+- ``degraded_weight``: the share of degraded time that counts as downtime
+  (``0``, the default: degraded is up; ``1``: degraded is down);
+- ``minimum_outage``: outages shorter than this are ignored (default: none).
+
+Results are exact (:class:`~fractions.Fraction` of microseconds); round only to
+report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from fractions import Fraction
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from fitsm._validators import enum_value, identifier
+from fitsm.clock import as_utc
+from fitsm.errors import ValidationError
+from fitsm.time.calendar import BusinessCalendar
+from fitsm.time.intervals import Intervals, from_micros, micros
+from fitsm.units import percent, to_fraction
+
+__all__ = [
+    "AvailabilityPolicy",
+    "AvailabilityReport",
+    "MaintenancePolicy",
+    "Outage",
+    "OutageLog",
+    "OutageState",
+    "Outages",
+    "measure_availability",
+]
+
+_US = timedelta(microseconds=1)
+
+
+class OutageState(StrEnum):
+    DOWN = "down"
+    DEGRADED = "degraded"
+
+
+class MaintenancePolicy(StrEnum):
+    EXCLUDE = "exclude"
+    COUNT = "count"
+    SEPARATE = "separate"
+
+
+def _state(value: object) -> OutageState:
+    return enum_value(OutageState)(value)
+
+
+def _maintenance(value: object) -> MaintenancePolicy:
+    return enum_value(MaintenancePolicy)(value)
+
+
+def _aware(value: datetime) -> datetime:
+    return as_utc(value, "outage time")
+
+
+@attrs.frozen
+class Outage:
+    """A service, component or CI not working (``down``) or working worse (``degraded``)."""
+
+    subject: str = attrs.field(validator=identifier)
+    start: datetime = attrs.field(converter=_aware)
+    end: datetime = attrs.field(converter=_aware)
+    state: OutageState = attrs.field(default=OutageState.DOWN, converter=_state)
+    planned: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValidationError(
+                f"outage of {self.subject!r} ends before it starts: "
+                f"{self.start.isoformat()} to {self.end.isoformat()}"
+            )
+
+    @property
+    def duration(self) -> timedelta:
+        return self.end - self.start
+
+
+class OutageLog:
+    """Outage records in columns (numpy arrays), for millions of them.
+
+    >>> from datetime import UTC, datetime
+    >>> log = OutageLog.of([Outage("db1", datetime(2026, 1, 5, 9, tzinfo=UTC),
+    ...                            datetime(2026, 1, 5, 10, tzinfo=UTC))])
+    >>> len(log), log.subjects
+    (1, ('db1',))
+    """
+
+    def __init__(
+        self,
+        subjects: Iterable[str],
+        codes: Any,
+        starts: Any,
+        ends: Any,
+        down: Any,
+        planned: Any,
+    ) -> None:
+        self.subjects: tuple[str, ...] = tuple(subjects)
+        self.codes: npt.NDArray[np.int32] = np.asarray(codes, dtype=np.int32)
+        self.starts: npt.NDArray[np.int64] = np.asarray(starts, dtype=np.int64)
+        self.ends: npt.NDArray[np.int64] = np.asarray(ends, dtype=np.int64)
+        self.down: npt.NDArray[np.bool_] = np.asarray(down, dtype=bool)
+        self.planned: npt.NDArray[np.bool_] = np.asarray(planned, dtype=bool)
+        n = self.codes.size
+        if not all(a.shape == (n,) for a in (self.starts, self.ends, self.down, self.planned)):
+            raise ValidationError("outage columns must all have the same length")
+        if n and (self.codes.min() < 0 or self.codes.max() >= len(self.subjects)):
+            raise ValidationError(
+                f"outage subject codes must lie between 0 and {len(self.subjects) - 1}"
+            )
+        bad = np.flatnonzero(self.ends < self.starts)
+        if bad.size:
+            i = int(bad[0])
+            raise ValidationError(
+                f"outage {i} of {self.subjects[self.codes[i]]!r} ends before it starts: "
+                f"{from_micros(self.starts[i]).isoformat()} to "
+                f"{from_micros(self.ends[i]).isoformat()}"
+            )
+
+    @classmethod
+    def of(cls, outages: Iterable[Outage]) -> OutageLog:
+        index: dict[str, int] = {}
+        codes, starts, ends, down, planned = [], [], [], [], []
+        for o in outages:
+            codes.append(index.setdefault(o.subject, len(index)))
+            starts.append(micros(o.start))
+            ends.append(micros(o.end))
+            down.append(o.state is OutageState.DOWN)
+            planned.append(o.planned)
+        return cls(index, codes, starts, ends, down, planned)
+
+    @classmethod
+    def for_subject(
+        cls,
+        subject: str,
+        starts: Any,
+        ends: Any,
+        *,
+        degraded: Any = False,
+        planned: Any = False,
+    ) -> OutageLog:
+        """One subject's outages from arrays of UTC microseconds (or ``datetime64[us]``)."""
+        s = np.asarray(starts)
+        e = np.asarray(ends)
+        if s.dtype.kind == "M":
+            s, e = (
+                s.astype("datetime64[us]").astype(np.int64),
+                e.astype("datetime64[us]").astype(np.int64),
+            )
+        n = s.size
+        return cls(
+            (subject,),
+            np.zeros(n, np.int32),
+            s,
+            e,
+            ~np.broadcast_to(np.asarray(degraded, dtype=bool), (n,)),
+            np.broadcast_to(np.asarray(planned, dtype=bool), (n,)),
+        )
+
+    def __len__(self) -> int:
+        return int(self.codes.size)
+
+    def __iter__(self) -> Iterator[Outage]:
+        for code, s, e, d, p in zip(
+            self.codes, self.starts, self.ends, self.down, self.planned, strict=True
+        ):
+            yield Outage(
+                self.subjects[code],
+                from_micros(s),
+                from_micros(e),
+                OutageState.DOWN if d else OutageState.DEGRADED,
+                bool(p),
+            )
+
+    def mask(self, subject: str) -> npt.NDArray[np.bool_]:
+        try:
+            code = self.subjects.index(subject)
+        except ValueError:
+            return np.zeros(len(self), dtype=bool)
+        found: npt.NDArray[np.bool_] = self.codes == code
+        return found
+
+    def concat(self, other: OutageLog) -> OutageLog:
+        names = list(self.subjects)
+        index = {s: i for i, s in enumerate(names)}
+        for s in other.subjects:
+            if s not in index:
+                index[s] = len(names)
+                names.append(s)
+        remap = np.array([index[s] for s in other.subjects], dtype=np.int32)
+        return OutageLog(
+            names,
+            np.concatenate((self.codes, remap[other.codes] if len(other) else other.codes)),
+            np.concatenate((self.starts, other.starts)),
+            np.concatenate((self.ends, other.ends)),
+            np.concatenate((self.down, other.down)),
+            np.concatenate((self.planned, other.planned)),
+        )
+
+
+def _to_fraction(value: Any) -> Fraction:
+    weight = to_fraction(value)
+    if not 0 <= weight <= 1:
+        raise ValidationError(f"degraded_weight must be between 0 and 1, got {value!r}")
+    return weight
+
+
+def _non_negative(instance: Any, attribute: attrs.Attribute[Any], value: timedelta) -> None:
+    if not isinstance(value, timedelta) or value < timedelta(0):
+        raise ValidationError(f"{attribute.name} must be a timedelta >= 0, got {value!r}")
+
+
+@attrs.frozen
+class AvailabilityPolicy:
+    """How outages turn into downtime; see the module documentation for each choice."""
+
+    maintenance: MaintenancePolicy = attrs.field(
+        default=MaintenancePolicy.EXCLUDE, converter=_maintenance
+    )
+    degraded_weight: Fraction = attrs.field(default=Fraction(0), converter=_to_fraction)
+    minimum_outage: timedelta = attrs.field(default=timedelta(0), validator=_non_negative)
+
+
+@attrs.frozen
+class AvailabilityReport:
+    """Availability of one subject over one period.
+
+    ``availability`` is exact (``None`` when there was no agreed time); MTRS, MTBF
+    and MTBSI are ``None`` when no outage counted, never zero.
+    """
+
+    subject: str
+    start: datetime
+    end: datetime
+    agreed_time: timedelta
+    downtime: timedelta
+    degraded_time: timedelta
+    planned_downtime: timedelta
+    outages: int
+    availability: Fraction | None
+    policy: AvailabilityPolicy
+
+    @property
+    def percent(self) -> Decimal | None:
+        """Availability in percent, exact where it terminates (else 10 places)."""
+        return None if self.availability is None else percent(self.availability)
+
+    def rounded(self, places: int = 2) -> Decimal | None:
+        """For reports only: the percentage rounded half-even to ``places``."""
+        return None if self.availability is None else percent(self.availability, places)
+
+    @property
+    def mtrs(self) -> timedelta | None:
+        """Mean time to restore service: downtime per outage."""
+        return self.downtime / self.outages if self.outages else None
+
+    @property
+    def mtbf(self) -> timedelta | None:
+        """Mean time between failures: agreed time up per outage."""
+        return (self.agreed_time - self.downtime) / self.outages if self.outages else None
+
+    @property
+    def mtbsi(self) -> timedelta | None:
+        """Mean time between service incidents: agreed time per outage."""
+        return self.agreed_time / self.outages if self.outages else None
+
+
+def measure_availability(
+    outages: OutageLog | Iterable[Outage],
+    subject: str,
+    calendar: BusinessCalendar,
+    start: datetime,
+    end: datetime,
+    policy: AvailabilityPolicy | None = None,
+) -> AvailabilityReport:
+    """Measure the availability of ``subject`` in ``[start, end)`` (PR4.4).
+
+    >>> from datetime import UTC, datetime
+    >>> day = lambda d, h: datetime(2026, 6, d, h, tzinfo=UTC)
+    >>> outages = [Outage("web", day(1, 0), day(1, 3))]
+    >>> month = (day(1, 0), day(1, 0) + timedelta(days=30))
+    >>> report = measure_availability(outages, "web", BusinessCalendar.always(), *month)
+    >>> report.rounded(4)
+    Decimal('99.5833')
+    """
+    policy = policy or AvailabilityPolicy()
+    log = outages if isinstance(outages, OutageLog) else OutageLog.of(outages)
+    lo, hi = micros(start, "start"), micros(end, "end")
+    hours = calendar.windows(start, end)
+
+    mask = log.mask(subject)
+    if policy.minimum_outage:
+        mask &= (log.ends - log.starts) >= policy.minimum_outage // _US
+    starts, ends = np.clip(log.starts[mask], lo, hi), np.clip(log.ends[mask], lo, hi)
+    down, planned = log.down[mask], log.planned[mask]
+
+    def pick(which: npt.NDArray[np.bool_]) -> Intervals:
+        return Intervals.of(starts[which], ends[which])
+
+    planned_all = pick(planned)
+    if policy.maintenance is MaintenancePolicy.COUNT:
+        hard, soft = pick(down), pick(~down)
+        agreed = hours
+    else:
+        hard, soft = pick(down & ~planned), pick(~down & ~planned)
+        agreed = (
+            hours.difference(planned_all)
+            if policy.maintenance is MaintenancePolicy.EXCLUDE
+            else hours
+        )
+    agreed_us = agreed.total()
+    down_us = agreed.overlap(hard)
+    either = hard.union(soft)
+    degraded_us = agreed.overlap(either) - down_us
+    weighted = down_us + policy.degraded_weight * degraded_us
+    counted = hard if not policy.degraded_weight else either
+    outages_count = int(np.count_nonzero(agreed.overlap_each(counted.starts, counted.ends)))
+    planned_us = (
+        hours.overlap(planned_all) if policy.maintenance is not MaintenancePolicy.COUNT else 0
+    )
+    return AvailabilityReport(
+        subject=subject,
+        start=as_utc(start),
+        end=as_utc(end),
+        agreed_time=timedelta(microseconds=agreed_us),
+        downtime=timedelta(microseconds=round(weighted)),
+        degraded_time=timedelta(microseconds=degraded_us),
+        planned_downtime=timedelta(microseconds=planned_us),
+        outages=outages_count,
+        availability=Fraction(agreed_us - weighted) / agreed_us if agreed_us else None,
+        policy=policy,
+    )
+
+
+class Outages:
+    """The outage records a provider keeps (PR4.4): the aggregate the store holds.
+
+    >>> from datetime import UTC, datetime
+    >>> book = Outages()
+    >>> nine, ten = datetime(2026, 1, 5, 9, tzinfo=UTC), datetime(2026, 1, 5, 10, tzinfo=UTC)
+    >>> book.record(Outage("db1", nine, ten))
+    >>> len(book.log())
+    1
+    """
+
+    def __init__(self, id: str = "default") -> None:
+        self.id = id
+        self.version = 0
+        """Bumped by the store on every commit; used to detect conflicting writers."""
+        self._records: list[Outage] = []
+
+    def record(self, *outages: Outage) -> None:
+        for outage in outages:
+            if not isinstance(outage, Outage):
+                raise ValidationError(f"expected an Outage, got {outage!r}")
+        self._records.extend(outages)
+
+    def __iter__(self) -> Iterator[Outage]:
+        return iter(self._records)
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def log(self) -> OutageLog:
+        """The records as a columnar log for :func:`measure_availability` and friends."""
+        return OutageLog.of(self._records)
+
+    def copy(self) -> Outages:
+        other = Outages(self.id)
+        other.version = self.version
+        other._records = list(self._records)
+        return other
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Outages):
+            return NotImplemented
+        return self.id == other.id and self._records == other._records
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<Outages {self.id!r}: {len(self._records)} records>"

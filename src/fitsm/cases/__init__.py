@@ -1,0 +1,90 @@
+"""Cases and their lifecycles: incidents and service requests (PR9), problems (PR10),
+changes (PR12), releases (PR13), improvements (PR14) and complaints (PR7.5).
+
+Each case type is one module holding its record, its status enum and its
+lifecycle chart; :mod:`fitsm.cases.kinds` registers them. Shared here: the
+case base and history, the priority matrix, SLA clocks replayed from history,
+who may fire which event, the change schedule and problem candidates.
+"""
+
+from fitsm.cases._engine import CaseLifecycle
+from fitsm.cases.base import Case, HistoryEntry
+from fitsm.cases.changes import (
+    ApprovalLevel,
+    Change,
+    ChangeCriteria,
+    ChangeStatus,
+    ChangeType,
+    required_approval,
+)
+from fitsm.cases.clocks import (
+    CarryOver,
+    ClockBreached,
+    ClockKind,
+    ClockPolicy,
+    ClockWarning,
+    SlaClock,
+    clock_events,
+    sla_clocks,
+)
+from fitsm.cases.diagrams import mermaid
+from fitsm.cases.improvements import Complaint, Improvement, ImprovementStatus
+from fitsm.cases.incidents import Incident, IncidentStatus, MajorIncidentCriteria, ServiceRequest
+from fitsm.cases.kinds import CASE_TYPES, lifecycle_of
+from fitsm.cases.priority import DEFAULT_MATRIX, PriorityMatrix
+from fitsm.cases.problems import KnownError, Problem, ProblemStatus, known_errors
+from fitsm.cases.releases import (
+    Release,
+    ReleaseCriteria,
+    ReleaseStatus,
+    ReleaseStrategy,
+    TestingApproach,
+)
+from fitsm.cases.schedule import ScheduleConflict, change_schedule, schedule_conflicts
+from fitsm.cases.trends import ProblemCandidate, problem_candidates
+
+__all__ = [
+    "CASE_TYPES",
+    "DEFAULT_MATRIX",
+    "ApprovalLevel",
+    "CarryOver",
+    "Case",
+    "CaseLifecycle",
+    "Change",
+    "ChangeCriteria",
+    "ChangeStatus",
+    "ChangeType",
+    "ClockBreached",
+    "ClockKind",
+    "ClockPolicy",
+    "ClockWarning",
+    "Complaint",
+    "HistoryEntry",
+    "Improvement",
+    "ImprovementStatus",
+    "Incident",
+    "IncidentStatus",
+    "KnownError",
+    "MajorIncidentCriteria",
+    "PriorityMatrix",
+    "Problem",
+    "ProblemCandidate",
+    "ProblemStatus",
+    "Release",
+    "ReleaseCriteria",
+    "ReleaseStatus",
+    "ReleaseStrategy",
+    "ScheduleConflict",
+    "ServiceRequest",
+    "SlaClock",
+    "TestingApproach",
+    "change_schedule",
+    "clock_events",
+    "known_errors",
+    "lifecycle_of",
+    "mermaid",
+    "problem_candidates",
+    "required_approval",
+    "schedule_conflicts",
+    "sla_clocks",
+]

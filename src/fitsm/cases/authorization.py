@@ -1,0 +1,82 @@
+"""Who may do what to a case, by their FitSM-3 roles.
+
+The rules, per event (the case owner is the person in ``case.owner`` or holding
+the case-owner role for this case; *process staff* are the staff, managers and
+owners of the case's process):
+
+- approving or rejecting a change needs the level its classification requires
+  (PR12.4): the change manager (process manager CHM) for normal changes, a CAB
+  member for major changes, an ECAB member for emergency changes;
+- approving or rejecting an improvement or a complaint needs the process manager
+  or owner of its process;
+- recording a major incident review needs the incident's major incident
+  coordinator or the process manager;
+- everything else (closing included) needs the case owner, the assignee, or
+  process staff.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fitsm.cases.base import Case
+from fitsm.cases.changes import APPROVAL_EVENTS, ApprovalLevel, Change, required_approval
+from fitsm.cases.improvements import DECISION_EVENTS, Improvement
+from fitsm.cases.incidents import MAJOR_REVIEW_EVENT
+from fitsm.roles import Role, RoleModel
+
+__all__ = ["refusal"]
+
+
+def _staff(roles: RoleModel, actor: str, process: str) -> bool:
+    return any(
+        roles.has_role(actor, role, process)
+        for role in (Role.PROCESS_STAFF, Role.PROCESS_MANAGER, Role.PROCESS_OWNER)
+    )
+
+
+def _owner(roles: RoleModel, actor: str, case: Case) -> bool:
+    return case.owner == actor or roles.has_role(actor, Role(case.owner_role), case.id)
+
+
+def refusal(
+    roles: RoleModel, actor: str, case: Case, event: str, data: dict[str, Any]
+) -> str | None:
+    """Why ``actor`` may not fire ``event`` on ``case``; ``None`` when they may."""
+    if not roles.knows(actor):
+        return f"{actor!r} is not a known person"
+    process = case.process
+    if isinstance(case, Change) and event in APPROVAL_EVENTS:
+        level = required_approval(case)
+        if level is ApprovalLevel.CHANGE_MANAGER and (
+            roles.has_role(actor, Role.PROCESS_MANAGER, process)
+            or roles.has_role(actor, Role.CAB_MEMBER, "CAB")
+        ):
+            return None
+        if level is ApprovalLevel.CAB and roles.has_role(actor, Role.CAB_MEMBER, "CAB"):
+            return None
+        if level is ApprovalLevel.ECAB and roles.has_role(actor, Role.CAB_MEMBER, "ECAB"):
+            return None
+        return f"{event} of {case.kind} {case.id!r} needs the {level.value.replace('_', ' ')} level"
+    if isinstance(case, Improvement) and event in DECISION_EVENTS:
+        if roles.has_role(actor, Role.PROCESS_MANAGER, process) or roles.has_role(
+            actor, Role.PROCESS_OWNER, process
+        ):
+            return None
+        return f"{event} of {case.kind} {case.id!r} needs the {process} process manager or owner"
+    if event == MAJOR_REVIEW_EVENT:
+        if roles.has_role(actor, Role.MAJOR_INCIDENT_COORDINATOR, case.id) or roles.has_role(
+            actor, Role.PROCESS_MANAGER, process
+        ):
+            return None
+        return (
+            f"the review of major incident {case.id!r} needs its coordinator or the process manager"
+        )
+    if _owner(roles, actor, case) or getattr(case, "assignee", None) == actor:
+        return None
+    if _staff(roles, actor, process):
+        return None
+    return (
+        f"{event} of {case.kind} {case.id!r} needs its owner, its assignee "
+        f"or {process} process staff"
+    )

@@ -1,0 +1,82 @@
+"""What every case has: an id, a status, an owner, and a history that only grows.
+
+A *case* is FitSM-3's word for the things a case owner owns: an incident, a
+service request, a problem, a change, a release, an improvement, a complaint.
+The status moves only through the case type's lifecycle (``fitsm.cases.kinds``),
+and every move appends a :class:`HistoryEntry` that cannot be edited afterwards
+(GR2.3: the execution of key activities is recorded).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any, ClassVar, Self
+
+import attrs
+
+from fitsm._validators import identifier, text, to_str_tuple
+from fitsm.clock import as_utc
+
+__all__ = ["Case", "HistoryEntry"]
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+def _frozen(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(dict(value)) if value else _EMPTY
+
+
+@attrs.frozen
+class HistoryEntry:
+    """One accepted transition: who, when, which event, from and to which status, why.
+
+    ``changes`` holds the case fields the transition set (a priority, an assignee, ...).
+    """
+
+    at: datetime
+    actor: str
+    event: str
+    source: str
+    target: str
+    note: str = ""
+    changes: Mapping[str, Any] = attrs.field(default=_EMPTY, converter=_frozen)
+
+
+def _aware(value: datetime) -> datetime:
+    return as_utc(value, "registered_at")
+
+
+@attrs.define(eq=True)
+class Case:
+    """Fields every case type shares. Subclasses add their own and name their lifecycle."""
+
+    kind: ClassVar[str] = "case"
+    process: ClassVar[str] = ""
+    """The FitSM process the case belongs to (its abbreviation, e.g. ``"ISRM"``)."""
+    owner_role: ClassVar[str] = ""
+
+    id: str = attrs.field(validator=identifier)
+    title: str = attrs.field(validator=text)
+    registered_at: datetime = attrs.field(converter=_aware)
+    registered_by: str = attrs.field(validator=text)
+    status: StrEnum = attrs.field(default=None)
+    owner: str | None = None
+    service: str | None = None
+    cis: tuple[str, ...] = attrs.field(default=(), converter=to_str_tuple)
+    category: str = ""
+    history: tuple[HistoryEntry, ...] = ()
+    version: int = 0
+
+    def copy(self) -> Self:
+        """An independent copy (field values are immutable, so a shallow copy is)."""
+        cls = type(self)
+        new = cls.__new__(cls)
+        for field in cls.__attrs_attrs__:
+            object.__setattr__(new, field.name, getattr(self, field.name))
+        return new
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.id!r} {self.status}>"

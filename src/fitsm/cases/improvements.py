@@ -1,0 +1,109 @@
+"""Improvements (PR14) and customer complaints (PR7.5): registered, evaluated, decided, done.
+
+The lifecycle of improvements (PR14) and customer complaints (PR7.5):
+Registered, evaluated in a consistent manner (PR14.2), approved or rejected,
+implemented and tracked (PR14.3), closed with the outcome.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, ClassVar
+
+import attrs
+from statemachine import State, StateChart
+
+from fitsm._validators import enum_value
+from fitsm.cases._engine import CaseLifecycle, proposed
+from fitsm.cases.base import Case
+from fitsm.errors import ValidationError
+
+__all__ = ["IMPROVEMENT", "Complaint", "Improvement", "ImprovementChart", "ImprovementStatus"]
+
+
+class ImprovementStatus(StrEnum):
+    NEW = "new"
+    EVALUATED = "evaluated"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    IMPLEMENTING = "implementing"
+    CLOSED = "closed"
+
+
+def _status(value: object) -> ImprovementStatus:
+    return enum_value(ImprovementStatus)(value)
+
+
+@attrs.define(eq=True)
+class Improvement(Case):
+    """An opportunity for improvement (PR14.1-PR14.3)."""
+
+    kind: ClassVar[str] = "improvement"
+    process: ClassVar[str] = "CSI"
+    owner_role: ClassVar[str] = "improvement_owner"
+
+    status: ImprovementStatus = attrs.field(default=ImprovementStatus.NEW, converter=_status)
+    source: str = ""
+    """Where it came from: a report, a measurement, an assessment or audit (PR14.1)."""
+    evaluation: str = ""
+    actions: str = ""
+    decided_by: str | None = None
+    outcome: str = ""
+
+
+@attrs.define(eq=True)
+class Complaint(Improvement):
+    """A service complaint from a customer (PR7.5)."""
+
+    kind: ClassVar[str] = "complaint"
+    process: ClassVar[str] = "CRM"
+    owner_role: ClassVar[str] = "complaint_owner"
+
+    customer: str = ""
+
+
+# -- the lifecycle ------------------------------------------------------------
+
+
+def _needs(field: str, what: str) -> Any:
+    def check(model: Any, **data: Any) -> None:
+        if not proposed(model, data, field):
+            raise ValidationError(f"{model.kind} {model.id!r}: {what}", field=field)
+
+    check.__name__ = f"needs_{field}"
+    return check
+
+
+needs_evaluation = _needs("evaluation", "record the evaluation (PR14.2)")
+needs_decision = _needs("decided_by", "name who decided")
+needs_actions = _needs("actions", "name the actions to implement")
+needs_outcome = _needs("outcome", "record the outcome")
+
+
+class ImprovementChart(StateChart[Any]):
+    """Improvements and complaints (PR14, PR7.5)."""
+
+    allow_event_without_transition = False
+    catch_errors_as_events = False
+    atomic_configuration_update = True
+
+    new = State(value=ImprovementStatus.NEW, initial=True)
+    evaluated = State(value=ImprovementStatus.EVALUATED)
+    approved = State(value=ImprovementStatus.APPROVED)
+    rejected = State(value=ImprovementStatus.REJECTED)
+    implementing = State(value=ImprovementStatus.IMPLEMENTING)
+    closed = State(value=ImprovementStatus.CLOSED, final=True)
+
+    evaluate = new.to(evaluated, validators=needs_evaluation)
+    approve = evaluated.to(approved, validators=needs_decision)
+    reject = evaluated.to(rejected, validators=needs_decision)
+    implement = approved.to(implementing, validators=needs_actions)
+    close = implementing.to(closed, validators=needs_outcome) | rejected.to(
+        closed, validators=needs_outcome
+    )
+
+
+IMPROVEMENT = CaseLifecycle(ImprovementChart, ImprovementStatus)
+
+DECISION_EVENTS = frozenset({ImprovementChart.approve.id, ImprovementChart.reject.id})
+"""Events that decide an improvement or complaint: the process manager or owner makes them."""

@@ -1,0 +1,74 @@
+"""Configuration management (PR11): the CMDB as a dependency graph, and what to ask it.
+
+The scope (CI and relationship types), services, components, CIs and k-of-n
+redundancy groups in one graph, every change recorded; impact analysis,
+dependencies, single points of failure and blast radius; verification against
+a discovered state; the CMDB as of a past instant and the comparison of two.
+"""
+
+from fitsm.cmdb.comparison import CmdbComparison, compare
+from fitsm.cmdb.configuration import (
+    DEPENDS_ON,
+    HAS_MEMBER,
+    AttributeSpec,
+    AttributeType,
+    CiType,
+    CmdbSchema,
+    ComponentNode,
+    ConfigurationItem,
+    NodeKind,
+    RedundancyGroup,
+    Relationship,
+    RelationshipType,
+    ServiceNode,
+)
+from fitsm.cmdb.database import Cmdb
+from fitsm.cmdb.history import CmdbAction, CmdbChangeRecord
+from fitsm.cmdb.impact import (
+    BlastRadius,
+    Dependency,
+    ImpactedService,
+    ImpactReport,
+    ImpactStatus,
+    blast_radius,
+    dependencies,
+    impact,
+    single_points_of_failure,
+)
+from fitsm.cmdb.verification import Difference, DiscoveredState, VerificationReport, verify
+from fitsm.cmdb.view import CmdbView
+
+__all__ = [
+    "DEPENDS_ON",
+    "HAS_MEMBER",
+    "AttributeSpec",
+    "AttributeType",
+    "BlastRadius",
+    "CiType",
+    "Cmdb",
+    "CmdbAction",
+    "CmdbChangeRecord",
+    "CmdbComparison",
+    "CmdbSchema",
+    "CmdbView",
+    "ComponentNode",
+    "ConfigurationItem",
+    "Dependency",
+    "Difference",
+    "DiscoveredState",
+    "ImpactReport",
+    "ImpactStatus",
+    "ImpactedService",
+    "NodeKind",
+    "RedundancyGroup",
+    "Relationship",
+    "RelationshipType",
+    "ServiceNode",
+    "VerificationReport",
+    "blast_radius",
+    "compare",
+    "dependencies",
+    "impact",
+    "single_points_of_failure",
+    "verify",
+]

@@ -1,0 +1,773 @@
+"""The configuration management database (PR11.3, PR11.4) as a dependency graph.
+
+Services, service components, CIs and redundancy groups are nodes of one
+``networkx.DiGraph`` of ids; an edge ``A -> B`` means *A depends on B*. The records
+live beside the graph, keyed by id. Every change goes through the :class:`Cmdb`,
+which checks it against the :class:`~fitsm.CmdbSchema`, refuses dependency cycles
+(they would make impact ill-defined) and records who changed what, when (PR11.4).
+
+Each node's and edge's data in the graph is one shared read-only mapping per
+kind and type (``{"kind": "configuration_item", "type": "server"}``,
+``{"type": "runs_on"}``): analysts can filter on them with any networkx
+algorithm, and a million-CI CMDB does not pay for a dict per node and edge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import datetime
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import attrs
+import networkx as nx
+
+from fitsm._validators import enum_value
+from fitsm.clock import Clock, SystemClock, as_utc
+from fitsm.cmdb.configuration import (
+    DEPENDS_ON,
+    HAS_MEMBER,
+    AttributeValue,
+    CmdbSchema,
+    ComponentNode,
+    ConfigurationItem,
+    Node,
+    NodeKind,
+    RedundancyGroup,
+    Relationship,
+    ServiceNode,
+)
+from fitsm.cmdb.history import Batch, CmdbAction, CmdbChangeRecord
+from fitsm.cmdb.impact import (
+    BlastRadius,
+    Dependency,
+    ImpactReport,
+    Strategy,
+    blast_radius,
+    dependencies,
+    impact,
+    single_points_of_failure,
+)
+from fitsm.cmdb.view import Adjacency
+from fitsm.errors import CycleError, DuplicateError, NotFoundError, ValidationError
+
+if TYPE_CHECKING:
+    from fitsm.portfolio.services import ServicePortfolio
+
+__all__ = ["Cmdb"]
+
+_NODE_DATA: dict[tuple[NodeKind, str | None], Mapping[str, str]] = {}
+_EDGE_DATA: dict[str, Mapping[str, str]] = {}
+_UNSET: Any = object()
+_T = TypeVar("_T")
+_NODE_TYPES = (ConfigurationItem, RedundancyGroup, ServiceNode, ComponentNode)
+
+
+def _node_data(node: Node) -> Mapping[str, str]:
+    ci_type = node.type if isinstance(node, ConfigurationItem) else None
+    key = (node.kind, ci_type)
+    data = _NODE_DATA.get(key)
+    if data is None:
+        raw = {"kind": node.kind.value}
+        if ci_type is not None:
+            raw["type"] = ci_type
+        data = _NODE_DATA[key] = MappingProxyType(raw)
+    return data
+
+
+def _edge_data(kind: str) -> Mapping[str, str]:
+    data = _EDGE_DATA.get(kind)
+    if data is None:
+        data = _EDGE_DATA[kind] = MappingProxyType({"type": kind})
+    return data
+
+
+class Cmdb:
+    """A CMDB: the scope (schema), the records and their dependencies, and their history.
+
+    >>> from datetime import UTC, datetime
+    >>> cmdb = Cmdb(CmdbSchema(ci_types=["server"]))
+    >>> at = datetime(2026, 1, 5, 9, tzinfo=UTC)
+    >>> _ = cmdb.add(ServiceNode("web", "Website"), actor="ann", at=at)
+    >>> _ = cmdb.add(ConfigurationItem("srv1", "server"), actor="ann", at=at)
+    >>> _ = cmdb.add_relationship("web", "srv1", actor="ann", at=at)
+    >>> sorted(cmdb.impact(["srv1"]).services_down)
+    ['web']
+    """
+
+    def __init__(
+        self, schema: CmdbSchema | None = None, *, id: str = "default", clock: Clock | None = None
+    ) -> None:
+        if not isinstance(id, str) or not id:
+            raise ValidationError(f"CMDB id must be a non-empty string, got {id!r}")
+        self.id = id
+        self.version = 0
+        """Bumped by the store on every commit; used to detect conflicting writers."""
+        self._schema = schema if schema is not None else CmdbSchema()
+        self._clock: Clock = clock or SystemClock()
+        self._graph = nx.DiGraph()
+        # Written directly, in step: see the module docstring for why.
+        self._node: dict[str, Mapping[str, str]] = self._graph._node
+        self._succ: dict[str, dict[str, Mapping[str, str]]] = self._graph._succ
+        self._pred: dict[str, dict[str, Mapping[str, str]]] = self._graph._pred
+        self._records: dict[str, Node] = {}
+        self._groups: dict[str, int] = {}
+        self._log: list[CmdbChangeRecord | Batch] = []
+        self._revision = 0
+        self._derived: dict[str, Any] = {}
+
+    # -- reading ---------------------------------------------------------------
+
+    @property
+    def schema(self) -> CmdbSchema:
+        return self._schema
+
+    # The read interface (fitsm.cmdb.view.CmdbView): live, read-only by contract.
+
+    @property
+    def revision(self) -> int:
+        """Changes with every change of the graph; derived data keyed on it stay valid."""
+        return self._revision
+
+    @property
+    def records(self) -> Mapping[str, Node]:
+        """Every node's record by id, in insertion order."""
+        return self._records
+
+    @property
+    def succ(self) -> Adjacency:
+        """``succ[a]``: what ``a`` depends on, with each relationship's data."""
+        return self._succ
+
+    @property
+    def pred(self) -> Adjacency:
+        """``pred[b]``: what depends on ``b``, with each relationship's data."""
+        return self._pred
+
+    @property
+    def groups(self) -> Mapping[str, int]:
+        """Each redundancy group's ``min_up``."""
+        return self._groups
+
+    @property
+    def journal(self) -> Sequence[CmdbChangeRecord | Batch]:
+        """The change log as recorded (bulk additions as one entry), for stores."""
+        return self._log
+
+    def derived(self, key: str, build: Callable[[], _T]) -> _T:
+        """``build()``, remembered under ``key`` until the graph next changes."""
+        cached = self._derived.get(key)
+        if cached is None or cached[0] != self._revision:
+            cached = self._derived[key] = (self._revision, build())
+        value: _T = cached[1]
+        return value
+
+    @property
+    def graph(self) -> nx.DiGraph:
+        """A read-only networkx view of the dependency graph (``A -> B``: A depends on B).
+
+        Node data carry ``kind`` (and ``type`` for CIs), edge data carry ``type``.
+        The view follows later changes of the CMDB; mutating it raises.
+        """
+        return nx.graphviews.generic_graph_view(self._graph)
+
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self._records
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def __getitem__(self, node_id: str) -> Node:
+        try:
+            return self._records[node_id]
+        except KeyError:
+            raise NotFoundError(f"no node {node_id!r} in CMDB {self.id!r}") from None
+
+    def kind(self, node_id: str) -> NodeKind:
+        return self[node_id].kind
+
+    def nodes(self, kind: NodeKind | str | None = None) -> Iterator[Node]:
+        """All records, or those of one kind, in insertion order."""
+        if kind is None:
+            return iter(self._records.values())
+        wanted = enum_value(NodeKind)(kind)
+        return (r for r in self._records.values() if r.kind is wanted)
+
+    def ci(self, ci_id: str) -> ConfigurationItem:
+        record = self[ci_id]
+        if not isinstance(record, ConfigurationItem):
+            raise NotFoundError(f"{ci_id!r} is a {record.kind.value}, not a configuration item")
+        return record
+
+    def relationship(self, source: str, target: str) -> Relationship:
+        try:
+            return Relationship(source, target, self._succ[source][target]["type"])
+        except KeyError:
+            raise NotFoundError(f"no relationship {source!r} -> {target!r}") from None
+
+    def relationships(self) -> Iterator[Relationship]:
+        for source, targets in self._succ.items():
+            for target, data in targets.items():
+                yield Relationship(source, target, data["type"])
+
+    def depends_on(self, node_id: str) -> tuple[str, ...]:
+        """The direct dependencies of a node."""
+        self[node_id]
+        return tuple(self._succ[node_id])
+
+    def dependents(self, node_id: str) -> tuple[str, ...]:
+        """The nodes that directly depend on a node."""
+        self[node_id]
+        return tuple(self._pred[node_id])
+
+    def members(self, group_id: str) -> tuple[str, ...]:
+        if group_id not in self._groups:
+            raise NotFoundError(f"no redundancy group {group_id!r} in CMDB {self.id!r}")
+        return tuple(self._succ[group_id])
+
+    # -- history (PR11.4) --------------------------------------------------------
+
+    def changes(self) -> Iterator[CmdbChangeRecord]:
+        """Every recorded change, oldest first."""
+        for entry in self._log:
+            if isinstance(entry, Batch):
+                yield from entry.expand()
+            else:
+                yield entry
+
+    def history(self, item_id: str) -> list[CmdbChangeRecord]:
+        """The changes that concern one node or its relationships, oldest first."""
+        found: list[CmdbChangeRecord] = []
+        for entry in self._log:
+            if isinstance(entry, Batch):
+                found.extend(entry.concerning(item_id))
+            elif entry.concerns(item_id):
+                found.append(entry)
+        if not found and item_id not in self._records:
+            raise NotFoundError(f"nothing was ever recorded for {item_id!r} in CMDB {self.id!r}")
+        return found
+
+    # -- changing ----------------------------------------------------------------
+
+    def add(self, node: Node, *, actor: str, at: datetime | None = None) -> Node:
+        """Add a CI, service, service component or redundancy group node.
+
+        A CI must be of a type the schema defines and carry its required attributes.
+        """
+        when = self._when(at, actor)
+        self._check_new_node(node)
+        if isinstance(node, RedundancyGroup):
+            raise ValidationError(
+                f"redundancy group {node.id!r} needs its members at once: "
+                "use add_redundancy_group(group, members, ...) or add_many()"
+            )
+        self._insert_node(node)
+        self._log.append(CmdbChangeRecord(when, actor, CmdbAction.CREATED, node.id, new=node))
+        self._touched()
+        return node
+
+    def add_portfolio(
+        self, portfolio: ServicePortfolio, *, actor: str, at: datetime | None = None
+    ) -> None:
+        """Add a node for every service and component of ``portfolio`` not yet in the CMDB."""
+        nodes: list[Node] = [
+            ServiceNode(s.id, s.name) for s in portfolio.services if s.id not in self
+        ]
+        nodes += [ComponentNode(c.id, c.name) for c in portfolio.components if c.id not in self]
+        self.add_many(nodes, (), actor=actor, at=at)
+
+    def add_redundancy_group(
+        self,
+        group: RedundancyGroup,
+        members: Iterable[str],
+        *,
+        actor: str,
+        at: datetime | None = None,
+    ) -> RedundancyGroup:
+        """Add a k-of-n redundancy group with its members, all or nothing."""
+        self.add_many([group], [(group.id, m, HAS_MEMBER) for m in members], actor=actor, at=at)
+        return group
+
+    def update_ci(
+        self,
+        ci_id: str,
+        *,
+        actor: str,
+        at: datetime | None = None,
+        name: str = _UNSET,
+        owner: str = _UNSET,
+        attributes: Mapping[str, AttributeValue | None] | None = None,
+    ) -> ConfigurationItem:
+        """Change a CI's name, owner or attributes; an attribute set to ``None`` is removed.
+
+        One change is recorded per field that actually changed.
+        """
+        when = self._when(at, actor)
+        old = self.ci(ci_id)
+        changes: dict[str, Any] = {}
+        if name is not _UNSET:
+            changes["name"] = name
+        if owner is not _UNSET:
+            changes["owner"] = owner
+        merged = dict(old.attributes)
+        for key, value in (attributes or {}).items():
+            if value is None:
+                merged.pop(key, None)
+            else:
+                merged[key] = value
+        new = attrs.evolve(old, attributes=merged, **changes)
+        self._schema.check_ci(new)
+        recorded = [
+            CmdbChangeRecord(
+                when, actor, CmdbAction.UPDATED, ci_id, field, getattr(old, field), value
+            )
+            for field, value in changes.items()
+            if getattr(old, field) != value
+        ]
+        for key in sorted(set(old.attributes) | set(new.attributes)):
+            before, after = old.attributes.get(key), new.attributes.get(key)
+            if before != after or type(before) is not type(after):
+                recorded.append(
+                    CmdbChangeRecord(when, actor, CmdbAction.UPDATED, ci_id, key, before, after)
+                )
+        if recorded:
+            self._records[ci_id] = new
+            self._node[ci_id] = _node_data(new)
+            self._log.extend(recorded)
+            self._touched()
+        return new
+
+    def remove(self, node_id: str, *, actor: str, at: datetime | None = None) -> Node:
+        """Remove a node and all its relationships, recording each removal."""
+        when = self._when(at, actor)
+        record = self[node_id]
+        for group in self._pred[node_id]:
+            if group in self._groups:
+                self._check_group_size(group, len(self._succ[group]) - 1)
+        recorded = [
+            CmdbChangeRecord(when, actor, CmdbAction.DELETED, s, "type", d["type"], None, target=t)
+            for s, t, d in self._incident_edges(node_id)
+        ]
+        recorded.append(CmdbChangeRecord(when, actor, CmdbAction.DELETED, node_id, old=record))
+        self._graph.remove_node(node_id)
+        del self._records[node_id]
+        self._groups.pop(node_id, None)
+        self._log.extend(recorded)
+        self._touched()
+        return record
+
+    def add_relationship(
+        self,
+        source: str,
+        target: str,
+        type: str = DEPENDS_ON,
+        *,
+        actor: str,
+        at: datetime | None = None,
+    ) -> Relationship:
+        """Record that ``source`` depends on ``target``; a cycle is refused and named."""
+        when = self._when(at, actor)
+        self._check_edge(source, target, type, in_batch=None)
+        if target in self._succ[source]:
+            raise DuplicateError(
+                f"relationship {source!r} -> {target!r} already exists "
+                f"(type {self._succ[source][target]['type']!r})"
+            )
+        path = self._path(target, source)
+        if path is not None:
+            cycle = [source, *path]
+            raise CycleError(
+                f"relationship {source!r} -> {target!r} would create a dependency cycle: "
+                + " -> ".join(cycle),
+                cycle,
+            )
+        self._insert_edge(source, target, type)
+        self._log.append(
+            CmdbChangeRecord(
+                when, actor, CmdbAction.CREATED, source, "type", None, type, target=target
+            )
+        )
+        self._touched()
+        return Relationship(source, target, type)
+
+    def remove_relationship(
+        self, source: str, target: str, *, actor: str, at: datetime | None = None
+    ) -> Relationship:
+        when = self._when(at, actor)
+        removed = self.relationship(source, target)
+        if source in self._groups:
+            self._check_group_size(source, len(self._succ[source]) - 1)
+        del self._succ[source][target]
+        del self._pred[target][source]
+        self._log.append(
+            CmdbChangeRecord(
+                when, actor, CmdbAction.DELETED, source, "type", removed.type, None, target=target
+            )
+        )
+        self._touched()
+        return removed
+
+    def add_many(
+        self,
+        nodes: Iterable[Node],
+        relationships: Iterable[Relationship | tuple[str, str] | tuple[str, str, str]],
+        *,
+        actor: str,
+        at: datetime | None = None,
+    ) -> None:
+        """Bulk load nodes and relationships, all or nothing.
+
+        The batch is validated as a whole (relationships may point at nodes of the
+        same batch), cycles are looked for once at the end, and the history records
+        one compact entry. If anything is wrong, the CMDB is left as it was.
+        """
+        when = self._when(at, actor)
+        new_nodes = tuple(nodes)
+        batch_ids: set[str] = set()
+        for node in new_nodes:
+            self._check_new_node(node)
+            if node.id in batch_ids:
+                raise DuplicateError(f"node id {node.id!r} appears twice in the batch")
+            batch_ids.add(node.id)
+        for node in new_nodes:
+            self._insert_node(node)
+        # One pass that checks and inserts each relationship: this loop is the hot
+        # path of a million-CI import, so the common case calls no helper.
+        records, succ, pred, groups = self._records, self._succ, self._pred, self._groups
+        sources: list[str] = []
+        targets: list[str] = []
+        types: list[str] = []
+        data_of: dict[str, Mapping[str, str]] = {}
+        try:
+            for rel in relationships:
+                if type(rel) is tuple and len(rel) == 3:
+                    s, t, kind = rel
+                else:
+                    s, t, kind = _unpack(rel)
+                data = data_of.get(kind)
+                if data is None:
+                    self._schema.check_relationship_type(kind)
+                    data = data_of[kind] = _edge_data(kind)
+                if (
+                    s not in records
+                    or t not in records
+                    or s == t
+                    or (kind == HAS_MEMBER) != (s in groups)
+                ):
+                    self._check_edge(s, t, kind, in_batch=batch_ids)
+                out = succ[s]
+                if t in out:
+                    raise DuplicateError(
+                        f"relationship {s!r} -> {t!r} is given twice"
+                        if (s, t) in zip(sources, targets, strict=True)
+                        else f"relationship {s!r} -> {t!r} already exists"
+                    )
+                out[t] = data
+                pred[t][s] = data
+                sources.append(s)
+                targets.append(t)
+                types.append(kind)
+            for group in {s for s in sources if s in groups}:
+                self._check_group_size(group, len(succ[group]))
+            for node in new_nodes:
+                if isinstance(node, RedundancyGroup):
+                    self._check_group_size(node.id, len(succ[node.id]))
+            if sources:
+                self._check_acyclic(sources, targets)
+        except BaseException:
+            for s, t in zip(sources, targets, strict=True):
+                del succ[s][t]
+                del pred[t][s]
+            for node in new_nodes:
+                self._drop_node(node.id)
+            raise
+        self._log.append(
+            Batch(when, actor, new_nodes, tuple(sources), tuple(targets), tuple(types))
+        )
+        self._touched()
+
+    # -- analysis (see fitsm.cmdb.impact) -----------------------------------------
+
+    def impact(self, failed: Iterable[str] | str, *, strategy: Strategy = "auto") -> ImpactReport:
+        """Which nodes are down or degraded when the ``failed`` nodes fail."""
+        return impact(self, failed, strategy=strategy)
+
+    def dependencies(self, node_id: str) -> list[Dependency]:
+        """Everything ``node_id`` relies on, directly or not, nearest first."""
+        return dependencies(self, node_id)
+
+    def single_points_of_failure(self, service_id: str) -> list[str]:
+        """The CIs whose failure alone takes ``service_id`` down."""
+        return single_points_of_failure(self, service_id)
+
+    def blast_radius(
+        self, cis: Iterable[str] | None = None, *, top: int | None = None
+    ) -> list[BlastRadius]:
+        """CIs ranked by how many services their failure alone would impact."""
+        return blast_radius(self, cis, top=top)
+
+    def as_of(self, at: datetime) -> Cmdb:
+        """The CMDB as it was at ``at``, replayed from its own change log (PR11.4).
+
+        The copy has the history up to ``at`` and no later changes.
+        """
+        when = as_utc(at, "at")
+        past = Cmdb(self._schema, id=self.id, clock=self._clock)
+        for entry in self._log:
+            if entry.at > when:
+                break
+            if isinstance(entry, Batch):
+                past._insert_batch(entry)
+            else:
+                past._replay(entry)
+            past._log.append(entry)
+        past._touched()
+        return past
+
+    def _replay(self, entry: CmdbChangeRecord) -> None:
+        if entry.target is not None:
+            if entry.action is CmdbAction.DELETED:
+                del self._succ[entry.subject][entry.target]
+                del self._pred[entry.target][entry.subject]
+            else:
+                self._insert_edge(entry.subject, entry.target, entry.new)
+        elif entry.action is CmdbAction.CREATED:
+            self._insert_node(entry.new)
+        elif entry.action is CmdbAction.DELETED:
+            self._graph.remove_node(entry.subject)
+            del self._records[entry.subject]
+            self._groups.pop(entry.subject, None)
+        else:
+            old = self._records[entry.subject]
+            assert isinstance(old, ConfigurationItem)
+            if entry.attribute in ("name", "owner"):
+                new = attrs.evolve(old, **{entry.attribute: entry.new})
+            else:
+                values = dict(old.attributes)
+                if entry.new is None:
+                    values.pop(str(entry.attribute), None)
+                else:
+                    values[str(entry.attribute)] = entry.new
+                new = attrs.evolve(old, attributes=values)
+            self._records[entry.subject] = new
+            self._node[entry.subject] = _node_data(new)
+
+    def _insert_batch(self, batch: Batch) -> None:
+        """Insert a recorded batch's nodes and relationships, checked when it was recorded."""
+        for node in batch.nodes:
+            self._insert_node(node)
+        succ, pred = self._succ, self._pred
+        for source, target, kind in zip(batch.sources, batch.targets, batch.types, strict=True):
+            data = _edge_data(kind)
+            succ[source][target] = data
+            pred[target][source] = data
+
+    @classmethod
+    def restored(
+        cls,
+        schema: CmdbSchema,
+        nodes: Iterable[Node],
+        relationships: Iterable[tuple[str, str, str]],
+        journal: Iterable[CmdbChangeRecord | Batch],
+        *,
+        id: str,
+        version: int,
+    ) -> Cmdb:
+        """A CMDB rebuilt by a store from what it saved: records that were checked then.
+
+        Nothing is checked again (that is what makes a load fast), so only a store
+        that wrote these records through a :class:`Cmdb` should call this.
+        """
+        cmdb = cls(schema, id=id)
+        cmdb.version = version
+        for node in nodes:
+            cmdb._insert_node(node)
+        succ, pred = cmdb._succ, cmdb._pred
+        for source, target, kind in relationships:
+            data = _edge_data(kind)
+            succ[source][target] = data
+            pred[target][source] = data
+        cmdb._log = list(journal)
+        cmdb._touched()
+        return cmdb
+
+    # -- copies and equality ---------------------------------------------------------
+
+    def copy(self) -> Cmdb:
+        """An independent copy; records are immutable, so sharing them is safe."""
+        other = Cmdb(self._schema, id=self.id, clock=self._clock)
+        other.version = self.version
+        other._node.update(self._node)
+        other._succ.update({n: dict(adj) for n, adj in self._succ.items()})
+        other._pred.update({n: dict(adj) for n, adj in self._pred.items()})
+        other._records = dict(self._records)
+        other._groups = dict(self._groups)
+        other._log = list(self._log)
+        return other
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Cmdb):
+            return NotImplemented
+        return (
+            self.id == other.id
+            and self._schema == other._schema
+            and self._records == other._records
+            and self._succ == other._succ
+            and list(self.changes()) == list(other.changes())
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        edges = self._graph.number_of_edges()
+        return f"<Cmdb {self.id!r}: {len(self._records)} nodes, {edges} relationships>"
+
+    # -- internals -------------------------------------------------------------------
+
+    def _when(self, at: datetime | None, actor: str) -> datetime:
+        if not isinstance(actor, str) or not actor:
+            raise ValidationError(
+                f"changes are made by someone: actor must be a non-empty id, got {actor!r}"
+            )
+        return as_utc(self._clock.now() if at is None else at, "at")
+
+    def _touched(self) -> None:
+        self._revision += 1
+        # networkx may cache results per graph; our direct writes must invalidate them
+        cache = getattr(self._graph, "__networkx_cache__", None)
+        if cache:
+            cache.clear()
+
+    def _check_new_node(self, node: Node) -> None:
+        if not isinstance(node, _NODE_TYPES):
+            raise ValidationError(
+                f"expected a ConfigurationItem, ServiceNode, ComponentNode or RedundancyGroup, "
+                f"got {node!r}"
+            )
+        if node.id in self._records:
+            existing = self._records[node.id].kind.value
+            raise DuplicateError(f"id {node.id!r} is already used by a {existing} in the CMDB")
+        if isinstance(node, ConfigurationItem):
+            self._schema.check_ci(node)
+
+    def _insert_node(self, node: Node) -> None:
+        self._records[node.id] = node
+        self._node[node.id] = _node_data(node)
+        self._succ[node.id] = {}
+        self._pred[node.id] = {}
+        if isinstance(node, RedundancyGroup):
+            self._groups[node.id] = node.min_up
+
+    def _drop_node(self, node_id: str) -> None:
+        del self._records[node_id]
+        del self._node[node_id]
+        del self._succ[node_id]
+        del self._pred[node_id]
+        self._groups.pop(node_id, None)
+
+    def _insert_edge(self, source: str, target: str, kind: str) -> None:
+        data = _edge_data(kind)
+        self._succ[source][target] = data
+        self._pred[target][source] = data
+
+    def _check_edge(self, source: str, target: str, kind: str, in_batch: set[str] | None) -> None:
+        for end in (source, target):
+            if end not in self._records:
+                raise NotFoundError(
+                    f"relationship {source!r} -> {target!r} names {end!r}, "
+                    "which is not in the CMDB" + ("" if in_batch is None else " nor in the batch")
+                )
+        if source == target:
+            raise CycleError(f"{source!r} cannot depend on itself", [source, source])
+        self._schema.check_relationship_type(kind)
+        if (kind == HAS_MEMBER) != (source in self._groups):
+            raise ValidationError(
+                f"relationship {source!r} -> {target!r} of type {kind!r}: a redundancy group "
+                f"relates to its members with {HAS_MEMBER!r} and with nothing else"
+            )
+
+    def _check_group_size(self, group_id: str, members: int) -> None:
+        need = self._groups[group_id]
+        if members < need:
+            raise ValidationError(
+                f"redundancy group {group_id!r} needs {need} members up (min_up) "
+                f"but would have {members} members"
+            )
+
+    def _incident_edges(self, node_id: str) -> list[tuple[str, str, Mapping[str, str]]]:
+        out = [(node_id, t, d) for t, d in self._succ[node_id].items()]
+        return out + [(s, node_id, d) for s, d in self._pred[node_id].items()]
+
+    def _path(self, start: str, goal: str) -> list[str] | None:
+        """A dependency path from ``start`` to ``goal``, or None (depth-first)."""
+        succ = self._succ
+        parent: dict[str, str | None] = {start: None}
+        stack = [start]
+        while stack:
+            node = stack.pop()
+            if node == goal:
+                path = [node]
+                while (prev := parent[path[-1]]) is not None:
+                    path.append(prev)
+                return path[::-1]
+            for nxt in succ[node]:
+                if nxt not in parent:
+                    parent[nxt] = node
+                    stack.append(nxt)
+        return None
+
+    def _check_acyclic(self, sources: Sequence[str], targets: Sequence[str]) -> None:
+        """Raise CycleError if the graph has a cycle; Kahn's algorithm, once per batch."""
+        if len(sources) < 64:
+            # few new edges: a reachability check per edge is cheaper than a full sort
+            for s, t in zip(sources, targets, strict=True):
+                path = self._path(t, s)
+                if path is not None:
+                    cycle = [s, *path]
+                    raise CycleError(
+                        "the batch would create a dependency cycle: " + " -> ".join(cycle), cycle
+                    )
+            return
+        pred, succ = self._pred, self._succ
+        # a new cycle runs through a new edge s -> t, so it lies within what the new
+        # targets reach: sort only that part of the graph
+        region = set(targets)
+        frontier = list(region)
+        while frontier:
+            node = frontier.pop()
+            for nxt in succ[node]:
+                if nxt not in region:
+                    region.add(nxt)
+                    frontier.append(nxt)
+        if 2 * len(region) > len(pred):
+            indegree = {n: len(p) for n, p in pred.items()}
+        else:
+            indegree = {n: sum(1 for p in pred[n] if p in region) for n in region}
+        ready = [n for n, d in indegree.items() if not d]
+        done = 0
+        while ready:
+            node = ready.pop()
+            done += 1
+            for nxt in succ[node]:
+                left = indegree[nxt] - 1
+                indegree[nxt] = left
+                if not left:
+                    ready.append(nxt)
+        if done == len(indegree):
+            return
+        stuck = [n for n, d in indegree.items() if d]
+        cycle = [u for u, _ in nx.find_cycle(self._graph.subgraph(stuck))]
+        cycle.append(cycle[0])
+        raise CycleError("the batch would create a dependency cycle: " + " -> ".join(cycle), cycle)
+
+
+def _unpack(rel: object) -> tuple[str, str, str]:
+    if isinstance(rel, Relationship):
+        return rel.source, rel.target, rel.type
+    if isinstance(rel, tuple) and len(rel) == 2:
+        return rel[0], rel[1], DEPENDS_ON
+    if isinstance(rel, tuple) and len(rel) == 3:
+        return rel[0], rel[1], rel[2]
+    raise ValidationError(
+        f"expected a Relationship or a (source, target[, type]) tuple, got {rel!r}"
+    )

@@ -1,0 +1,375 @@
+"""Questions analysts ask the CMDB: impact, dependencies, single points of failure, blast radius.
+
+Impact honours redundancy groups: a group of n members with ``min_up=k`` is
+*degraded* while it has lost members but still has k up, and *down* once fewer
+than k are up. Anything that depends on a down node is down; anything that
+depends on a degraded node (and on nothing down) is degraded. Each answer
+explains itself with a path from the impacted node to a failed one.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Iterator
+from enum import StrEnum
+from typing import TYPE_CHECKING, Literal
+
+import attrs
+import numpy as np
+
+from fitsm._validators import enum_value
+from fitsm.cmdb._propagation import (
+    DEGRADED,
+    DOWN,
+    KIND_CODES,
+    UP,
+    CompiledGraph,
+    compiled,
+    propagate_dense,
+    propagate_sparse,
+)
+from fitsm.cmdb.configuration import NodeKind
+from fitsm.errors import NotFoundError, ValidationError
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
+
+    from fitsm.cmdb.view import CmdbView
+
+__all__ = [
+    "BlastRadius",
+    "Dependency",
+    "ImpactReport",
+    "ImpactStatus",
+    "ImpactedService",
+    "Strategy",
+    "blast_radius",
+    "dependencies",
+    "impact",
+    "single_points_of_failure",
+]
+
+Strategy = Literal["auto", "sparse", "dense"]
+
+DENSE_FROM = 256
+"""With ``strategy="auto"``, this many failed nodes or more use the dense engine."""
+
+
+class ImpactStatus(StrEnum):
+    UP = "up"
+    DEGRADED = "degraded"
+    DOWN = "down"
+
+
+_STATUS = {UP: ImpactStatus.UP, DEGRADED: ImpactStatus.DEGRADED, DOWN: ImpactStatus.DOWN}
+
+
+@attrs.frozen
+class ImpactedService:
+    """One impacted service, how badly, and the dependency path that explains it."""
+
+    id: str
+    status: ImpactStatus
+    path: tuple[str, ...]
+
+
+@attrs.frozen
+class Dependency:
+    """Something a node relies on, ``depth`` relationships away."""
+
+    id: str
+    kind: NodeKind
+    depth: int
+
+
+@attrs.frozen
+class BlastRadius:
+    """How many services one CI's failure alone takes down or degrades."""
+
+    ci: str
+    services_down: int
+    services_degraded: int
+
+
+class ImpactReport:
+    """What a set of failures does to the CMDB.
+
+    ``down`` and ``degraded`` hold node ids of every kind (the failed nodes are
+    down); the ``services_*``, ``components_*`` and ``cis_*`` properties split them
+    by kind, and :meth:`path` and :meth:`explain` say why a node is impacted.
+    The report describes the CMDB as it was when the report was made.
+    """
+
+    def __init__(
+        self,
+        cmdb: CmdbView,
+        failed: tuple[str, ...],
+        *,
+        sparse: tuple[dict[str, str | None], dict[str, str]] | None = None,
+        dense: tuple[CompiledGraph, npt.NDArray[np.int8], npt.NDArray[np.int32]] | None = None,
+    ) -> None:
+        self._cmdb = cmdb
+        self.failed = failed
+        self._sparse = sparse
+        self._dense = dense
+        # kinds as they were: the report must not depend on later changes to the CMDB
+        self._kinds: dict[str, NodeKind] = {}
+        if sparse is not None:
+            records = cmdb.records
+            self._kinds = {n: records[n].kind for part in sparse for n in part}
+        self._cache: dict[tuple[int, NodeKind | None], frozenset[str]] = {}
+
+    # -- sets --------------------------------------------------------------------
+
+    def _select(self, status: int, kind: NodeKind | None) -> frozenset[str]:
+        key = (status, kind)
+        found = self._cache.get(key)
+        if found is not None:
+            return found
+        if self._dense is not None:
+            cg, state, _ = self._dense
+            mask = state == status
+            if kind is not None:
+                mask &= cg.kinds == KIND_CODES[kind]
+            found = frozenset(cg.ids[mask].tolist())
+        else:
+            assert self._sparse is not None
+            down, worse = self._sparse
+            chosen = down if status == DOWN else worse
+            kinds = self._kinds
+            found = frozenset(chosen if kind is None else (n for n in chosen if kinds[n] is kind))
+        self._cache[key] = found
+        return found
+
+    @property
+    def down(self) -> frozenset[str]:
+        return self._select(DOWN, None)
+
+    @property
+    def degraded(self) -> frozenset[str]:
+        return self._select(DEGRADED, None)
+
+    @property
+    def services_down(self) -> frozenset[str]:
+        return self._select(DOWN, NodeKind.SERVICE)
+
+    @property
+    def services_degraded(self) -> frozenset[str]:
+        return self._select(DEGRADED, NodeKind.SERVICE)
+
+    @property
+    def components_down(self) -> frozenset[str]:
+        return self._select(DOWN, NodeKind.COMPONENT)
+
+    @property
+    def components_degraded(self) -> frozenset[str]:
+        return self._select(DEGRADED, NodeKind.COMPONENT)
+
+    @property
+    def cis_down(self) -> frozenset[str]:
+        return self._select(DOWN, NodeKind.CI)
+
+    @property
+    def cis_degraded(self) -> frozenset[str]:
+        return self._select(DEGRADED, NodeKind.CI)
+
+    def count(self, status: ImpactStatus | str, kind: NodeKind | str | None = None) -> int:
+        """How many nodes (of a kind) have a status, without building the id sets."""
+        if status not in (ImpactStatus.DOWN, ImpactStatus.DEGRADED):
+            raise ValidationError(f"count() takes 'down' or 'degraded', got {status!r}")
+        code = DOWN if status == ImpactStatus.DOWN else DEGRADED
+        wanted = None if kind is None else _node_kind(kind)
+        if self._dense is not None:
+            cg, state, _ = self._dense
+            mask = state == code
+            if wanted is not None:
+                mask &= cg.kinds == KIND_CODES[wanted]
+            return int(np.count_nonzero(mask))
+        return len(self._select(code, wanted))
+
+    # -- single nodes ------------------------------------------------------------
+
+    def status(self, node_id: str) -> ImpactStatus:
+        self._cmdb[node_id]
+        if self._dense is not None:
+            cg, state, _ = self._dense
+            position = cg.position.get(node_id)
+            if position is None:
+                raise NotFoundError(f"{node_id!r} was added to the CMDB after this report was made")
+            return _STATUS[int(state[position])]
+        assert self._sparse is not None
+        down, worse = self._sparse
+        if node_id in down:
+            return ImpactStatus.DOWN
+        return ImpactStatus.DEGRADED if node_id in worse else ImpactStatus.UP
+
+    def path(self, node_id: str) -> tuple[str, ...]:
+        """From ``node_id`` down the dependencies to a failed node; empty if not impacted."""
+        if self.status(node_id) is ImpactStatus.UP:
+            return ()
+        path = [node_id]
+        if self._dense is not None:
+            cg, _, parent = self._dense
+            at = parent[cg.position[node_id]]
+            while at >= 0:
+                path.append(cg.ids[at])
+                at = parent[at]
+            return tuple(path)
+        assert self._sparse is not None
+        down, worse = self._sparse
+        while True:
+            nxt = worse[path[-1]] if path[-1] in worse else down[path[-1]]
+            if nxt is None:
+                return tuple(path)
+            path.append(nxt)
+
+    def explain(self, node_id: str) -> str:
+        """One line: the status and the path, with redundancy groups' counts.
+
+        e.g. ``shop is down: shop -> web-tier -> web-pool [2 of 3 down, needs 2 up] -> web2``
+        """
+        status = self.status(node_id)
+        if status is ImpactStatus.UP:
+            return f"{node_id} is up"
+        steps = []
+        for step in self.path(node_id):
+            if step in self._cmdb.groups:
+                members = self._cmdb.succ[step]
+                lost = sum(self.status(m) is ImpactStatus.DOWN for m in members)
+                need = self._cmdb.groups[step]
+                steps.append(f"{step} [{lost} of {len(members)} down, needs {need} up]")
+            elif step in self.failed:
+                steps.append(f"{step} (failed)")
+            else:
+                steps.append(step)
+        return f"{node_id} is {status.value}: " + " -> ".join(steps)
+
+    def impacted_services(self) -> list[ImpactedService]:
+        """Impacted services, down ones first, each with its explaining path."""
+        return [
+            ImpactedService(s, status, self.path(s))
+            for status, ids in (
+                (ImpactStatus.DOWN, self.services_down),
+                (ImpactStatus.DEGRADED, self.services_degraded),
+            )
+            for s in sorted(ids)
+        ]
+
+    def __repr__(self) -> str:
+        return (
+            f"<ImpactReport: {len(self.failed)} failed, "
+            f"{self.count(ImpactStatus.DOWN, NodeKind.SERVICE)} services down, "
+            f"{self.count(ImpactStatus.DEGRADED, NodeKind.SERVICE)} degraded>"
+        )
+
+
+def _node_kind(value: object) -> NodeKind:
+    return enum_value(NodeKind)(value)
+
+
+def _failed_ids(cmdb: CmdbView, failed: Iterable[str] | str) -> tuple[str, ...]:
+    ids = (failed,) if isinstance(failed, str) else tuple(dict.fromkeys(failed))
+    unknown = [f for f in ids if f not in cmdb.records]
+    if unknown:
+        shown = ", ".join(repr(u) for u in unknown[:5])
+        more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+        raise NotFoundError(f"cannot fail {shown}{more}: not in CMDB {cmdb.id!r}")
+    return ids
+
+
+def impact(
+    cmdb: CmdbView, failed: Iterable[str] | str, *, strategy: Strategy = "auto"
+) -> ImpactReport:
+    """Which nodes are down or degraded when the ``failed`` nodes fail.
+
+    ``strategy`` picks the engine: ``"sparse"`` walks from the failed nodes,
+    ``"dense"`` uses the compiled graph (built on first use, reused until the CMDB
+    changes); ``"auto"`` takes dense from :data:`DENSE_FROM` failures on. Both give
+    the same answer.
+    """
+    ids = _failed_ids(cmdb, failed)
+    if strategy not in ("auto", "sparse", "dense"):
+        raise ValidationError(f"strategy must be 'auto', 'sparse' or 'dense', got {strategy!r}")
+    if strategy == "dense" or (strategy == "auto" and len(ids) >= DENSE_FROM):
+        cg = compiled(cmdb)
+        position = cg.position
+        idx = np.fromiter((position[i] for i in ids), dtype=np.int32, count=len(ids))
+        state, parent = propagate_dense(cg, idx)
+        return ImpactReport(cmdb, ids, dense=(cg, state, parent))
+    found = propagate_sparse(cmdb.pred, cmdb.succ, cmdb.groups, ids)
+    return ImpactReport(cmdb, ids, sparse=found)
+
+
+def _walk(cmdb: CmdbView, node_id: str) -> Iterator[tuple[str, int]]:
+    """Breadth-first over dependencies: (id, depth) for everything ``node_id`` relies on."""
+    cmdb[node_id]
+    succ = cmdb.succ
+    depth = {node_id: 0}
+    queue = deque([node_id])
+    while queue:
+        node = queue.popleft()
+        d = depth[node] + 1
+        for dep in succ[node]:
+            if dep not in depth:
+                depth[dep] = d
+                queue.append(dep)
+                yield dep, d
+
+
+def dependencies(cmdb: CmdbView, node_id: str) -> list[Dependency]:
+    """Everything ``node_id`` relies on, nearest first, with the shortest depth to each.
+
+    >>> # cmdb.dependencies("shop") -> [Dependency('web-tier', 'service_component', 1), ...]
+    """
+    records = cmdb.records
+    return [Dependency(n, records[n].kind, d) for n, d in _walk(cmdb, node_id)]
+
+
+def single_points_of_failure(cmdb: CmdbView, service_id: str) -> list[str]:
+    """The CIs whose failure alone takes ``service_id`` down, nearest first.
+
+    Without redundancy groups every CI the service relies on is one; with them,
+    each candidate's failure is simulated within the service's dependencies.
+    """
+    reach = dict(_walk(cmdb, service_id))
+    records = cmdb.records
+    cis = [n for n in reach if records[n].kind is NodeKind.CI]
+    if not any(n in cmdb.groups for n in reach):
+        return cis
+    within = set(reach)
+    within.add(service_id)
+    pred, succ, groups = cmdb.pred, cmdb.succ, cmdb.groups
+    return [
+        ci
+        for ci in cis
+        if service_id
+        in propagate_sparse(
+            pred, succ, groups, (ci,), within=within, goal=service_id, degraded=False
+        )[0]
+    ]
+
+
+def blast_radius(
+    cmdb: CmdbView, cis: Iterable[str] | None = None, *, top: int | None = None
+) -> list[BlastRadius]:
+    """Rank CIs by the services their failure alone would take down, then degrade.
+
+    ``cis`` limits the candidates (default: every CI); ``top`` keeps the first n.
+    """
+    candidates = (
+        [c.id for c in cmdb.nodes(NodeKind.CI)] if cis is None else list(_failed_ids(cmdb, cis))
+    )
+    records = cmdb.records
+    service = NodeKind.SERVICE
+    ranked = []
+    for ci in candidates:
+        down, worse = propagate_sparse(cmdb.pred, cmdb.succ, cmdb.groups, (ci,))
+        ranked.append(
+            BlastRadius(
+                ci,
+                sum(records[n].kind is service for n in down),
+                sum(records[n].kind is service for n in worse),
+            )
+        )
+    ranked.sort(key=lambda r: (-r.services_down, -r.services_degraded, r.ci))
+    return ranked if top is None else ranked[:top]

@@ -1,0 +1,143 @@
+"""Verification of the CMDB against what discovery found (PR11.5).
+
+The CMDB says what *should* be there; a snapshot from a discovery tool, an
+inventory or a cloud API says what *is*. :func:`verify` reports CIs and
+relationships that are recorded but were not found (*missing*), found but not
+recorded (*unexpected*), and found with other values than recorded (*different*).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import attrs
+
+from fitsm.cmdb.configuration import (
+    AttributeValue,
+    ConfigurationItem,
+    NodeKind,
+    Relationship,
+)
+
+if TYPE_CHECKING:
+    from fitsm.cmdb.view import CmdbView
+
+__all__ = ["Difference", "DiscoveredState", "VerificationReport", "verify"]
+
+
+@attrs.frozen
+class DiscoveredState:
+    """CIs and relationships as found by discovery, in the CMDB's own terms."""
+
+    cis: tuple[ConfigurationItem, ...] = attrs.field(default=(), converter=tuple)
+    relationships: tuple[Relationship, ...] = attrs.field(default=(), converter=tuple)
+
+
+@attrs.frozen
+class Difference:
+    """One field whose recorded value differs from the discovered one.
+
+    ``field`` is ``"type"``, ``"name"``, an attribute name, or for a relationship
+    ``"relationship type"``; ``item`` is a CI id or ``"source -> target"``.
+    """
+
+    item: str
+    field: str
+    recorded: AttributeValue | None
+    discovered: AttributeValue | None
+
+
+@attrs.frozen
+class VerificationReport:
+    """The outcome of a verification; ``ok`` when nothing is missing, unexpected or different."""
+
+    scope: frozenset[str]
+    """The CI types that were compared."""
+    missing_cis: tuple[str, ...]
+    unexpected_cis: tuple[str, ...]
+    missing_relationships: tuple[Relationship, ...]
+    unexpected_relationships: tuple[Relationship, ...]
+    different: tuple[Difference, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not (
+            self.missing_cis
+            or self.unexpected_cis
+            or self.missing_relationships
+            or self.unexpected_relationships
+            or self.different
+        )
+
+
+def verify(
+    cmdb: CmdbView, discovered: DiscoveredState, *, ci_types: Iterable[str] | None = None
+) -> VerificationReport:
+    """Compare the CMDB with a discovered state (PR11.5).
+
+    Only CIs of ``ci_types`` are compared (default: the types that occur in the
+    snapshot, since a discovery tool sees only some kinds of CI), and only the
+    fields discovery reports: the type, the name when it is not empty, and the
+    attributes the discovered CI carries. Relationships are compared where both
+    ends are CIs in scope.
+    """
+    found = {ci.id: ci for ci in discovered.cis}
+    scope = (
+        frozenset(ci_types) if ci_types is not None else frozenset(c.type for c in found.values())
+    )
+    recorded = {
+        ci.id: ci
+        for ci in cmdb.nodes(NodeKind.CI)
+        if isinstance(ci, ConfigurationItem) and ci.type in scope
+    }
+    missing = tuple(sorted(set(recorded) - set(found)))
+    unexpected = tuple(sorted(i for i in found if i not in cmdb))
+
+    different: list[Difference] = []
+    for ci_id in sorted(set(found) & set(cmdb.records)):
+        ci = found[ci_id]
+        known = cmdb[ci_id]
+        if not isinstance(known, ConfigurationItem):
+            different.append(Difference(ci_id, "kind", known.kind.value, NodeKind.CI.value))
+            continue
+        if known.type != ci.type:
+            different.append(Difference(ci_id, "type", known.type, ci.type))
+        if ci.name and known.name != ci.name:
+            different.append(Difference(ci_id, "name", known.name, ci.name))
+        for key, value in sorted(ci.attributes.items()):
+            mine = known.attributes.get(key)
+            if mine != value or type(mine) is not type(value):
+                different.append(Difference(ci_id, key, mine, value))
+
+    in_scope = set(recorded) | set(found)
+    recorded_rels = {
+        (source, target): Relationship(source, target, data["type"])
+        for source, targets in cmdb.succ.items()
+        if source in in_scope
+        for target, data in targets.items()
+        if target in in_scope
+    }
+    found_rels = {(r.source, r.target): r for r in discovered.relationships}
+    for pair in sorted(set(recorded_rels) & set(found_rels)):
+        if recorded_rels[pair].type != found_rels[pair].type:
+            different.append(
+                Difference(
+                    f"{pair[0]} -> {pair[1]}",
+                    "relationship type",
+                    recorded_rels[pair].type,
+                    found_rels[pair].type,
+                )
+            )
+    return VerificationReport(
+        scope=scope,
+        missing_cis=missing,
+        unexpected_cis=unexpected,
+        missing_relationships=tuple(
+            recorded_rels[k] for k in sorted(recorded_rels.keys() - found_rels.keys())
+        ),
+        unexpected_relationships=tuple(
+            found_rels[k] for k in sorted(found_rels.keys() - recorded_rels.keys())
+        ),
+        different=tuple(different),
+    )

@@ -1,1 +1,0 @@
-"""The pure domain: no I/O, no clock reads, no adapters."""

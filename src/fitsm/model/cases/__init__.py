@@ -1,1 +1,0 @@
-"""Cases: incidents, service requests, problems, changes, releases, improvements, complaints."""

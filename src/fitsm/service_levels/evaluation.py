@@ -1,0 +1,307 @@
+"""Evaluating agreements against what was measured (PR2.3, PR2.5), and their alignment (PR2.4).
+
+:func:`evaluate` goes through every agreement in force in a period and returns
+one :class:`TargetEvaluation` per service target and covered item, with the
+measured value, met or not, the margin, and for availability the error budget
+left. Each violated target also yields a :class:`TargetViolated` event, so an
+application can notify the customer or escalate to the supplier.
+
+:func:`check_alignment` is the check a service level manager wants before signing
+an SLA: can the OLAs and UAs underneath support it?
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from fitsm.availability.composite import CompositeAvailability, composite_availability
+from fitsm.availability.measurement import (
+    AvailabilityPolicy,
+    AvailabilityReport,
+    Outage,
+    OutageLog,
+    measure_availability,
+)
+from fitsm.clock import as_utc
+from fitsm.cmdb.impact import dependencies
+from fitsm.errors import ValidationError
+from fitsm.service_levels.agreements import (
+    Agreement,
+    AgreementKind,
+    Agreements,
+    ServiceTarget,
+    TargetKind,
+)
+from fitsm.units import Q_, percent
+
+if TYPE_CHECKING:
+    from fitsm.cmdb.view import CmdbView
+
+__all__ = [
+    "AlignmentFinding",
+    "Evaluation",
+    "TargetEvaluation",
+    "TargetViolated",
+    "check_alignment",
+    "evaluate",
+]
+
+
+@attrs.frozen
+class TargetViolated:
+    """Event: a service target was not met in a period."""
+
+    agreement: str
+    version: int
+    kind: AgreementKind
+    party: str
+    subject: str
+    target: str
+    target_value: Any
+    measured: Any
+    start: datetime
+    end: datetime
+
+
+@attrs.frozen
+class TargetEvaluation:
+    """One target of one agreement version, for one covered service or component."""
+
+    agreement: str
+    version: int
+    subject: str
+    target: ServiceTarget
+    measured: Any
+    """A quantity, or ``None`` when nothing was measured."""
+    met: bool | None
+    margin: Any
+    """How far the measurement is on the good side of the target (negative: violated)."""
+    report: AvailabilityReport | None = None
+    error_budget_left: timedelta | None = None
+
+
+@attrs.frozen
+class Evaluation:
+    start: datetime
+    end: datetime
+    results: tuple[TargetEvaluation, ...]
+    events: tuple[TargetViolated, ...]
+
+    @property
+    def violated(self) -> tuple[TargetEvaluation, ...]:
+        return tuple(r for r in self.results if r.met is False)
+
+    @property
+    def unmeasured(self) -> tuple[TargetEvaluation, ...]:
+        return tuple(r for r in self.results if r.met is None)
+
+
+def _overlaps(agreement: Agreement, start: datetime, end: datetime) -> bool:
+    return (agreement.valid_from is None or agreement.valid_from < end) and (
+        agreement.valid_until is None or agreement.valid_until > start
+    )
+
+
+def evaluate(
+    agreements: Agreements,
+    start: datetime,
+    end: datetime,
+    *,
+    outages: OutageLog | Iterable[Outage] = (),
+    measurements: Mapping[tuple[str, str], Any] | None = None,
+    services: Iterable[str] = (),
+    policy: AvailabilityPolicy | None = None,
+) -> Evaluation:
+    """Evaluate every agreement in force in ``[start, end)`` (PR2.3 for SLAs, PR2.5 for OLAs/UAs).
+
+    Availability targets are measured from ``outages`` within each agreement's
+    calendar. Other targets take their value from ``measurements``, keyed by
+    ``(agreement id, target label)``; without one they are reported unmeasured.
+    The default SLA covers those of ``services`` that have no SLA of their own.
+    """
+    lo, hi = as_utc(start, "start"), as_utc(end, "end")
+    if hi <= lo:
+        raise ValidationError(f"period ends before it starts: {lo.isoformat()} to {hi.isoformat()}")
+    log = outages if isinstance(outages, OutageLog) else OutageLog.of(outages)
+    given = dict(measurements or {})
+    in_force = [a for a in agreements if _overlaps(a, lo, hi)]
+    own_sla = {
+        s for a in in_force if a.kind is AgreementKind.SLA and not a.default for s in a.covers
+    }
+    results: list[TargetEvaluation] = []
+    events: list[TargetViolated] = []
+    for agreement in in_force:
+        subjects = agreement.covers
+        if agreement.default:
+            subjects = tuple(s for s in services if s not in own_sla) + subjects
+        # an agreement is measured only while it was in force
+        a_lo = max(lo, agreement.valid_from) if agreement.valid_from else lo
+        a_hi = min(hi, agreement.valid_until) if agreement.valid_until else hi
+        for subject in subjects:
+            for target in agreement.targets:
+                result = _evaluate_target(
+                    agreement, subject, target, a_lo, a_hi, log, given, policy
+                )
+                results.append(result)
+                if result.met is False:
+                    events.append(
+                        TargetViolated(
+                            agreement.id,
+                            agreement.version,
+                            agreement.kind,
+                            agreement.party,
+                            subject,
+                            target.label,
+                            target.value,
+                            result.measured,
+                            a_lo,
+                            a_hi,
+                        )
+                    )
+    return Evaluation(lo, hi, tuple(results), tuple(events))
+
+
+def _evaluate_target(
+    agreement: Agreement,
+    subject: str,
+    target: ServiceTarget,
+    start: datetime,
+    end: datetime,
+    log: OutageLog,
+    given: Mapping[tuple[str, str], Any],
+    policy: AvailabilityPolicy | None,
+) -> TargetEvaluation:
+    key = (agreement.id, target.label)
+    if target.kind is TargetKind.AVAILABILITY and key not in given:
+        report = measure_availability(log, subject, agreement.calendar, start, end, policy)
+        if report.availability is None:
+            return TargetEvaluation(
+                agreement.id, agreement.version, subject, target, None, None, None, report
+            )
+        wanted = target.share
+        measured = Q_(percent(report.availability), "percent")
+        margin = Q_(percent(report.availability - wanted), "percent")
+        # the downtime the target allows, rounded down to the microsecond
+        agreed_us = report.agreed_time // timedelta(microseconds=1)
+        budget = timedelta(microseconds=int(agreed_us * (1 - wanted)))
+        return TargetEvaluation(
+            agreement.id,
+            agreement.version,
+            subject,
+            target,
+            measured,
+            report.availability >= wanted,
+            margin,
+            report,
+            budget - report.downtime,
+        )
+    if key not in given:
+        return TargetEvaluation(agreement.id, agreement.version, subject, target, None, None, None)
+    measured = given[key]
+    met = target.met_by(measured)
+    margin = (target.value - measured) if target.smaller_is_better else (measured - target.value)
+    return TargetEvaluation(agreement.id, agreement.version, subject, target, measured, met, margin)
+
+
+@attrs.frozen
+class AlignmentFinding:
+    """Something underpinning agreements cannot support, or do not cover (PR2.4)."""
+
+    sla: str
+    service: str
+    problem: str
+    """``"availability"``, ``"response_time"``, ``"resolution_time"`` or ``"uncovered"``."""
+    message: str
+    supporting: tuple[str, ...] = ()
+    composite: CompositeAvailability | None = None
+
+
+def check_alignment(agreements: Agreements, cmdb: CmdbView, at: datetime) -> list[AlignmentFinding]:
+    """SLAs in force at ``at`` that their OLAs and UAs cannot support (PR2.4).
+
+    For each service an SLA covers, every node it relies on (from the CMDB) takes
+    the availability its underpinning agreements promise (several agreements on
+    one node multiply: the node needs all of them honoured); the exact composite
+    availability of the service must reach the SLA's target. Each supporting
+    response or resolution time must be no longer than the SLA's for the same
+    priority. Nodes without an underpinning agreement are reported as
+    ``uncovered`` and counted as always available.
+    """
+    findings: list[AlignmentFinding] = []
+    for sla in agreements.in_force(at, AgreementKind.SLA):
+        for service in sla.covers:
+            nodes = [service, *(d.id for d in dependencies(cmdb, service))]
+            support = {n: agreements.underpinning(n, at) for n in nodes}
+            used = sorted({a.id for found in support.values() for a in found})
+            target = sla.target(TargetKind.AVAILABILITY)
+            if target is not None:
+                promised: dict[str, Fraction] = {}
+                for node, found in support.items():
+                    shares = [
+                        t.share
+                        for a in found
+                        for t in a.targets
+                        if t.kind is TargetKind.AVAILABILITY
+                    ]
+                    if shares:
+                        value = Fraction(1)
+                        for s in shares:
+                            value *= s
+                        promised[node] = value
+                composite = composite_availability(cmdb, service, promised)
+                if composite.value < target.share:
+                    findings.append(
+                        AlignmentFinding(
+                            sla.id,
+                            service,
+                            "availability",
+                            f"SLA {sla.id!r} promises {target.value} for {service!r}, but its "
+                            f"OLAs and UAs support only {_shown(composite)}",
+                            tuple(used),
+                            composite,
+                        )
+                    )
+            for sla_target in sla.targets:
+                if sla_target.kind not in (TargetKind.RESPONSE_TIME, TargetKind.RESOLUTION_TIME):
+                    continue
+                for node, found in support.items():
+                    for agreement in found:
+                        theirs = agreement.target(sla_target.kind, sla_target.priority)
+                        if theirs is not None and theirs.time > sla_target.time:
+                            findings.append(
+                                AlignmentFinding(
+                                    sla.id,
+                                    service,
+                                    sla_target.kind.value,
+                                    f"{agreement.kind.value} {agreement.id!r} for {node!r} allows "
+                                    f"{theirs.value} ({sla_target.label}), longer than the "
+                                    f"{sla_target.value} SLA {sla.id!r} promises",
+                                    (agreement.id,),
+                                )
+                            )
+            uncovered = [n for n in nodes[1:] if not support[n] and n not in cmdb.groups]
+            if uncovered:
+                findings.append(
+                    AlignmentFinding(
+                        sla.id,
+                        service,
+                        "uncovered",
+                        f"{len(uncovered)} of the nodes {service!r} relies on have no OLA or UA: "
+                        + ", ".join(uncovered[:10])
+                        + (" ..." if len(uncovered) > 10 else ""),
+                    )
+                )
+    return findings
+
+
+def _shown(composite: CompositeAvailability) -> str:
+    value: Decimal = percent(composite.value, 4)
+    if composite.low is None or composite.high is None:
+        return f"{value} %"
+    return f"about {value} % ({percent(composite.low, 4)} to {percent(composite.high, 4)} %)"

@@ -1,0 +1,32 @@
+"""Storage: the ports (Protocols) every store serves, and stores opened by URL.
+
+``open_store("sqlite:///fitsm.db")`` (the embedded default),
+``open_store("postgresql://...")`` (for teams) or ``open_store("memory://")``.
+Drivers are imported only when a store of their kind is opened.
+"""
+
+from fitsm.storage.opening import open_store
+from fitsm.storage.ports import (
+    AgreementsRepository,
+    CaseRepository,
+    CmdbRepository,
+    OutagesRepository,
+    PortfolioRepository,
+    Repository,
+    RoleModelRepository,
+    Store,
+    UnitOfWork,
+)
+
+__all__ = [
+    "AgreementsRepository",
+    "CaseRepository",
+    "CmdbRepository",
+    "OutagesRepository",
+    "PortfolioRepository",
+    "Repository",
+    "RoleModelRepository",
+    "Store",
+    "UnitOfWork",
+    "open_store",
+]

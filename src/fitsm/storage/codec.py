@@ -1,0 +1,159 @@
+"""Aggregates to JSON and back, for the SQL stores.
+
+Values are written as JSON with small tags where JSON has no type of its own
+(``{"$dt": "2026-01-05T09:00:00+00:00"}``, ``{"$q": [magnitude, "hour"]}`` for a pint
+quantity, ``{"$a": class, "f": fields}`` for a record). Statuses and other enums
+are written as their string values; the records' converters turn them back.
+Only fitsm's own classes are ever rebuilt from a document.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from enum import Enum
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from fitsm.availability.measurement import Outage, Outages
+from fitsm.cases.base import Case, HistoryEntry
+from fitsm.cases.kinds import CASE_TYPES
+from fitsm.clock import SystemClock
+from fitsm.cmdb.configuration import (
+    AttributeSpec,
+    CiType,
+    CmdbSchema,
+    ComponentNode,
+    ConfigurationItem,
+    RedundancyGroup,
+    RelationshipType,
+    ServiceNode,
+)
+from fitsm.cmdb.history import CmdbChangeRecord
+from fitsm.errors import StoreError
+from fitsm.portfolio.services import (
+    PhaseChange,
+    Service,
+    ServiceComponent,
+    ServiceLifecycle,
+    ServicePortfolio,
+    SupplierInvolvement,
+)
+from fitsm.roles import Person, RoleAssignment, RoleModel, Team
+from fitsm.service_levels.agreements import Agreement, Agreements, ServiceTarget
+from fitsm.suppliers.supplier import Supplier
+from fitsm.time.calendar import BusinessCalendar
+from fitsm.units import Q_, Quantity
+
+__all__ = ["dumps", "loads"]
+
+# Stored documents name classes by these tags, not by their Python names, so a
+# class can be renamed or moved without making stored data unreadable.
+_CLASSES: dict[str, type[Any]] = {
+    cls.__name__: cls
+    for cls in (
+        Agreement, ServiceTarget, BusinessCalendar, HistoryEntry, AttributeSpec, CiType, CmdbSchema,
+        ComponentNode, ConfigurationItem, RedundancyGroup, RelationshipType, ServiceNode, Supplier,
+        PhaseChange, Service, ServiceComponent, ServiceLifecycle, SupplierInvolvement, Person,
+        RoleAssignment, Team, Outage, *CASE_TYPES,
+    )
+} | {"ChangeRecord": CmdbChangeRecord}  # fmt: skip
+_TAGS: dict[type[Any], str] = {cls: tag for tag, cls in _CLASSES.items()}
+_AGGREGATES: dict[str, type[Any]] = {
+    cls.__name__: cls for cls in (ServicePortfolio, Agreements, RoleModel, Outages)
+}
+_TRANSIENT = {"_clock", "version"}
+
+
+def encode(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | str | float):
+        return value if not isinstance(value, Enum) else value.value
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return {"$dt": value.isoformat()}
+    if isinstance(value, date):
+        return {"$d": value.isoformat()}
+    if isinstance(value, timedelta):
+        return {"$td": value // timedelta(microseconds=1)}
+    if isinstance(value, Fraction):
+        return {"$fr": [value.numerator, value.denominator]}
+    if isinstance(value, Decimal):
+        return {"$dec": str(value)}
+    if isinstance(value, Quantity):
+        return {"$q": [encode(value.magnitude), str(value.units)]}
+    if isinstance(value, tuple):
+        return {"$tu": [encode(v) for v in value]}
+    if isinstance(value, list):
+        return [encode(v) for v in value]
+    if isinstance(value, frozenset | set):
+        return {"$fs": sorted((encode(v) for v in value), key=repr)}
+    if isinstance(value, Mapping):
+        return {"$m": [[encode(k), encode(v)] for k, v in value.items()]}
+    cls = type(value)
+    tag = _TAGS.get(cls)
+    if tag is not None:
+        # a case's storage version is the store's business, not part of the document
+        skip = "version" if isinstance(value, Case) else None
+        fields = {
+            a.alias or a.name: encode(getattr(value, a.name))
+            for a in attrs.fields(cls)
+            if a.init and a.name != skip
+        }
+        return {"$a": tag, "f": fields}
+    if _AGGREGATES.get(cls.__name__) is cls:
+        state = {k: encode(v) for k, v in vars(value).items() if k not in _TRANSIENT}
+        return {"$g": cls.__name__, "s": state}
+    raise StoreError(f"cannot store a {cls.__name__}: {value!r}")
+
+
+def decode(data: Any) -> Any:
+    if isinstance(data, list):
+        return [decode(v) for v in data]
+    if not isinstance(data, dict):
+        return data
+    (tag, payload), *rest = data.items()
+    if tag == "$dt":
+        return datetime.fromisoformat(payload)
+    if tag == "$d":
+        return date.fromisoformat(payload)
+    if tag == "$td":
+        return timedelta(microseconds=payload)
+    if tag == "$fr":
+        return Fraction(*payload)
+    if tag == "$dec":
+        return Decimal(payload)
+    if tag == "$q":
+        return Q_(decode(payload[0]), payload[1])
+    if tag == "$tu":
+        return tuple(decode(v) for v in payload)
+    if tag == "$fs":
+        return frozenset(decode(v) for v in payload)
+    if tag == "$m":
+        return {decode(k): decode(v) for k, v in payload}
+    if tag == "$a":
+        cls = _CLASSES[payload]
+        fields = {k: decode(v) for k, v in rest[0][1].items()}
+        return cls(**fields)
+    if tag == "$g":
+        cls = _AGGREGATES[payload]
+        obj = object.__new__(cls)
+        obj.version = 0  # the store sets the stored version
+        for k, v in rest[0][1].items():
+            setattr(obj, k, decode(v))
+        if isinstance(obj, ServicePortfolio):
+            obj._clock = SystemClock()
+        return obj
+    raise StoreError(f"unknown tag {tag!r} in a stored document")
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(encode(value), ensure_ascii=False, separators=(",", ":"))
+
+
+def loads(text: str) -> Any:
+    return decode(json.loads(text))

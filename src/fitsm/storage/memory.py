@@ -1,0 +1,166 @@
+"""The in-memory store: a real adapter, with the same guarantees as the SQL ones.
+
+Aggregates are kept as private copies. A unit of work loads further copies,
+so nothing a caller does to a loaded object reaches the store until commit; a
+commit checks every version first, then swaps all copies in under one lock.
+"""
+
+from __future__ import annotations
+
+import threading
+from types import TracebackType
+from typing import Any, Generic, Self, TypeVar
+
+from fitsm.availability.measurement import Outages
+from fitsm.cases.base import Case
+from fitsm.cmdb.database import Cmdb
+from fitsm.errors import ConflictError, DuplicateError, NotFoundError, StoreError
+from fitsm.portfolio.services import ServicePortfolio
+from fitsm.roles import RoleModel
+from fitsm.service_levels.agreements import Agreements
+from fitsm.storage.ports import Aggregate
+
+__all__ = ["MemoryRepository", "MemoryStore", "MemoryUnitOfWork"]
+
+A = TypeVar("A", bound=Aggregate)
+
+
+class MemoryRepository(Generic[A]):
+    """One kind of aggregate within a :class:`MemoryUnitOfWork`."""
+
+    def __init__(self, label: str, committed: dict[str, A]) -> None:
+        self._label = label
+        self._committed = committed
+        self.tracked: dict[str, tuple[A, int | None, A | None]] = {}
+        """id -> (the caller's object, the stored version it was loaded at (None if new),
+        the stored object it was copied from: what is only read is neither written nor checked).
+        Stored objects are never changed in place, so keeping a reference is enough."""
+
+    def add(self, aggregate: A) -> None:
+        if aggregate.id in self.tracked or aggregate.id in self._committed:
+            raise DuplicateError(f"a {self._label} with id {aggregate.id!r} is already stored")
+        self.tracked[aggregate.id] = (aggregate, None, None)
+
+    def get(self, id: str = "default") -> A:
+        if id in self.tracked:
+            return self.tracked[id][0]
+        try:
+            stored = self._committed[id]
+        except KeyError:
+            raise NotFoundError(f"no {self._label} with id {id!r} in the store") from None
+        loaded = stored.copy()
+        self.tracked[id] = (loaded, stored.version, stored)
+        return loaded
+
+    def _changed(self) -> dict[str, tuple[A, int | None]]:
+        return {
+            id: (aggregate, loaded_at)
+            for id, (aggregate, loaded_at, base) in self.tracked.items()
+            if loaded_at is None or base is None or _differs(aggregate, base)
+        }
+
+    def ids(self) -> list[str]:
+        return sorted(set(self._committed) | set(self.tracked))
+
+    def check(self) -> None:
+        for id, (_, loaded_at) in self._changed().items():
+            stored = self._committed.get(id)
+            if loaded_at is None and stored is not None:
+                raise ConflictError(
+                    f"{self._label} {id!r} was added by someone else since this unit of work began"
+                )
+            if loaded_at is not None and (stored is None or stored.version != loaded_at):
+                now = "removed" if stored is None else f"at version {stored.version}"
+                raise ConflictError(
+                    f"{self._label} {id!r} was changed by someone else: loaded at version "
+                    f"{loaded_at}, now {now}; reload and apply the change again"
+                )
+
+    def write(self) -> None:
+        for id, (aggregate, _) in self._changed().items():
+            aggregate.version += 1
+            stored = aggregate.copy()
+            self._committed[id] = stored
+            self.tracked[id] = (aggregate, aggregate.version, stored)
+
+
+def _differs(aggregate: Any, base: Any) -> bool:
+    if isinstance(aggregate, Cmdb):
+        # every change to a CMDB is logged: comparing log lengths is enough, and cheap
+        return len(aggregate._log) != len(base._log) or aggregate.schema != base.schema
+    return bool(aggregate != base)
+
+
+class MemoryUnitOfWork:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self.portfolios: MemoryRepository[ServicePortfolio] = MemoryRepository(
+            "service portfolio", store._portfolios
+        )
+        self.cmdbs: MemoryRepository[Cmdb] = MemoryRepository("CMDB", store._cmdbs)
+        self.agreements: MemoryRepository[Agreements] = MemoryRepository(
+            "agreement set", store._agreements
+        )
+        self.roles: MemoryRepository[RoleModel] = MemoryRepository("role model", store._roles)
+        self.cases: MemoryRepository[Case] = MemoryRepository("case", store._cases)
+        self.outages: MemoryRepository[Outages] = MemoryRepository("outage book", store._outages)
+        self._repositories = (
+            self.portfolios,
+            self.cmdbs,
+            self.agreements,
+            self.roles,
+            self.cases,
+            self.outages,
+        )
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.rollback()
+
+    def commit(self) -> None:
+        with self._store._lock:
+            self._store._check_open()
+            for repo in self._repositories:
+                repo.check()
+            for repo in self._repositories:
+                repo.write()
+
+    def rollback(self) -> None:
+        for repo in self._repositories:
+            repo.tracked.clear()
+
+
+class MemoryStore:
+    """Everything in this process's memory; ``open_store("memory://")`` gives a new one."""
+
+    def __init__(self, url: str = "memory://") -> None:
+        self.url = url
+        self._lock = threading.Lock()
+        self._portfolios: dict[str, ServicePortfolio] = {}
+        self._cmdbs: dict[str, Cmdb] = {}
+        self._agreements: dict[str, Agreements] = {}
+        self._roles: dict[str, RoleModel] = {}
+        self._cases: dict[str, Case] = {}
+        self._outages: dict[str, Outages] = {}
+        self._closed = False
+
+    def unit_of_work(self) -> MemoryUnitOfWork:
+        self._check_open()
+        return MemoryUnitOfWork(self)
+
+    def close(self) -> None:
+        self._closed = True
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StoreError(f"store {self.url!r} is closed")
+
+    def __repr__(self) -> str:
+        return f"<MemoryStore {self.url!r}>"

@@ -1,0 +1,137 @@
+"""Storage ports: what the library needs from a store, as Protocols.
+
+A :class:`Store` hands out units of work. Inside one, a repository per aggregate
+(:class:`~fitsm.ServicePortfolio`, :class:`~fitsm.Cmdb`) loads independent
+copies and tracks them; :meth:`UnitOfWork.commit` writes every tracked aggregate
+or none. An aggregate changed by someone else since it was loaded makes the
+commit raise :class:`~fitsm.ConflictError` and write nothing. Leaving the
+``with`` block without committing discards everything::
+
+    with store.unit_of_work() as uow:
+        cmdb = uow.cmdbs.get("default")
+        cmdb.add(ConfigurationItem("sw9", "switch"), actor="ann")
+        uow.commit()
+
+Every adapter passes the contract suite in ``tests/contract/`` unchanged.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Protocol, Self, TypeVar
+
+from fitsm.availability.measurement import Outages
+from fitsm.cases.base import Case
+from fitsm.cmdb.database import Cmdb
+from fitsm.portfolio.services import ServicePortfolio
+from fitsm.roles import RoleModel
+from fitsm.service_levels.agreements import Agreements
+
+__all__ = [
+    "Aggregate",
+    "AgreementsRepository",
+    "CaseRepository",
+    "CmdbRepository",
+    "OutagesRepository",
+    "PortfolioRepository",
+    "Repository",
+    "RoleModelRepository",
+    "Store",
+    "UnitOfWork",
+]
+
+
+class Aggregate(Protocol):
+    """What a store needs of an aggregate root: an id, a version and a way to copy it."""
+
+    id: str
+    version: int
+
+    def copy(self) -> Self: ...
+
+
+A = TypeVar("A", bound=Aggregate)
+
+
+class Repository(Protocol[A]):
+    """The aggregates of one kind, by id."""
+
+    def add(self, aggregate: A) -> None:
+        """Track a new aggregate; raises DuplicateError if the id is taken."""
+
+    def get(self, id: str = "default") -> A:
+        """Load and track a copy; raises NotFoundError if there is none."""
+
+    def ids(self) -> list[str]:
+        """The ids of the stored aggregates (and those added in this unit of work)."""
+
+
+class PortfolioRepository(Repository[ServicePortfolio], Protocol):
+    """Service portfolios (PR1)."""
+
+
+class CmdbRepository(Repository[Cmdb], Protocol):
+    """CMDBs (PR11)."""
+
+
+class AgreementsRepository(Repository[Agreements], Protocol):
+    """Agreements with all their versions (PR2)."""
+
+
+class OutagesRepository(Repository[Outages], Protocol):
+    """Outage records (PR4.4)."""
+
+
+class RoleModelRepository(Repository[RoleModel], Protocol):
+    """Who holds which FitSM-3 role."""
+
+
+class CaseRepository(Repository[Case], Protocol):
+    """Cases of every type (incidents, problems, changes, ...), by case id."""
+
+
+class UnitOfWork(Protocol):
+    """One all-or-nothing piece of work against a store."""
+
+    @property
+    def portfolios(self) -> PortfolioRepository: ...
+
+    @property
+    def cmdbs(self) -> CmdbRepository: ...
+
+    @property
+    def agreements(self) -> AgreementsRepository: ...
+
+    @property
+    def roles(self) -> RoleModelRepository: ...
+
+    @property
+    def outages(self) -> OutagesRepository: ...
+
+    @property
+    def cases(self) -> CaseRepository: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None:
+        """Write every tracked aggregate, or none; bumps their versions."""
+
+    def rollback(self) -> None:
+        """Forget everything tracked since the last commit."""
+
+
+class Store(Protocol):
+    """A place aggregates are kept, opened with :func:`fitsm.open_store`."""
+
+    url: str
+
+    def unit_of_work(self) -> UnitOfWork: ...
+
+    def close(self) -> None: ...

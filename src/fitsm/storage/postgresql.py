@@ -1,0 +1,29 @@
+"""PostgreSQL: one store shared by a team (needs the ``postgresql`` extra)."""
+
+from __future__ import annotations
+
+from fitsm.errors import StoreError
+from fitsm.storage.sql import Dialect, SqlStore
+
+__all__ = ["open_postgres"]
+
+
+def open_postgres(url: str) -> SqlStore:
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise StoreError(
+            "PostgreSQL stores need the optional psycopg driver: pip install 'fitsm[postgresql]'"
+        ) from None
+    dialect = Dialect(
+        name="postgresql",
+        param="%s",
+        begin="BEGIN",
+        errors=(psycopg.Error,),
+        integrity=(psycopg.errors.IntegrityError,),
+    )
+    try:
+        connection = psycopg.connect(url, autocommit=True)
+    except psycopg.Error as e:
+        raise StoreError(f"cannot open {url!r}: {e}") from e
+    return SqlStore(url, connection, dialect)
