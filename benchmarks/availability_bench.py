@@ -48,22 +48,21 @@ import numpy.typing as npt
 import portion
 
 from fitsm import (
-    DEPENDS_ON,
-    HAS_MEMBER,
     BusinessCalendar,
     Cmdb,
     CmdbSchema,
     ComponentNode,
     ConfigurationItem,
-    Intervals,
-    OutageLog,
     RedundancyGroup,
     ServiceNode,
     derive_outages,
     measure_availability,
 )
+from fitsm.availability import OutageLog
 from fitsm.availability.composite import composite_availability
+from fitsm.cmdb import DEPENDS_ON, HAS_MEMBER
 from fitsm.cmdb.configuration import Node
+from fitsm.time import Intervals
 from fitsm.time.intervals import micros
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling cmdb_bench module

@@ -50,13 +50,14 @@ from typing import Any
 import numpy as np
 from cmdb_bench import ratio, section, table  # shared report helpers
 
-from fitsm import Q_, Agreement, Agreements, BusinessCalendar, ServiceTarget, open_store
+from fitsm import Q_, Agreement, BusinessCalendar, ServiceTarget, open_store
+from fitsm.cases import INCIDENT
 from fitsm.cases.clocks import ClockKind, SlaClock, sla_clocks
 from fitsm.cases.incidents import Incident
-from fitsm.cases.kinds import INCIDENT
 from fitsm.cases.priority import DEFAULT_MATRIX
 from fitsm.desk import CaseDesk
 from fitsm.roles import Person, Process, Role, RoleModel
+from fitsm.service_levels import Agreements
 from fitsm.storage.ports import Store
 
 ACTOR = "ann"

@@ -43,15 +43,8 @@ import networkx as nx
 import numpy as np
 import rustworkx as rx
 
-from fitsm import (
-    HAS_MEMBER,
-    Cmdb,
-    CmdbSchema,
-    ComponentNode,
-    ConfigurationItem,
-    RedundancyGroup,
-    ServiceNode,
-)
+from fitsm import Cmdb, CmdbSchema, ComponentNode, ConfigurationItem, RedundancyGroup, ServiceNode
+from fitsm.cmdb import HAS_MEMBER
 from fitsm.cmdb._propagation import CompiledGraph, compiled
 from fitsm.cmdb.configuration import Node
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from fitsm import NodeKind, load_cmdb
+from fitsm import load_cmdb
+from fitsm.cmdb import NodeKind
 
 HERE = Path(__file__).parent
 

@@ -16,8 +16,6 @@ from pathlib import Path
 from fitsm import (
     Q_,
     Agreement,
-    Agreements,
-    AvailabilityPolicy,
     BusinessCalendar,
     Outage,
     ServiceTarget,
@@ -26,6 +24,8 @@ from fitsm import (
     load_cmdb,
     measure_availability,
 )
+from fitsm.availability import AvailabilityPolicy
+from fitsm.service_levels import Agreements
 
 DATA = Path(__file__).parent / "data"
 

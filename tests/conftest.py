@@ -7,17 +7,16 @@ import pytest
 from hypothesis import settings
 
 from fitsm import (
-    AttributeSpec,
-    AttributeType,
     CiType,
     Cmdb,
     CmdbSchema,
     ComponentNode,
     ConfigurationItem,
-    FixedClock,
     RedundancyGroup,
     ServiceNode,
 )
+from fitsm.clock import FixedClock
+from fitsm.cmdb import AttributeSpec, AttributeType
 
 settings.register_profile("ci", max_examples=300, deadline=None)
 settings.register_profile("dev", max_examples=100, deadline=None)

@@ -7,15 +7,8 @@ from datetime import UTC, datetime
 import attrs
 from hypothesis import strategies as st
 
-from fitsm import (
-    HAS_MEMBER,
-    Cmdb,
-    CmdbSchema,
-    ComponentNode,
-    ConfigurationItem,
-    RedundancyGroup,
-    ServiceNode,
-)
+from fitsm import Cmdb, CmdbSchema, ComponentNode, ConfigurationItem, RedundancyGroup, ServiceNode
+from fitsm.cmdb import HAS_MEMBER
 
 AT = datetime(2026, 1, 5, 9, tzinfo=UTC)
 

@@ -11,13 +11,11 @@ import pytest
 from fitsm import (
     Q_,
     Agreement,
-    Agreements,
     BusinessCalendar,
     Cmdb,
     CmdbSchema,
     ComponentNode,
     ConfigurationItem,
-    DuplicateError,
     NotFoundError,
     Outage,
     RedundancyGroup,
@@ -25,6 +23,8 @@ from fitsm import (
     ServiceTarget,
     ValidationError,
 )
+from fitsm.errors import DuplicateError
+from fitsm.service_levels import Agreements
 from fitsm.service_levels.evaluation import check_alignment, evaluate
 
 JAN = datetime(2024, 1, 1, tzinfo=UTC)

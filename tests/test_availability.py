@@ -10,15 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fitsm import (
-    AvailabilityPolicy,
-    BusinessCalendar,
-    NaiveDatetimeError,
-    Outage,
-    OutageLog,
-    ValidationError,
-    measure_availability,
-)
+from fitsm import BusinessCalendar, Outage, ValidationError, measure_availability
+from fitsm.availability import AvailabilityPolicy, OutageLog
+from fitsm.errors import NaiveDatetimeError
 
 HOUR = timedelta(hours=1)
 JAN = datetime(2024, 1, 1, tzinfo=UTC)  # a Monday

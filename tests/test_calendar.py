@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fitsm import Q_, BusinessCalendar, NaiveDatetimeError, ValidationError
+from fitsm import Q_, BusinessCalendar, ValidationError
+from fitsm.errors import NaiveDatetimeError
 
 BERLIN = ZoneInfo("Europe/Berlin")
 HOUR = timedelta(hours=1)

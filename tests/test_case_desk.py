@@ -9,10 +9,8 @@ import pytest
 from fitsm import (
     Q_,
     Agreement,
-    Agreements,
     AuthorizationError,
     BusinessCalendar,
-    DuplicateError,
     InvalidTransitionError,
     ServiceTarget,
     open_store,
@@ -21,7 +19,9 @@ from fitsm.cases.changes import Change, ChangeCriteria
 from fitsm.cases.incidents import Incident
 from fitsm.cases.problems import Problem
 from fitsm.desk import CaseDesk
+from fitsm.errors import DuplicateError
 from fitsm.roles import Person, Role, RoleModel
+from fitsm.service_levels import Agreements
 
 T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
 

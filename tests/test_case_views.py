@@ -6,19 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from fitsm import (
-    BusinessCalendar,
-    Change,
-    Cmdb,
-    Incident,
-    Problem,
-    ValidationError,
+from fitsm import BusinessCalendar, Change, Cmdb, Incident, Problem, ValidationError
+from fitsm.cases import (
+    PROBLEM,
     change_schedule,
     known_errors,
     problem_candidates,
     schedule_conflicts,
 )
-from fitsm.cases.kinds import PROBLEM
 
 T0 = datetime(2026, 1, 5, tzinfo=UTC)  # a Monday
 H = timedelta(hours=1)

@@ -13,19 +13,14 @@ from hypothesis import strategies as st
 from fitsm import (
     Q_,
     Agreement,
-    Agreements,
     BusinessCalendar,
-    ClockBreached,
-    ClockPolicy,
-    ClockWarning,
     Incident,
     InvalidTransitionError,
     ServiceTarget,
     ValidationError,
-    clock_events,
-    sla_clocks,
 )
-from fitsm.cases.kinds import INCIDENT
+from fitsm.cases import INCIDENT, ClockBreached, ClockPolicy, ClockWarning, clock_events, sla_clocks
+from fitsm.service_levels import Agreements
 
 OFFICE = BusinessCalendar.from_rules({"mon-fri": "09:00-17:00"})
 H = timedelta(hours=1)

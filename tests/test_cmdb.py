@@ -11,18 +11,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fitsm import (
-    AttributeSpec,
     CiType,
     Cmdb,
-    CmdbAction,
     CmdbSchema,
     ComponentNode,
     ConfigurationItem,
-    CycleError,
-    DuplicateError,
     FitsmError,
-    NaiveDatetimeError,
-    NodeKind,
     NotFoundError,
     RedundancyGroup,
     Service,
@@ -31,6 +25,8 @@ from fitsm import (
     ServicePortfolio,
     ValidationError,
 )
+from fitsm.cmdb import AttributeSpec, CmdbAction, NodeKind
+from fitsm.errors import CycleError, DuplicateError, NaiveDatetimeError
 from tests.strategies import small_graphs
 
 

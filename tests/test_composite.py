@@ -11,7 +11,6 @@ from fractions import Fraction
 
 import networkx as nx
 import pytest
-from fitsm.model import composite
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -25,6 +24,7 @@ from fitsm import (
     ServiceNode,
     ValidationError,
 )
+from fitsm.availability import composite
 from fitsm.availability.composite import CompositeAvailability, composite_availability
 from fitsm.units import Q_
 from tests.strategies import SmallGraph, small_graphs

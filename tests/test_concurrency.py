@@ -23,7 +23,7 @@ from fitsm import (
     InvalidTransitionError,
     open_store,
 )
-from fitsm.cases.kinds import INCIDENT
+from fitsm.cases import INCIDENT
 from tests.contract.conftest import POSTGRESQL, fresh_postgresql_url
 
 AT = datetime(2026, 1, 5, 9, tzinfo=UTC)
@@ -153,6 +153,6 @@ def test_a_writer_killed_mid_bulk_write_leaves_a_sound_store(tmp_path, backend) 
     with store.unit_of_work() as uow:
         assert uow.cmdbs.ids() == ["shared"]  # the committed one, none of the interrupted one
         assert sorted(n.id for n in uow.cmdbs.get("shared").nodes()) == CIS
-    assert not store._read("SELECT 1 FROM cmdb_nodes WHERE cmdb = 'big'")
+    assert not store.connection.read("SELECT 1 FROM cmdb_nodes WHERE cmdb = 'big'")
     assert store.verify_audit().ok
     store.close()

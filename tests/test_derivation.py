@@ -11,13 +11,13 @@ from hypothesis import strategies as st
 from fitsm import (
     BusinessCalendar,
     Cmdb,
-    ImpactStatus,
     NotFoundError,
     Outage,
-    OutageState,
     derive_outages,
     measure_availability,
 )
+from fitsm.availability import OutageState
+from fitsm.cmdb import ImpactStatus
 from tests.strategies import small_graphs
 
 T0 = datetime(2026, 1, 5, tzinfo=UTC)

@@ -60,8 +60,7 @@ def test_examples_run(path: Path, monkeypatch, capsys) -> None:
 
 
 def test_lifecycle_diagrams_in_the_docs_are_generated_from_the_charts() -> None:
-    from fitsm import mermaid
-    from fitsm.cases.kinds import CHANGE, IMPROVEMENT, INCIDENT, PROBLEM, RELEASE
+    from fitsm.cases import CHANGE, IMPROVEMENT, INCIDENT, PROBLEM, RELEASE, mermaid
 
     text = (ROOT / "docs" / "lifecycles.md").read_text()
     for lifecycle in (INCIDENT, PROBLEM, CHANGE, RELEASE, IMPROVEMENT):

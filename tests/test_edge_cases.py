@@ -9,7 +9,6 @@ import pytest
 from fitsm import (
     Q_,
     Agreement,
-    Agreements,
     AuthorizationError,
     BusinessCalendar,
     Cmdb,
@@ -23,10 +22,10 @@ from fitsm import (
     ValidationError,
     evaluate,
     open_store,
-    sla_clocks,
 )
-from fitsm.cases.kinds import INCIDENT
+from fitsm.cases import INCIDENT, sla_clocks
 from fitsm.desk import CaseDesk
+from fitsm.service_levels import Agreements
 from fitsm.units import duration, to_fraction
 
 T0 = datetime(2026, 6, 1, tzinfo=UTC)

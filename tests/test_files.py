@@ -8,16 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from fitsm import (
-    Cmdb,
-    LoadError,
-    NodeKind,
-    dump_cmdb_json,
-    load_cmdb,
-    load_cmdb_csv,
-    load_cmdb_json,
-)
+from fitsm import Cmdb, load_cmdb
+from fitsm.cmdb import NodeKind
 from fitsm.demo import example_provider
+from fitsm.errors import LoadError
+from fitsm.interop import dump_cmdb_json, load_cmdb_csv, load_cmdb_json
 
 EXAMPLES = Path(__file__).parent.parent / "examples" / "data"
 

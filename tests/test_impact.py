@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fitsm import Cmdb, ImpactStatus, NodeKind, NotFoundError, ValidationError
+from fitsm import Cmdb, NotFoundError, ValidationError
+from fitsm.cmdb import ImpactStatus, NodeKind
 from tests.strategies import SmallGraph, graphs_with_failures, small_graphs
 
 ENGINES = ["sparse", "dense"]

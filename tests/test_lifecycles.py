@@ -12,18 +12,10 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from statemachine.exceptions import TransitionNotAllowed
 
 from fitsm import InvalidTransitionError, ValidationError
+from fitsm.cases import CHANGE, IMPROVEMENT, INCIDENT, PROBLEM, RELEASE, CaseLifecycle, mermaid
 from fitsm.cases.changes import Change, ChangeType
 from fitsm.cases.improvements import Complaint, Improvement
 from fitsm.cases.incidents import Incident, ServiceRequest
-from fitsm.cases.kinds import (
-    CHANGE,
-    IMPROVEMENT,
-    INCIDENT,
-    PROBLEM,
-    RELEASE,
-    CaseLifecycle,
-    mermaid,
-)
 from fitsm.cases.problems import Problem
 from fitsm.cases.releases import Release
 
@@ -426,7 +418,7 @@ for _cls, _lifecycle in CASES:
 
 
 def test_a_naive_transition_time_is_refused() -> None:
-    from fitsm import NaiveDatetimeError
+    from fitsm.errors import NaiveDatetimeError
 
     case = new_case(Incident)
     with pytest.raises(NaiveDatetimeError):

@@ -7,22 +7,18 @@ from datetime import datetime
 import pytest
 
 from fitsm import (
-    DEFAULT_LIFECYCLE,
-    DuplicateError,
-    FixedClock,
     InvalidTransitionError,
-    LifecyclePhase,
-    NaiveDatetimeError,
     NotFoundError,
     Service,
     ServiceComponent,
-    ServiceLifecycle,
     ServicePortfolio,
     Supplier,
-    SupplierInvolvement,
-    SupplierKind,
     ValidationError,
 )
+from fitsm.clock import FixedClock
+from fitsm.errors import DuplicateError, NaiveDatetimeError
+from fitsm.portfolio import DEFAULT_LIFECYCLE, LifecyclePhase, ServiceLifecycle, SupplierInvolvement
+from fitsm.suppliers import SupplierKind
 
 
 @pytest.fixture

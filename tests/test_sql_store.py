@@ -20,9 +20,9 @@ from fitsm import (
     StoreError,
     open_store,
 )
-from fitsm.cases.kinds import INCIDENT
+from fitsm.cases import INCIDENT
 from fitsm.demo import example_provider
-from fitsm.storage import sql as sql_module
+from fitsm.storage.sql import schema as sql_module
 
 AT = datetime(2026, 1, 5, 9, tzinfo=UTC)
 
@@ -193,9 +193,10 @@ class TestFailingDisks:
     def test_a_full_disk_gives_a_store_error_and_keeps_what_was_committed(self, db) -> None:
         store = saved_store(db)
         # limit the database to its current size: the next big write cannot fit
-        store._conn.execute("PRAGMA max_page_count = 0")  # lowers the cap to the pages in use
-        pages = store._conn.execute("PRAGMA page_count").fetchone()[0]
-        store._conn.execute(f"PRAGMA max_page_count = {pages}")
+        raw = store.connection.raw
+        raw.execute("PRAGMA max_page_count = 0")  # lowers the cap to the pages in use
+        pages = raw.execute("PRAGMA page_count").fetchone()[0]
+        raw.execute(f"PRAGMA max_page_count = {pages}")
         big = Cmdb(CmdbSchema(ci_types=["x"]), id="big")
         big.add_many(
             [ConfigurationItem(f"ci{i}", "x", name="n" * 200) for i in range(5000)],

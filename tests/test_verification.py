@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from fitsm import Cmdb, ConfigurationItem, Difference, DiscoveredState, Relationship, verify
+from fitsm import Cmdb, ConfigurationItem
+from fitsm.cmdb import Difference, DiscoveredState, Relationship, verify
 
 
 def discovered_like(cmdb: Cmdb, *, types=("server", "switch", "database")) -> DiscoveredState:

@@ -10,6 +10,8 @@ import attrs
 
 from fitsm.errors import ValidationError
 
+__all__ = ["enum_value", "identifier", "text", "to_str_tuple"]
+
 
 def identifier(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     """An id is a non-empty string without surrounding white space."""

@@ -10,6 +10,8 @@ from fitsm.demo import DEFAULT_FAILURES, DEFAULT_SERVICE, DEFAULT_STORE, run
 from fitsm.errors import FitsmError
 from fitsm.interop.files import load_cmdb
 
+__all__ = ["main"]
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -46,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``fitsm`` command with ``argv`` (default: the process's); return its exit code."""
     args = _parser().parse_args(argv)
     try:
         if args.command == "demo":

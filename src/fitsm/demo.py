@@ -34,7 +34,9 @@ __all__ = ["DEFAULT_FAILURES", "DEFAULT_SERVICE", "DEFAULT_STORE", "example_prov
 DEFAULT_STORE = "sqlite:///fitsm-demo.db"
 """The embedded default: an SQLite file in the current directory."""
 DEFAULT_FAILURES = ("san1",)
+"""The CIs the demo fails when none are named."""
 DEFAULT_SERVICE = "shop"
+"""The service whose single points of failure the demo lists."""
 AT = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 ACTOR = "demo"
 

@@ -38,6 +38,7 @@ __all__ = [
 ]
 
 Quantity = pint.Quantity
+"""The pint quantity type; make quantities with :func:`Q_`."""
 
 
 def registry() -> Any:

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from fitsm import Store, open_store
+from fitsm import open_store
+from fitsm.storage import Store
 
 POSTGRESQL = os.environ.get("FITSM_TEST_POSTGRESQL_URL")
 BACKENDS = ["memory", "sqlite-file", "sqlite-memory", *(["postgresql"] if POSTGRESQL else [])]

@@ -10,8 +10,9 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from fitsm import CiType, Cmdb, CmdbSchema, ConfigurationItem, CycleError, Incident, open_store
-from fitsm.cases.kinds import INCIDENT
+from fitsm import CiType, Cmdb, CmdbSchema, ConfigurationItem, Incident, open_store
+from fitsm.cases import INCIDENT
+from fitsm.errors import CycleError
 from tests.contract.conftest import BACKENDS, POSTGRESQL, fresh_postgresql_url
 
 T0 = datetime(2026, 1, 5, tzinfo=UTC)

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 __all__ = ["CompositeAvailability", "Method", "composite_availability"]
 
 Method = Literal["auto", "exact", "monte_carlo"]
+"""How :func:`composite_availability` computes: exact, by sampling, or chosen by graph size."""
 
 _METHODS = ("auto", "exact", "monte_carlo")
 _FALSE = 0

@@ -53,11 +53,15 @@ _US = timedelta(microseconds=1)
 
 
 class OutageState(StrEnum):
+    """Whether an outage took its subject down or only degraded it."""
+
     DOWN = "down"
     DEGRADED = "degraded"
 
 
 class MaintenancePolicy(StrEnum):
+    """How planned maintenance counts: left out, counted as downtime, or reported apart."""
+
     EXCLUDE = "exclude"
     COUNT = "count"
     SEPARATE = "separate"

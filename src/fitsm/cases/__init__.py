@@ -10,6 +10,7 @@ who may fire which event, the change schedule and problem candidates.
 from fitsm.cases._engine import CaseLifecycle
 from fitsm.cases.base import Case, HistoryEntry
 from fitsm.cases.changes import (
+    CHANGE,
     ApprovalLevel,
     Change,
     ChangeCriteria,
@@ -28,12 +29,19 @@ from fitsm.cases.clocks import (
     sla_clocks,
 )
 from fitsm.cases.diagrams import mermaid
-from fitsm.cases.improvements import Complaint, Improvement, ImprovementStatus
-from fitsm.cases.incidents import Incident, IncidentStatus, MajorIncidentCriteria, ServiceRequest
+from fitsm.cases.improvements import IMPROVEMENT, Complaint, Improvement, ImprovementStatus
+from fitsm.cases.incidents import (
+    INCIDENT,
+    Incident,
+    IncidentStatus,
+    MajorIncidentCriteria,
+    ServiceRequest,
+)
 from fitsm.cases.kinds import CASE_TYPES, lifecycle_of
 from fitsm.cases.priority import DEFAULT_MATRIX, PriorityMatrix
-from fitsm.cases.problems import KnownError, Problem, ProblemStatus, known_errors
+from fitsm.cases.problems import PROBLEM, KnownError, Problem, ProblemStatus, known_errors
 from fitsm.cases.releases import (
+    RELEASE,
     Release,
     ReleaseCriteria,
     ReleaseStatus,
@@ -45,7 +53,12 @@ from fitsm.cases.trends import ProblemCandidate, problem_candidates
 
 __all__ = [
     "CASE_TYPES",
+    "CHANGE",
     "DEFAULT_MATRIX",
+    "IMPROVEMENT",
+    "INCIDENT",
+    "PROBLEM",
+    "RELEASE",
     "ApprovalLevel",
     "CarryOver",
     "Case",

@@ -37,6 +37,8 @@ _PROTECTED = frozenset({"id", "status", "history", "version", "registered_at", "
 
 @attrs.frozen
 class CompiledTransition:
+    """One transition of a chart as a table row: event, source, target, guards and validators."""
+
     event: str
     source: str
     target: str

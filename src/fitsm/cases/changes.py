@@ -45,6 +45,8 @@ __all__ = [
 
 
 class ChangeStatus(StrEnum):
+    """The statuses of a change, in lifecycle order."""
+
     NEW = "new"
     CLASSIFIED = "classified"
     ASSESSED = "assessed"
@@ -62,12 +64,16 @@ def _status(value: object) -> ChangeStatus:
 
 
 class ChangeType(StrEnum):
+    """Standard (pre-approved), normal or emergency, as the change criteria classify it (PR12.1)."""
+
     STANDARD = "standard"
     NORMAL = "normal"
     EMERGENCY = "emergency"
 
 
 class ApprovalLevel(StrEnum):
+    """Who must approve a change (PR12.4): pre-approved, the change manager, the CAB or the ECAB."""
+
     PRE_APPROVED = "pre_approved"
     CHANGE_MANAGER = "change_manager"
     CAB = "cab"
@@ -234,6 +240,7 @@ class ChangeChart(StateChart[Any]):
 
 
 CHANGE = CaseLifecycle(ChangeChart, ChangeStatus)
+"""The lifecycle every change follows."""
 
 APPROVAL_EVENTS = frozenset({ChangeChart.approve.id, ChangeChart.reject.id})
 """Events that decide a change: they need the authority its approval level names (PR12.4)."""

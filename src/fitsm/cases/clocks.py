@@ -50,11 +50,15 @@ _US = timedelta(microseconds=1)
 
 
 class ClockKind(StrEnum):
+    """The two SLA clocks of a case: time to respond and time to resolve."""
+
     RESPONSE = "response_time"
     RESOLUTION = "resolution_time"
 
 
 class CarryOver(StrEnum):
+    """What a priority change does to a running clock: keep the time used so far, or restart."""
+
     KEEP = "keep"
     RESTART = "restart"
 

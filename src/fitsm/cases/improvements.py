@@ -22,6 +22,8 @@ __all__ = ["IMPROVEMENT", "Complaint", "Improvement", "ImprovementChart", "Impro
 
 
 class ImprovementStatus(StrEnum):
+    """The statuses of an improvement or complaint, in lifecycle order."""
+
     NEW = "new"
     EVALUATED = "evaluated"
     APPROVED = "approved"
@@ -104,6 +106,7 @@ class ImprovementChart(StateChart[Any]):
 
 
 IMPROVEMENT = CaseLifecycle(ImprovementChart, ImprovementStatus)
+"""The lifecycle every improvement and complaint follows."""
 
 DECISION_EVENTS = frozenset({ImprovementChart.approve.id, ImprovementChart.reject.id})
 """Events that decide an improvement or complaint: the process manager or owner makes them."""

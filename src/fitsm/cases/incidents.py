@@ -44,6 +44,8 @@ __all__ = [
 
 
 class IncidentStatus(StrEnum):
+    """The statuses of an incident or service request, in lifecycle order."""
+
     NEW = "new"
     ASSIGNED = "assigned"
     IN_PROGRESS = "in_progress"
@@ -257,6 +259,7 @@ INCIDENT = CaseLifecycle(
     arguments={"close": frozenset({"confirmed", "timed_out"})},
     effects={"declare_major": {"major": True}},
 )
+"""The lifecycle every incident and service request follows."""
 
 MAJOR_REVIEW_EVENT: str = IncidentChart.review_major.id
 """Recording a major incident review: the coordinator or the process manager does it (PR9.6)."""

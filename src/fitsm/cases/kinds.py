@@ -34,7 +34,9 @@ CASE_TYPES: dict[type[Case], CaseLifecycle] = {
 def lifecycle_of(case: Case) -> CaseLifecycle:
     """The lifecycle that ``case`` follows.
 
-    >>> lifecycle_of(ServiceRequest("REQ-1", "New laptop")) is INCIDENT
+    >>> from datetime import UTC, datetime
+    >>> request = ServiceRequest("REQ-1", "New laptop", datetime(2026, 1, 5, tzinfo=UTC), "ann")
+    >>> lifecycle_of(request) is INCIDENT
     True
     """
     try:

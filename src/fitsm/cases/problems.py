@@ -30,6 +30,8 @@ __all__ = ["PROBLEM", "KnownError", "Problem", "ProblemChart", "ProblemStatus", 
 
 
 class ProblemStatus(StrEnum):
+    """The statuses of a problem, in lifecycle order."""
+
     NEW = "new"
     CLASSIFIED = "classified"
     INVESTIGATING = "investigating"
@@ -154,3 +156,4 @@ class ProblemChart(StateChart[Any]):
 
 
 PROBLEM = CaseLifecycle(ProblemChart, ProblemStatus)
+"""The lifecycle every problem follows."""

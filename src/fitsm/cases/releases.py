@@ -38,6 +38,8 @@ __all__ = [
 
 
 class ReleaseStatus(StrEnum):
+    """The statuses of a release, in lifecycle order."""
+
     NEW = "new"
     PLANNED = "planned"
     BUILT = "built"
@@ -55,6 +57,8 @@ def _status(value: object) -> ReleaseStatus:
 
 
 class ReleaseStrategy(StrEnum):
+    """How a release reaches production (PR13.3)."""
+
     BIG_BANG = "big_bang"
     PHASED = "phased"
     ROLLING = "rolling"
@@ -62,6 +66,8 @@ class ReleaseStrategy(StrEnum):
 
 
 class TestingApproach(StrEnum):
+    """How a release is tested in production (PR13.4)."""
+
     CANARY = "canary"
     AB = "a_b"
     BLUE_GREEN = "blue_green"
@@ -193,3 +199,4 @@ class ReleaseChart(StateChart[Any]):
 
 
 RELEASE = CaseLifecycle(ReleaseChart, ReleaseStatus)
+"""The lifecycle every release follows."""

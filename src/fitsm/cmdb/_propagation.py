@@ -27,6 +27,17 @@ import numpy.typing as npt
 from fitsm.cmdb.configuration import NodeKind
 from fitsm.cmdb.view import down_threshold
 
+__all__ = [
+    "DEGRADED",
+    "DOWN",
+    "KIND_CODES",
+    "UP",
+    "CompiledGraph",
+    "compiled",
+    "propagate_dense",
+    "propagate_sparse",
+]
+
 if TYPE_CHECKING:
     from fitsm.cmdb.view import CmdbView
 

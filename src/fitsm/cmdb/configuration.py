@@ -47,6 +47,7 @@ HAS_MEMBER = "has_member"
 """The relationship type from a redundancy group to each of its members; reserved."""
 
 AttributeValue = str | int | float | bool
+"""The Python types a CI attribute's value can have."""
 
 
 class AttributeType(StrEnum):
@@ -336,6 +337,7 @@ class ComponentNode:
 
 
 Node = ConfigurationItem | RedundancyGroup | ServiceNode | ComponentNode
+"""Any record the CMDB holds as a node of its graph."""
 
 
 @attrs.frozen(slots=True)

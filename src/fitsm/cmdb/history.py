@@ -15,6 +15,8 @@ __all__ = ["CmdbAction", "CmdbChangeRecord"]
 
 
 class CmdbAction(StrEnum):
+    """What a recorded CMDB change did to its subject."""
+
     CREATED = "created"
     UPDATED = "updated"
     DELETED = "deleted"

@@ -50,12 +50,15 @@ __all__ = [
 ]
 
 Strategy = Literal["auto", "sparse", "dense"]
+"""Which impact engine runs: walking from the failures, the compiled graph, or chosen by count."""
 
 DENSE_FROM = 256
 """With ``strategy="auto"``, this many failed nodes or more use the dense engine."""
 
 
 class ImpactStatus(StrEnum):
+    """How a node fares in an impact analysis: up, degraded or down."""
+
     UP = "up"
     DEGRADED = "degraded"
     DOWN = "down"

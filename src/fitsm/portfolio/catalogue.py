@@ -8,13 +8,9 @@ CC BY 4.0). Build one with :meth:`fitsm.ServicePortfolio.catalogue`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
 
 import attrs
-
-if TYPE_CHECKING:
-    from fitsm.portfolio.services import Service
 
 __all__ = ["CatalogueEntry", "ServiceCatalogue"]
 
@@ -36,17 +32,6 @@ class ServiceCatalogue:
     """An immutable list of catalogue entries, in portfolio order."""
 
     entries: tuple[CatalogueEntry, ...]
-
-    @classmethod
-    def of(cls, services: Iterable[Service]) -> ServiceCatalogue:
-        return cls(
-            tuple(
-                CatalogueEntry(
-                    s.id, s.name, s.description, s.value_proposition, s.target_customers, s.owner
-                )
-                for s in services
-            )
-        )
 
     def __iter__(self) -> Iterator[CatalogueEntry]:
         return iter(self.entries)

@@ -27,7 +27,7 @@ from fitsm.errors import (
     NotFoundError,
     ValidationError,
 )
-from fitsm.portfolio.catalogue import ServiceCatalogue
+from fitsm.portfolio.catalogue import CatalogueEntry, ServiceCatalogue
 from fitsm.suppliers.supplier import Supplier
 
 __all__ = [
@@ -138,6 +138,7 @@ DEFAULT_LIFECYCLE = ServiceLifecycle(
     initial=_P.PROPOSED.value,
     live={_P.IN_PRODUCTION.value},
 )
+"""Proposed, planned, in development, in production, retired: the phases of FitSM PR1."""
 
 
 @attrs.frozen
@@ -330,7 +331,14 @@ class ServicePortfolio:
         live = [s for s in self._services.values() if s.phase in self.lifecycle.live]
         if customer is not None:
             live = [s for s in live if not s.target_customers or customer in s.target_customers]
-        return ServiceCatalogue.of(live)
+        return ServiceCatalogue(
+            tuple(
+                CatalogueEntry(
+                    s.id, s.name, s.description, s.value_proposition, s.target_customers, s.owner
+                )
+                for s in live
+            )
+        )
 
     def copy(self) -> ServicePortfolio:
         """An independent copy; records are immutable, so sharing them is safe."""

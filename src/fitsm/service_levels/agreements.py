@@ -40,12 +40,16 @@ __all__ = [
 
 
 class AgreementKind(StrEnum):
+    """SLA (with a customer), OLA (with an internal supplier) or UA (with an external one)."""
+
     SLA = "SLA"
     OLA = "OLA"
     UA = "UA"
 
 
 class TargetKind(StrEnum):
+    """What a service target measures."""
+
     AVAILABILITY = "availability"
     RESPONSE_TIME = "response_time"
     RESOLUTION_TIME = "resolution_time"

@@ -88,6 +88,8 @@ class TargetEvaluation:
 
 @attrs.frozen
 class Evaluation:
+    """An agreement measured over a period: one result per target, and the violations (PR2.3)."""
+
     start: datetime
     end: datetime
     results: tuple[TargetEvaluation, ...]

@@ -152,8 +152,10 @@ def decode(data: Any) -> Any:
 
 
 def dumps(value: Any) -> str:
+    """A value (fitsm records, aggregates, dates, fractions, quantities) as tagged JSON text."""
     return json.dumps(encode(value), ensure_ascii=False, separators=(",", ":"))
 
 
 def loads(text: str) -> Any:
+    """The value :func:`dumps` wrote."""
     return decode(json.loads(text))

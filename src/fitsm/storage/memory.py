@@ -92,6 +92,8 @@ def _differs(aggregate: Any, base: Any) -> bool:
 
 
 class MemoryUnitOfWork:
+    """A unit of work on a memory store: copies in, all written back on commit or nothing."""
+
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
         self.portfolios: MemoryRepository[ServicePortfolio] = MemoryRepository(

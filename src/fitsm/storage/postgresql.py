@@ -9,6 +9,7 @@ __all__ = ["open_postgres"]
 
 
 def open_postgres(url: str) -> SqlStore:
+    """A store in the PostgreSQL database ``url`` names (needs the ``postgresql`` extra)."""
     try:
         import psycopg
     except ImportError:  # pragma: no cover - depends on the environment

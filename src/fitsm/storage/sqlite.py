@@ -17,6 +17,7 @@ SQLITE = Dialect(
     errors=(sqlite3.Error,),
     integrity=(sqlite3.IntegrityError,),
 )
+"""What SQLite needs: ``?`` placeholders, write transactions that take the lock at once."""
 
 
 def open_sqlite(url: str, path: str) -> SqlStore:

@@ -23,6 +23,7 @@ from fitsm.errors import ValidationError
 __all__ = ["EPOCH", "Intervals", "from_micros", "micros"]
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+"""The instant interval arithmetic counts microseconds from."""
 _MICRO = timedelta(microseconds=1)
 
 I64 = npt.NDArray[np.int64]
@@ -34,6 +35,7 @@ def micros(value: datetime, what: str = "datetime") -> int:
 
 
 def from_micros(value: int) -> datetime:
+    """The UTC instant ``value`` microseconds after :data:`EPOCH`."""
     return EPOCH + timedelta(microseconds=int(value))
 
 

@@ -1,0 +1,111 @@
+"""One connection to an SQL database: the dialect, reads, bulk inserts, write transactions."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import attrs
+
+from fitsm.errors import ConflictError, StoreError
+
+__all__ = ["Connection", "Dialect"]
+
+
+@attrs.frozen
+class Dialect:
+    """What differs between the SQL backends."""
+
+    name: str
+    param: str
+    """The placeholder: ``?`` or ``%s``."""
+    begin: str
+    """The statement that starts a write transaction."""
+    errors: tuple[type[BaseException], ...]
+    """The driver's error classes, translated to StoreError."""
+    integrity: tuple[type[BaseException], ...]
+
+
+class Connection:
+    """One database connection, used by one thread at a time, with driver errors translated."""
+
+    def __init__(self, url: str, connection: Any, dialect: Dialect) -> None:
+        self.url = url
+        self.dialect = dialect
+        self.raw = connection
+        """The driver's connection (sqlite3 or psycopg)."""
+        self._lock = threading.RLock()
+        self.closed = False
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            self.raw.close()
+
+    def check_open(self) -> None:
+        if self.closed:
+            raise StoreError(f"store {self.url!r} is closed")
+
+    def sql(self, statement: str) -> str:
+        return statement if self.dialect.param == "?" else statement.replace("?", "%s")
+
+    def read(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            self.check_open()
+            try:
+                cur = self.raw.cursor()
+                cur.execute(self.sql(statement), params)
+                rows: list[tuple[Any, ...]] = cur.fetchall()
+                cur.close()
+                return rows
+            except self.dialect.errors as e:
+                raise StoreError(f"cannot read store {self.url!r}: {e}") from e
+
+    def table_names(self) -> set[str]:
+        cur = self.raw.cursor()
+        if self.dialect.name == "sqlite":
+            cur.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        else:
+            cur.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+            )
+        names = {r[0] for r in cur.fetchall()}
+        cur.close()
+        return names
+
+    def bulk(
+        self, cur: Any, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    ) -> None:
+        """Insert many rows: ``COPY`` on PostgreSQL, ``executemany`` on SQLite."""
+        names = ", ".join(columns)
+        if self.dialect.name == "postgresql":
+            with cur.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join("?" * len(columns))
+        cur.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+
+    def write(self, work: Callable[[Any], None]) -> None:
+        """Run ``work(cursor)`` in one transaction; translate driver errors."""
+        with self._lock:
+            self.check_open()
+            cur = self.raw.cursor()
+            try:
+                cur.execute(self.dialect.begin)
+                work(cur)
+                cur.execute("COMMIT")
+            except BaseException as e:
+                with contextlib.suppress(*self.dialect.errors):
+                    cur.execute("ROLLBACK")
+                if isinstance(e, self.dialect.integrity):
+                    raise ConflictError(f"a concurrent writer got there first: {e}") from e
+                if isinstance(e, self.dialect.errors):
+                    raise StoreError(
+                        f"cannot write to store {self.url!r}: {e}; nothing was written"
+                    ) from e
+                raise
+            finally:
+                cur.close()

@@ -1,0 +1,123 @@
+"""Document aggregates (portfolios, agreements, roles, cases, outages): one JSON body a row."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+import attrs
+
+from fitsm.errors import ConflictError, DuplicateError, NotFoundError
+from fitsm.service_levels.agreements import Agreements
+from fitsm.storage import codec
+from fitsm.storage.ports import Aggregate
+from fitsm.storage.sql.audit import AuditEntries
+from fitsm.storage.sql.connection import Connection
+
+__all__ = ["SqlRepository", "Tracked", "version_count"]
+
+A = TypeVar("A", bound=Aggregate)
+
+
+@attrs.define
+class Tracked(Generic[A]):
+    """An aggregate a unit of work has loaded or added, with what is needed to write it back."""
+
+    aggregate: A
+    loaded_at: int | None
+    """The stored version it was loaded at; None if added in this unit of work."""
+    baseline: Any = 0
+    """How much of its history was already stored (log entries, case history, versions)."""
+    body: str | None = None
+    """The stored document as loaded, to skip writing what did not change."""
+
+
+class SqlRepository(Generic[A]):
+    """One kind of document aggregate (portfolio, agreements, roles, cases)."""
+
+    def __init__(self, db: Connection, kind: str, label: str, history: Callable[[A], Any]) -> None:
+        self._db = db
+        self.kind = kind
+        self.label = label
+        self._history = history
+        self.tracked: dict[str, Tracked[A]] = {}
+        self.written: dict[str, str] = {}
+
+    def add(self, aggregate: A) -> None:
+        if aggregate.id in self.tracked or self._exists(aggregate.id):
+            raise DuplicateError(f"a {self.label} with id {aggregate.id!r} is already stored")
+        self.tracked[aggregate.id] = Tracked(aggregate, None, 0)
+
+    def get(self, id: str = "default") -> A:
+        if id in self.tracked:
+            return self.tracked[id].aggregate
+        rows = self._db.read(
+            "SELECT version, body FROM aggregates WHERE kind = ? AND id = ?", (self.kind, id)
+        )
+        if not rows:
+            raise NotFoundError(f"no {self.label} with id {id!r} in the store")
+        version, body = rows[0]
+        aggregate: A = codec.loads(body)
+        aggregate.version = version
+        self.tracked[id] = Tracked(aggregate, version, self._history(aggregate), body)
+        return aggregate
+
+    def ids(self) -> list[str]:
+        rows = self._db.read("SELECT id FROM aggregates WHERE kind = ?", (self.kind,))
+        return sorted({r[0] for r in rows} | set(self.tracked))
+
+    def _exists(self, id: str) -> bool:
+        return bool(
+            self._db.read("SELECT 1 FROM aggregates WHERE kind = ? AND id = ?", (self.kind, id))
+        )
+
+    def write(self, cur: Any, audit: AuditEntries) -> None:
+        for id, t in self.tracked.items():
+            body = codec.dumps(t.aggregate)
+            if body == t.body:
+                continue  # read, not changed: no write, no version bump, no conflict
+            if t.loaded_at is None:
+                cur.execute(
+                    self._db.sql("SELECT 1 FROM aggregates WHERE kind = ? AND id = ?"),
+                    (self.kind, id),
+                )
+                if cur.fetchone() is not None:
+                    raise ConflictError(
+                        f"{self.label} {id!r} was added by someone else since this unit of work began"
+                    )
+                cur.execute(
+                    self._db.sql(
+                        "INSERT INTO aggregates (kind, id, version, body) VALUES (?, ?, ?, ?)"
+                    ),
+                    (self.kind, id, 1, body),
+                )
+            else:
+                cur.execute(
+                    self._db.sql(
+                        "UPDATE aggregates SET version = version + 1, body = ? "
+                        "WHERE kind = ? AND id = ? AND version = ?"
+                    ),
+                    (body, self.kind, id, t.loaded_at),
+                )
+                if cur.rowcount != 1:
+                    raise ConflictError(
+                        f"{self.label} {id!r} was changed by someone else since it was loaded "
+                        f"at version {t.loaded_at}; reload and apply the change again"
+                    )
+            audit.aggregate(self.kind, t.aggregate, t.baseline)
+            self.written[id] = body
+
+    def settle(self) -> None:
+        """After a commit: what was written is now the stored state."""
+        for id, body in self.written.items():
+            t = self.tracked[id]
+            t.aggregate.version = (t.loaded_at or 0) + 1
+            t.loaded_at = t.aggregate.version
+            t.baseline = self._history(t.aggregate)
+            t.body = body
+        self.written.clear()
+
+
+def version_count(agreements: Agreements) -> dict[str, int]:
+    """How many versions of each agreement a set holds: what its audit has covered."""
+    return {a.id: len(agreements.versions(a.id)) for a in agreements}

@@ -1,0 +1,91 @@
+"""The tables of an SQL store, their creation, and upgrades of stores written by older versions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fitsm.errors import StoreError
+from fitsm.storage.sql.audit import GENESIS
+from fitsm.storage.sql.connection import Connection
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "prepare"]
+
+SCHEMA_VERSION = 1
+"""The version of the tables this code writes; older stores are upgraded on open."""
+
+TABLES = [
+    "CREATE TABLE fitsm_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE aggregates (kind TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL, "
+    "body TEXT NOT NULL, PRIMARY KEY (kind, id))",
+    "CREATE TABLE cmdbs (id TEXT PRIMARY KEY, version INTEGER NOT NULL, schema_body TEXT NOT NULL)",
+    "CREATE TABLE cmdb_nodes (cmdb TEXT NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, "
+    "type TEXT, name TEXT NOT NULL, owner TEXT NOT NULL, attributes TEXT NOT NULL, min_up INTEGER, "
+    "PRIMARY KEY (cmdb, id))",
+    "CREATE TABLE cmdb_edges (cmdb TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL, "
+    "type TEXT NOT NULL, PRIMARY KEY (cmdb, source, target))",
+    "CREATE TABLE cmdb_log (cmdb TEXT NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL, "
+    "PRIMARY KEY (cmdb, seq))",
+    "CREATE TABLE audit (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, "
+    "kind TEXT NOT NULL, subject TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL, "
+    "prev TEXT NOT NULL, hash TEXT NOT NULL)",
+]
+
+
+MIGRATIONS: dict[int, Callable[[Connection, Any], None]] = {}
+"""Upgrade steps: ``MIGRATIONS[n]`` takes a store from schema ``n`` to ``n + 1``."""
+
+
+def prepare(db: Connection) -> None:
+    """Create the tables in an empty database, check and upgrade an existing one."""
+    try:
+        names = db.table_names()
+    except db.dialect.errors as e:
+        db.close()
+        raise StoreError(f"{db.url!r} is not a fitsm store (not a readable database: {e})") from e
+    if not names:
+        db.write(lambda cur: _create(db, cur))
+        return
+    if "fitsm_meta" not in names:
+        db.close()
+        raise StoreError(
+            f"{db.url!r} is not a fitsm store: it has tables ({', '.join(sorted(names)[:5])}) "
+            "but no fitsm_meta; nothing was changed"
+        )
+    found = dict(db.read("SELECT key, value FROM fitsm_meta"))
+    version = int(found.get("schema_version", "0"))
+    if found.get("format") != "fitsm" or version < 1:
+        db.close()
+        raise StoreError(f"{db.url!r} is not a fitsm store; nothing was changed")
+    if version > SCHEMA_VERSION:
+        db.close()
+        raise StoreError(
+            f"{db.url!r} was written by a newer fitsm (schema {version}; this one knows up "
+            f"to {SCHEMA_VERSION}); upgrade fitsm to open it. Nothing was changed"
+        )
+    if version < SCHEMA_VERSION:
+        db.write(lambda cur: _migrate(db, cur, version))
+
+
+def _create(db: Connection, cur: Any) -> None:
+    for statement in TABLES:
+        if db.dialect.name == "postgresql":
+            statement = statement.replace("seq INTEGER PRIMARY KEY", "seq BIGINT PRIMARY KEY")
+        cur.execute(statement)
+    cur.execute(db.sql("INSERT INTO fitsm_meta (key, value) VALUES (?, ?)"), ("format", "fitsm"))
+    cur.execute(
+        db.sql("INSERT INTO fitsm_meta (key, value) VALUES (?, ?)"),
+        ("schema_version", str(SCHEMA_VERSION)),
+    )
+    cur.execute(
+        db.sql("INSERT INTO fitsm_meta (key, value) VALUES (?, ?)"), ("audit_head", GENESIS)
+    )
+
+
+def _migrate(db: Connection, cur: Any, version: int) -> None:
+    for step in range(version, SCHEMA_VERSION):
+        MIGRATIONS[step](db, cur)
+    cur.execute(
+        db.sql("UPDATE fitsm_meta SET value = ? WHERE key = 'schema_version'"),
+        (str(SCHEMA_VERSION),),
+    )

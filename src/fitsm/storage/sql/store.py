@@ -1,0 +1,118 @@
+"""The SQL store and its unit of work: SQLite and PostgreSQL behind the same ports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any, Self
+
+from fitsm.availability.measurement import Outages
+from fitsm.cases.base import Case
+from fitsm.portfolio.services import ServicePortfolio
+from fitsm.roles import RoleModel
+from fitsm.service_levels.agreements import Agreements
+from fitsm.storage.sql import audit
+from fitsm.storage.sql.audit import AuditEntries, AuditReport, append
+from fitsm.storage.sql.cmdb_rows import SqlCmdbRepository
+from fitsm.storage.sql.connection import Connection, Dialect
+from fitsm.storage.sql.documents import SqlRepository, version_count
+from fitsm.storage.sql.schema import prepare
+
+__all__ = ["SqlStore", "SqlUnitOfWork"]
+
+
+class SqlStore:
+    """A store in an SQL database; opened with :func:`fitsm.storage.open_store`."""
+
+    def __init__(
+        self,
+        url: str,
+        connection: Any,
+        dialect: Dialect,
+        after_open: Callable[[Any], None] | None = None,
+    ) -> None:
+        self.url = url
+        self.dialect = dialect
+        self.connection = Connection(url, connection, dialect)
+        prepare(self.connection)
+        if after_open is not None:
+            after_open(connection)
+
+    # -- the Store protocol -------------------------------------------------------
+
+    def unit_of_work(self) -> SqlUnitOfWork:
+        self.connection.check_open()
+        return SqlUnitOfWork(self)
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def __repr__(self) -> str:
+        return f"<SqlStore {self.url!r}>"
+
+    # -- audit ----------------------------------------------------------------------
+
+    def audit_entries(self) -> list[dict[str, Any]]:
+        """Every audit entry, oldest first: seq, at, actor, kind, subject, action, detail."""
+        return audit.entries(self.connection)
+
+    def verify_audit(self) -> AuditReport:
+        """Recompute the hash chain; name the first entry that was edited or removed."""
+        return audit.verify(self.connection)
+
+
+class SqlUnitOfWork:
+    """A unit of work on an SQL store: one transaction on commit, all or nothing."""
+
+    def __init__(self, store: SqlStore) -> None:
+        self.store = store
+        db = store.connection
+        self.portfolios: SqlRepository[ServicePortfolio] = SqlRepository(
+            db, "portfolio", "service portfolio", lambda p: 0
+        )
+        self.agreements: SqlRepository[Agreements] = SqlRepository(
+            db, "agreements", "agreement set", version_count
+        )
+        self.roles: SqlRepository[RoleModel] = SqlRepository(db, "roles", "role model", lambda r: 0)
+        self.cases: SqlRepository[Case] = SqlRepository(
+            db, "case", "case", lambda c: len(c.history)
+        )
+        self.outages: SqlRepository[Outages] = SqlRepository(db, "outages", "outage book", len)
+        self.cmdbs = SqlCmdbRepository(db)
+        self._documents = (self.portfolios, self.agreements, self.roles, self.cases, self.outages)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.rollback()
+
+    def commit(self) -> None:
+        db = self.store.connection
+        audit = AuditEntries()
+
+        def work(cur: Any) -> None:
+            for repo in self._documents:
+                repo.write(cur, audit)
+            self.cmdbs.write(cur, audit)
+            append(db, cur, audit)
+
+        try:
+            db.write(work)
+        except BaseException:
+            for repo in (*self._documents, self.cmdbs):
+                repo.written.clear()
+            raise
+        for repo in self._documents:
+            repo.settle()
+        self.cmdbs.settle()
+
+    def rollback(self) -> None:
+        for repo in (*self._documents, self.cmdbs):
+            repo.tracked.clear()
+            repo.written.clear()

@@ -1,0 +1,327 @@
+"""The behaviour every store must have, written once: the contract suite.
+
+A store is done when it passes this suite unchanged. Subclass
+:class:`StoreContract` in a pytest module and give it a ``store`` fixture that
+yields a new, empty store (closing it afterwards):
+
+.. code-block:: python
+
+    import pytest
+    from fitsm.testing import StoreContract
+
+    class TestMyStore(StoreContract):
+        @pytest.fixture
+        def store(self):
+            store = open_my_store()
+            yield store
+            store.close()
+
+fitsm runs it on its memory, SQLite (file and in-memory) and PostgreSQL stores.
+It needs pytest, which the ``test`` extra installs.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from fitsm import (
+    Cmdb,
+    ConfigurationItem,
+    ConflictError,
+    NotFoundError,
+    Service,
+    ServicePortfolio,
+    StoreError,
+)
+from fitsm.demo import example_provider
+from fitsm.errors import DuplicateError
+from fitsm.storage import Store
+
+__all__ = ["StoreContract"]
+
+Saved = tuple[ServicePortfolio, Cmdb]
+"""The example provider's portfolio and CMDB, as committed by the ``saved`` fixture."""
+
+
+class _Contract:
+    """Shared fixtures: ``store`` comes from the user of the suite."""
+
+    @pytest.fixture
+    def saved(self, store: Store) -> Saved:
+        portfolio, cmdb = example_provider()
+        with store.unit_of_work() as uow:
+            uow.portfolios.add(portfolio)
+            uow.cmdbs.add(cmdb)
+            uow.commit()
+        return portfolio, cmdb
+
+
+def load(store: Store) -> tuple[ServicePortfolio, Cmdb]:
+    with store.unit_of_work() as uow:
+        return uow.portfolios.get("example"), uow.cmdbs.get("example")
+
+
+class RoundTripContract(_Contract):
+    def test_what_was_committed_reads_back_equal(self, store: Store, saved: Saved) -> None:
+        assert load(store) == saved
+
+    def test_loaded_objects_behave_like_the_saved_ones(self, store: Store, saved: Saved) -> None:
+        _, cmdb = load(store)
+        assert cmdb.impact("san1").services_down == saved[1].impact("san1").services_down
+        assert cmdb.history("san1") == saved[1].history("san1")
+
+    def test_ids_are_listed(self, store: Store, saved: Saved) -> None:
+        with store.unit_of_work() as uow:
+            assert uow.cmdbs.ids() == ["example"]
+            assert uow.portfolios.ids() == ["example"]
+
+    def test_commit_bumps_the_version(self, store: Store, saved: Saved) -> None:
+        assert saved[1].version == 1
+        with store.unit_of_work() as uow:
+            cmdb = uow.cmdbs.get("example")
+            cmdb.add(ConfigurationItem("sw9", "switch"), actor="ann")
+            uow.commit()
+            assert cmdb.version == 2
+        assert load(store)[1].version == 2
+
+    def test_a_store_is_empty_when_new(self, store: Store) -> None:
+        with store.unit_of_work() as uow, pytest.raises(NotFoundError, match="'default'"):
+            uow.cmdbs.get()
+
+
+class AllOrNothingContract(_Contract):
+    def test_nothing_is_written_without_commit(self, store: Store, saved: Saved) -> None:
+        with store.unit_of_work() as uow:
+            uow.cmdbs.get("example").add(ConfigurationItem("sw9", "switch"), actor="ann")
+        assert "sw9" not in load(store)[1]
+
+    def test_an_exception_rolls_back(self, store: Store, saved: Saved) -> None:
+        with pytest.raises(RuntimeError), store.unit_of_work() as uow:
+            uow.cmdbs.get("example").add(ConfigurationItem("sw9", "switch"), actor="ann")
+            uow.portfolios.get("example").move("shop", "retired", actor="ann")
+            raise RuntimeError("boom")
+        portfolio, cmdb = load(store)
+        assert "sw9" not in cmdb
+        assert portfolio.service("shop").phase == "in_production"
+
+    def test_rollback_discards_and_the_unit_can_go_on(self, store: Store, saved: Saved) -> None:
+        with store.unit_of_work() as uow:
+            uow.cmdbs.get("example").add(ConfigurationItem("sw9", "switch"), actor="ann")
+            uow.rollback()
+            uow.cmdbs.get("example").add(ConfigurationItem("sw8", "switch"), actor="ann")
+            uow.commit()
+        cmdb = load(store)[1]
+        assert "sw8" in cmdb and "sw9" not in cmdb
+
+    def test_changing_a_loaded_object_does_not_reach_the_store(
+        self, store: Store, saved: Saved
+    ) -> None:
+        _, cmdb = load(store)
+        cmdb.add(ConfigurationItem("sw9", "switch"), actor="ann")
+        assert "sw9" not in load(store)[1]
+
+    def test_changing_an_object_after_commit_does_not_reach_the_store(
+        self, store: Store, saved: Saved
+    ) -> None:
+        saved[1].add(ConfigurationItem("sw9", "switch"), actor="ann")
+        assert "sw9" not in load(store)[1]
+
+
+class ConflictsContract(_Contract):
+    def test_a_stale_writer_gets_a_conflict_and_writes_nothing(
+        self, store: Store, saved: Saved
+    ) -> None:
+        with store.unit_of_work() as first, store.unit_of_work() as second:
+            mine = first.cmdbs.get("example")
+            theirs = second.cmdbs.get("example")
+            other_portfolio = second.portfolios.get("example")
+            mine.add(ConfigurationItem("sw8", "switch"), actor="ann")
+            first.commit()
+            theirs.add(ConfigurationItem("sw9", "switch"), actor="bob")
+            other_portfolio.move("shop", "retired", actor="bob")
+            with pytest.raises(ConflictError, match="CMDB 'example' was changed by someone else"):
+                second.commit()
+        portfolio, cmdb = load(store)
+        assert "sw8" in cmdb and "sw9" not in cmdb
+        assert portfolio.service("shop").phase == "in_production"  # not half written
+
+    def test_adding_an_id_that_exists_is_refused(self, store: Store, saved: Saved) -> None:
+        with store.unit_of_work() as uow, pytest.raises(DuplicateError, match="'example'"):
+            uow.cmdbs.add(Cmdb(id="example"))
+
+    def test_two_units_adding_the_same_id_conflict(self, store: Store) -> None:
+        with store.unit_of_work() as first, store.unit_of_work() as second:
+            first.portfolios.add(ServicePortfolio("p"))
+            second.portfolios.add(ServicePortfolio("p"))
+            first.commit()
+            with pytest.raises(ConflictError, match="'p' was added by someone else"):
+                second.commit()
+
+    def test_a_unit_can_commit_again_after_its_own_commit(self, store: Store) -> None:
+        with store.unit_of_work() as uow:
+            portfolio = ServicePortfolio("p")
+            uow.portfolios.add(portfolio)
+            uow.commit()
+            portfolio.add_service(Service("x", "X"))
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.portfolios.get("p").service("x").name == "X"
+
+
+class AgreementsContract(_Contract):
+    def test_agreements_with_all_their_versions_read_back_equal(self, store: Store) -> None:
+        from datetime import UTC, date, datetime, timedelta
+
+        from fitsm import Q_, Agreement, BusinessCalendar, ServiceTarget
+        from fitsm.service_levels import Agreements
+
+        registry = Agreements()
+        registry.add(
+            Agreement(
+                "sla-shop",
+                "SLA",
+                "retail",
+                ["shop"],
+                [
+                    ServiceTarget("availability", Q_(99.5, "percent")),
+                    ServiceTarget("resolution_time", Q_(4, "hour"), priority="P1"),
+                    ServiceTarget("capacity", Q_(2, "TB"), name="storage"),
+                ],
+                calendar=BusinessCalendar.from_rules(
+                    {"mon-fri": "08:00-12:00, 13:00-17:00"},
+                    zone="Europe/Berlin",
+                    holidays=[date(2026, 12, 25)],
+                ),
+                valid_from=datetime(2026, 1, 1, tzinfo=UTC),
+                review_interval=timedelta(days=365),
+                next_review=date(2026, 12, 1),
+            )
+        )
+        registry.revise("sla-shop", owner="carol")
+        with store.unit_of_work() as uow:
+            uow.agreements.add(registry)
+            uow.commit()
+        with store.unit_of_work() as uow:
+            loaded = uow.agreements.get()
+        assert loaded == registry
+        assert [a.version for a in loaded.versions("sla-shop")] == [1, 2]
+
+
+class CasesAndRolesContract(_Contract):
+    def test_cases_with_their_history_read_back_equal(self, store: Store) -> None:
+        from datetime import UTC, datetime
+
+        from fitsm import Change, Incident
+        from fitsm.cases import CHANGE, INCIDENT
+
+        at = datetime(2026, 1, 5, 9, tzinfo=UTC)
+        incident = Incident("INC-1", "mail down", at, "ann", service="mail", category="email")
+        INCIDENT.fire(
+            incident, "prioritise", actor="ann", at=at, impact="high", urgency="low", priority="P3"
+        )
+        change = Change("CHG-1", "upgrade", at, "carl", cis=("db1",))
+        CHANGE.fire(change, "classify", actor="carl", at=at, change_type="normal", major=True)
+        with store.unit_of_work() as uow:
+            uow.cases.add(incident)
+            uow.cases.add(change)
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.cases.get("INC-1") == incident
+            assert uow.cases.get("CHG-1") == change
+            assert uow.cases.ids() == ["CHG-1", "INC-1"]
+            assert uow.cases.get("INC-1").status == "new"
+
+    def test_a_stale_case_update_is_a_conflict(self, store: Store) -> None:
+        from datetime import UTC, datetime
+
+        from fitsm import Incident
+        from fitsm.cases import INCIDENT
+
+        at = datetime(2026, 1, 5, 9, tzinfo=UTC)
+        with store.unit_of_work() as uow:
+            uow.cases.add(
+                Incident(
+                    "INC-1", "x", at, "ann", category="c", impact="h", urgency="h", priority="P1"
+                )
+            )
+            uow.commit()
+        with store.unit_of_work() as first, store.unit_of_work() as second:
+            mine, theirs = first.cases.get("INC-1"), second.cases.get("INC-1")
+            INCIDENT.fire(mine, "assign", actor="ann", at=at, group="g1")
+            first.commit()
+            INCIDENT.fire(theirs, "cancel", actor="bob", at=at)
+            with pytest.raises(ConflictError):
+                second.commit()
+        with store.unit_of_work() as uow:
+            assert uow.cases.get("INC-1").status == "assigned"
+
+    def test_the_role_model_reads_back_equal(self, store: Store) -> None:
+        from fitsm import Person, Role, RoleModel
+
+        roles = RoleModel()
+        roles.add_person(Person("ann", "Ann"))
+        roles.assign("ann", Role.SMS_OWNER)
+        roles.assign("ann", Role.PROCESS_OWNER, "ISRM")
+        with store.unit_of_work() as uow:
+            uow.roles.add(roles)
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.roles.get() == roles
+
+
+class StoreLifeContract(_Contract):
+    """Closing, outage records, readers beside writers."""
+
+    def test_a_closed_store_refuses_work(self, store: Store) -> None:
+        store.close()
+        with pytest.raises(StoreError, match="closed"):
+            store.unit_of_work()
+
+    def test_outage_records_read_back_equal(self, store: Store) -> None:
+        from datetime import UTC, datetime
+
+        from fitsm import Outage
+        from fitsm.availability import Outages
+
+        book = Outages()
+        at = datetime(2026, 1, 5, 9, tzinfo=UTC)
+        book.record(
+            Outage("db1", at, at.replace(hour=10)),
+            Outage("web1", at, at.replace(hour=11), "degraded", True),
+        )
+        with store.unit_of_work() as uow:
+            uow.outages.add(book)
+            uow.commit()
+        with store.unit_of_work() as uow:
+            again = uow.outages.get()
+        assert again == book and len(again.log()) == 2
+
+    def test_reading_an_aggregate_does_not_conflict_with_its_writers(self, store: Store) -> None:
+        from fitsm import Person, RoleModel
+
+        with store.unit_of_work() as uow:
+            uow.roles.add(RoleModel())
+            uow.portfolios.add(ServicePortfolio("p"))
+            uow.commit()
+        with store.unit_of_work() as reader, store.unit_of_work() as writer:
+            reader.roles.get()  # only read, as an authorisation check does
+            portfolio = reader.portfolios.get("p")
+            roles = writer.roles.get()
+            roles.add_person(Person("ann", "Ann"))
+            writer.commit()
+            portfolio.add_service(Service("x", "X"))
+            reader.commit()  # no conflict: the roles it read were not written back
+        with store.unit_of_work() as uow:
+            assert uow.roles.get().knows("ann")
+            assert uow.portfolios.get("p").service("x").name == "X"
+
+
+class StoreContract(
+    RoundTripContract,
+    AllOrNothingContract,
+    ConflictsContract,
+    AgreementsContract,
+    CasesAndRolesContract,
+    StoreLifeContract,
+):
+    """Every behaviour a store must have; subclass it and provide a ``store`` fixture."""
