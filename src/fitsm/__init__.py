@@ -29,7 +29,6 @@ program pays only for the areas it touches.
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -76,11 +75,7 @@ if TYPE_CHECKING:
     from fitsm.time import BusinessCalendar
     from fitsm.units import Q_
 
-try:
-    __version__ = version("fitsm")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0+unknown"
-
+__version__: str
 _HOMES: dict[str, tuple[str, ...]] = {
     "fitsm.errors": (
         "AuthorizationError",
@@ -174,6 +169,16 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     # PEP 562: a root name is imported from its area the first time it is asked for
+    if name == "__version__":
+        # importlib.metadata costs more than the rest of ``import fitsm``: look it up on demand
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version("fitsm")
+        except PackageNotFoundError:  # pragma: no cover - running from a source tree
+            found = "0+unknown"
+        globals()["__version__"] = found
+        return found
     home = _HOME_OF.get(name)
     if home is None:
         raise AttributeError(f"module 'fitsm' has no attribute {name!r}")

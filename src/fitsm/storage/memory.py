@@ -8,8 +8,7 @@ commit checks every version first, then swaps all copies in under one lock.
 from __future__ import annotations
 
 import threading
-from types import TracebackType
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, Generic, TypeVar
 
 from fitsm.availability.measurement import Outages
 from fitsm.cases.base import Case
@@ -18,6 +17,7 @@ from fitsm.errors import ConflictError, DuplicateError, NotFoundError, StoreErro
 from fitsm.portfolio.services import ServicePortfolio
 from fitsm.roles import RoleModel
 from fitsm.service_levels.agreements import Agreements
+from fitsm.storage._scope import RollsBackOnExit
 from fitsm.storage.ports import Aggregate
 
 __all__ = ["MemoryRepository", "MemoryStore", "MemoryUnitOfWork"]
@@ -91,7 +91,7 @@ def _differs(aggregate: Any, base: Any) -> bool:
     return bool(aggregate != base)
 
 
-class MemoryUnitOfWork:
+class MemoryUnitOfWork(RollsBackOnExit):
     """A unit of work on a memory store: copies in, all written back on commit or nothing."""
 
     def __init__(self, store: MemoryStore) -> None:
@@ -114,17 +114,6 @@ class MemoryUnitOfWork:
             self.cases,
             self.outages,
         )
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.rollback()
 
     def commit(self) -> None:
         with self._store._lock:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from fitsm.availability.measurement import Outages
 from fitsm.cases.base import Case
 from fitsm.portfolio.services import ServicePortfolio
 from fitsm.roles import RoleModel
 from fitsm.service_levels.agreements import Agreements
+from fitsm.storage._scope import RollsBackOnExit
 from fitsm.storage.sql import audit
 from fitsm.storage.sql.audit import AuditEntries, AuditReport, append
 from fitsm.storage.sql.cmdb_rows import SqlCmdbRepository
@@ -61,7 +61,7 @@ class SqlStore:
         return audit.verify(self.connection)
 
 
-class SqlUnitOfWork:
+class SqlUnitOfWork(RollsBackOnExit):
     """A unit of work on an SQL store: one transaction on commit, all or nothing."""
 
     def __init__(self, store: SqlStore) -> None:
@@ -80,17 +80,6 @@ class SqlUnitOfWork:
         self.outages: SqlRepository[Outages] = SqlRepository(db, "outages", "outage book", len)
         self.cmdbs = SqlCmdbRepository(db)
         self._documents = (self.portfolios, self.agreements, self.roles, self.cases, self.outages)
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.rollback()
 
     def commit(self) -> None:
         db = self.store.connection
