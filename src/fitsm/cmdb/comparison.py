@@ -34,7 +34,7 @@ def compare(before: Cmdb, after: Cmdb) -> CmdbComparison:
 
     >>> # compare(cmdb.as_of(last_month), cmdb).added
     """
-    old, new = before._records, after._records
+    old, new = before.records, after.records
     old_rels, new_rels = set(before.relationships()), set(after.relationships())
     return CmdbComparison(
         added=tuple(new[i] for i in new if i not in old),

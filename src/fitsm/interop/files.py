@@ -2,7 +2,7 @@
 
 Both formats are described in ``docs/cmdb-files.md``. A file is read whole and
 checked record by record before anything reaches the CMDB: a bad record raises
-:class:`~fitsm.LoadError` naming the file, line and field, and nothing is loaded.
+:class:`~fitsm.errors.LoadError` naming the file, line and field, and nothing is loaded.
 """
 
 from __future__ import annotations

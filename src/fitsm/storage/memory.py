@@ -87,7 +87,7 @@ class MemoryRepository(Generic[A]):
 def _differs(aggregate: Any, base: Any) -> bool:
     if isinstance(aggregate, Cmdb):
         # every change to a CMDB is logged: comparing log lengths is enough, and cheap
-        return len(aggregate._log) != len(base._log) or aggregate.schema != base.schema
+        return len(aggregate.journal) != len(base.journal) or aggregate.schema != base.schema
     return bool(aggregate != base)
 
 

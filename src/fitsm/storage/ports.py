@@ -1,7 +1,7 @@
 """Storage ports: what the library needs from a store, as Protocols.
 
 A :class:`Store` hands out units of work. Inside one, a repository per aggregate
-(:class:`~fitsm.ServicePortfolio`, :class:`~fitsm.Cmdb`) loads independent
+(:class:`~fitsm.portfolio.ServicePortfolio`, :class:`~fitsm.cmdb.Cmdb`) loads independent
 copies and tracks them; :meth:`UnitOfWork.commit` writes every tracked aggregate
 or none. An aggregate changed by someone else since it was loaded makes the
 commit raise :class:`~fitsm.ConflictError` and write nothing. Leaving the
@@ -12,7 +12,7 @@ commit raise :class:`~fitsm.ConflictError` and write nothing. Leaving the
         cmdb.add(ConfigurationItem("sw9", "switch"), actor="ann")
         uow.commit()
 
-Every adapter passes the contract suite in ``tests/contract/`` unchanged.
+Every adapter passes the contract suite, :class:`fitsm.testing.StoreContract`, unchanged.
 """
 
 from __future__ import annotations

@@ -166,7 +166,7 @@ class SqlCmdbRepository:
             t = self.tracked[id]
             t.aggregate.version = (t.loaded_at or 0) + 1
             t.loaded_at = t.aggregate.version
-            t.baseline = len(t.aggregate._log)
+            t.baseline = len(t.aggregate.journal)
             t.body = codec.dumps(t.aggregate.schema)
         self.written.clear()
 
