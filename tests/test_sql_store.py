@@ -125,10 +125,11 @@ class TestOpening:
     def test_an_older_store_is_upgraded_on_open(self, db, monkeypatch) -> None:
         saved_store(db).close()
         ran = []
-        monkeypatch.setattr(sql_module, "SCHEMA_VERSION", 2)
+        now = sql_module.SCHEMA_VERSION
+        monkeypatch.setattr(sql_module, "SCHEMA_VERSION", now + 1)
         monkeypatch.setitem(
             sql_module.MIGRATIONS,
-            1,
+            now,
             lambda store, cur: ran.append(cur.execute("CREATE TABLE extra (x TEXT)")),
         )
         open_store(f"sqlite:///{db}").close()
@@ -137,7 +138,7 @@ class TestOpening:
                 "SELECT value FROM fitsm_meta WHERE key = 'schema_version'"
             ).fetchone()
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-        assert ran and version == ("2",) and "extra" in tables
+        assert ran and version == (str(now + 1),) and "extra" in tables
 
     def test_a_missing_directory_is_named(self, tmp_path) -> None:
         with pytest.raises(StoreError, match="does not exist"):

@@ -4,7 +4,7 @@ It uses that release's import paths (``fitsm.model``, ``fitsm.operations``), so 
 runs only against that code (commit b2118eb), never with today's::
 
     git worktree add ../fitsm-0.1 b2118eb
-    PYTHONPATH=../fitsm-0.1/src python tests/data/make_store_schema_1.py tests/data/store-schema-1.db
+    cd ../fitsm-0.1 && PYTHONPATH=src python make_store_schema_1.py store-schema-1.db
 
 The tests open the file it wrote, with today's code, to check that older stores upgrade.
 """

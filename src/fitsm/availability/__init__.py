@@ -14,7 +14,6 @@ from fitsm.availability.measurement import (
     MaintenancePolicy,
     Outage,
     OutageLog,
-    Outages,
     OutageState,
     measure_availability,
 )
@@ -27,7 +26,6 @@ __all__ = [
     "Outage",
     "OutageLog",
     "OutageState",
-    "Outages",
     "composite_availability",
     "derive_outages",
     "measure_availability",

@@ -45,7 +45,6 @@ __all__ = [
     "Outage",
     "OutageLog",
     "OutageState",
-    "Outages",
     "measure_availability",
 ]
 
@@ -79,26 +78,62 @@ def _aware(value: datetime) -> datetime:
     return as_utc(value, "outage time")
 
 
+def _aware_or_open(value: datetime | None) -> datetime | None:
+    return None if value is None else as_utc(value, "outage time")
+
+
+def _outage_id(instance: Outage, attribute: attrs.Attribute[str], value: str) -> None:
+    if value != "":  # "" until a store gives the record its id
+        identifier(instance, attribute, value)
+
+
 @attrs.frozen
 class Outage:
-    """A service, component or CI not working (``down``) or working worse (``degraded``)."""
+    """A service, component or CI not working (``down``) or working worse (``degraded``).
+
+    An outage whose ``end`` is ``None`` is still going on. A store gives each
+    recorded outage an ``id`` (PR4.4: one record each, appended, closed once).
+
+    >>> from datetime import UTC, datetime
+    >>> nine = datetime(2026, 1, 5, 9, tzinfo=UTC)
+    >>> ongoing = Outage("db1", nine)
+    >>> ongoing.ongoing, ongoing.ended(nine.replace(hour=10)).duration
+    (True, datetime.timedelta(seconds=3600))
+    """
 
     subject: str = attrs.field(validator=identifier)
     start: datetime = attrs.field(converter=_aware)
-    end: datetime = attrs.field(converter=_aware)
+    end: datetime | None = attrs.field(default=None, converter=_aware_or_open)
     state: OutageState = attrs.field(default=OutageState.DOWN, converter=_state)
     planned: bool = False
+    id: str = attrs.field(default="", kw_only=True, validator=_outage_id)
 
     def __attrs_post_init__(self) -> None:
-        if self.end < self.start:
+        if self.end is not None and self.end < self.start:
             raise ValidationError(
                 f"outage of {self.subject!r} ends before it starts: "
                 f"{self.start.isoformat()} to {self.end.isoformat()}"
             )
 
     @property
+    def ongoing(self) -> bool:
+        """True while the outage has no end."""
+        return self.end is None
+
+    @property
     def duration(self) -> timedelta:
+        """How long it lasted; an ongoing outage has no duration yet."""
+        if self.end is None:
+            raise ValidationError(f"outage {self.id or self.subject!r} is still going on")
         return self.end - self.start
+
+    def ended(self, end: datetime) -> Outage:
+        """This outage, ended at ``end`` (which must not be before it started)."""
+        if self.end is not None:
+            raise ValidationError(
+                f"outage {self.id or self.subject!r} already ended at {self.end.isoformat()}"
+            )
+        return attrs.evolve(self, end=end)
 
 
 class OutageLog:
@@ -143,13 +178,22 @@ class OutageLog:
             )
 
     @classmethod
-    def of(cls, outages: Iterable[Outage]) -> OutageLog:
+    def of(cls, outages: Iterable[Outage], *, until: datetime | None = None) -> OutageLog:
+        """The outages in columns; an ongoing outage lasts until ``until``, which it then needs."""
         index: dict[str, int] = {}
         codes, starts, ends, down, planned = [], [], [], [], []
+        open_until = None if until is None else micros(until, "until")
         for o in outages:
             codes.append(index.setdefault(o.subject, len(index)))
             starts.append(micros(o.start))
-            ends.append(micros(o.end))
+            if o.end is not None:
+                ends.append(micros(o.end))
+            elif open_until is not None:
+                ends.append(max(open_until, micros(o.start)))
+            else:
+                raise ValidationError(
+                    f"outage {o.id or o.subject!r} is still going on: give until= to measure it"
+                )
             down.append(o.state is OutageState.DOWN)
             planned.append(o.planned)
         return cls(index, codes, starts, ends, down, planned)
@@ -355,53 +399,3 @@ def measure_availability(
         availability=Fraction(agreed_us - weighted) / agreed_us if agreed_us else None,
         policy=policy,
     )
-
-
-class Outages:
-    """The outage records a provider keeps (PR4.4): the aggregate the store holds.
-
-    >>> from datetime import UTC, datetime
-    >>> book = Outages()
-    >>> nine, ten = datetime(2026, 1, 5, 9, tzinfo=UTC), datetime(2026, 1, 5, 10, tzinfo=UTC)
-    >>> book.record(Outage("db1", nine, ten))
-    >>> len(book.log())
-    1
-    """
-
-    def __init__(self, id: str = "default") -> None:
-        self.id = id
-        self.version = 0
-        """Bumped by the store on every commit; used to detect conflicting writers."""
-        self._records: list[Outage] = []
-
-    def record(self, *outages: Outage) -> None:
-        for outage in outages:
-            if not isinstance(outage, Outage):
-                raise ValidationError(f"expected an Outage, got {outage!r}")
-        self._records.extend(outages)
-
-    def __iter__(self) -> Iterator[Outage]:
-        return iter(self._records)
-
-    def __len__(self) -> int:
-        return len(self._records)
-
-    def log(self) -> OutageLog:
-        """The records as a columnar log for :func:`measure_availability` and friends."""
-        return OutageLog.of(self._records)
-
-    def copy(self) -> Outages:
-        other = Outages(self.id)
-        other.version = self.version
-        other._records = list(self._records)
-        return other
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Outages):
-            return NotImplemented
-        return self.id == other.id and self._records == other._records
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return f"<Outages {self.id!r}: {len(self._records)} records>"

@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from fitsm.availability.measurement import Outage, Outages
+from fitsm.availability.measurement import Outage
 from fitsm.cases.base import Case, HistoryEntry
 from fitsm.cases.kinds import CASE_TYPES
 from fitsm.clock import SystemClock
@@ -64,7 +64,7 @@ _CLASSES: dict[str, type[Any]] = {
 } | {"ChangeRecord": CmdbChangeRecord}  # fmt: skip
 _TAGS: dict[type[Any], str] = {cls: tag for tag, cls in _CLASSES.items()}
 _AGGREGATES: dict[str, type[Any]] = {
-    cls.__name__: cls for cls in (ServicePortfolio, Agreements, RoleModel, Outages)
+    cls.__name__: cls for cls in (ServicePortfolio, Agreements, RoleModel)
 }
 _TRANSIENT = {"_clock", "version"}
 

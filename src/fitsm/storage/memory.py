@@ -8,19 +8,22 @@ commit checks every version first, then swaps all copies in under one lock.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from fitsm.availability.measurement import Outages
+from fitsm.availability.measurement import Outage, OutageLog
 from fitsm.cases.base import Case
 from fitsm.cmdb.database import Cmdb
 from fitsm.errors import ConflictError, DuplicateError, NotFoundError, StoreError
 from fitsm.portfolio.services import ServicePortfolio
 from fitsm.roles import RoleModel
 from fitsm.service_levels.agreements import Agreements
+from fitsm.storage._outages import PendingOutages, overlaps, period
 from fitsm.storage._scope import RollsBackOnExit
 from fitsm.storage.ports import Aggregate
 
-__all__ = ["MemoryRepository", "MemoryStore", "MemoryUnitOfWork"]
+__all__ = ["MemoryOutageRepository", "MemoryRepository", "MemoryStore", "MemoryUnitOfWork"]
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -84,6 +87,63 @@ class MemoryRepository(Generic[A]):
             self.tracked[id] = (aggregate, aggregate.version, stored)
 
 
+class MemoryOutageRepository:
+    """Outage records of a memory store, indexed by subject."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self.pending = PendingOutages()
+
+    def record(self, *outages: Outage) -> list[str]:
+        return self.pending.record(outages, self._store._outages.__contains__)
+
+    def get(self, id: str) -> Outage:
+        found = self.pending.get(id) or self._store._outages.get(id)
+        if found is None:
+            raise NotFoundError(f"no outage with id {id!r} in the store")
+        return found
+
+    def close(self, id: str, end: datetime) -> Outage:
+        return self.pending.close(self.get(id), end)
+
+    def find(
+        self, start: datetime, end: datetime, subjects: Iterable[str] | None = None
+    ) -> list[Outage]:
+        start, end = period(start, end)
+        wanted = None if subjects is None else set(subjects)
+        store = self._store
+        with store._lock:
+            if wanted is None:
+                candidates = list(store._outages.values())
+            else:
+                ids = [i for s in wanted for i in store._outages_of.get(s, ())]
+                candidates = [store._outages[i] for i in ids]
+        found = [o for o in candidates if overlaps(o, start, end)]
+        return self.pending.merged(found, start, end, wanted)
+
+    def log(
+        self, start: datetime, end: datetime, subjects: Iterable[str] | None = None
+    ) -> OutageLog:
+        return OutageLog.of(self.find(start, end, subjects), until=end)
+
+    def check(self) -> None:
+        committed = self._store._outages
+        for id in self.pending.new:
+            if id in committed:
+                raise ConflictError(f"outage {id!r} was recorded by someone else meanwhile")
+        for id in self.pending.closed:
+            if committed[id].end is not None:
+                raise ConflictError(f"outage {id!r} was ended by someone else meanwhile")
+
+    def write(self) -> None:
+        store = self._store
+        for outage in self.pending.new.values():
+            store._outages[outage.id] = outage
+            store._outages_of.setdefault(outage.subject, []).append(outage.id)
+        store._outages.update(self.pending.closed)
+        self.pending.clear()
+
+
 def _differs(aggregate: Any, base: Any) -> bool:
     if isinstance(aggregate, Cmdb):
         # every change to a CMDB is logged: comparing log lengths is enough, and cheap
@@ -105,14 +165,13 @@ class MemoryUnitOfWork(RollsBackOnExit):
         )
         self.roles: MemoryRepository[RoleModel] = MemoryRepository("role model", store._roles)
         self.cases: MemoryRepository[Case] = MemoryRepository("case", store._cases)
-        self.outages: MemoryRepository[Outages] = MemoryRepository("outage book", store._outages)
+        self.outages = MemoryOutageRepository(store)
         self._repositories = (
             self.portfolios,
             self.cmdbs,
             self.agreements,
             self.roles,
             self.cases,
-            self.outages,
         )
 
     def commit(self) -> None:
@@ -120,12 +179,15 @@ class MemoryUnitOfWork(RollsBackOnExit):
             self._store._check_open()
             for repo in self._repositories:
                 repo.check()
+            self.outages.check()
             for repo in self._repositories:
                 repo.write()
+            self.outages.write()
 
     def rollback(self) -> None:
         for repo in self._repositories:
             repo.tracked.clear()
+        self.outages.pending.clear()
 
 
 class MemoryStore:
@@ -139,7 +201,9 @@ class MemoryStore:
         self._agreements: dict[str, Agreements] = {}
         self._roles: dict[str, RoleModel] = {}
         self._cases: dict[str, Case] = {}
-        self._outages: dict[str, Outages] = {}
+        self._outages: dict[str, Outage] = {}
+        self._outages_of: dict[str, list[str]] = {}
+        """subject -> the ids of its outages, in the order they were recorded."""
         self._closed = False
 
     def unit_of_work(self) -> MemoryUnitOfWork:

@@ -17,10 +17,12 @@ Every adapter passes the contract suite, :class:`fitsm.testing.StoreContract`, u
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self, TypeVar
 
-from fitsm.availability.measurement import Outages
+from fitsm.availability.measurement import Outage, OutageLog
 from fitsm.cases.base import Case
 from fitsm.cmdb.database import Cmdb
 from fitsm.portfolio.services import ServicePortfolio
@@ -32,7 +34,7 @@ __all__ = [
     "AgreementsRepository",
     "CaseRepository",
     "CmdbRepository",
-    "OutagesRepository",
+    "OutageRepository",
     "PortfolioRepository",
     "Repository",
     "RoleModelRepository",
@@ -78,8 +80,37 @@ class AgreementsRepository(Repository[Agreements], Protocol):
     """Agreements with all their versions (PR2)."""
 
 
-class OutagesRepository(Repository[Outages], Protocol):
-    """Outage records (PR4.4)."""
+class OutageRepository(Protocol):
+    """Outage records (PR4.4), one row each: appended, closed once, read by query.
+
+    Nothing is written before :meth:`UnitOfWork.commit`; reads see what is
+    committed plus what this unit of work recorded or closed.
+    """
+
+    def record(self, *outages: Outage) -> list[str]:
+        """Append outages (ongoing ones included); return their ids.
+
+        An outage without an id gets a new one; a taken id raises DuplicateError
+        (at once if the store knows it, else at commit).
+        """
+
+    def get(self, id: str) -> Outage:
+        """One outage by id; NotFoundError if there is none."""
+
+    def close(self, id: str, end: datetime) -> Outage:
+        """End an ongoing outage at ``end``; at commit, ConflictError if someone ended it first."""
+
+    def find(
+        self, start: datetime, end: datetime, subjects: Iterable[str] | None = None
+    ) -> list[Outage]:
+        """The outages of ``subjects`` (every subject if None) that overlap ``[start, end)``,
+        ordered by start, then id."""
+
+    def log(
+        self, start: datetime, end: datetime, subjects: Iterable[str] | None = None
+    ) -> OutageLog:
+        """:meth:`find` as the columnar log :func:`~fitsm.measure_availability` and
+        :func:`~fitsm.derive_outages` take; ongoing outages last until ``end``."""
 
 
 class RoleModelRepository(Repository[RoleModel], Protocol):
@@ -106,7 +137,7 @@ class UnitOfWork(Protocol):
     def roles(self) -> RoleModelRepository: ...
 
     @property
-    def outages(self) -> OutagesRepository: ...
+    def outages(self) -> OutageRepository: ...
 
     @property
     def cases(self) -> CaseRepository: ...

@@ -6,7 +6,10 @@ yields a new, empty store (closing it afterwards):
 
 .. code-block:: python
 
-    import pytest
+    from datetime import UTC, datetime, timedelta
+from fractions import Fraction
+
+import pytest
     from fitsm.testing import StoreContract
 
     class TestMyStore(StoreContract):
@@ -22,6 +25,9 @@ It needs pytest, which the ``test`` extra installs.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from fractions import Fraction
+
 import pytest
 
 from fitsm import (
@@ -33,9 +39,11 @@ from fitsm import (
     ServicePortfolio,
     StoreError,
 )
+from fitsm.availability import Outage, OutageLog, measure_availability
 from fitsm.demo import example_provider
-from fitsm.errors import DuplicateError
+from fitsm.errors import DuplicateError, ValidationError
 from fitsm.storage import Store
+from fitsm.time import BusinessCalendar
 
 __all__ = ["StoreContract"]
 
@@ -277,25 +285,6 @@ class StoreLifeContract(_Contract):
         with pytest.raises(StoreError, match="closed"):
             store.unit_of_work()
 
-    def test_outage_records_read_back_equal(self, store: Store) -> None:
-        from datetime import UTC, datetime
-
-        from fitsm import Outage
-        from fitsm.availability import Outages
-
-        book = Outages()
-        at = datetime(2026, 1, 5, 9, tzinfo=UTC)
-        book.record(
-            Outage("db1", at, at.replace(hour=10)),
-            Outage("web1", at, at.replace(hour=11), "degraded", True),
-        )
-        with store.unit_of_work() as uow:
-            uow.outages.add(book)
-            uow.commit()
-        with store.unit_of_work() as uow:
-            again = uow.outages.get()
-        assert again == book and len(again.log()) == 2
-
     def test_reading_an_aggregate_does_not_conflict_with_its_writers(self, store: Store) -> None:
         from fitsm import Person, RoleModel
 
@@ -316,6 +305,133 @@ class StoreLifeContract(_Contract):
             assert uow.portfolios.get("p").service("x").name == "X"
 
 
+T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
+HOUR = timedelta(hours=1)
+
+
+def _record(store: Store, *outages: Outage) -> list[str]:
+    with store.unit_of_work() as uow:
+        ids = uow.outages.record(*outages)
+        uow.commit()
+    return ids
+
+
+class OutageRecordsContract(_Contract):
+    """Outages one record each (PR4.4): appended, ended once, read by subject and period."""
+
+    def test_recorded_outages_read_back_equal_with_their_ids(self, store: Store) -> None:
+        given = Outage("web1", T0, T0 + 2 * HOUR, "degraded", True, id="out-1")
+        ids = _record(store, Outage("db1", T0, T0 + HOUR), given)
+        assert ids[1] == "out-1"
+        assert ids[0]  # a new id for the outage that had none
+        with store.unit_of_work() as uow:
+            assert uow.outages.get("out-1") == given
+            assert uow.outages.get(ids[0]) == Outage("db1", T0, T0 + HOUR, id=ids[0])
+
+    def test_a_taken_id_is_refused_and_nothing_is_written(self, store: Store) -> None:
+        _record(store, Outage("db1", T0, T0 + HOUR, id="out-1"))
+        with store.unit_of_work() as uow:
+            with pytest.raises(DuplicateError, match="out-1"):
+                uow.outages.record(Outage("db2", T0, id="out-2"), Outage("db3", T0, id="out-1"))
+            with pytest.raises(DuplicateError, match="out-3"):
+                uow.outages.record(Outage("db2", T0, id="out-3"), Outage("db3", T0, id="out-3"))
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert [o.id for o in uow.outages.find(T0, T0 + HOUR)] == ["out-1"]
+
+    def test_nothing_is_recorded_without_commit(self, store: Store) -> None:
+        with store.unit_of_work() as uow:
+            uow.outages.record(Outage("db1", T0, T0 + HOUR, id="out-1"))
+            assert uow.outages.get("out-1").subject == "db1"  # a unit of work sees its own
+        with store.unit_of_work() as uow, pytest.raises(NotFoundError, match="out-1"):
+            uow.outages.get("out-1")
+
+    def test_find_returns_the_outages_of_the_subjects_that_overlap_the_period(
+        self, store: Store
+    ) -> None:
+        _record(
+            store,
+            Outage("db1", T0 - 2 * HOUR, T0 - HOUR, id="before"),
+            Outage("db1", T0 - HOUR, T0, id="touches-start"),  # ends as the period begins
+            Outage("db1", T0 + 3 * HOUR, T0 + 5 * HOUR, id="late"),
+            Outage("db1", T0 - HOUR, T0 + HOUR, id="across-start"),
+            Outage("web1", T0 + HOUR, T0 + 2 * HOUR, id="other-subject"),
+            Outage("db1", T0 + 2 * HOUR, id="ongoing"),
+            Outage("db1", T0 + 4 * HOUR, T0 + 6 * HOUR, id="after"),
+        )
+        with store.unit_of_work() as uow:
+            found = uow.outages.find(T0, T0 + 4 * HOUR, ["db1"])
+            every = uow.outages.find(T0, T0 + 4 * HOUR)
+            nothing = uow.outages.find(T0, T0 + 4 * HOUR, ["no-such-ci"])
+        assert [o.id for o in found] == ["across-start", "ongoing", "late"]
+        assert [o.id for o in every] == ["across-start", "other-subject", "ongoing", "late"]
+        assert nothing == []
+
+    def test_the_log_of_a_period_is_the_columnar_form_of_find(self, store: Store) -> None:
+        _record(
+            store,
+            Outage("db1", T0, T0 + HOUR, id="a"),
+            Outage("web1", T0 + HOUR, T0 + 2 * HOUR, "degraded", True, id="b"),
+            Outage("db1", T0 + 3 * HOUR, id="c"),
+        )
+        end = T0 + 10 * HOUR
+        with store.unit_of_work() as uow:
+            log = uow.outages.log(T0, end)
+            expected = OutageLog.of(uow.outages.find(T0, end), until=end)
+        assert log.subjects == expected.subjects
+        for column in ("codes", "starts", "ends", "down", "planned"):
+            assert getattr(log, column).tolist() == getattr(expected, column).tolist(), column
+        assert log.ends[-1] == log.ends[0] + 9 * 3600 * 10**6  # the ongoing one lasts until end
+
+    def test_availability_is_measured_from_the_stored_outages(self, store: Store) -> None:
+        _record(store, Outage("shop", T0, T0 + HOUR), Outage("mail", T0, T0 + 5 * HOUR))
+        with store.unit_of_work() as uow:
+            log = uow.outages.log(T0, T0 + 10 * HOUR, ["shop"])
+        report = measure_availability(log, "shop", BusinessCalendar.always(), T0, T0 + 10 * HOUR)
+        assert report.availability == Fraction(9, 10)
+
+    def test_an_ongoing_outage_is_ended_once(self, store: Store) -> None:
+        (id,) = _record(store, Outage("db1", T0))
+        with store.unit_of_work() as uow:
+            ended = uow.outages.close(id, T0 + HOUR)
+            assert uow.outages.get(id) == ended
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.outages.get(id).end == T0 + HOUR
+            with pytest.raises(ValidationError, match="already ended"):
+                uow.outages.close(id, T0 + 2 * HOUR)
+
+    def test_an_end_before_the_start_is_refused(self, store: Store) -> None:
+        (id,) = _record(store, Outage("db1", T0))
+        with store.unit_of_work() as uow, pytest.raises(ValidationError, match="before it starts"):
+            uow.outages.close(id, T0 - HOUR)
+
+    def test_two_who_end_the_same_outage_conflict_and_the_loser_writes_nothing(
+        self, store: Store
+    ) -> None:
+        (id,) = _record(store, Outage("db1", T0))
+        with store.unit_of_work() as first, store.unit_of_work() as second:
+            first.outages.close(id, T0 + HOUR)
+            second.outages.close(id, T0 + 2 * HOUR)
+            second.outages.record(Outage("web1", T0, T0 + HOUR, id="with-the-loser"))
+            first.commit()
+            with pytest.raises(ConflictError, match=id):
+                second.commit()
+        with store.unit_of_work() as uow:
+            assert uow.outages.get(id).end == T0 + HOUR
+            with pytest.raises(NotFoundError):
+                uow.outages.get("with-the-loser")
+
+    def test_recorders_of_different_outages_do_not_conflict(self, store: Store) -> None:
+        with store.unit_of_work() as first, store.unit_of_work() as second:
+            first.outages.record(Outage("db1", T0, T0 + HOUR, id="a"))
+            second.outages.record(Outage("db1", T0, T0 + HOUR, id="b"))
+            first.commit()
+            second.commit()
+        with store.unit_of_work() as uow:
+            assert [o.id for o in uow.outages.find(T0, T0 + HOUR)] == ["a", "b"]
+
+
 class StoreContract(
     RoundTripContract,
     AllOrNothingContract,
@@ -323,5 +439,6 @@ class StoreContract(
     AgreementsContract,
     CasesAndRolesContract,
     StoreLifeContract,
+    OutageRecordsContract,
 ):
     """Every behaviour a store must have; subclass it and provide a ``store`` fixture."""

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-from fitsm.availability.measurement import Outages
+from fitsm.availability.measurement import Outage
 from fitsm.cases.base import Case
 from fitsm.cmdb.history import Batch, CmdbChangeRecord
 from fitsm.service_levels.agreements import Agreements
@@ -79,6 +79,11 @@ class AuditEntries:
             "attribute": entry.attribute, "old": codec.encode(entry.old), "new": codec.encode(entry.new),
         })  # fmt: skip
 
+    def outage(self, outage: Outage, action: str) -> None:
+        """An outage ``recorded`` (appended) or ``ended`` (its end set)."""
+        at = outage.start if action == "recorded" or outage.end is None else outage.end
+        self.add(at, "-", "outage", outage.id, action, codec.encode(outage))
+
     def aggregate(self, kind: str, aggregate: Any, baseline: Any) -> None:
         if isinstance(aggregate, Case):
             for h in aggregate.history[baseline:]:
@@ -89,11 +94,6 @@ class AuditEntries:
             if baseline == 0 and not aggregate.history:
                 self.add(aggregate.registered_at, aggregate.registered_by, aggregate.kind,
                          aggregate.id, "registered", {})  # fmt: skip
-        elif isinstance(aggregate, Outages):
-            for outage in list(aggregate)[baseline or 0 :]:
-                self.add(
-                    outage.start, "-", "outage", outage.subject, "recorded", codec.encode(outage)
-                )
         elif isinstance(aggregate, Agreements):
             stored: dict[str, int] = baseline or {}
             now = datetime.now(UTC)

@@ -8,11 +8,16 @@ from typing import Any
 from fitsm.errors import StoreError
 from fitsm.storage.sql.audit import GENESIS
 from fitsm.storage.sql.connection import Connection
+from fitsm.storage.sql.outage_rows import OUTAGE_TABLES, outages_to_rows
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "prepare"]
 
-SCHEMA_VERSION = 1
-"""The version of the tables this code writes; older stores are upgraded on open."""
+SCHEMA_VERSION = 2
+"""The version of the tables this code writes; older stores are upgraded on open.
+
+1. fitsm 0.1.0.dev0: documents, the CMDB row-wise, the audit chain.
+2. outages one row each (they were one document).
+"""
 
 TABLES = [
     "CREATE TABLE fitsm_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -29,10 +34,11 @@ TABLES = [
     "CREATE TABLE audit (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, "
     "kind TEXT NOT NULL, subject TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL, "
     "prev TEXT NOT NULL, hash TEXT NOT NULL)",
+    *OUTAGE_TABLES,
 ]
 
 
-MIGRATIONS: dict[int, Callable[[Connection, Any], None]] = {}
+MIGRATIONS: dict[int, Callable[[Connection, Any], None]] = {1: outages_to_rows}
 """Upgrade steps: ``MIGRATIONS[n]`` takes a store from schema ``n`` to ``n + 1``."""
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fitsm.availability.measurement import Outages
 from fitsm.cases.base import Case
 from fitsm.portfolio.services import ServicePortfolio
 from fitsm.roles import RoleModel
@@ -16,6 +15,7 @@ from fitsm.storage.sql.audit import AuditEntries, AuditReport, append
 from fitsm.storage.sql.cmdb_rows import SqlCmdbRepository
 from fitsm.storage.sql.connection import Connection, Dialect
 from fitsm.storage.sql.documents import SqlRepository, version_count
+from fitsm.storage.sql.outage_rows import SqlOutageRepository
 from fitsm.storage.sql.schema import prepare
 
 __all__ = ["SqlStore", "SqlUnitOfWork"]
@@ -77,9 +77,9 @@ class SqlUnitOfWork(RollsBackOnExit):
         self.cases: SqlRepository[Case] = SqlRepository(
             db, "case", "case", lambda c: len(c.history)
         )
-        self.outages: SqlRepository[Outages] = SqlRepository(db, "outages", "outage book", len)
+        self.outages = SqlOutageRepository(db)
         self.cmdbs = SqlCmdbRepository(db)
-        self._documents = (self.portfolios, self.agreements, self.roles, self.cases, self.outages)
+        self._documents = (self.portfolios, self.agreements, self.roles, self.cases)
 
     def commit(self) -> None:
         db = self.store.connection
@@ -89,6 +89,7 @@ class SqlUnitOfWork(RollsBackOnExit):
             for repo in self._documents:
                 repo.write(cur, audit)
             self.cmdbs.write(cur, audit)
+            self.outages.write(cur, audit)
             append(db, cur, audit)
 
         try:
@@ -100,8 +101,10 @@ class SqlUnitOfWork(RollsBackOnExit):
         for repo in self._documents:
             repo.settle()
         self.cmdbs.settle()
+        self.outages.settle()
 
     def rollback(self) -> None:
         for repo in (*self._documents, self.cmdbs):
             repo.tracked.clear()
             repo.written.clear()
+        self.outages.pending.clear()

@@ -1,0 +1,78 @@
+"""A store written by an older fitsm opens in this one, its data migrated.
+
+``tests/data/store-schema-1.db`` was written by fitsm 0.1.0.dev0 (schema 1; see
+``tests/data/make_store_schema_1.py``).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from fitsm import Outage, open_store
+from fitsm.storage.sql import SCHEMA_VERSION
+
+OLD = Path(__file__).parent / "data" / "store-schema-1.db"
+T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
+
+
+@pytest.fixture
+def upgraded(tmp_path: Path):
+    path = tmp_path / "old.db"
+    shutil.copy(OLD, path)
+    store = open_store(f"sqlite:///{path}")
+    yield store, path
+    store.close()
+
+
+def test_the_schema_is_upgraded_to_this_version(upgraded) -> None:
+    _, path = upgraded
+    with sqlite3.connect(path) as conn:
+        (version,) = conn.execute(
+            "SELECT value FROM fitsm_meta WHERE key = 'schema_version'"
+        ).fetchone()
+    assert int(version) == SCHEMA_VERSION
+
+
+def test_the_outage_document_becomes_one_row_per_outage(upgraded) -> None:
+    store, path = upgraded
+    with store.unit_of_work() as uow:
+        found = uow.outages.find(T0, T0 + timedelta(days=3))
+    assert [o.id for o in found] == ["default-1", "default-2", "default-3"]
+    assert [o.subject for o in found] == ["db1", "web1", "san1"]
+    assert found[1].state == "degraded"
+    assert found[1].planned
+    assert found[0].end - found[0].start == timedelta(hours=1)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute(
+            "SELECT count(*) FROM aggregates WHERE kind = 'outages'"
+        ).fetchone() == (0,)
+
+
+def test_everything_else_reads_back(upgraded) -> None:
+    store, _ = upgraded
+    with store.unit_of_work() as uow:
+        cmdb = uow.cmdbs.get("example")
+        assert "sw9" in cmdb
+        assert cmdb.history("sw9")[0].actor == "ann"
+        assert uow.portfolios.get("example").service("shop").name
+        assert uow.agreements.get().current("sla-shop").covers == ("shop",)
+        assert uow.roles.get().knows("bob")
+        incident = uow.cases.get("INC-1")
+        assert incident.status == "assigned"
+        assert incident.priority is not None
+        assert uow.cases.get("INC-2").status == "new"
+
+
+def test_the_audit_chain_still_verifies_and_grows(upgraded) -> None:
+    store, _ = upgraded
+    assert store.verify_audit().ok
+    with store.unit_of_work() as uow:
+        (id,) = uow.outages.record(Outage("db1", T0, id="new-1"))
+        uow.outages.close(id, T0 + timedelta(minutes=5))
+        uow.commit()
+    assert store.verify_audit().ok
