@@ -3,20 +3,18 @@
 The root holds the names most programs need; everything else lives in the
 namespace of its FitSM area:
 
-=====================  =========================================================
-``fitsm.portfolio``    service portfolio and catalogue (PR1, PR2.1)
-``fitsm.service_levels``  agreements, targets, evaluation, SLO maths (PR2)
-``fitsm.availability``  outages, measurement, derivation, composite (PR4)
-``fitsm.suppliers``    suppliers (PR8)
-``fitsm.cmdb``         the CMDB, impact analysis, verification (PR11)
-``fitsm.cases``        incidents, problems, changes, releases, improvements
-``fitsm.roles``        the FitSM-3 role model
-``fitsm.desk``         running cases against a store as the acting person
-``fitsm.storage``      ports and stores opened by URL
-``fitsm.interop``      CMDB files (JSON, CSV)
-``fitsm.testing``      the contract suite for third-party stores
-``fitsm.time``, ``fitsm.units``, ``fitsm.clock``, ``fitsm.errors``  the shared kernel
-=====================  =========================================================
+- ``fitsm.portfolio``: service portfolio and catalogue (PR1, PR2.1)
+- ``fitsm.service_levels``: agreements, targets, evaluation, SLO maths (PR2)
+- ``fitsm.availability``: outages, measurement, derivation, composite (PR4)
+- ``fitsm.suppliers``: suppliers (PR8)
+- ``fitsm.cmdb``: the CMDB, impact analysis, verification (PR11)
+- ``fitsm.cases``: incidents, problems, changes, releases, improvements
+- ``fitsm.roles``: the FitSM-3 role model
+- ``fitsm.desk``: running cases against a store as the acting person
+- ``fitsm.storage``: ports and stores opened by URL
+- ``fitsm.interop``: CMDB files (JSON, CSV)
+- ``fitsm.testing``: the contract suite for third-party stores
+- ``fitsm.time``, ``fitsm.units``, ``fitsm.clock``, ``fitsm.errors``: the shared kernel
 
 Root names are imported on first use, so ``import fitsm`` is cheap and a
 program pays only for the areas it touches.

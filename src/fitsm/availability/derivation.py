@@ -20,15 +20,13 @@ import numpy as np
 
 from fitsm.availability.measurement import Outage, OutageLog
 from fitsm.cmdb.configuration import NodeKind
-from fitsm.cmdb.view import down_threshold
+from fitsm.cmdb.view import DEGRADED, DOWN, UP, down_threshold
 from fitsm.time.intervals import Intervals
 
 if TYPE_CHECKING:
     from fitsm.cmdb.view import CmdbView
 
 __all__ = ["derive_outages"]
-
-UP, DEGRADED, DOWN = 0, 1, 2
 
 
 def derive_outages(

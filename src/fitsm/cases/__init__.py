@@ -8,11 +8,14 @@ who may fire which event, the change schedule and problem candidates.
 """
 
 from fitsm.cases._engine import CaseLifecycle
+from fitsm.cases.authorization import refusal
 from fitsm.cases.base import Case, HistoryEntry
 from fitsm.cases.changes import (
+    APPROVAL_EVENTS,
     CHANGE,
     ApprovalLevel,
     Change,
+    ChangeChart,
     ChangeCriteria,
     ChangeStatus,
     ChangeType,
@@ -29,20 +32,39 @@ from fitsm.cases.clocks import (
     sla_clocks,
 )
 from fitsm.cases.diagrams import mermaid
-from fitsm.cases.improvements import IMPROVEMENT, Complaint, Improvement, ImprovementStatus
+from fitsm.cases.improvements import (
+    DECISION_EVENTS,
+    IMPROVEMENT,
+    Complaint,
+    Improvement,
+    ImprovementChart,
+    ImprovementStatus,
+)
 from fitsm.cases.incidents import (
     INCIDENT,
+    MAJOR_REVIEW_EVENT,
+    RESOLUTION_CLOCK_RUNS,
+    RESPONSE_CLOCK_RUNS,
     Incident,
+    IncidentChart,
     IncidentStatus,
     MajorIncidentCriteria,
     ServiceRequest,
 )
 from fitsm.cases.kinds import CASE_TYPES, lifecycle_of
 from fitsm.cases.priority import DEFAULT_MATRIX, PriorityMatrix
-from fitsm.cases.problems import PROBLEM, KnownError, Problem, ProblemStatus, known_errors
+from fitsm.cases.problems import (
+    PROBLEM,
+    KnownError,
+    Problem,
+    ProblemChart,
+    ProblemStatus,
+    known_errors,
+)
 from fitsm.cases.releases import (
     RELEASE,
     Release,
+    ReleaseChart,
     ReleaseCriteria,
     ReleaseStatus,
     ReleaseStrategy,
@@ -52,18 +74,24 @@ from fitsm.cases.schedule import ScheduleConflict, change_schedule, schedule_con
 from fitsm.cases.trends import ProblemCandidate, problem_candidates
 
 __all__ = [
+    "APPROVAL_EVENTS",
     "CASE_TYPES",
     "CHANGE",
+    "DECISION_EVENTS",
     "DEFAULT_MATRIX",
     "IMPROVEMENT",
     "INCIDENT",
+    "MAJOR_REVIEW_EVENT",
     "PROBLEM",
     "RELEASE",
+    "RESOLUTION_CLOCK_RUNS",
+    "RESPONSE_CLOCK_RUNS",
     "ApprovalLevel",
     "CarryOver",
     "Case",
     "CaseLifecycle",
     "Change",
+    "ChangeChart",
     "ChangeCriteria",
     "ChangeStatus",
     "ChangeType",
@@ -74,16 +102,20 @@ __all__ = [
     "Complaint",
     "HistoryEntry",
     "Improvement",
+    "ImprovementChart",
     "ImprovementStatus",
     "Incident",
+    "IncidentChart",
     "IncidentStatus",
     "KnownError",
     "MajorIncidentCriteria",
     "PriorityMatrix",
     "Problem",
     "ProblemCandidate",
+    "ProblemChart",
     "ProblemStatus",
     "Release",
+    "ReleaseChart",
     "ReleaseCriteria",
     "ReleaseStatus",
     "ReleaseStrategy",
@@ -97,6 +129,7 @@ __all__ = [
     "lifecycle_of",
     "mermaid",
     "problem_candidates",
+    "refusal",
     "required_approval",
     "schedule_conflicts",
     "sla_clocks",

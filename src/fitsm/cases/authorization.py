@@ -36,7 +36,7 @@ def _staff(roles: RoleModel, actor: str, process: str) -> bool:
 
 
 def _owner(roles: RoleModel, actor: str, case: Case) -> bool:
-    return case.owner == actor or roles.has_role(actor, Role(case.owner_role), case.id)
+    return case.owner == actor or roles.has_role(actor, case.owner_role, case.id)
 
 
 def refusal(

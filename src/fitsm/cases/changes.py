@@ -7,8 +7,7 @@ level of approval (PR12.4): standard changes are pre-approved, normal changes
 are approved by the change manager (the CHM process manager), major changes by
 the change advisory board (CAB) and emergency changes by the emergency CAB.
 
-The lifecycle of changes (PR12.1-PR12.5):
-A request for change is registered and classified (standard changes are
+Lifecycle (PR12.1-PR12.5): a request for change is registered and classified (standard changes are
 pre-approved on classification), assessed for benefits, risks, effort and
 feasibility with the impacted services from the CMDB (PR12.3), approved or
 rejected at the level the criteria require (PR12.4), scheduled, implemented,

@@ -1,8 +1,8 @@
-"""Improvements (PR14) and customer complaints (PR7.5): registered, evaluated, decided, done.
+"""Improvements (PR14) and customer complaints (PR7.5): the records and their lifecycle.
 
-The lifecycle of improvements (PR14) and customer complaints (PR7.5):
-Registered, evaluated in a consistent manner (PR14.2), approved or rejected,
-implemented and tracked (PR14.3), closed with the outcome.
+Both are registered, evaluated in a consistent manner (PR14.2), approved or
+rejected by the process manager or owner, implemented and tracked (PR14.3), and
+closed with the outcome.
 """
 
 from __future__ import annotations
@@ -18,7 +18,14 @@ from fitsm.cases._engine import CaseLifecycle, proposed
 from fitsm.cases.base import Case
 from fitsm.errors import ValidationError
 
-__all__ = ["IMPROVEMENT", "Complaint", "Improvement", "ImprovementChart", "ImprovementStatus"]
+__all__ = [
+    "DECISION_EVENTS",
+    "IMPROVEMENT",
+    "Complaint",
+    "Improvement",
+    "ImprovementChart",
+    "ImprovementStatus",
+]
 
 
 class ImprovementStatus(StrEnum):

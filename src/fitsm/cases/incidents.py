@@ -4,15 +4,15 @@ FitSM-0 (CC BY 4.0): an *incident* is an "unplanned disruption of operation in a
 service or service component, or degradation of service quality versus the
 expected or agreed service operation according to the service level
 agreement"; a *service request* is a "user request for information, advice,
-access to an IT service or a pre-approved change". Both follow the lifecycle below.
+access to an IT service or a pre-approved change".
 
-The lifecycle of incidents and service requests (PR9.1-PR9.6):
-New cases are classified and prioritised (PR9.1), assigned to a group, worked
-on, put on hold while waiting for someone else, escalated to another group
-(functional) or to a manager (hierarchical, PR9.3), resolved, and closed with
-the user's confirmation or after a timeout (PR9.5). A resolved case can be
-reopened. A major incident (PR9.6) needs a coordinator and cannot close before
-its major incident review is recorded.
+Lifecycle (PR9.1-PR9.6), the same for both: new cases are classified and
+prioritised (PR9.1), assigned to a group, worked on, put on hold while waiting
+for someone else, escalated to another group (functional) or to a manager
+(hierarchical, PR9.3), resolved, and closed with the user's confirmation or
+after a timeout (PR9.5). A resolved case can be reopened. A major incident
+(PR9.6) needs a coordinator and cannot close before its major incident review
+is recorded.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 A case type is one module of :mod:`fitsm.cases` that holds its record, its
 status enum, its chart and the event names the clocks and authorisation use;
 adding one means writing that module and adding its line to
-:data:`CASE_TYPES`. Stores, the desk and diagrams find case types here.
+:data:`CASE_TYPES`. The stores and the desk find case types here.
 """
 
 from __future__ import annotations

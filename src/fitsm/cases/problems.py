@@ -6,10 +6,9 @@ recurring or reduce the impact on services"; a *known error* is a "problem which
 is not (yet) resolved, but for which the root cause has been identified and a
 workaround has been found".
 
-The lifecycle of problems (PR10.1-PR10.4):
-A problem is classified, investigated, its root cause recorded; while it is not
-resolved it becomes a known error with one or more workarounds (PR10.3); it is
-resolved through a change and closed.
+Lifecycle (PR10.1-PR10.4): a problem is classified, investigated and its root
+cause recorded; while it is not resolved it becomes a known error with one or
+more workarounds (PR10.3); it is resolved through a change and closed.
 """
 
 from __future__ import annotations

@@ -3,8 +3,7 @@
 FitSM-0 (CC BY 4.0): a *release* is a "set of one or more changes to CIs that
 are grouped together and deployed as a logical unit".
 
-The lifecycle of releases (PR13.1-PR13.6):
-A release bundles approved changes, is planned with a strategy, a testing
+Lifecycle (PR13.1-PR13.6): a release bundles approved changes, is planned with a strategy, a testing
 approach and acceptance criteria (PR13.1-PR13.3), built, tested against the
 criteria (PR13.4), deployed only with a rollback plan (PR13.5), evaluated as a
 success or a failure (PR13.6), rolled back if it failed, and closed.

@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING
 import attrs
 
 from fitsm.cases.changes import Change, ChangeStatus
+from fitsm.cmdb.analysis import dependencies
 from fitsm.errors import ValidationError
 from fitsm.time.calendar import BusinessCalendar
 
 if TYPE_CHECKING:
-    from fitsm.cmdb.database import Cmdb
+    from fitsm.cmdb.view import CmdbView
 
 __all__ = ["ScheduleConflict", "change_schedule", "schedule_conflicts"]
 
@@ -51,7 +52,7 @@ def change_schedule(changes: Iterable[Change]) -> list[Change]:
 def schedule_conflicts(
     changes: Iterable[Change],
     *,
-    cmdb: Cmdb | None = None,
+    cmdb: CmdbView | None = None,
     maintenance: Mapping[str, BusinessCalendar] | None = None,
 ) -> list[ScheduleConflict]:
     """Changes overlapping in time on the same CI or on CIs that depend on each other
@@ -64,7 +65,7 @@ def schedule_conflicts(
     def relies_on(ci: str) -> set[str]:
         if ci not in reach:
             reach[ci] = (
-                {d.id for d in cmdb.dependencies(ci)} if cmdb is not None and ci in cmdb else set()
+                {d.id for d in dependencies(cmdb, ci)} if cmdb is not None and ci in cmdb else set()
             )
         return reach[ci]
 

@@ -6,6 +6,17 @@ dependencies, single points of failure and blast radius; verification against
 a discovered state; the CMDB as of a past instant and the comparison of two.
 """
 
+from fitsm.cmdb.analysis import (
+    BlastRadius,
+    Dependency,
+    ImpactedService,
+    ImpactReport,
+    ImpactStatus,
+    blast_radius,
+    dependencies,
+    impact,
+    single_points_of_failure,
+)
 from fitsm.cmdb.comparison import CmdbComparison, compare
 from fitsm.cmdb.configuration import (
     DEPENDS_ON,
@@ -23,26 +34,17 @@ from fitsm.cmdb.configuration import (
     ServiceNode,
 )
 from fitsm.cmdb.database import Cmdb
-from fitsm.cmdb.history import CmdbAction, CmdbChangeRecord
-from fitsm.cmdb.impact import (
-    BlastRadius,
-    Dependency,
-    ImpactedService,
-    ImpactReport,
-    ImpactStatus,
-    blast_radius,
-    dependencies,
-    impact,
-    single_points_of_failure,
-)
+from fitsm.cmdb.history import Batch, CmdbAction, CmdbChangeRecord
 from fitsm.cmdb.verification import Difference, DiscoveredState, VerificationReport, verify
-from fitsm.cmdb.view import CmdbView
+from fitsm.cmdb.view import Adjacency, CmdbView, down_threshold, required_up
 
 __all__ = [
     "DEPENDS_ON",
     "HAS_MEMBER",
+    "Adjacency",
     "AttributeSpec",
     "AttributeType",
+    "Batch",
     "BlastRadius",
     "CiType",
     "Cmdb",
@@ -68,7 +70,9 @@ __all__ = [
     "blast_radius",
     "compare",
     "dependencies",
+    "down_threshold",
     "impact",
+    "required_up",
     "single_points_of_failure",
     "verify",
 ]

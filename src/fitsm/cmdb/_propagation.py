@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from fitsm.cmdb.configuration import NodeKind
-from fitsm.cmdb.view import down_threshold
+from fitsm.cmdb.view import DEGRADED, DOWN, UP, down_threshold
 
 __all__ = [
     "DEGRADED",
@@ -41,7 +41,6 @@ __all__ = [
 if TYPE_CHECKING:
     from fitsm.cmdb.view import CmdbView
 
-UP, DEGRADED, DOWN = 0, 1, 2
 KIND_CODES = {kind: code for code, kind in enumerate(NodeKind)}
 
 IntArray = npt.NDArray[np.int32]

@@ -24,6 +24,16 @@ import networkx as nx
 
 from fitsm._validators import enum_value
 from fitsm.clock import Clock, SystemClock, as_utc
+from fitsm.cmdb.analysis import (
+    BlastRadius,
+    Dependency,
+    ImpactReport,
+    Strategy,
+    blast_radius,
+    dependencies,
+    impact,
+    single_points_of_failure,
+)
 from fitsm.cmdb.configuration import (
     DEPENDS_ON,
     HAS_MEMBER,
@@ -38,16 +48,6 @@ from fitsm.cmdb.configuration import (
     ServiceNode,
 )
 from fitsm.cmdb.history import Batch, CmdbAction, CmdbChangeRecord
-from fitsm.cmdb.impact import (
-    BlastRadius,
-    Dependency,
-    ImpactReport,
-    Strategy,
-    blast_radius,
-    dependencies,
-    impact,
-    single_points_of_failure,
-)
 from fitsm.cmdb.view import Adjacency
 from fitsm.errors import CycleError, DuplicateError, NotFoundError, ValidationError
 
@@ -486,7 +486,7 @@ class Cmdb:
         )
         self._touched()
 
-    # -- analysis (see fitsm.cmdb.impact) -----------------------------------------
+    # -- analysis (see fitsm.cmdb.analysis) -----------------------------------------
 
     def impact(self, failed: Iterable[str] | str, *, strategy: Strategy = "auto") -> ImpactReport:
         """Which nodes are down or degraded when the ``failed`` nodes fail."""

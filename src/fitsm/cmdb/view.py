@@ -18,9 +18,16 @@ from typing import Protocol, TypeVar
 
 from fitsm.cmdb.configuration import Node, NodeKind
 
-__all__ = ["Adjacency", "CmdbView", "down_threshold", "required_up"]
+__all__ = ["DEGRADED", "DOWN", "UP", "Adjacency", "CmdbView", "down_threshold", "required_up"]
 
 _T = TypeVar("_T")
+
+UP = 0
+"""A node's state as the engines count it: working."""
+DEGRADED = 1
+"""Working worse: a redundancy group below full strength, or something relying on one."""
+DOWN = 2
+"""Not working."""
 
 Adjacency = Mapping[str, Mapping[str, Mapping[str, str]]]
 """``adjacency[a][b]`` is the data (``{"type": ...}``) of the relationship between a and b."""

@@ -5,7 +5,7 @@ service relies on, lifecycle phases that only move along allowed paths, and
 the customer-facing catalogue drawn from the live services.
 """
 
-from fitsm.portfolio.catalogue import CatalogueEntry, ServiceCatalogue
+from fitsm.portfolio.catalogue import CatalogueEntry, Listed, ServiceCatalogue
 from fitsm.portfolio.services import (
     DEFAULT_LIFECYCLE,
     LifecyclePhase,
@@ -21,6 +21,7 @@ __all__ = [
     "DEFAULT_LIFECYCLE",
     "CatalogueEntry",
     "LifecyclePhase",
+    "Listed",
     "PhaseChange",
     "Service",
     "ServiceCatalogue",

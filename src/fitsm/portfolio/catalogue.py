@@ -8,11 +8,29 @@ CC BY 4.0). Build one with :meth:`fitsm.ServicePortfolio.catalogue`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import Protocol
 
 import attrs
 
-__all__ = ["CatalogueEntry", "ServiceCatalogue"]
+__all__ = ["CatalogueEntry", "Listed", "ServiceCatalogue"]
+
+
+class Listed(Protocol):
+    """What the catalogue shows of a service (a :class:`~fitsm.portfolio.Service` has it)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def value_proposition(self) -> str: ...
+    @property
+    def target_customers(self) -> tuple[str, ...]: ...
+    @property
+    def owner(self) -> str: ...
 
 
 @attrs.frozen
@@ -32,6 +50,18 @@ class ServiceCatalogue:
     """An immutable list of catalogue entries, in portfolio order."""
 
     entries: tuple[CatalogueEntry, ...]
+
+    @classmethod
+    def of(cls, services: Iterable[Listed]) -> ServiceCatalogue:
+        """The catalogue of ``services`` (anything with a service's public fields), in order."""
+        return cls(
+            tuple(
+                CatalogueEntry(
+                    s.id, s.name, s.description, s.value_proposition, s.target_customers, s.owner
+                )
+                for s in services
+            )
+        )
 
     def __iter__(self) -> Iterator[CatalogueEntry]:
         return iter(self.entries)

@@ -27,7 +27,7 @@ from fitsm.errors import (
     NotFoundError,
     ValidationError,
 )
-from fitsm.portfolio.catalogue import CatalogueEntry, ServiceCatalogue
+from fitsm.portfolio.catalogue import ServiceCatalogue
 from fitsm.suppliers.supplier import Supplier
 
 __all__ = [
@@ -331,14 +331,7 @@ class ServicePortfolio:
         live = [s for s in self._services.values() if s.phase in self.lifecycle.live]
         if customer is not None:
             live = [s for s in live if not s.target_customers or customer in s.target_customers]
-        return ServiceCatalogue(
-            tuple(
-                CatalogueEntry(
-                    s.id, s.name, s.description, s.value_proposition, s.target_customers, s.owner
-                )
-                for s in live
-            )
-        )
+        return ServiceCatalogue.of(live)
 
     def copy(self) -> ServicePortfolio:
         """An independent copy; records are immutable, so sharing them is safe."""

@@ -29,7 +29,7 @@ from fitsm.availability.measurement import (
     measure_availability,
 )
 from fitsm.clock import as_utc
-from fitsm.cmdb.impact import dependencies
+from fitsm.cmdb.analysis import dependencies
 from fitsm.errors import ValidationError
 from fitsm.service_levels.agreements import (
     Agreement,

@@ -51,8 +51,9 @@ from fitsm.units import Q_, Quantity
 
 __all__ = ["dumps", "loads"]
 
-# Stored documents name classes by these tags, not by their Python names, so a
-# class can be renamed or moved without making stored data unreadable.
+# Stored documents name classes by these tags. A tag is the class's name when it
+# was first stored; a class renamed later keeps its old tag here (as
+# CmdbChangeRecord keeps "ChangeRecord"), so stored data stays readable.
 _CLASSES: dict[str, type[Any]] = {
     cls.__name__: cls
     for cls in (

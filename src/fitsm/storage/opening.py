@@ -1,4 +1,4 @@
-"""Adapters at the edge: stores chosen by URL, and file formats.
+"""Stores chosen by URL: memory, SQLite (the embedded default) and PostgreSQL.
 
 Drivers are imported only when a store of their kind is opened, so
 ``import fitsm`` never pays for a backend it does not use.

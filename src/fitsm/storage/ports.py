@@ -17,17 +17,20 @@ Every adapter passes the contract suite, :class:`fitsm.testing.StoreContract`, u
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
-from types import TracebackType
-from typing import Protocol, Self, TypeVar
+from typing import TYPE_CHECKING, Protocol, Self, TypeVar
 
-from fitsm.availability.measurement import Outage, OutageLog
-from fitsm.cases.base import Case
-from fitsm.cmdb.database import Cmdb
-from fitsm.portfolio.services import ServicePortfolio
-from fitsm.roles import RoleModel
-from fitsm.service_levels.agreements import Agreements
+if TYPE_CHECKING:
+    # annotations only: opening a store must not import every area of the domain
+    from collections.abc import Iterable
+    from datetime import datetime
+    from types import TracebackType
+
+    from fitsm.availability.measurement import Outage, OutageLog
+    from fitsm.cases.base import Case  # noqa: F401 - quoted in base classes
+    from fitsm.cmdb.database import Cmdb  # noqa: F401 - quoted in base classes
+    from fitsm.portfolio.services import ServicePortfolio  # noqa: F401 - quoted in base classes
+    from fitsm.roles import RoleModel  # noqa: F401 - quoted in base classes
+    from fitsm.service_levels.agreements import Agreements  # noqa: F401 - quoted in base classes
 
 __all__ = [
     "Aggregate",
@@ -68,15 +71,15 @@ class Repository(Protocol[A]):
         """The ids of the stored aggregates (and those added in this unit of work)."""
 
 
-class PortfolioRepository(Repository[ServicePortfolio], Protocol):
+class PortfolioRepository(Repository["ServicePortfolio"], Protocol):
     """Service portfolios (PR1)."""
 
 
-class CmdbRepository(Repository[Cmdb], Protocol):
+class CmdbRepository(Repository["Cmdb"], Protocol):
     """CMDBs (PR11)."""
 
 
-class AgreementsRepository(Repository[Agreements], Protocol):
+class AgreementsRepository(Repository["Agreements"], Protocol):
     """Agreements with all their versions (PR2)."""
 
 
@@ -113,11 +116,11 @@ class OutageRepository(Protocol):
         :func:`~fitsm.derive_outages` take; ongoing outages last until ``end``."""
 
 
-class RoleModelRepository(Repository[RoleModel], Protocol):
+class RoleModelRepository(Repository["RoleModel"], Protocol):
     """Who holds which FitSM-3 role."""
 
 
-class CaseRepository(Repository[Case], Protocol):
+class CaseRepository(Repository["Case"], Protocol):
     """Cases of every type (incidents, problems, changes, ...), by case id."""
 
 

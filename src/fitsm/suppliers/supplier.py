@@ -1,4 +1,4 @@
-"""Parties the service provider works with (PR7 customers, PR8 suppliers)."""
+"""Suppliers (PR8): the internal and external parties a service relies on (PR1.4)."""
 
 from __future__ import annotations
 

@@ -17,7 +17,15 @@ from fitsm.service_levels.agreements import Agreements
 from fitsm.storage import codec
 from fitsm.storage.sql.connection import Connection
 
-__all__ = ["GENESIS", "AuditEntries", "AuditReport", "append", "chain_digest", "entries", "verify"]
+__all__ = [
+    "GENESIS",
+    "AuditEntries",
+    "AuditReport",
+    "append",
+    "chain_digest",
+    "entries",
+    "verify_chain",
+]
 
 GENESIS = "0" * 64
 """The ``prev`` digest of the first audit entry."""
@@ -140,7 +148,7 @@ def entries(db: Connection) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def verify(db: Connection) -> AuditReport:
+def verify_chain(db: Connection) -> AuditReport:
     """Recompute the hash chain; name the first entry that was edited or removed."""
     rows = db.read(
         "SELECT seq, at, actor, kind, subject, action, detail, prev, hash FROM audit ORDER BY seq"

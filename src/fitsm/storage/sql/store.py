@@ -58,7 +58,7 @@ class SqlStore:
 
     def verify_audit(self) -> AuditReport:
         """Recompute the hash chain; name the first entry that was edited or removed."""
-        return audit.verify(self.connection)
+        return audit.verify_chain(self.connection)
 
 
 class SqlUnitOfWork(RollsBackOnExit):
