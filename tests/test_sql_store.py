@@ -60,13 +60,14 @@ class TestAuditTrail:
         store = saved_store(db)
         entries = store.audit_entries()
         assert [(e["kind"], e["action"]) for e in entries] == [
+            ("portfolio", "saved"),
             ("cmdb", "imported"),
             ("cmdb", "imported"),
             ("incident", "prioritise"),
             ("ci", "updated"),
         ]
-        assert entries[3]["subject"] == "example:db1" and entries[3]["detail"]["new"] == "dba"
-        assert entries[2]["detail"]["changes"]
+        assert entries[4]["subject"] == "example:db1" and entries[4]["detail"]["new"] == "dba"
+        assert entries[3]["detail"]["changes"]
         assert store.verify_audit().ok
 
     def test_an_edited_entry_is_named(self, db) -> None:

@@ -17,6 +17,7 @@ from fitsm.storage.ports import (
     Store,
     UnitOfWork,
 )
+from fitsm.storage.retry import retrying
 
 __all__ = [
     "AgreementsRepository",
@@ -29,4 +30,5 @@ __all__ = [
     "Store",
     "UnitOfWork",
     "open_store",
+    "retrying",
 ]

@@ -5,7 +5,9 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
-__all__ = ["RollsBackOnExit"]
+from fitsm.errors import ValidationError
+
+__all__ = ["RollsBackOnExit", "checked_actor"]
 
 
 class RollsBackOnExit:
@@ -25,3 +27,10 @@ class RollsBackOnExit:
     def rollback(self) -> None:
         """Forget every change since the last commit."""
         raise NotImplementedError
+
+
+def checked_actor(actor: object) -> str | None:
+    """``actor`` if it names someone (or is None); otherwise a ValidationError."""
+    if actor is not None and (not isinstance(actor, str) or not actor.strip()):
+        raise ValidationError(f"actor must name someone (a non-empty string), got {actor!r}")
+    return actor

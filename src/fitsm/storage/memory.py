@@ -21,6 +21,7 @@ from fitsm.roles import RoleModel
 from fitsm.service_levels.agreements import Agreements
 from fitsm.storage._outages import PendingOutages, overlaps, period
 from fitsm.storage._scope import RollsBackOnExit
+from fitsm.storage._scope import checked_actor as _actor
 from fitsm.storage.ports import Aggregate
 
 __all__ = ["MemoryOutageRepository", "MemoryRepository", "MemoryStore", "MemoryUnitOfWork"]
@@ -156,6 +157,7 @@ class MemoryUnitOfWork(RollsBackOnExit):
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
+        self.actor: str | None = None
         self.portfolios: MemoryRepository[ServicePortfolio] = MemoryRepository(
             "service portfolio", store._portfolios
         )
@@ -206,9 +208,12 @@ class MemoryStore:
         """subject -> the ids of its outages, in the order they were recorded."""
         self._closed = False
 
-    def unit_of_work(self) -> MemoryUnitOfWork:
+    def unit_of_work(self, actor: str | None = None) -> MemoryUnitOfWork:
+        """A unit of work; ``actor`` names who acts (a memory store keeps no audit trail)."""
         self._check_open()
-        return MemoryUnitOfWork(self)
+        uow = MemoryUnitOfWork(self)
+        uow.actor = _actor(actor)
+        return uow
 
     def close(self) -> None:
         self._closed = True

@@ -166,6 +166,7 @@ class Store(Protocol):
 
     url: str
 
-    def unit_of_work(self) -> UnitOfWork: ...
+    def unit_of_work(self, actor: str | None = None) -> UnitOfWork:
+        """A new unit of work; ``actor`` names who acts (the audit trail records it)."""
 
     def close(self) -> None: ...

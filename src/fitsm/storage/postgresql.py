@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fitsm.errors import StoreError
 from fitsm.storage.sql import Dialect, SqlStore
 
@@ -21,10 +23,19 @@ def open_postgres(url: str) -> SqlStore:
         param="%s",
         begin="BEGIN",
         errors=(psycopg.Error,),
-        integrity=(psycopg.errors.IntegrityError,),
+        integrity=(
+            psycopg.errors.IntegrityError,
+            psycopg.errors.DeadlockDetected,
+            psycopg.errors.SerializationFailure,
+        ),
+        begin_read="BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
     )
     try:
         connection = psycopg.connect(url, autocommit=True)
     except psycopg.Error as e:
         raise StoreError(f"cannot open {url!r}: {e}") from e
-    return SqlStore(url, connection, dialect)
+
+    def reconnect() -> Any:
+        return psycopg.connect(url, autocommit=True)
+
+    return SqlStore(url, connection, dialect, reconnect=reconnect)

@@ -54,8 +54,10 @@ def chain_digest(prev: str, seq: int, row: Sequence[Any]) -> str:
 class AuditEntries:
     """Collects the audit entries of one commit, then appends them to the chain."""
 
-    def __init__(self) -> None:
+    def __init__(self, actor: str | None = None) -> None:
         self.rows: list[tuple[str, str, str, str, str, str]] = []
+        self.actor = actor or "-"
+        """Who the unit of work acts for ("-": nobody was named)."""
 
     def add(
         self, at: datetime, actor: str, kind: str, subject: str, action: str, detail: Any
@@ -90,9 +92,14 @@ class AuditEntries:
     def outage(self, outage: Outage, action: str) -> None:
         """An outage ``recorded`` (appended) or ``ended`` (its end set)."""
         at = outage.start if action == "recorded" or outage.end is None else outage.end
-        self.add(at, "-", "outage", outage.id, action, codec.encode(outage))
+        self.add(at, self.actor, "outage", outage.id, action, codec.encode(outage))
 
-    def aggregate(self, kind: str, aggregate: Any, baseline: Any) -> None:
+    def aggregate(self, kind: str, aggregate: Any, baseline: Any, body: str) -> None:
+        """The entries for one document aggregate written with ``body``.
+
+        Cases bring their own history (each transition names its actor); the
+        other kinds are recorded as done by the unit of work's actor.
+        """
         if isinstance(aggregate, Case):
             for h in aggregate.history[baseline:]:
                 self.add(h.at, h.actor, aggregate.kind, aggregate.id, h.event, {
@@ -107,8 +114,15 @@ class AuditEntries:
             now = datetime.now(UTC)
             for agreement in aggregate:
                 for version in aggregate.versions(agreement.id)[stored.get(agreement.id, 0) :]:
-                    self.add(now, version.owner or "-", "agreement", version.id,
+                    actor = self.actor if self.actor != "-" else version.owner or "-"
+                    self.add(now, actor, "agreement", version.id,
                              f"version {version.version}", {"agreement": codec.encode(version)})  # fmt: skip
+        else:
+            # portfolios and role models: who saved which version, and a digest of it
+            self.add(datetime.now(UTC), self.actor, kind, aggregate.id, "saved", {
+                "version": aggregate.version + 1,
+                "sha256": hashlib.sha256(body.encode()).hexdigest(),
+            })  # fmt: skip
 
 
 def append(db: Connection, cur: Any, audit: AuditEntries) -> None:

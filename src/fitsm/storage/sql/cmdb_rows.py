@@ -20,7 +20,7 @@ from fitsm.cmdb.history import Batch, CmdbChangeRecord
 from fitsm.errors import ConflictError, DuplicateError, NotFoundError, StoreError
 from fitsm.storage import codec
 from fitsm.storage.sql.audit import AuditEntries
-from fitsm.storage.sql.connection import Connection
+from fitsm.storage.sql.connection import Connection, Reader
 from fitsm.storage.sql.documents import Tracked
 
 __all__ = ["SqlCmdbRepository"]
@@ -42,16 +42,27 @@ class SqlCmdbRepository:
     def get(self, id: str = "default") -> Cmdb:
         if id in self.tracked:
             return self.tracked[id].aggregate
-        head = self._db.read("SELECT version, schema_body FROM cmdbs WHERE id = ?", (id,))
+
+        def load(db: Reader) -> tuple[list[tuple[Any, ...]], ...]:
+            head = db.read("SELECT version, schema_body FROM cmdbs WHERE id = ?", (id,))
+            if not head:
+                return head, [], [], []
+            return (
+                head,
+                db.read(
+                    "SELECT id, kind, type, name, owner, attributes, min_up FROM cmdb_nodes "
+                    "WHERE cmdb = ?",
+                    (id,),
+                ),
+                db.read("SELECT source, target, type FROM cmdb_edges WHERE cmdb = ?", (id,)),
+                db.read("SELECT body FROM cmdb_log WHERE cmdb = ? ORDER BY seq", (id,)),
+            )
+
+        # one snapshot: a commit in between must not mix into the CMDB read
+        head, nodes, edges, log = self._db.snapshot(load)
         if not head:
             raise NotFoundError(f"no CMDB with id {id!r} in the store")
         version, schema_body = head[0]
-        nodes = self._db.read(
-            "SELECT id, kind, type, name, owner, attributes, min_up FROM cmdb_nodes WHERE cmdb = ?",
-            (id,),
-        )
-        edges = self._db.read("SELECT source, target, type FROM cmdb_edges WHERE cmdb = ?", (id,))
-        log = self._db.read("SELECT body FROM cmdb_log WHERE cmdb = ? ORDER BY seq", (id,))
         cmdb = Cmdb.restored(
             codec.loads(schema_body),
             [_node_of(row) for row in nodes],
@@ -69,7 +80,7 @@ class SqlCmdbRepository:
 
     def write(self, cur: Any, audit: AuditEntries) -> None:
         sql = self._db.sql
-        for id, t in self.tracked.items():
+        for id, t in sorted(self.tracked.items()):  # one lock order for every writer
             cmdb = t.aggregate
             schema_body = codec.dumps(cmdb.schema)
             if (

@@ -5,13 +5,15 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
 from fitsm.errors import ConflictError, StoreError
 
-__all__ = ["Connection", "Dialect"]
+__all__ = ["Connection", "Dialect", "Reader"]
+
+_T = TypeVar("_T")
 
 
 @attrs.frozen
@@ -26,18 +28,41 @@ class Dialect:
     errors: tuple[type[BaseException], ...]
     """The driver's error classes, translated to StoreError."""
     integrity: tuple[type[BaseException], ...]
+    """Errors that mean a concurrent writer won (a key taken, a deadlock, a serialization
+    failure): translated to ConflictError, which the caller may retry."""
+    begin_read: str = "BEGIN"
+    """The statement that starts a read transaction: one consistent snapshot."""
 
 
 class Connection:
     """One database connection, used by one thread at a time, with driver errors translated."""
 
-    def __init__(self, url: str, connection: Any, dialect: Dialect) -> None:
+    def __init__(
+        self,
+        url: str,
+        connection: Any,
+        dialect: Dialect,
+        reconnect: Callable[[], Any] | None = None,
+    ) -> None:
         self.url = url
         self.dialect = dialect
         self.raw = connection
         """The driver's connection (sqlite3 or psycopg)."""
+        self._reconnect = reconnect
+        # one statement at a time: the store may be shared by the threads of a process
         self._lock = threading.RLock()
         self.closed = False
+
+    def _usable(self) -> None:
+        """Check the store is open; replace a connection the server dropped."""
+        self.check_open()
+        if self._reconnect is not None and (
+            getattr(self.raw, "broken", False) or getattr(self.raw, "closed", False)
+        ):
+            try:
+                self.raw = self._reconnect()
+            except self.dialect.errors as e:
+                raise StoreError(f"cannot reconnect to store {self.url!r}: {e}") from e
 
     def close(self) -> None:
         if not self.closed:
@@ -51,9 +76,28 @@ class Connection:
     def sql(self, statement: str) -> str:
         return statement if self.dialect.param == "?" else statement.replace("?", "%s")
 
+    def snapshot(self, work: Callable[[Reader], _T]) -> _T:
+        """Run ``work(reader)`` in one read transaction: every read sees the same commits."""
+        with self._lock:
+            self._usable()
+            cur = self.raw.cursor()
+            try:
+                cur.execute(self.dialect.begin_read)
+                result = work(Reader(self, cur))
+                cur.execute("COMMIT")
+                return result
+            except BaseException as e:
+                with contextlib.suppress(*self.dialect.errors):
+                    cur.execute("ROLLBACK")
+                if isinstance(e, self.dialect.errors):
+                    raise StoreError(f"cannot read store {self.url!r}: {e}") from e
+                raise
+            finally:
+                cur.close()
+
     def read(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
-            self.check_open()
+            self._usable()
             try:
                 cur = self.raw.cursor()
                 cur.execute(self.sql(statement), params)
@@ -91,7 +135,7 @@ class Connection:
     def write(self, work: Callable[[Any], None]) -> None:
         """Run ``work(cursor)`` in one transaction; translate driver errors."""
         with self._lock:
-            self.check_open()
+            self._usable()
             cur = self.raw.cursor()
             try:
                 cur.execute(self.dialect.begin)
@@ -101,7 +145,10 @@ class Connection:
                 with contextlib.suppress(*self.dialect.errors):
                     cur.execute("ROLLBACK")
                 if isinstance(e, self.dialect.integrity):
-                    raise ConflictError(f"a concurrent writer got there first: {e}") from e
+                    raise ConflictError(
+                        f"a concurrent writer got there first ({e}); nothing was written, "
+                        "reload and try again"
+                    ) from e
                 if isinstance(e, self.dialect.errors):
                     raise StoreError(
                         f"cannot write to store {self.url!r}: {e}; nothing was written"
@@ -109,3 +156,16 @@ class Connection:
                 raise
             finally:
                 cur.close()
+
+
+class Reader:
+    """Reads inside one :meth:`Connection.snapshot`."""
+
+    def __init__(self, db: Connection, cur: Any) -> None:
+        self._db = db
+        self._cur = cur
+
+    def read(self, statement: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        self._cur.execute(self._db.sql(statement), params)
+        rows: list[tuple[Any, ...]] = self._cur.fetchall()
+        return rows

@@ -72,7 +72,7 @@ class SqlRepository(Generic[A]):
         )
 
     def write(self, cur: Any, audit: AuditEntries) -> None:
-        for id, t in self.tracked.items():
+        for id, t in sorted(self.tracked.items()):  # one lock order for every writer
             body = codec.dumps(t.aggregate)
             if body == t.body:
                 continue  # read, not changed: no write, no version bump, no conflict
@@ -104,7 +104,7 @@ class SqlRepository(Generic[A]):
                         f"{self.label} {id!r} was changed by someone else since it was loaded "
                         f"at version {t.loaded_at}; reload and apply the change again"
                     )
-            audit.aggregate(self.kind, t.aggregate, t.baseline)
+            audit.aggregate(self.kind, t.aggregate, t.baseline, body)
             self.written[id] = body
 
     def settle(self) -> None:

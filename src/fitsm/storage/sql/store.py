@@ -10,6 +10,7 @@ from fitsm.portfolio.services import ServicePortfolio
 from fitsm.roles import RoleModel
 from fitsm.service_levels.agreements import Agreements
 from fitsm.storage._scope import RollsBackOnExit
+from fitsm.storage._scope import checked_actor as _actor
 from fitsm.storage.sql import audit
 from fitsm.storage.sql.audit import AuditEntries, AuditReport, append
 from fitsm.storage.sql.cmdb_rows import SqlCmdbRepository
@@ -30,19 +31,21 @@ class SqlStore:
         connection: Any,
         dialect: Dialect,
         after_open: Callable[[Any], None] | None = None,
+        reconnect: Callable[[], Any] | None = None,
     ) -> None:
         self.url = url
         self.dialect = dialect
-        self.connection = Connection(url, connection, dialect)
+        self.connection = Connection(url, connection, dialect, reconnect)
         prepare(self.connection)
         if after_open is not None:
             after_open(connection)
 
     # -- the Store protocol -------------------------------------------------------
 
-    def unit_of_work(self) -> SqlUnitOfWork:
+    def unit_of_work(self, actor: str | None = None) -> SqlUnitOfWork:
+        """A unit of work; ``actor`` names who acts, for the audit trail."""
         self.connection.check_open()
-        return SqlUnitOfWork(self)
+        return SqlUnitOfWork(self, _actor(actor))
 
     def close(self) -> None:
         self.connection.close()
@@ -64,8 +67,9 @@ class SqlStore:
 class SqlUnitOfWork(RollsBackOnExit):
     """A unit of work on an SQL store: one transaction on commit, all or nothing."""
 
-    def __init__(self, store: SqlStore) -> None:
+    def __init__(self, store: SqlStore, actor: str | None = None) -> None:
         self.store = store
+        self.actor = actor
         db = store.connection
         self.portfolios: SqlRepository[ServicePortfolio] = SqlRepository(
             db, "portfolio", "service portfolio", lambda p: 0
@@ -83,7 +87,7 @@ class SqlUnitOfWork(RollsBackOnExit):
 
     def commit(self) -> None:
         db = self.store.connection
-        audit = AuditEntries()
+        audit = AuditEntries(self.actor)
 
         def work(cur: Any) -> None:
             for repo in self._documents:
