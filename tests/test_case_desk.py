@@ -15,11 +15,12 @@ from fitsm import (
     ServiceTarget,
     open_store,
 )
+from fitsm.cases import CaseQuery
 from fitsm.cases.changes import Change, ChangeCriteria
 from fitsm.cases.incidents import Incident
 from fitsm.cases.problems import Problem
 from fitsm.desk import CaseDesk
-from fitsm.errors import DuplicateError
+from fitsm.errors import DuplicateError, ValidationError
 from fitsm.roles import Person, Role, RoleModel
 from fitsm.service_levels import Agreements
 
@@ -186,3 +187,60 @@ def test_a_change_assessment_computes_the_impacted_services_from_the_cmdb(desk, 
     )
     change = desk.fire("CHG-5", "classify", actor="carl", at=T0)
     assert change.impacted_services == ("shop",)
+
+
+class TestReadSide:
+    """Open incidents of a service a page at a time; clocks that warn or breach soon."""
+
+    MONDAY_9 = datetime(2026, 1, 5, 9, tzinfo=UTC)  # office hours 08:00-18:00, Mon-Fri
+
+    def registered(self, desk: CaseDesk) -> None:
+        for n, (impact, urgency) in enumerate([("high", "high"), ("low", "low")], 1):
+            desk.register_incident(
+                Incident(f"INC-{n}", "Mail down", self.MONDAY_9, "ann", service="mail",
+                         category="mail"),
+                actor="ann", impact=impact, urgency=urgency,
+            )  # fmt: skip
+        desk.register_incident(
+            Incident("INC-3", "Mail slow", self.MONDAY_9, "ann", service="mail", category="m"),
+            actor="ann",
+            impact="high",
+            urgency="high",
+        )
+        desk.fire("INC-3", "assign", actor="ann", at=self.MONDAY_9, group="mail")
+        desk.fire("INC-3", "start", actor="ann", at=self.MONDAY_9)
+        desk.fire("INC-3", "resolve", actor="ann", at=self.MONDAY_9, resolution="restarted")
+        desk.fire("INC-3", "close", actor="ann", at=self.MONDAY_9, confirmed=True)
+
+    def test_find_pages_through_the_open_incidents_of_a_service(self, desk: CaseDesk) -> None:
+        self.registered(desk)
+        query = CaseQuery(kind="incident", service="mail", open=True)
+        first = desk.find(query, limit=1)
+        second = desk.find(query, limit=1, after=first[-1])
+        assert [c.id for c in first + second] == ["INC-1", "INC-2"]
+        assert desk.find(query, limit=1, after=second[-1]) == []
+
+    def test_due_soon_names_the_clocks_that_warn_or_breach_before_the_horizon(
+        self, desk: CaseDesk
+    ) -> None:
+        """P1: 4 h to resolve, warned at 75 % (12:00), breached at 13:00; P5: 2 days."""
+        self.registered(desk)
+        at_11 = self.MONDAY_9.replace(hour=11)
+        assert desk.due_soon(timedelta(minutes=30), at=at_11) == []
+        (warning,) = desk.due_soon(timedelta(hours=1), at=at_11)
+        assert (warning.case, warning.warned_at, warning.breached) == (
+            "INC-1",
+            self.MONDAY_9.replace(hour=12),
+            False,
+        )
+        (breach,) = desk.due_soon(timedelta(hours=2), at=at_11)
+        assert breach.breached_at == self.MONDAY_9.replace(hour=13)
+
+    def test_due_soon_reads_only_open_cases(self, desk: CaseDesk) -> None:
+        self.registered(desk)
+        late = self.MONDAY_9 + timedelta(days=30)
+        assert [c.case for c in desk.due_soon(timedelta(0), at=late)] == ["INC-1", "INC-2"]
+
+    def test_within_must_be_a_duration(self, desk: CaseDesk) -> None:
+        with pytest.raises(ValidationError, match="within"):
+            desk.due_soon(timedelta(minutes=-1))

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from fitsm import Outage, open_store
+from fitsm.cases import CaseQuery
 from fitsm.storage.sql import SCHEMA_VERSION
 
 OLD = Path(__file__).parent / "data" / "store-schema-1.db"
@@ -66,6 +67,15 @@ def test_everything_else_reads_back(upgraded) -> None:
         assert incident.status == "assigned"
         assert incident.priority is not None
         assert uow.cases.get("INC-2").status == "new"
+
+
+def test_stored_cases_are_indexed_for_queries(upgraded) -> None:
+    store, _ = upgraded
+    with store.unit_of_work() as uow:
+        found = uow.cases.find(CaseQuery(kind="incident", open=True))
+        shop = uow.cases.find(CaseQuery(service="shop", status="assigned"))
+    assert [c.id for c in found] == ["INC-1", "INC-2"]
+    assert [c.id for c in shop] == ["INC-1"]
 
 
 def test_the_audit_chain_still_verifies_and_grows(upgraded) -> None:

@@ -11,15 +11,17 @@ due times follow from it (PR9.1).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from fitsm.cases.authorization import refusal
 from fitsm.cases.base import Case
 from fitsm.cases.changes import Change, ChangeCriteria
+from fitsm.cases.clocks import ClockKind, ClockPolicy, SlaClock, sla_clocks
 from fitsm.cases.incidents import Incident
 from fitsm.cases.kinds import lifecycle_of
 from fitsm.cases.priority import DEFAULT_MATRIX, PriorityMatrix
+from fitsm.cases.query import CaseQuery
 from fitsm.clock import Clock, SystemClock, as_utc
 from fitsm.errors import (
     AuthorizationError,
@@ -32,6 +34,9 @@ from fitsm.service_levels.agreements import Agreements
 from fitsm.storage.ports import Store, UnitOfWork
 
 __all__ = ["CaseDesk"]
+
+_CLOCKED = ("incident", "service_request")
+"""The case types SLA clocks run for."""
 
 C = TypeVar("C", bound=Case)
 
@@ -145,6 +150,51 @@ class CaseDesk:
     def get(self, case_id: str) -> Case:
         with self.store.unit_of_work() as uow:
             return uow.cases.get(case_id)
+
+    # -- the read side -------------------------------------------------------------------
+
+    def find(
+        self,
+        query: CaseQuery | None = None,
+        *,
+        limit: int | None = None,
+        after: Case | None = None,
+        newest_first: bool = False,
+    ) -> list[Case]:
+        """The cases ``query`` wants, a page at a time (see ``CaseRepository.find``).
+
+        >>> # desk.find(CaseQuery(kind="incident", service="mail", open=True), limit=50)
+        """
+        with self.store.unit_of_work() as uow:
+            return uow.cases.find(query, limit=limit, after=after, newest_first=newest_first)
+
+    def due_soon(
+        self,
+        within: timedelta,
+        *,
+        at: datetime | None = None,
+        kind: ClockKind | str = ClockKind.RESOLUTION,
+        policy: ClockPolicy | None = None,
+    ) -> list[SlaClock]:
+        """The SLA clocks of open incidents and service requests that warn or breach by
+        ``at + within`` (already warned or breached included), soonest due first.
+
+        Only open cases are read. A clock is read as it will stand at the horizon
+        if nothing happens to its case meanwhile (PR9.3 escalation, PR9.4).
+        """
+        if not isinstance(within, timedelta) or within < timedelta(0):
+            raise ValidationError(f"within must be a timedelta of at least 0, got {within!r}")
+        horizon = as_utc(self.clock.now() if at is None else at, "at") + within
+        with self.store.unit_of_work() as uow:
+            cases = uow.cases.find(CaseQuery(kind=_CLOCKED, open=True))
+            try:
+                agreements: Agreements = uow.agreements.get(self.agreements_id)
+            except NotFoundError:
+                agreements = Agreements(self.agreements_id)
+        clocks = sla_clocks(cases, agreements, horizon, kind=kind, policy=policy)
+        soon = [c for c in clocks if c.warned_at is not None or c.breached_at is not None]
+        soon.sort(key=lambda c: (c.due or horizon, c.case))
+        return soon
 
     # -- internals -------------------------------------------------------------------
 

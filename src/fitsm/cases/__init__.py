@@ -61,6 +61,7 @@ from fitsm.cases.problems import (
     ProblemStatus,
     known_errors,
 )
+from fitsm.cases.query import CaseQuery, is_open
 from fitsm.cases.releases import (
     RELEASE,
     Release,
@@ -90,6 +91,7 @@ __all__ = [
     "CarryOver",
     "Case",
     "CaseLifecycle",
+    "CaseQuery",
     "Change",
     "ChangeChart",
     "ChangeCriteria",
@@ -125,6 +127,7 @@ __all__ = [
     "TestingApproach",
     "change_schedule",
     "clock_events",
+    "is_open",
     "known_errors",
     "lifecycle_of",
     "mermaid",

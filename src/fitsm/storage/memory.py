@@ -14,17 +14,25 @@ from typing import Any, Generic, TypeVar
 
 from fitsm.availability.measurement import Outage, OutageLog
 from fitsm.cases.base import Case
+from fitsm.cases.query import CaseQuery
 from fitsm.cmdb.database import Cmdb
 from fitsm.errors import ConflictError, DuplicateError, NotFoundError, StoreError
 from fitsm.portfolio.services import ServicePortfolio
 from fitsm.roles import RoleModel
 from fitsm.service_levels.agreements import Agreements
+from fitsm.storage._cases import checked_paging, page
 from fitsm.storage._outages import PendingOutages, overlaps, period
 from fitsm.storage._scope import RollsBackOnExit
 from fitsm.storage._scope import checked_actor as _actor
 from fitsm.storage.ports import Aggregate
 
-__all__ = ["MemoryOutageRepository", "MemoryRepository", "MemoryStore", "MemoryUnitOfWork"]
+__all__ = [
+    "MemoryCaseRepository",
+    "MemoryOutageRepository",
+    "MemoryRepository",
+    "MemoryStore",
+    "MemoryUnitOfWork",
+]
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -86,6 +94,31 @@ class MemoryRepository(Generic[A]):
             stored = aggregate.copy()
             self._committed[id] = stored
             self.tracked[id] = (aggregate, aggregate.version, stored)
+
+
+class MemoryCaseRepository(MemoryRepository[Case]):
+    """Cases of a memory store, with the read side every store offers."""
+
+    def find(
+        self,
+        query: CaseQuery | None = None,
+        *,
+        limit: int | None = None,
+        after: Case | None = None,
+        newest_first: bool = False,
+    ) -> list[Case]:
+        query = checked_paging(query or CaseQuery(), limit, after)
+        with_state = {id: entry[0] for id, entry in self.tracked.items()}
+        committed = [c for id, c in self._committed.items() if id not in with_state]
+        found = page(
+            [*committed, *with_state.values()],
+            query,
+            limit=limit,
+            after=after,
+            newest_first=newest_first,
+        )
+        # hand out tracked copies, as get() does
+        return [with_state[c.id] if c.id in with_state else self.get(c.id) for c in found]
 
 
 class MemoryOutageRepository:
@@ -166,7 +199,7 @@ class MemoryUnitOfWork(RollsBackOnExit):
             "agreement set", store._agreements
         )
         self.roles: MemoryRepository[RoleModel] = MemoryRepository("role model", store._roles)
-        self.cases: MemoryRepository[Case] = MemoryRepository("case", store._cases)
+        self.cases = MemoryCaseRepository("case", store._cases)
         self.outages = MemoryOutageRepository(store)
         self._repositories = (
             self.portfolios,

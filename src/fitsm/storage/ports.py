@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from types import TracebackType
 
     from fitsm.availability.measurement import Outage, OutageLog
-    from fitsm.cases.base import Case  # noqa: F401 - quoted in base classes
+    from fitsm.cases.base import Case
+    from fitsm.cases.query import CaseQuery
     from fitsm.cmdb.database import Cmdb  # noqa: F401 - quoted in base classes
     from fitsm.portfolio.services import ServicePortfolio  # noqa: F401 - quoted in base classes
     from fitsm.roles import RoleModel  # noqa: F401 - quoted in base classes
@@ -121,7 +122,22 @@ class RoleModelRepository(Repository["RoleModel"], Protocol):
 
 
 class CaseRepository(Repository["Case"], Protocol):
-    """Cases of every type (incidents, problems, changes, ...), by case id."""
+    """Cases of every type (incidents, problems, changes, ...), by case id, and queries."""
+
+    def find(
+        self,
+        query: CaseQuery | None = None,
+        *,
+        limit: int | None = None,
+        after: Case | None = None,
+        newest_first: bool = False,
+    ) -> list[Case]:
+        """The cases ``query`` wants (all if None), oldest first (by registration, then id).
+
+        ``limit`` cuts a page; ``after`` (the last case of the previous page)
+        continues from it. The cases are tracked like those :meth:`get` returns;
+        a case changed in this unit of work is judged by its changed state.
+        """
 
 
 class UnitOfWork(Protocol):

@@ -40,6 +40,15 @@ from fitsm import (
     StoreError,
 )
 from fitsm.availability import Outage, OutageLog, measure_availability
+from fitsm.cases import (
+    Case,
+    CaseQuery,
+    Change,
+    Incident,
+    IncidentStatus,
+    Problem,
+    ServiceRequest,
+)
 from fitsm.demo import example_provider
 from fitsm.errors import DuplicateError, ValidationError
 from fitsm.storage import Store
@@ -432,6 +441,128 @@ class OutageRecordsContract(_Contract):
             assert [o.id for o in uow.outages.find(T0, T0 + HOUR)] == ["a", "b"]
 
 
+def _cases() -> list[Case]:
+    """Cases of several types, services, owners and statuses, registered an hour apart."""
+    at = [T0 + n * HOUR for n in range(8)]
+    return [
+        Incident("INC-1", "Mail slow", at[0], "ann", service="mail", owner="ann", priority="P2",
+                 cis=("mx1",), assignee="bob"),
+        Incident("INC-2", "Shop down", at[1], "ann", service="shop", owner="carl", priority="P1",
+                 cis=("web1", "db1")),
+        Incident("INC-3", "Mail bounces", at[2], "bob", service="mail", owner="ann",
+                 priority="P1", status="closed"),
+        ServiceRequest("REQ-1", "New laptop", at[3], "dora", owner="bob", assignee="bob"),
+        Problem("PRB-1", "Mail keeps failing", at[4], "ann", service="mail", cis=("mx1",)),
+        Change("CHG-1", "Patch db1", at[5], "carl", cis=("db1",), owner="carl"),
+        Incident("INC-4", "Mail down", at[6], "eve", service="mail", priority="P1",
+                 status="cancelled"),
+        Incident("INC-5", "Shop slow", at[7], "eve", service="shop", priority="P3",
+                 status="assigned", assignee="bob"),
+    ]  # fmt: skip
+
+
+def _store_cases(store: Store) -> list[Case]:
+    cases = _cases()
+    with store.unit_of_work() as uow:
+        for case in cases:
+            uow.cases.add(case)
+        uow.commit()
+    return cases
+
+
+QUERIES = [
+    CaseQuery(),
+    CaseQuery(kind="incident"),
+    CaseQuery(kind=["incident", "service_request"], open=True),
+    CaseQuery(open=True),
+    CaseQuery(open=False),
+    CaseQuery(service="mail"),
+    CaseQuery(service="mail", open=True, kind="incident"),
+    CaseQuery(status=["assigned", "closed"]),
+    CaseQuery(owner="ann"),
+    CaseQuery(assignee="bob"),
+    CaseQuery(priority="P1"),
+    CaseQuery(priority=["P1", "P2"], open=True),
+    CaseQuery(ci="mx1"),
+    CaseQuery(ci="db1", kind="change"),
+    CaseQuery(opened_from=T0 + 2 * HOUR, opened_to=T0 + 5 * HOUR),
+    CaseQuery(service="nowhere"),
+]
+
+
+class CaseQueryContract(_Contract):
+    """The read side of cases: every store answers a query as ``CaseQuery.matches`` says."""
+
+    @pytest.mark.parametrize("query", QUERIES, ids=repr)
+    def test_find_returns_the_matching_cases_oldest_first(
+        self, store: Store, query: CaseQuery
+    ) -> None:
+        cases = _store_cases(store)
+        with store.unit_of_work() as uow:
+            found = uow.cases.find(query)
+        assert [c.id for c in found] == [c.id for c in cases if query.matches(c)]
+
+    def test_found_cases_equal_the_stored_ones(self, store: Store) -> None:
+        cases = _store_cases(store)
+        with store.unit_of_work() as uow:
+            found = uow.cases.find(CaseQuery(kind="incident", open=True))
+        assert found == [c for c in cases if c.id in ("INC-1", "INC-2", "INC-5")]
+
+    @pytest.mark.parametrize("newest_first", [False, True])
+    def test_pages_follow_each_other_without_gaps_or_repeats(
+        self, store: Store, newest_first: bool
+    ) -> None:
+        cases = _store_cases(store)
+        pages: list[list[str]] = []
+        after = None
+        with store.unit_of_work() as uow:
+            while True:
+                found = uow.cases.find(limit=3, after=after, newest_first=newest_first)
+                if not found:
+                    break
+                pages.append([c.id for c in found])
+                after = found[-1]
+        expected = [c.id for c in cases]
+        if newest_first:
+            expected.reverse()
+        assert pages == [expected[0:3], expected[3:6], expected[6:8]]
+
+    def test_a_case_changed_in_this_unit_of_work_is_judged_as_changed(self, store: Store) -> None:
+        _store_cases(store)
+        with store.unit_of_work() as uow:
+            uow.cases.get("INC-1").status = IncidentStatus.CLOSED
+            uow.cases.add(Incident("INC-9", "New", T0 + 9 * HOUR, "ann", service="mail"))
+            found = uow.cases.find(CaseQuery(service="mail", kind="incident", open=True))
+        assert [c.id for c in found] == ["INC-9"]
+
+    def test_what_is_committed_is_found_as_committed(self, store: Store) -> None:
+        _store_cases(store)
+        with store.unit_of_work() as uow:
+            (case,) = uow.cases.find(CaseQuery(service="shop", status="assigned"))
+            case.status = IncidentStatus.RESOLVED
+            case.cis = ("web9",)
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.cases.find(CaseQuery(service="shop", status="assigned")) == []
+            assert [c.id for c in uow.cases.find(CaseQuery(ci="web9"))] == ["INC-5"]
+            assert uow.cases.get("INC-5").status == "resolved"
+
+    @pytest.mark.parametrize(
+        ("kwargs", "message"),
+        [
+            ({"limit": 0}, "limit"),
+            ({"limit": True}, "limit"),
+            ({"after": "INC-1"}, "after"),
+            ({"query": "incident"}, "CaseQuery"),
+        ],
+    )
+    def test_bad_paging_is_refused(
+        self, store: Store, kwargs: dict[str, object], message: str
+    ) -> None:
+        with store.unit_of_work() as uow, pytest.raises(ValidationError, match=message):
+            uow.cases.find(**kwargs)  # type: ignore[arg-type]
+
+
 class StoreContract(
     RoundTripContract,
     AllOrNothingContract,
@@ -440,5 +571,6 @@ class StoreContract(
     CasesAndRolesContract,
     StoreLifeContract,
     OutageRecordsContract,
+    CaseQueryContract,
 ):
     """Every behaviour a store must have; subclass it and provide a ``store`` fixture."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fitsm.cases.base import Case
 from fitsm.portfolio.services import ServicePortfolio
 from fitsm.roles import RoleModel
 from fitsm.service_levels.agreements import Agreements
@@ -13,6 +12,7 @@ from fitsm.storage._scope import RollsBackOnExit
 from fitsm.storage._scope import checked_actor as _actor
 from fitsm.storage.sql import audit
 from fitsm.storage.sql.audit import AuditEntries, AuditReport, append
+from fitsm.storage.sql.case_rows import SqlCaseRepository
 from fitsm.storage.sql.cmdb_rows import SqlCmdbRepository
 from fitsm.storage.sql.connection import Connection, Dialect
 from fitsm.storage.sql.documents import SqlRepository, version_count
@@ -78,20 +78,19 @@ class SqlUnitOfWork(RollsBackOnExit):
             db, "agreements", "agreement set", version_count
         )
         self.roles: SqlRepository[RoleModel] = SqlRepository(db, "roles", "role model", lambda r: 0)
-        self.cases: SqlRepository[Case] = SqlRepository(
-            db, "case", "case", lambda c: len(c.history)
-        )
+        self.cases = SqlCaseRepository(db)
         self.outages = SqlOutageRepository(db)
         self.cmdbs = SqlCmdbRepository(db)
-        self._documents = (self.portfolios, self.agreements, self.roles, self.cases)
+        self._documents = (self.portfolios, self.agreements, self.roles, self.cases.documents)
 
     def commit(self) -> None:
         db = self.store.connection
         audit = AuditEntries(self.actor)
 
         def work(cur: Any) -> None:
-            for repo in self._documents:
+            for repo in (self.portfolios, self.agreements, self.roles):
                 repo.write(cur, audit)
+            self.cases.write(cur, audit)
             self.cmdbs.write(cur, audit)
             self.outages.write(cur, audit)
             append(db, cur, audit)

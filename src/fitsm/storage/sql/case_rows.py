@@ -1,0 +1,183 @@
+"""Cases in an SQL store: their documents, and an index row each for the read side.
+
+The document (``aggregates``, kind ``case``) is the case; ``case_index`` holds
+the columns queries filter and order on (written in the same transaction as the
+document), and ``case_cis`` which CIs each case concerns. "The open incidents of
+a service, 50 at a time" is then a range read on an index, whatever the store
+holds; only the page's documents are decoded.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fitsm.cases.base import Case
+from fitsm.cases.query import CaseQuery, is_open
+from fitsm.storage import codec
+from fitsm.storage._cases import checked_paging, page
+from fitsm.storage.sql.audit import AuditEntries
+from fitsm.storage.sql.connection import Connection
+from fitsm.storage.sql.documents import SqlRepository, Tracked
+from fitsm.time.intervals import micros
+
+__all__ = ["CASE_TABLES", "SqlCaseRepository", "index_cases", "index_stored_cases"]
+
+CASE_TABLES = [
+    "CREATE TABLE case_index (id TEXT PRIMARY KEY, kind TEXT NOT NULL, status TEXT NOT NULL, "
+    "open INTEGER NOT NULL, service TEXT, owner TEXT, assignee TEXT, priority TEXT, "
+    "registered_us BIGINT NOT NULL)",
+    "CREATE INDEX case_by_kind ON case_index (kind, open, registered_us, id)",
+    "CREATE INDEX case_by_service ON case_index (service, open, registered_us, id)",
+    "CREATE INDEX case_by_owner ON case_index (owner, open, registered_us, id)",
+    "CREATE INDEX case_by_assignee ON case_index (assignee, open, registered_us, id)",
+    "CREATE INDEX case_by_open ON case_index (open, registered_us, id)",
+    "CREATE TABLE case_cis (case_id TEXT NOT NULL, ci TEXT NOT NULL, PRIMARY KEY (ci, case_id))",
+]
+"""The read side of cases (schema 3)."""
+
+_INDEX_COLUMNS = (
+    "id",
+    "kind",
+    "status",
+    "open",
+    "service",
+    "owner",
+    "assignee",
+    "priority",
+    "registered_us",
+)
+
+
+def _index_row(case: Case) -> tuple[Any, ...]:
+    return (
+        case.id,
+        case.kind,
+        str(case.status),
+        int(is_open(case)),
+        case.service,
+        case.owner,
+        getattr(case, "assignee", None),
+        getattr(case, "priority", None),
+        micros(case.registered_at),
+    )
+
+
+def index_cases(db: Connection, cur: Any, cases: list[Case], *, replace: bool) -> None:
+    """Write the index rows of ``cases`` (replacing their old rows if ``replace``)."""
+    if not cases:
+        return
+    if replace:
+        for case in cases:
+            cur.execute(db.sql("DELETE FROM case_index WHERE id = ?"), (case.id,))
+            cur.execute(db.sql("DELETE FROM case_cis WHERE case_id = ?"), (case.id,))
+    db.bulk(cur, "case_index", _INDEX_COLUMNS, [_index_row(c) for c in cases])
+    db.bulk(cur, "case_cis", ("case_id", "ci"), [(c.id, ci) for c in cases for ci in set(c.cis)])
+
+
+def _where(query: CaseQuery) -> tuple[list[str], list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    for column in ("kind", "status", "priority"):
+        values = getattr(query, column)
+        if values is not None:
+            clauses.append(f"i.{column} IN ({', '.join('?' * len(values))})")
+            params += sorted(values)
+    for column in ("service", "owner", "assignee"):
+        value = getattr(query, column)
+        if value is not None:
+            clauses.append(f"i.{column} = ?")
+            params.append(value)
+    if query.open is not None:
+        clauses.append("i.open = ?")
+        params.append(int(query.open))
+    if query.ci is not None:
+        clauses.append("i.id IN (SELECT case_id FROM case_cis WHERE ci = ?)")
+        params.append(query.ci)
+    if query.opened_from is not None:
+        clauses.append("i.registered_us >= ?")
+        params.append(micros(query.opened_from))
+    if query.opened_to is not None:
+        clauses.append("i.registered_us < ?")
+        params.append(micros(query.opened_to))
+    return clauses, params
+
+
+class SqlCaseRepository:
+    """Cases of an SQL store: documents plus the index the queries read."""
+
+    def __init__(self, db: Connection) -> None:
+        self._db = db
+        self.documents: SqlRepository[Case] = SqlRepository(
+            db, "case", "case", lambda c: len(c.history)
+        )
+
+    def add(self, case: Case) -> None:
+        self.documents.add(case)
+
+    def get(self, id: str = "default") -> Case:
+        return self.documents.get(id)
+
+    def ids(self) -> list[str]:
+        return self.documents.ids()
+
+    def find(
+        self,
+        query: CaseQuery | None = None,
+        *,
+        limit: int | None = None,
+        after: Case | None = None,
+        newest_first: bool = False,
+    ) -> list[Case]:
+        query = checked_paging(query or CaseQuery(), limit, after)
+        clauses, params = _where(query)
+        if after is not None:
+            op = "<" if newest_first else ">"
+            at = micros(after.registered_at)
+            clauses.append(f"(i.registered_us {op} ? OR (i.registered_us = ? AND i.id {op} ?))")
+            params += [at, at, after.id]
+        order = "DESC" if newest_first else "ASC"
+        statement = (
+            "SELECT i.id, a.version, a.body FROM case_index i "
+            "JOIN aggregates a ON a.kind = 'case' AND a.id = i.id"
+            + (" WHERE " + " AND ".join(clauses) if clauses else "")
+            + f" ORDER BY i.registered_us {order}, i.id {order}"
+        )
+        tracked = self.documents.tracked
+        if limit is not None:
+            # cases this unit of work changed may no longer match: read enough to fill the page
+            statement += " LIMIT ?"
+            params.append(limit + len(tracked))
+        found: dict[str, Case] = {}
+        for id, version, body in self._db.read(statement, params):
+            if id in tracked:
+                continue
+            case: Case = codec.loads(body)
+            case.version = version
+            found[id] = case
+        cases = page(
+            [*found.values(), *(t.aggregate for t in tracked.values())],
+            query,
+            limit=limit,
+            after=after,
+            newest_first=newest_first,
+        )
+        for case in cases:
+            if case.id in found:  # track what is handed out, as get() does
+                tracked[case.id] = Tracked(case, case.version, len(case.history), codec.dumps(case))
+        return cases
+
+    def write(self, cur: Any, audit: AuditEntries) -> None:
+        self.documents.write(cur, audit)
+        written = self.documents.written
+        if written:
+            tracked = self.documents.tracked
+            cases = [tracked[id].aggregate for id in sorted(written)]
+            index_cases(self._db, cur, cases, replace=True)
+
+
+def index_stored_cases(db: Connection, cur: Any) -> None:
+    """Schema 2 -> 3: create the read side and index every stored case."""
+    for statement in CASE_TABLES:
+        cur.execute(statement)
+    cur.execute("SELECT body FROM aggregates WHERE kind = 'case'")
+    index_cases(db, cur, [codec.loads(body) for (body,) in cur.fetchall()], replace=False)
