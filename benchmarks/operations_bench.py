@@ -7,9 +7,11 @@ plus a role model and an SLA. Then each operation runs repeatedly against it,
 and so do the raw driver statements that do the same row work, in the same run:
 
 * record one outage; end an ongoing one (raw: the INSERT / UPDATE of its row);
-* update one CI's owner, the CMDB freshly loaded ("cold") and already loaded
-  ("warm": a process that holds the CMDB; today a unit of work still reloads it);
-  impact of one CI on a loaded CMDB (raw: ``networkx.ancestors``);
+* update one CI's owner in a new process ("cold": the CMDB is loaded first) and
+  in one that has loaded it before ("warm": the store catches the CMDB up from
+  the log); impact of one CI on a loaded CMDB (raw: ``networkx.ancestors``); a
+  site outage (1 % of the CIs, the dense engine) right after a one-CI change
+  (raw: the same query with no change before it);
 * register an incident; fire one event on it, with the role check and the SLA
   lookup (raw: INSERT / SELECT and UPDATE of the case's rows);
 * open incidents of one service, first page of 50; open cases whose clock warns
@@ -80,6 +82,8 @@ SEED = 7
 SIZES = [1_000, 10_000, 100_000, 1_000_000]
 QUICK = [1_000, 10_000]
 GOAL_GROWTH, GOAL_SINGLE, GOAL_QUERY = 2.0, 10.0, 3.0
+DENSE_SITE = 256
+"""At least this many CIs fail in the site outage (the dense engine's threshold)."""
 
 
 @dataclass
@@ -271,18 +275,44 @@ def measure(filled: Filled, reps: int, heavy_reps: int) -> dict[str, Figures]:
             ("SELECT COALESCE(MAX(seq), 0) FROM cmdb_log WHERE cmdb = ?", (filled.cmdb_id,)),
         ], True)  # fmt: skip
 
-    update_times = timed(update, heavy_reps)
+    def update_cold(i: int) -> float:
+        fresh = open_store(url)  # a new process's store: nothing loaded yet (opening not timed)
+        start = time.perf_counter()
+        with fresh.unit_of_work(actor="bench") as uow:
+            cmdb = uow.cmdbs.get(filled.cmdb_id)
+            cmdb.update_ci(rng.choice(filled.cis), actor="bench", at=NOW, owner=f"cold{i}")
+            uow.commit()
+        took = time.perf_counter() - start
+        fresh.close()
+        return took
+
     update_raw_times = timed(update_raw, reps)
-    found["update one CI, cold"] = Figures(update_times, update_raw_times)
-    found["update one CI, warm"] = Figures(
-        list(update_times), list(update_raw_times), "a unit of work reloads the CMDB today"
+    found["update one CI, cold"] = Figures(
+        [update_cold(i) for i in range(heavy_reps)], update_raw_times, "the CMDB loaded first"
     )
+    update(0)  # the store now holds the CMDB: later units of work catch up from the log
+    found["update one CI, warm"] = Figures(timed(update, reps), list(update_raw_times))
     with store.unit_of_work() as uow:
-        cmdb = uow.cmdbs.get(filled.cmdb_id)
+        cmdb = uow.cmdbs.get(filled.cmdb_id).copy()
     picks = [rng.choice(filled.cis) for _ in range(reps)]
     found["impact of one CI, warm"] = Figures(
         timed(lambda i: cmdb.impact(picks[i]), reps),
         timed(lambda i: nx.ancestors(filled.graph, picks[i]), reps),
+    )
+    site = rng.sample(filled.cis, max(DENSE_SITE, len(filled.cis) // 100))
+    cmdb.impact(site, strategy="dense")  # compiled once
+
+    def site_after_change(i: int) -> float:
+        cmdb.update_ci(picks[i], actor="bench", at=NOW, owner=f"site{i}")
+        start = time.perf_counter()
+        cmdb.impact(site, strategy="dense")
+        return time.perf_counter() - start
+
+    plain = timed(lambda i: cmdb.impact(site, strategy="dense"), heavy_reps)
+    found["site outage after a one-CI change"] = Figures(
+        [site_after_change(i) for i in range(heavy_reps)],
+        plain,
+        f"{len(site):,} CIs failed; raw: the same query with no change before it",
     )
 
     # cases: register, fire, page of open incidents, due soon

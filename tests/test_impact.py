@@ -224,3 +224,29 @@ class TestBlastRadius:
 
     def test_top_keeps_the_first(self, shop: Cmdb) -> None:
         assert len(shop.blast_radius(top=1)) == 1
+
+
+class TestCompiledIndex:
+    """The mass-failure engine's compiled graph follows the CMDB's shape, not its attributes."""
+
+    def test_an_attribute_change_keeps_the_compiled_graph(self, shop) -> None:
+        from fitsm.cmdb._propagation import compiled
+
+        before = compiled(shop)
+        shop.update_ci("web1", actor="ann", owner="web-team", attributes={"cores": 8})
+        assert compiled(shop) is before
+        assert shop.impact(["sw1"], strategy="dense").services_down == {"shop"}
+
+    def test_a_change_of_shape_recompiles(self, shop) -> None:
+        from fitsm import ConfigurationItem
+        from fitsm.cmdb._propagation import compiled
+
+        before = compiled(shop)
+        shop.add(ConfigurationItem("db2", "database"), actor="ann")
+        shop.add_relationship("backend", "db2", actor="ann")
+        after = compiled(shop)
+        assert after is not before
+        assert shop.impact(["db2"], strategy="dense").services_down == {"shop"}
+        shop.undo(len(shop.journal) - 2)
+        assert compiled(shop) is not after
+        assert shop.impact(["db1"], strategy="dense").services_down == {"shop"}

@@ -213,3 +213,66 @@ class TestFailingDisks:
             assert uow.cmdbs.ids() == ["example"]
             assert uow.cmdbs.get("example").ci("db1").owner == "dba"
         assert store.verify_audit().ok
+
+
+class TestWarmCmdb:
+    """A process that has loaded a CMDB catches up from the log instead of reloading it."""
+
+    def reads(self, store, monkeypatch) -> list[str]:
+        seen: list[str] = []
+        original = type(store.connection).snapshot
+
+        def spy(connection, work):  # type: ignore[no-untyped-def]
+            def recording(reader):  # type: ignore[no-untyped-def]
+                read = reader.read
+
+                def logged(statement, params=()):  # type: ignore[no-untyped-def]
+                    seen.append(statement)
+                    return read(statement, params)
+
+                reader.read = logged
+                return work(reader)
+
+            return original(connection, recording)
+
+        monkeypatch.setattr(type(store.connection), "snapshot", spy)
+        return seen
+
+    def test_the_next_unit_of_work_reads_only_the_new_log_entries(self, db, monkeypatch) -> None:
+        store = saved_store(db)
+        with store.unit_of_work() as uow:
+            first = uow.cmdbs.get("example")
+        other = open_store(f"sqlite:///{db}")
+        with other.unit_of_work() as uow:
+            uow.cmdbs.get("example").update_ci("db1", actor="bob", owner="bob")
+            uow.commit()
+        seen = self.reads(store, monkeypatch)
+        with store.unit_of_work() as uow:
+            again = uow.cmdbs.get("example")
+        assert again is first
+        assert again.ci("db1").owner == "bob"
+        assert not any("cmdb_nodes" in s or "cmdb_edges" in s for s in seen), seen
+        with open_store(f"sqlite:///{db}").unit_of_work() as uow:
+            assert again == uow.cmdbs.get("example")  # the same as a full load
+
+    def test_rolling_back_restores_the_loaded_cmdb_exactly(self, db) -> None:
+        store = saved_store(db)
+        with store.unit_of_work() as uow:
+            cmdb = uow.cmdbs.get("example")
+            before = cmdb.copy()
+            cmdb.remove("san1", actor="ann")
+            cmdb.add(ConfigurationItem("sw9", "switch"), actor="ann")
+            cmdb.update_ci("db1", actor="ann", owner="nobody")
+        assert cmdb == before
+        with store.unit_of_work() as uow:
+            assert uow.cmdbs.get("example") is cmdb
+
+    def test_a_cmdb_changed_after_its_unit_of_work_ended_is_not_handed_out(self, db) -> None:
+        store = saved_store(db)
+        with store.unit_of_work() as uow:
+            kept = uow.cmdbs.get("example")
+        kept.add(ConfigurationItem("sw9", "switch"), actor="ann")
+        with store.unit_of_work() as uow:
+            again = uow.cmdbs.get("example")
+        assert again is not kept
+        assert "sw9" not in again

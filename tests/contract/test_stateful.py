@@ -83,6 +83,27 @@ def machine(backend: str, tmp: str) -> type[RuleBasedStateMachine]:
             at = self.tick()
             self.both(lambda c: c.remove(ci, actor="t", at=at))
 
+        @rule(a=st.sampled_from(IDS), b=st.sampled_from(IDS))
+        def unrelate(self, a, b) -> None:
+            at = self.tick()
+            self.both(lambda c: c.remove_relationship(a, b, actor="t", at=at))
+
+        @rule(a=st.sampled_from(IDS), b=st.sampled_from(IDS))
+        def remove_and_relate_again(self, a, b) -> None:
+            """A removal followed by a re-adding in one unit of work (no false conflict)."""
+            at = self.tick()
+            self.both(lambda c: c.remove_relationship(a, b, actor="t", at=at))
+            self.both(lambda c: c.add_many([], [(a, b)], actor="t", at=at))
+
+        @rule(
+            new=st.lists(st.sampled_from(IDS), min_size=1, max_size=3, unique=True),
+            to=st.sampled_from(IDS),
+        )
+        def bulk_add(self, new, to) -> None:
+            at = self.tick()
+            nodes = [ConfigurationItem(ci, "box") for ci in new]
+            self.both(lambda c: c.add_many(nodes, [(ci, to) for ci in new], actor="t", at=at))
+
         @rule()
         def commit(self) -> None:
             self.uow.commit()

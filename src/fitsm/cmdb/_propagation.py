@@ -136,8 +136,8 @@ class CompiledGraph:
 
 
 def compiled(cmdb: CmdbView) -> CompiledGraph:
-    """The compiled graph of ``cmdb``, rebuilt only after the CMDB changed."""
-    return cmdb.derived("propagation.compiled", lambda: CompiledGraph.of(cmdb))
+    """The compiled graph of ``cmdb``, rebuilt only after the CMDB's shape changed."""
+    return cmdb.derived("propagation.compiled", lambda: CompiledGraph.of(cmdb), structural=True)
 
 
 def _dependents_of(cg: CompiledGraph, frontier: IntArray) -> tuple[IntArray, IntArray]:

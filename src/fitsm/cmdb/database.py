@@ -49,7 +49,14 @@ from fitsm.cmdb.configuration import (
 )
 from fitsm.cmdb.history import Batch, CmdbAction, CmdbChangeRecord
 from fitsm.cmdb.view import Adjacency
-from fitsm.errors import CycleError, DuplicateError, NotFoundError, ValidationError
+from fitsm.errors import (
+    ConflictError,
+    CycleError,
+    DuplicateError,
+    FitsmError,
+    NotFoundError,
+    ValidationError,
+)
 
 if TYPE_CHECKING:
     from fitsm.portfolio.services import ServicePortfolio
@@ -114,6 +121,8 @@ class Cmdb:
         self._groups: dict[str, int] = {}
         self._log: list[CmdbChangeRecord | Batch] = []
         self._revision = 0
+        self._shape_revision = 0
+        """Changes only with nodes, relationships and groups (not with names or attributes)."""
         self._derived: dict[str, Any] = {}
 
     # -- reading ---------------------------------------------------------------
@@ -154,11 +163,17 @@ class Cmdb:
         """The change log as recorded (bulk additions as one entry), for stores."""
         return self._log
 
-    def derived(self, key: str, build: Callable[[], _T]) -> _T:
-        """``build()``, remembered under ``key`` until the graph next changes."""
+    def derived(self, key: str, build: Callable[[], _T], *, structural: bool = False) -> _T:
+        """``build()``, remembered under ``key`` until the graph next changes.
+
+        ``structural=True`` says that ``build`` reads only the graph's shape (nodes,
+        their kinds, relationships, groups): the result then outlives changes to
+        names and attributes, the commonest change in a CMDB.
+        """
+        mark = self._shape_revision if structural else self._revision
         cached = self._derived.get(key)
-        if cached is None or cached[0] != self._revision:
-            cached = self._derived[key] = (self._revision, build())
+        if cached is None or cached[0] != (mark, structural):
+            cached = self._derived[key] = ((mark, structural), build())
         value: _T = cached[1]
         return value
 
@@ -334,7 +349,7 @@ class Cmdb:
             self._records[ci_id] = new
             self._node[ci_id] = _node_data(new)
             self._log.extend(recorded)
-            self._touched()
+            self._touched(shape=False)  # names and attributes: the graph keeps its shape
         return new
 
     def remove(self, node_id: str, *, actor: str, at: datetime | None = None) -> Node:
@@ -591,6 +606,125 @@ class Cmdb:
         cmdb._touched()
         return cmdb
 
+    # -- working beside others (stores use these; see fitsm.cmdb.concurrency) ------------
+
+    def undo(self, to: int) -> None:
+        """Take back every change recorded after the first ``to`` journal entries.
+
+        The CMDB is then exactly as it was when its journal had ``to`` entries:
+        this is how a unit of work that is rolled back restores a loaded CMDB.
+        """
+        if isinstance(to, bool) or not isinstance(to, int) or not 0 <= to <= len(self._log):
+            raise ValidationError(f"undo needs a journal position 0-{len(self._log)}, got {to!r}")
+        for entry in reversed(self._log[to:]):
+            if isinstance(entry, Batch):
+                for s, t in zip(entry.sources, entry.targets, strict=True):
+                    del self._succ[s][t]
+                    del self._pred[t][s]
+                for node in entry.nodes:
+                    self._drop_node(node.id)
+            elif entry.target is not None:
+                if entry.action is CmdbAction.DELETED:
+                    self._insert_edge(entry.subject, entry.target, entry.old)
+                else:
+                    del self._succ[entry.subject][entry.target]
+                    del self._pred[entry.target][entry.subject]
+            elif entry.action is CmdbAction.CREATED:
+                self._drop_node(entry.subject)
+            elif entry.action is CmdbAction.DELETED:
+                self._insert_node(entry.old)
+            else:
+                self._replay(attrs.evolve(entry, old=entry.new, new=entry.old))
+        undone = self._log[to:]
+        del self._log[to:]
+        self._touched(shape=not _only_updates(undone))
+
+    def catch_up(self, entries: Iterable[CmdbChangeRecord | Batch]) -> None:
+        """Apply changes that others committed, as the store's journal recorded them.
+
+        They were checked when they were made, so nothing is checked again.
+        """
+        for entry in entries:
+            if isinstance(entry, Batch):
+                self._insert_batch(entry)
+            else:
+                self._replay(entry)
+            self._log.append(entry)
+        self._touched(shape=not _only_updates(entries))
+
+    def rebase(self, theirs: Sequence[CmdbChangeRecord | Batch], since: int) -> None:
+        """Put this CMDB's changes after journal position ``since`` on top of ``theirs``.
+
+        ``theirs`` are the changes others committed since this CMDB was loaded
+        (at ``since``). When both touched the same CI or relationship, or when
+        ours no longer hold on top of theirs (a cycle through both, a node they
+        removed, a redundancy group left too small), ConflictError is raised and
+        the CMDB is left exactly as it was. Otherwise the journal reads
+        ``loaded, theirs, ours`` and the CMDB holds both.
+        """
+        from fitsm.cmdb.concurrency import touched
+
+        ours = self._log[since:]
+        both = touched(ours) & touched(theirs)
+        if both:
+            shown = ", ".join(sorted(both)[:5])
+            raise ConflictError(
+                f"CMDB {self.id!r}: {shown} changed by someone else since it was loaded; "
+                "reload and apply the change again"
+            )
+        self.undo(since)
+        self.catch_up(theirs)
+        try:
+            self._redo_checked(ours)
+        except FitsmError as e:
+            self.undo(since)
+            self.catch_up(ours)
+            raise ConflictError(
+                f"CMDB {self.id!r}: the change no longer fits what others committed since it "
+                f"was loaded ({e}); reload and apply it again"
+            ) from e
+
+    def _redo_checked(self, entries: Sequence[CmdbChangeRecord | Batch]) -> None:
+        """Apply our own entries again on a changed CMDB, checking what others could break."""
+        new_sources: list[str] = []
+        new_targets: list[str] = []
+        groups: set[str] = set()
+        for entry in entries:
+            if isinstance(entry, Batch):
+                batch = {n.id for n in entry.nodes}
+                for s, t in zip(entry.sources, entry.targets, strict=True):
+                    self._check_edge_ends(s, t, batch)
+                self._insert_batch(entry)
+                new_sources += entry.sources
+                new_targets += entry.targets
+            elif entry.target is not None:
+                if entry.action is CmdbAction.CREATED:
+                    self._check_edge_ends(entry.subject, entry.target, set())
+                    new_sources.append(entry.subject)
+                    new_targets.append(entry.target)
+                self._replay(entry)
+                groups.add(entry.subject)
+            else:
+                if entry.action is CmdbAction.DELETED:
+                    groups.update(self._pred.get(entry.subject, ()))
+                    for s, t, _ in self._incident_edges(entry.subject):
+                        # ours removed every relationship it had: this one is theirs
+                        raise ValidationError(
+                            f"relationship {s!r} -> {t!r} to {entry.subject!r} was added meanwhile"
+                        )
+                self._replay(entry)
+            self._log.append(entry)
+        self._touched()
+        for group in groups & set(self._groups):
+            self._check_group_size(group, len(self._succ[group]))
+        if new_sources:
+            self._check_acyclic(new_sources, new_targets)
+
+    def _check_edge_ends(self, source: str, target: str, batch: set[str]) -> None:
+        for end in (source, target):
+            if end not in self._records and end not in batch:
+                raise NotFoundError(f"{end!r} of relationship {source!r} -> {target!r} is gone")
+
     # -- copies and equality ---------------------------------------------------------
 
     def copy(self) -> Cmdb:
@@ -631,8 +765,10 @@ class Cmdb:
             )
         return as_utc(self._clock.now() if at is None else at, "at")
 
-    def _touched(self) -> None:
+    def _touched(self, *, shape: bool = True) -> None:
         self._revision += 1
+        if shape:
+            self._shape_revision += 1
         # networkx may cache results per graph; our direct writes must invalidate them
         cache = getattr(self._graph, "__networkx_cache__", None)
         if cache:
@@ -759,6 +895,14 @@ class Cmdb:
         cycle = [u for u, _ in nx.find_cycle(self._graph.subgraph(stuck))]
         cycle.append(cycle[0])
         raise CycleError("the batch would create a dependency cycle: " + " -> ".join(cycle), cycle)
+
+
+def _only_updates(entries: Iterable[CmdbChangeRecord | Batch]) -> bool:
+    """Whether the entries only changed names or attributes of existing nodes."""
+    return all(
+        isinstance(e, CmdbChangeRecord) and e.target is None and e.action is CmdbAction.UPDATED
+        for e in entries
+    )
 
 
 def _unpack(rel: object) -> tuple[str, str, str]:

@@ -34,7 +34,7 @@ class CmdbChangeRecord:
 
     at: datetime
     actor: str
-    action: CmdbAction
+    action: CmdbAction = attrs.field(converter=CmdbAction)
     subject: str
     attribute: str | None = None
     old: Any = None

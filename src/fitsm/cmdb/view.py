@@ -74,8 +74,9 @@ class CmdbView(Protocol):
     def nodes(self, kind: NodeKind | str | None = None) -> Iterator[Node]:
         """All records, or those of one kind, in insertion order."""
 
-    def derived(self, key: str, build: Callable[[], _T]) -> _T:
-        """``build()``, remembered under ``key`` until the graph next changes."""
+    def derived(self, key: str, build: Callable[[], _T], *, structural: bool = False) -> _T:
+        """``build()``, remembered under ``key`` until the graph next changes (with
+        ``structural=True``: until its shape changes, not its names or attributes)."""
 
 
 def down_threshold(dependencies: int, min_up: int | None) -> int:

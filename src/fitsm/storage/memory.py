@@ -28,6 +28,7 @@ from fitsm.storage.ports import Aggregate
 
 __all__ = [
     "MemoryCaseRepository",
+    "MemoryCmdbRepository",
     "MemoryOutageRepository",
     "MemoryRepository",
     "MemoryStore",
@@ -94,6 +95,27 @@ class MemoryRepository(Generic[A]):
             stored = aggregate.copy()
             self._committed[id] = stored
             self.tracked[id] = (aggregate, aggregate.version, stored)
+
+
+class MemoryCmdbRepository(MemoryRepository[Cmdb]):
+    """CMDBs of a memory store: writers of different CIs and relationships do not conflict."""
+
+    def check(self) -> None:
+        for id, (cmdb, loaded_at) in self._changed().items():
+            stored = self._committed.get(id)
+            base = self.tracked[id][2]
+            if loaded_at is None or stored is None or base is None or stored.version == loaded_at:
+                continue  # new, removed or unchanged meanwhile: the generic rules decide
+            if stored.schema != base.schema or cmdb.schema != base.schema:
+                raise ConflictError(
+                    f"CMDB {id!r}: its schema changed while someone else changed it too; "
+                    "reload and apply the change again"
+                )
+            since = len(base.journal)
+            cmdb.rebase(stored.journal[since:], since)
+            # now ours is on top of what is stored: commit as if loaded at its version
+            self.tracked[id] = (cmdb, stored.version, stored)
+        super().check()
 
 
 class MemoryCaseRepository(MemoryRepository[Case]):
@@ -194,7 +216,7 @@ class MemoryUnitOfWork(RollsBackOnExit):
         self.portfolios: MemoryRepository[ServicePortfolio] = MemoryRepository(
             "service portfolio", store._portfolios
         )
-        self.cmdbs: MemoryRepository[Cmdb] = MemoryRepository("CMDB", store._cmdbs)
+        self.cmdbs = MemoryCmdbRepository("CMDB", store._cmdbs)
         self.agreements: MemoryRepository[Agreements] = MemoryRepository(
             "agreement set", store._agreements
         )

@@ -152,14 +152,16 @@ class ConflictsContract(_Contract):
             mine = first.cmdbs.get("example")
             theirs = second.cmdbs.get("example")
             other_portfolio = second.portfolios.get("example")
-            mine.add(ConfigurationItem("sw8", "switch"), actor="ann")
+            mine.update_ci("db1", actor="ann", owner="ann")
             first.commit()
+            theirs.update_ci("db1", actor="bob", owner="bob")
             theirs.add(ConfigurationItem("sw9", "switch"), actor="bob")
             other_portfolio.move("shop", "retired", actor="bob")
-            with pytest.raises(ConflictError, match="CMDB 'example' was changed by someone else"):
+            with pytest.raises(ConflictError, match="db1 changed by someone else"):
                 second.commit()
         portfolio, cmdb = load(store)
-        assert "sw8" in cmdb and "sw9" not in cmdb
+        assert cmdb.ci("db1").owner == "ann"
+        assert "sw9" not in cmdb
         assert portfolio.service("shop").phase == "in_production"  # not half written
 
     def test_adding_an_id_that_exists_is_refused(self, store: Store, saved: Saved) -> None:
@@ -183,6 +185,63 @@ class ConflictsContract(_Contract):
             uow.commit()
         with store.unit_of_work() as uow:
             assert uow.portfolios.get("p").service("x").name == "X"
+
+
+class TeamEditingContract(_Contract):
+    """A CMDB edited by a team: only changes to the same CI or relationship conflict."""
+
+    def test_changes_to_different_cis_both_commit(self, store: Store, saved: Saved) -> None:
+        with store.unit_of_work() as first, store.unit_of_work() as second:
+            mine, theirs = first.cmdbs.get("example"), second.cmdbs.get("example")
+            mine.update_ci("db1", actor="ann", owner="ann")
+            mine.add(ConfigurationItem("sw8", "switch"), actor="ann")
+            theirs.update_ci("san1", actor="bob", owner="bob")
+            first.commit()
+            second.commit()  # no retry
+            assert theirs.ci("db1").owner == "ann"  # the loser caught up with the winner
+        cmdb = load(store)[1]
+        assert (cmdb.ci("db1").owner, cmdb.ci("san1").owner) == ("ann", "bob")
+        assert "sw8" in cmdb
+        assert [e.actor for e in cmdb.changes()][-3:] == ["ann", "ann", "bob"]
+
+    def test_the_invariants_hold_over_both_commits(self, store: Store, saved: Saved) -> None:
+        with store.unit_of_work() as uow:
+            cmdb = uow.cmdbs.get("example")
+            cmdb.add(ConfigurationItem("probe1", "switch"), actor="ann")
+            uow.commit()
+        with store.unit_of_work() as first, store.unit_of_work() as second:
+            first.cmdbs.get("example").add_relationship("probe1", "db1", "connects_to", actor="a")
+            second.cmdbs.get("example").add_relationship("db1", "probe1", "connects_to", actor="b")
+            first.commit()
+            with pytest.raises(ConflictError, match="cycle"):
+                second.commit()
+        cmdb = load(store)[1]
+        assert "probe1" in cmdb.depends_on("db1") or "db1" in cmdb.depends_on("probe1")
+        assert not ("probe1" in cmdb.depends_on("db1") and "db1" in cmdb.depends_on("probe1"))
+
+    def test_a_removal_and_a_re_adding_in_one_unit_of_work_commit(
+        self, store: Store, saved: Saved
+    ) -> None:
+        with store.unit_of_work() as uow:
+            cmdb = uow.cmdbs.get("example")
+            before = {r for r in cmdb.relationships() if "db1" in (r.source, r.target)}
+            record = cmdb.remove("db1", actor="ann")
+            cmdb.add_many([record], before, actor="ann")
+            uow.commit()
+        cmdb = load(store)[1]
+        assert {r for r in cmdb.relationships() if "db1" in (r.source, r.target)} == before
+        assert cmdb["db1"] == saved[1]["db1"]
+
+    def test_rolling_back_leaves_the_stored_cmdb_as_it_was(
+        self, store: Store, saved: Saved
+    ) -> None:
+        with store.unit_of_work() as uow:
+            cmdb = uow.cmdbs.get("example")
+            cmdb.remove("san1", actor="ann")
+            cmdb.update_ci("db1", actor="ann", owner="nobody")
+            uow.rollback()
+        with store.unit_of_work() as uow:
+            assert uow.cmdbs.get("example") == saved[1]
 
 
 class AgreementsContract(_Contract):
@@ -572,5 +631,6 @@ class StoreContract(
     StoreLifeContract,
     OutageRecordsContract,
     CaseQueryContract,
+    TeamEditingContract,
 ):
     """Every behaviour a store must have; subclass it and provide a ``store`` fixture."""

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from fitsm.cmdb.concurrency import touched
 from fitsm.cmdb.configuration import (
     ComponentNode,
     ConfigurationItem,
@@ -27,10 +28,20 @@ __all__ = ["SqlCmdbRepository"]
 
 
 class SqlCmdbRepository:
-    """CMDBs, kept row-wise: nodes, relationships and their change log."""
+    """CMDBs, kept row-wise: nodes, relationships and their change log.
 
-    def __init__(self, db: Connection) -> None:
+    Concurrency is per CI and per relationship: a commit that finds others'
+    entries in the log since its CMDB was loaded puts its own changes on top of
+    them (:meth:`~fitsm.cmdb.Cmdb.rebase`, inside the transaction), and conflicts
+    only when both touched the same item or the result breaks an invariant.
+
+    ``cache`` is the store's: CMDBs that units of work handed back, ready to be
+    caught up from the log (reading only the new entries) instead of reloaded.
+    """
+
+    def __init__(self, db: Connection, cache: dict[str, tuple[Cmdb, int]]) -> None:
         self._db = db
+        self._cache = cache
         self.tracked: dict[str, Tracked[Cmdb]] = {}
         self.written: set[str] = set()
 
@@ -42,7 +53,35 @@ class SqlCmdbRepository:
     def get(self, id: str = "default") -> Cmdb:
         if id in self.tracked:
             return self.tracked[id].aggregate
+        cmdb = self._cached(id) or self._load(id)
+        self.tracked[id] = Tracked(cmdb, cmdb.version, len(cmdb.journal), codec.dumps(cmdb.schema))
+        return cmdb
 
+    def _cached(self, id: str) -> Cmdb | None:
+        """The cached CMDB caught up with the log, if it was not changed since it was cached."""
+        entry = self._cache.pop(id, None)  # checked out: no other unit of work shares it
+        if entry is None:
+            return None
+        cmdb, revision = entry
+        if cmdb.revision != revision:
+            return None  # someone changed it after its unit of work ended: not trusted
+        known = len(cmdb.journal)
+
+        def news(db: Reader) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+            head = db.read("SELECT version, schema_body FROM cmdbs WHERE id = ?", (id,))
+            log = db.read(
+                "SELECT body FROM cmdb_log WHERE cmdb = ? AND seq >= ? ORDER BY seq", (id, known)
+            )
+            return head, log
+
+        head, log = self._db.snapshot(news)
+        if not head or head[0][1] != codec.dumps(cmdb.schema):
+            return None  # removed, or its schema changed: load it afresh
+        cmdb.catch_up([_log_entry(json.loads(body)) for (body,) in log])
+        cmdb.version = head[0][0]
+        return cmdb
+
+    def _load(self, id: str) -> Cmdb:
         def load(db: Reader) -> tuple[list[tuple[Any, ...]], ...]:
             head = db.read("SELECT version, schema_body FROM cmdbs WHERE id = ?", (id,))
             if not head:
@@ -63,7 +102,7 @@ class SqlCmdbRepository:
         if not head:
             raise NotFoundError(f"no CMDB with id {id!r} in the store")
         version, schema_body = head[0]
-        cmdb = Cmdb.restored(
+        return Cmdb.restored(
             codec.loads(schema_body),
             [_node_of(row) for row in nodes],
             edges,
@@ -71,8 +110,6 @@ class SqlCmdbRepository:
             id=id,
             version=version,
         )
-        self.tracked[id] = Tracked(cmdb, version, len(cmdb.journal), schema_body)
-        return cmdb
 
     def ids(self) -> list[str]:
         rows = self._db.read("SELECT id FROM cmdbs")
@@ -101,76 +138,95 @@ class SqlCmdbRepository:
                     (id, 1, schema_body),
                 )
             else:
-                cur.execute(
-                    sql(
-                        "UPDATE cmdbs SET version = version + 1, schema_body = ? WHERE id = ? AND version = ?"
+                self._rebase(cur, id, t, schema_body)
+            self._write_entries(cur, audit, id, cmdb, t.baseline)
+
+    def _rebase(self, cur: Any, id: str, t: Tracked[Cmdb], schema_body: str) -> None:
+        """Lock the CMDB's head row; put our changes on top of what others committed since."""
+        sql = self._db.sql
+        cur.execute(sql("UPDATE cmdbs SET version = version + 1 WHERE id = ?"), (id,))
+        cur.execute(sql("SELECT version, schema_body FROM cmdbs WHERE id = ?"), (id,))
+        found = cur.fetchone()
+        if found is None:
+            raise ConflictError(f"CMDB {id!r} was removed by someone else since it was loaded")
+        version, stored_schema = found
+        if version - 1 != t.loaded_at:
+            if stored_schema != t.body or schema_body != t.body:
+                raise ConflictError(
+                    f"CMDB {id!r}: its schema changed while someone else changed it too; "
+                    "reload and apply the change again"
+                )
+            cur.execute(
+                sql("SELECT body FROM cmdb_log WHERE cmdb = ? AND seq >= ? ORDER BY seq"),
+                (id, t.baseline),
+            )
+            theirs = [_log_entry(json.loads(body)) for (body,) in cur.fetchall()]
+            t.aggregate.rebase(theirs, t.baseline)  # ConflictError leaves the CMDB as it was
+            t.rebased = len(theirs)
+            t.baseline += len(theirs)
+        if schema_body != stored_schema:
+            cur.execute(sql("UPDATE cmdbs SET schema_body = ? WHERE id = ?"), (schema_body, id))
+        t.loaded_at = version - 1
+
+    def _write_entries(
+        self, cur: Any, audit: AuditEntries, id: str, cmdb: Cmdb, baseline: int
+    ) -> None:
+        """Append the new log entries and rewrite the rows of the nodes and relationships
+        they touched, from the CMDB's state after all of them."""
+        sql = self._db.sql
+        new_entries = cmdb.journal[baseline:]
+        singles = touched(e for e in new_entries if not isinstance(e, Batch))
+        for offset, entry in enumerate(new_entries):
+            if isinstance(entry, Batch):
+                # rows of items a single change also touched are written from the final state
+                node_rows = [_node_row(n) for n in entry.nodes]
+                self._db.bulk(
+                    cur,
+                    "cmdb_nodes",
+                    ("cmdb", "id", "kind", "type", "name", "owner", "attributes", "min_up"),
+                    ((id, *row) for row in node_rows if row[0] not in singles),
+                )
+                self._db.bulk(
+                    cur,
+                    "cmdb_edges",
+                    ("cmdb", "source", "target", "type"),
+                    (
+                        (id, s, tg, k)
+                        for s, tg, k in zip(entry.sources, entry.targets, entry.types, strict=True)
+                        if f"{s} -> {tg}" not in singles
                     ),
-                    (schema_body, id, t.loaded_at),
                 )
-                if cur.rowcount != 1:
-                    raise ConflictError(
-                        f"CMDB {id!r} was changed by someone else since it was loaded at version "
-                        f"{t.loaded_at}; reload and apply the change again"
-                    )
-            touched_nodes: set[str] = set()
-            touched_edges: set[tuple[str, str]] = set()
-            new_entries = cmdb.journal[t.baseline :]
-            for offset, entry in enumerate(new_entries):
-                seq = t.baseline + offset
-                if isinstance(entry, Batch):
-                    node_rows = [_node_row(n) for n in entry.nodes]
-                    self._db.bulk(
-                        cur,
-                        "cmdb_nodes",
-                        ("cmdb", "id", "kind", "type", "name", "owner", "attributes", "min_up"),
-                        ((id, *row) for row in node_rows),
-                    )
-                    self._db.bulk(
-                        cur,
-                        "cmdb_edges",
-                        ("cmdb", "source", "target", "type"),
-                        (
-                            (id, s, tg, k)
-                            for s, tg, k in zip(
-                                entry.sources, entry.targets, entry.types, strict=True
-                            )
-                        ),
-                    )
-                    body = _json(_batch_body(entry, node_rows))
-                else:
-                    body = _json({"change": codec.encode(entry)})
-                    if entry.target is None:
-                        touched_nodes.add(entry.subject)
-                    else:
-                        touched_edges.add((entry.subject, entry.target))
-                cur.execute(
-                    sql("INSERT INTO cmdb_log (cmdb, seq, body) VALUES (?, ?, ?)"),
-                    (id, seq, body),
-                )
-                audit.cmdb_entry(id, entry, body)
-            for node_id in touched_nodes:
-                cur.execute(sql("DELETE FROM cmdb_nodes WHERE cmdb = ? AND id = ?"), (id, node_id))
-                if node_id in cmdb:
+                body = _json(_batch_body(entry, node_rows))
+            else:
+                body = _json({"change": codec.encode(entry)})
+            cur.execute(
+                sql("INSERT INTO cmdb_log (cmdb, seq, body) VALUES (?, ?, ?)"),
+                (id, baseline + offset, body),
+            )
+            audit.cmdb_entry(id, entry, body)
+        for item in sorted(singles):
+            source, _, target = item.partition(" -> ")
+            if not target:
+                cur.execute(sql("DELETE FROM cmdb_nodes WHERE cmdb = ? AND id = ?"), (id, item))
+                if item in cmdb:
                     cur.execute(
                         sql(
                             "INSERT INTO cmdb_nodes (cmdb, id, kind, type, name, owner, attributes, "
                             "min_up) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                         ),
-                        (id, *_node_row(cmdb[node_id])),
+                        (id, *_node_row(cmdb[item])),
                     )
-            for source, target in touched_edges:
+                continue
+            cur.execute(
+                sql("DELETE FROM cmdb_edges WHERE cmdb = ? AND source = ? AND target = ?"),
+                (id, source, target),
+            )
+            data = cmdb.succ.get(source, {}).get(target)
+            if data is not None:
                 cur.execute(
-                    sql("DELETE FROM cmdb_edges WHERE cmdb = ? AND source = ? AND target = ?"),
-                    (id, source, target),
+                    sql("INSERT INTO cmdb_edges (cmdb, source, target, type) VALUES (?, ?, ?, ?)"),
+                    (id, source, target, data["type"]),
                 )
-                data = cmdb.succ.get(source, {}).get(target)
-                if data is not None:
-                    cur.execute(
-                        sql(
-                            "INSERT INTO cmdb_edges (cmdb, source, target, type) VALUES (?, ?, ?, ?)"
-                        ),
-                        (id, source, target, data["type"]),
-                    )
 
     def settle(self) -> None:
         for id in self.written:
@@ -179,6 +235,32 @@ class SqlCmdbRepository:
             t.loaded_at = t.aggregate.version
             t.baseline = len(t.aggregate.journal)
             t.body = codec.dumps(t.aggregate.schema)
+            t.rebased = 0
+        self.written.clear()
+
+    def failed(self) -> None:
+        """After a failed commit: take back the others' changes a rebase brought in."""
+        for id in self.written:
+            t = self.tracked[id]
+            if t.rebased:
+                ours = t.aggregate.journal[t.baseline :]
+                t.baseline -= t.rebased
+                t.aggregate.undo(t.baseline)
+                t.aggregate.catch_up(ours)
+                t.loaded_at = t.aggregate.version
+                t.rebased = 0
+        self.written.clear()
+
+    def release(self) -> None:
+        """The unit of work ends: undo what it did not commit, and cache what it loaded."""
+        for id, t in self.tracked.items():
+            cmdb = t.aggregate
+            if len(cmdb.journal) > t.baseline:
+                cmdb.undo(t.baseline)
+            if t.loaded_at is not None and codec.dumps(cmdb.schema) == t.body:
+                cmdb.version = t.loaded_at
+                self._cache[id] = (cmdb, cmdb.revision)
+        self.tracked.clear()
         self.written.clear()
 
 

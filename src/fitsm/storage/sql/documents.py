@@ -30,6 +30,8 @@ class Tracked(Generic[A]):
     """How much of its history was already stored (log entries, case history, versions)."""
     body: str | None = None
     """The stored document as loaded, to skip writing what did not change."""
+    rebased: int = 0
+    """Entries of others a commit brought in under ours (taken back if the commit fails)."""
 
 
 class SqlRepository(Generic[A]):

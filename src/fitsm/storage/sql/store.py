@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from fitsm.cmdb.database import Cmdb
 from fitsm.portfolio.services import ServicePortfolio
 from fitsm.roles import RoleModel
 from fitsm.service_levels.agreements import Agreements
@@ -36,6 +37,8 @@ class SqlStore:
         self.url = url
         self.dialect = dialect
         self.connection = Connection(url, connection, dialect, reconnect)
+        self.cmdb_cache: dict[str, tuple[Cmdb, int]] = {}
+        """CMDBs units of work handed back, caught up from the log when loaded again."""
         prepare(self.connection)
         if after_open is not None:
             after_open(connection)
@@ -80,7 +83,7 @@ class SqlUnitOfWork(RollsBackOnExit):
         self.roles: SqlRepository[RoleModel] = SqlRepository(db, "roles", "role model", lambda r: 0)
         self.cases = SqlCaseRepository(db)
         self.outages = SqlOutageRepository(db)
-        self.cmdbs = SqlCmdbRepository(db)
+        self.cmdbs = SqlCmdbRepository(db, store.cmdb_cache)
         self._documents = (self.portfolios, self.agreements, self.roles, self.cases.documents)
 
     def commit(self) -> None:
@@ -98,8 +101,9 @@ class SqlUnitOfWork(RollsBackOnExit):
         try:
             db.write(work)
         except BaseException:
-            for repo in (*self._documents, self.cmdbs):
+            for repo in self._documents:
                 repo.written.clear()
+            self.cmdbs.failed()
             raise
         for repo in self._documents:
             repo.settle()
@@ -107,7 +111,8 @@ class SqlUnitOfWork(RollsBackOnExit):
         self.outages.settle()
 
     def rollback(self) -> None:
-        for repo in (*self._documents, self.cmdbs):
+        for repo in self._documents:
             repo.tracked.clear()
             repo.written.clear()
+        self.cmdbs.release()
         self.outages.pending.clear()
