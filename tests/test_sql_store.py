@@ -276,3 +276,20 @@ class TestWarmCmdb:
             again = uow.cmdbs.get("example")
         assert again is not kept
         assert "sw9" not in again
+
+
+class TestOutbox:
+    def test_events_outlive_the_process_that_committed_them(self, db) -> None:
+        from fitsm import Outage
+
+        store = open_store(f"sqlite:///{db}")
+        with store.unit_of_work() as uow:
+            uow.outages.record(Outage("mx1", AT, id="out-1"))
+            uow.commit()
+        store.close()  # the process ends before anyone delivered the event
+        again = open_store(f"sqlite:///{db}")
+        (event,) = again.pending_events("mailer")
+        assert (event.kind, event.subject) == ("outage_recorded", "out-1")
+        again.acknowledge("mailer", event.position)
+        again.close()
+        assert open_store(f"sqlite:///{db}").pending_events("mailer") == []

@@ -78,6 +78,15 @@ def test_stored_cases_are_indexed_for_queries(upgraded) -> None:
     assert [c.id for c in shop] == ["INC-1"]
 
 
+def test_the_outbox_starts_empty_and_fills(upgraded) -> None:
+    store, _ = upgraded
+    assert store.events() == []
+    with store.unit_of_work() as uow:
+        uow.outages.record(Outage("db1", T0, id="new-0"))
+        uow.commit()
+    assert [e.kind for e in store.events()] == ["outage_recorded"]
+
+
 def test_the_audit_chain_still_verifies_and_grows(upgraded) -> None:
     store, _ = upgraded
     assert store.verify_audit().ok

@@ -5,6 +5,7 @@
 Drivers are imported only when a store of their kind is opened.
 """
 
+from fitsm.storage.events import StoredEvent
 from fitsm.storage.opening import open_store
 from fitsm.storage.ports import (
     AgreementsRepository,
@@ -28,6 +29,7 @@ __all__ = [
     "Repository",
     "RoleModelRepository",
     "Store",
+    "StoredEvent",
     "UnitOfWork",
     "open_store",
     "retrying",

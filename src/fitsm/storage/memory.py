@@ -24,6 +24,18 @@ from fitsm.storage._cases import checked_paging, page
 from fitsm.storage._outages import PendingOutages, overlaps, period
 from fitsm.storage._scope import RollsBackOnExit
 from fitsm.storage._scope import checked_actor as _actor
+from fitsm.storage.events import (
+    NewEvent,
+    StoredEvent,
+    case_events,
+    checked_consumer,
+    checked_limit,
+    checked_position,
+    cmdb_events,
+    outage_events,
+    published,
+    unseen,
+)
 from fitsm.storage.ports import Aggregate
 
 __all__ = [
@@ -213,6 +225,7 @@ class MemoryUnitOfWork(RollsBackOnExit):
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
         self.actor: str | None = None
+        self._published: list[NewEvent] = []
         self.portfolios: MemoryRepository[ServicePortfolio] = MemoryRepository(
             "service portfolio", store._portfolios
         )
@@ -231,20 +244,43 @@ class MemoryUnitOfWork(RollsBackOnExit):
             self.cases,
         )
 
+    def publish(self, event: Any) -> None:
+        """Write ``event`` to the outbox with this unit of work's commit."""
+        self._published.append(published(event))
+
     def commit(self) -> None:
         with self._store._lock:
             self._store._check_open()
             for repo in self._repositories:
                 repo.check()
             self.outages.check()
+            happened = self._events()
             for repo in self._repositories:
                 repo.write()
             self.outages.write()
+            self._store._append_events(happened)
+            self._published.clear()
+
+    def _events(self) -> list[NewEvent]:
+        """What this commit does, as outbox events, in the order the SQL stores write them."""
+        found: list[NewEvent] = []
+        for case, loaded_at in self.cases._changed().values():
+            base = self.cases.tracked[case.id][2]
+            since = None if loaded_at is None or base is None else len(base.history)
+            found += case_events(case, since)
+        for id, (cmdb, was) in sorted(self.cmdbs._changed().items()):
+            stored = self.cmdbs.tracked[id][2]
+            start = 0 if was is None or stored is None else len(stored.journal)
+            found += cmdb_events(id, cmdb.journal[start:])
+        pending = self.outages.pending
+        found += outage_events(pending.new.values(), pending.closed.values())
+        return found + self._published
 
     def rollback(self) -> None:
         for repo in self._repositories:
             repo.tracked.clear()
         self.outages.pending.clear()
+        self._published.clear()
 
 
 class MemoryStore:
@@ -260,6 +296,8 @@ class MemoryStore:
         self._cases: dict[str, Case] = {}
         self._outages: dict[str, Outage] = {}
         self._outages_of: dict[str, list[str]] = {}
+        self._events: list[StoredEvent] = []
+        self._consumers: dict[str, int] = {}
         """subject -> the ids of its outages, in the order they were recorded."""
         self._closed = False
 
@@ -272,6 +310,32 @@ class MemoryStore:
 
     def close(self) -> None:
         self._closed = True
+
+    # -- the outbox ------------------------------------------------------------------
+
+    def events(self, after: int = 0, limit: int = 100) -> list[StoredEvent]:
+        """The events after position ``after``, in commit order."""
+        after, limit = checked_position(after, "after"), checked_limit(limit)
+        with self._lock:
+            return unseen(self._events, after, limit)
+
+    def pending_events(self, consumer: str, limit: int = 100) -> list[StoredEvent]:
+        """The events ``consumer`` has not acknowledged yet, in commit order."""
+        consumer = checked_consumer(consumer)
+        return self.events(self._consumers.get(consumer, 0), limit)
+
+    def acknowledge(self, consumer: str, position: int) -> None:
+        """``consumer`` has handled every event up to ``position``."""
+        consumer, position = checked_consumer(consumer), checked_position(position)
+        with self._lock:
+            self._consumers[consumer] = max(position, self._consumers.get(consumer, 0))
+
+    def _append_events(self, happened: list[NewEvent]) -> None:
+        start = len(self._events)
+        self._events += [
+            StoredEvent(start + n, kind, subject, at, data)
+            for n, (kind, subject, at, data) in enumerate(happened, 1)
+        ]
 
     def _check_open(self) -> None:
         if self._closed:

@@ -17,7 +17,7 @@ Every adapter passes the contract suite, :class:`fitsm.testing.StoreContract`, u
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 
 if TYPE_CHECKING:
     # annotations only: opening a store must not import every area of the domain
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from fitsm.portfolio.services import ServicePortfolio  # noqa: F401 - quoted in base classes
     from fitsm.roles import RoleModel  # noqa: F401 - quoted in base classes
     from fitsm.service_levels.agreements import Agreements  # noqa: F401 - quoted in base classes
+    from fitsm.storage.events import StoredEvent
 
 __all__ = [
     "Aggregate",
@@ -170,6 +171,10 @@ class UnitOfWork(Protocol):
         tb: TracebackType | None,
     ) -> None: ...
 
+    def publish(self, event: Any) -> None:
+        """Write an event object (``ClockWarning``, ``TargetViolated``, ...) to the outbox
+        with this unit of work's commit."""
+
     def commit(self) -> None:
         """Write every tracked aggregate, or none; bumps their versions."""
 
@@ -184,5 +189,14 @@ class Store(Protocol):
 
     def unit_of_work(self, actor: str | None = None) -> UnitOfWork:
         """A new unit of work; ``actor`` names who acts (the audit trail records it)."""
+
+    def events(self, after: int = 0, limit: int = 100) -> list[StoredEvent]:
+        """The outbox: events after position ``after``, in commit order."""
+
+    def pending_events(self, consumer: str, limit: int = 100) -> list[StoredEvent]:
+        """The events ``consumer`` has not acknowledged yet, in commit order."""
+
+    def acknowledge(self, consumer: str, position: int) -> None:
+        """``consumer`` has handled every event up to ``position`` (a cursor never goes back)."""
 
     def close(self) -> None: ...

@@ -27,11 +27,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
+from typing import Any
 
 import pytest
 
 from fitsm import (
     Cmdb,
+    CmdbSchema,
     ConfigurationItem,
     ConflictError,
     NotFoundError,
@@ -41,9 +43,13 @@ from fitsm import (
 )
 from fitsm.availability import Outage, OutageLog, measure_availability
 from fitsm.cases import (
+    INCIDENT,
     Case,
     CaseQuery,
     Change,
+    ClockBreached,
+    ClockKind,
+    ClockWarning,
     Incident,
     IncidentStatus,
     Problem,
@@ -242,6 +248,86 @@ class TeamEditingContract(_Contract):
             uow.rollback()
         with store.unit_of_work() as uow:
             assert uow.cmdbs.get("example") == saved[1]
+
+
+class OutboxContract(_Contract):
+    """Events out, none lost: written with the commit, read in commit order by cursor."""
+
+    def test_a_commit_writes_what_it_did_as_events_in_order(self, store: Store) -> None:
+        with store.unit_of_work() as uow:
+            uow.cases.add(Incident("INC-1", "Mail down", T0, "ann", service="mail"))
+            uow.outages.record(Outage("mx1", T0, id="out-1"))
+            uow.commit()
+        with store.unit_of_work() as uow:
+            case = uow.cases.get("INC-1")
+            INCIDENT.fire(case, "classify", actor="ann", at=T0 + HOUR, category="mail")
+            cmdb = Cmdb(CmdbSchema(ci_types=["server"]), id="c")
+            cmdb.add(ConfigurationItem("mx1", "server"), actor="bob", at=T0)
+            uow.cmdbs.add(cmdb)
+            uow.outages.close("out-1", T0 + HOUR)
+            uow.commit()
+        events = store.events()
+        assert [(e.kind, e.subject) for e in events] == [
+            ("case_registered", "INC-1"),
+            ("outage_recorded", "out-1"),
+            ("case_transition", "INC-1"),
+            ("cmdb_change", "mx1"),
+            ("outage_ended", "out-1"),
+        ]
+        assert [e.position for e in events] == sorted({e.position for e in events})
+        assert events[2].data["event"] == "classify"
+        assert events[2].at == T0 + HOUR
+        assert events[3].data["actor"] == "bob"
+
+    def test_nothing_is_written_without_a_commit(self, store: Store, saved: Saved) -> None:
+        before = store.events(limit=10_000)
+        with store.unit_of_work() as uow:
+            uow.outages.record(Outage("mx1", T0))
+            uow.publish(ClockBreached("INC-1", ClockKind.RESOLUTION, T0))
+        with store.unit_of_work() as first, store.unit_of_work() as second:
+            first.cmdbs.get("example").update_ci("db1", actor="ann", owner="ann")
+            second.cmdbs.get("example").update_ci("db1", actor="bob", owner="bob")
+            second.outages.record(Outage("mx2", T0))
+            first.commit()
+            with pytest.raises(ConflictError):
+                second.commit()
+        after = store.events(limit=10_000)
+        assert [e.subject for e in after[len(before) :]] == ["db1"]  # the winner's alone
+
+    def test_published_events_go_out_with_the_commit(self, store: Store) -> None:
+        warning = ClockWarning("INC-1", ClockKind.RESOLUTION, T0, Fraction(3, 4))
+        with store.unit_of_work() as uow:
+            uow.publish(warning)
+            uow.commit()
+        (event,) = store.events()
+        assert (event.kind, event.subject, event.at) == ("ClockWarning", "INC-1", T0)
+        assert event.data == {"case": "INC-1", "kind": "resolution_time",
+                              "at": T0.isoformat(), "share": "3/4"}  # fmt: skip
+
+    def test_each_consumer_reads_what_it_has_not_acknowledged(self, store: Store) -> None:
+        _record(store, *(Outage(f"ci{n}", T0, id=f"o{n}") for n in range(5)))
+        first = store.pending_events("mailer", limit=2)
+        assert [e.subject for e in first] == ["o0", "o1"]
+        assert store.pending_events("mailer", limit=2) == first  # not acknowledged: again
+        store.acknowledge("mailer", first[-1].position)
+        assert [e.subject for e in store.pending_events("mailer")] == ["o2", "o3", "o4"]
+        store.acknowledge("mailer", first[0].position)  # a cursor never goes back
+        assert [e.subject for e in store.pending_events("mailer")] == ["o2", "o3", "o4"]
+        assert len(store.pending_events("sync")) == 5  # another consumer, its own cursor
+
+    @pytest.mark.parametrize(
+        ("call", "message"),
+        [
+            (lambda s: s.events(after=-1), "after"),
+            (lambda s: s.events(limit=0), "limit"),
+            (lambda s: s.pending_events(""), "consumer"),
+            (lambda s: s.acknowledge("mailer", -5), "position"),
+            (lambda s: s.unit_of_work().publish("warning"), "event object"),
+        ],
+    )
+    def test_bad_arguments_are_refused(self, store: Store, call: Any, message: str) -> None:
+        with pytest.raises(ValidationError, match=message):
+            call(store)
 
 
 class AgreementsContract(_Contract):
@@ -632,5 +718,6 @@ class StoreContract(
     OutageRecordsContract,
     CaseQueryContract,
     TeamEditingContract,
+    OutboxContract,
 ):
     """Every behaviour a store must have; subclass it and provide a ``store`` fixture."""

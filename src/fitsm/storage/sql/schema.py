@@ -10,15 +10,17 @@ from fitsm.storage.sql.audit import GENESIS
 from fitsm.storage.sql.case_rows import CASE_TABLES, index_stored_cases
 from fitsm.storage.sql.connection import Connection
 from fitsm.storage.sql.outage_rows import OUTAGE_TABLES, outages_to_rows
+from fitsm.storage.sql.outbox import OUTBOX_TABLES, create_outbox
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "prepare"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """The version of the tables this code writes; older stores are upgraded on open.
 
 1. fitsm 0.1.0.dev0: documents, the CMDB row-wise, the audit chain.
 2. outages one row each (they were one document).
 3. the read side of cases: an index row per case, the CIs of each case.
+4. the outbox of events and its consumers' cursors.
 """
 
 TABLES = [
@@ -38,12 +40,14 @@ TABLES = [
     "prev TEXT NOT NULL, hash TEXT NOT NULL)",
     *OUTAGE_TABLES,
     *CASE_TABLES,
+    *OUTBOX_TABLES,
 ]
 
 
 MIGRATIONS: dict[int, Callable[[Connection, Any], None]] = {
     1: outages_to_rows,
     2: index_stored_cases,
+    3: create_outbox,
 }
 """Upgrade steps: ``MIGRATIONS[n]`` takes a store from schema ``n`` to ``n + 1``."""
 

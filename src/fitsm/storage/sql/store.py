@@ -11,6 +11,14 @@ from fitsm.roles import RoleModel
 from fitsm.service_levels.agreements import Agreements
 from fitsm.storage._scope import RollsBackOnExit
 from fitsm.storage._scope import checked_actor as _actor
+from fitsm.storage.events import (
+    NewEvent,
+    StoredEvent,
+    case_events,
+    cmdb_events,
+    outage_events,
+    published,
+)
 from fitsm.storage.sql import audit
 from fitsm.storage.sql.audit import AuditEntries, AuditReport, append
 from fitsm.storage.sql.case_rows import SqlCaseRepository
@@ -18,6 +26,7 @@ from fitsm.storage.sql.cmdb_rows import SqlCmdbRepository
 from fitsm.storage.sql.connection import Connection, Dialect
 from fitsm.storage.sql.documents import SqlRepository, version_count
 from fitsm.storage.sql.outage_rows import SqlOutageRepository
+from fitsm.storage.sql.outbox import acknowledge, append_events, consumer_position, read_events
 from fitsm.storage.sql.schema import prepare
 
 __all__ = ["SqlStore", "SqlUnitOfWork"]
@@ -62,6 +71,20 @@ class SqlStore:
         """Every audit entry, oldest first: seq, at, actor, kind, subject, action, detail."""
         return audit.entries(self.connection)
 
+    # -- the outbox -------------------------------------------------------------------
+
+    def events(self, after: int = 0, limit: int = 100) -> list[StoredEvent]:
+        """The events after position ``after``, in commit order."""
+        return read_events(self.connection, after, limit)
+
+    def pending_events(self, consumer: str, limit: int = 100) -> list[StoredEvent]:
+        """The events ``consumer`` has not acknowledged yet, in commit order."""
+        return read_events(self.connection, consumer_position(self.connection, consumer), limit)
+
+    def acknowledge(self, consumer: str, position: int) -> None:
+        """``consumer`` has handled every event up to ``position``."""
+        acknowledge(self.connection, consumer, position)
+
     def verify_audit(self) -> AuditReport:
         """Recompute the hash chain; name the first entry that was edited or removed."""
         return audit.verify_chain(self.connection)
@@ -73,6 +96,7 @@ class SqlUnitOfWork(RollsBackOnExit):
     def __init__(self, store: SqlStore, actor: str | None = None) -> None:
         self.store = store
         self.actor = actor
+        self._published: list[NewEvent] = []
         db = store.connection
         self.portfolios: SqlRepository[ServicePortfolio] = SqlRepository(
             db, "portfolio", "service portfolio", lambda p: 0
@@ -95,8 +119,10 @@ class SqlUnitOfWork(RollsBackOnExit):
                 repo.write(cur, audit)
             self.cases.write(cur, audit)
             self.cmdbs.write(cur, audit)
+            happened = self._events()  # before outages settle their pending changes
             self.outages.write(cur, audit)
             append(db, cur, audit)
+            append_events(db, cur, happened)
 
         try:
             db.write(work)
@@ -109,8 +135,28 @@ class SqlUnitOfWork(RollsBackOnExit):
             repo.settle()
         self.cmdbs.settle()
         self.outages.settle()
+        self._published.clear()
+
+    def publish(self, event: Any) -> None:
+        """Write ``event`` to the outbox with this unit of work's commit."""
+        self._published.append(published(event))
+
+    def _events(self) -> list[NewEvent]:
+        """What this commit writes, as outbox events (cases, CMDBs, outages, published)."""
+        found: list[NewEvent] = []
+        documents = self.cases.documents
+        for id in sorted(documents.written):
+            t = documents.tracked[id]
+            found += case_events(t.aggregate, None if t.loaded_at is None else t.baseline)
+        for id in sorted(self.cmdbs.written):
+            kept = self.cmdbs.tracked[id]
+            found += cmdb_events(id, kept.aggregate.journal[kept.baseline :])
+        pending = self.outages.pending
+        found += outage_events(pending.new.values(), pending.closed.values())
+        return found + self._published
 
     def rollback(self) -> None:
+        self._published.clear()
         for repo in self._documents:
             repo.tracked.clear()
             repo.written.clear()
