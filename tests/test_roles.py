@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
+from fitsm.cases import Change, Incident, Problem, unowned
 from fitsm.errors import DuplicateError, NotFoundError, ValidationError
 from fitsm.roles import (
     CAB_CONTEXTS,
+    CASE_ROLES,
     Person,
     Process,
     Role,
@@ -26,6 +30,9 @@ def model() -> RoleModel:
     m.add_person(Person("dave", "Dave", manager="bob"))
     m.add_team(Team("desk", "Service desk", ["carol", "dave"]))
     return m
+
+
+T = datetime(2026, 1, 5, 9, tzinfo=UTC)
 
 
 def conformant(services: tuple[str, ...] = ("mail",)) -> RoleModel:
@@ -304,8 +311,8 @@ class TestTeamsGiveRoles:
 
     def test_roles_of_lists_direct_and_team_roles_in_assignment_order(self, model) -> None:
         staff = model.assign("desk", Role.PROCESS_STAFF, Process.ISRM)
-        model.assign("dave", Role.INCIDENT_OWNER, "INC-1")
-        owner = model.assign("carol", Role.INCIDENT_OWNER, "INC-2")
+        model.assign("dave", Role.SERVICE_OWNER, "mail")
+        owner = model.assign("carol", Role.SERVICE_OWNER, "web")
         assert model.roles_of("carol") == (staff, owner)
 
     def test_revoking_from_the_team_takes_the_role_from_its_members(self, model) -> None:
@@ -323,8 +330,7 @@ class TestTeamsGiveRoles:
 class TestCheck:
     def test_a_conformant_model_has_no_findings(self) -> None:
         m = conformant(("mail", "web"))
-        m.assign("bob", Role.INCIDENT_OWNER, "INC-1")
-        assert m.check(services=["mail", "web"], cases=[("INC-1", Role.INCIDENT_OWNER)]) == []
+        assert m.check(services=["mail", "web"]) == []
 
     def test_an_empty_model_misses_every_owner_and_manager(self) -> None:
         findings = RoleModel().check()
@@ -399,30 +405,22 @@ class TestCheck:
         assert "service 'mail' has 2 service owners, 'bob', 'alice'" in finding.message
 
     def test_a_case_without_an_owner(self) -> None:
-        m = conformant()
-        m.assign("bob", Role.CHANGE_OWNER, "CHG-1")
-        findings = m.check(cases=[("CHG-1", Role.CHANGE_OWNER), ("INC-7", "incident_owner")])
-        assert findings == [
+        change = Change("CHG-1", "Patch", T, "ann", owner="bob")
+        incident = Incident("INC-7", "Down", T, "ann")
+        assert unowned([change, incident]) == [
             RoleFinding("no_case_owner", "INC-7", "case 'INC-7' has no incident owner")
         ]
 
-    def test_a_case_owned_under_another_role_still_lacks_an_owner(self) -> None:
-        m = conformant()
-        m.assign("bob", Role.INCIDENT_OWNER, "X-1")
-        [finding] = m.check(cases=[("X-1", Role.PROBLEM_OWNER)])
-        assert (finding.problem, finding.context) == ("no_case_owner", "X-1")
+    def test_a_problem_names_its_own_owner_role(self) -> None:
+        [finding] = unowned([Problem("X-1", "Keeps failing", T, "ann")])
         assert "no problem owner" in finding.message
 
-    @pytest.mark.parametrize("role", [Role.SMS_OWNER, Role.PROCESS_MANAGER, Role.CAB_MEMBER])
-    def test_a_case_needs_a_case_owner_role(self, role) -> None:
-        with pytest.raises(
-            ValidationError, match=f"case 'C-1' names role '{role.value}', which does not own"
-        ):
-            RoleModel().check(cases=[("C-1", role)])
-
-    def test_a_case_needs_an_id(self) -> None:
-        with pytest.raises(ValidationError, match="got ''"):
-            RoleModel().check(cases=[("", Role.INCIDENT_OWNER)])
+    @pytest.mark.parametrize("role", sorted(CASE_ROLES))
+    def test_a_role_held_for_one_case_is_a_field_of_the_case(self, role) -> None:
+        m = conformant()
+        with pytest.raises(ValidationError, match="set the case's"):
+            m.assign("bob", role, "INC-1")
+        assert m.check() == []  # the role model does not grow with the cases
 
 
 class TestAggregate:

@@ -15,6 +15,7 @@ import pytest
 
 from fitsm import Outage, open_store
 from fitsm.cases import CaseQuery
+from fitsm.roles import CASE_ROLES
 from fitsm.storage.sql import SCHEMA_VERSION
 
 OLD = Path(__file__).parent / "data" / "store-schema-1.db"
@@ -76,6 +77,17 @@ def test_stored_cases_are_indexed_for_queries(upgraded) -> None:
         shop = uow.cases.find(CaseQuery(service="shop", status="assigned"))
     assert [c.id for c in found] == ["INC-1", "INC-2"]
     assert [c.id for c in shop] == ["INC-1"]
+
+
+def test_roles_held_for_one_case_move_onto_the_case(upgraded) -> None:
+    store, _ = upgraded
+    with store.unit_of_work() as uow:
+        roles = uow.roles.get()
+        assert not [a for a in roles.assignments if a.role in CASE_ROLES]
+        assert roles.has_role("ann", "process_staff", "ISRM")  # organisational roles stay
+        assert uow.cases.get("INC-2").owner == "bob"
+        assert uow.cases.get("INC-1").coordinator == "ann"
+        assert [c.id for c in uow.cases.find(CaseQuery(owner="bob"))] == ["INC-2"]
 
 
 def test_the_outbox_starts_empty_and_fills(upgraded) -> None:

@@ -23,6 +23,7 @@ from fitsm.errors import DuplicateError, NotFoundError, ValidationError
 
 __all__ = [
     "CAB_CONTEXTS",
+    "CASE_ROLES",
     "Person",
     "Process",
     "Role",
@@ -146,6 +147,21 @@ class Role(StrEnum):
     MAJOR_INCIDENT_COORDINATOR = "major_incident_coordinator"
     """Coordinates one major incident (PR9.6); context: incident id."""
 
+
+CASE_ROLES = frozenset(
+    {
+        Role.INCIDENT_OWNER,
+        Role.SERVICE_REQUEST_OWNER,
+        Role.PROBLEM_OWNER,
+        Role.CHANGE_OWNER,
+        Role.RELEASE_OWNER,
+        Role.IMPROVEMENT_OWNER,
+        Role.COMPLAINT_OWNER,
+        Role.MAJOR_INCIDENT_COORDINATOR,
+    }
+)
+"""Roles held for one case: they are fields of the case (``owner``, ``coordinator``), not
+assignments in the role model, so the role model does not grow with the cases."""
 
 CAB_CONTEXTS: tuple[str, ...] = ("CAB", "ECAB")
 """The contexts of :attr:`Role.CAB_MEMBER`: the change advisory board and the emergency CAB."""
@@ -295,6 +311,7 @@ class RoleModel:
         self._people: dict[str, Person] = {}
         self._teams: dict[str, Team] = {}
         self._assignments: dict[RoleAssignment, None] = {}
+        self._by_role: dict[tuple[Role, str | None], list[str]] | None = None
 
     # -- people and teams ----------------------------------------------------
 
@@ -356,12 +373,22 @@ class RoleModel:
                 f"cannot assign {_to_role(role).value!r} to {holder!r}: no person or team "
                 f"{holder!r} in role model {self.id!r}"
             )
-        assignment = RoleAssignment(holder, _to_role(role), context)
+        wanted = _to_role(role)
+        if wanted in CASE_ROLES:
+            field = "coordinator" if wanted is Role.MAJOR_INCIDENT_COORDINATOR else "owner"
+            raise ValidationError(
+                f"{wanted.value!r} is held for one case: set the case's {field!r} field to "
+                f"{holder!r} instead of assigning it in the role model",
+                field="role",
+            )
+        assignment = RoleAssignment(holder, wanted, context)
         if assignment in self._assignments:
             raise DuplicateError(
                 f"{holder!r} already holds role {assignment.role.value!r}" + _in(assignment.context)
             )
+        index = self._index()  # built before the new assignment joins, which it then gets once
         self._assignments[assignment] = None
+        index.setdefault((assignment.role, assignment.context), []).append(holder)
         return assignment
 
     def revoke(self, holder: str, role: Role | str, context: Process | str | None = None) -> None:
@@ -374,6 +401,7 @@ class RoleModel:
                 + f" in role model {self.id!r}"
             )
         del self._assignments[assignment]
+        self._by_role = None
 
     @property
     def assignments(self) -> tuple[RoleAssignment, ...]:
@@ -384,7 +412,17 @@ class RoleModel:
         """The persons and teams holding ``role`` in ``context`` directly, in assignment order."""
         wanted = _to_role(role)
         where = _context(wanted, context)
-        return tuple(a.holder for a in self._assignments if a.role is wanted and a.context == where)
+        return tuple(self._index().get((wanted, where), ()))
+
+    def _index(self) -> dict[tuple[Role, str | None], list[str]]:
+        """Holders by (role, context): a look-up, where a scan would make check() quadratic."""
+        index: dict[tuple[Role, str | None], list[str]] | None = getattr(self, "_by_role", None)
+        if index is None:
+            index = {}
+            for a in self._assignments:
+                index.setdefault((a.role, a.context), []).append(a.holder)
+            self._by_role = index
+        return index
 
     def has_role(
         self, person_id: str, role: Role | str, context: Process | str | None = None
@@ -419,16 +457,15 @@ class RoleModel:
         *,
         processes: Iterable[Process | str] = tuple(Process),
         services: Iterable[str] = (),
-        cases: Iterable[tuple[str, Role | str]] = (),
     ) -> list[RoleFinding]:
-        """Where the model breaks FitSM-3 for the processes, services and cases in scope.
+        """Where the model breaks FitSM-3 for the processes and services in scope.
 
         One SMS owner (GR1.1); one process owner and at least one process manager per
-        process in scope (GR2.2); one service owner per service (PR1); one owner per case.
+        process in scope (GR2.2); one service owner per service (PR1). Case owners are
+        fields of the cases: :func:`fitsm.cases.unowned` finds cases without one.
         """
         scope = list(dict.fromkeys(enum_value(Process)(p) for p in processes))
         service_ids = list(dict.fromkeys(_context(Role.SERVICE_OWNER, s) or "" for s in services))
-        case_list = [_case(case, role) for case, role in cases]
 
         findings: list[RoleFinding] = []
         owners = self.holders(Role.SMS_OWNER)
@@ -482,15 +519,6 @@ class RoleModel:
                         f"{_names(owners)}; FitSM-3 expects 1 per service",
                     )
                 )
-        for case, role in case_list:
-            if not self.holders(role, case):
-                findings.append(
-                    RoleFinding(
-                        "no_case_owner",
-                        case,
-                        f"case {case!r} has no {role.value.replace('_', ' ')}",
-                    )
-                )
         return findings
 
     # -- aggregate -------------------------------------------------------------
@@ -531,17 +559,6 @@ class RoleModel:
                 raise DuplicateError(
                     f"id {item_id!r} is already used by a {kind} in the role model"
                 )
-
-
-def _case(case: str, role: Role | str) -> tuple[str, Role]:
-    owner = _to_role(role)
-    if owner in _GENERAL_ROLES or owner in _PROCESS_ROLES or owner is Role.CAB_MEMBER:
-        raise ValidationError(
-            f"case {case!r} names role {owner.value!r}, which does not own cases; "
-            "expected a case owner role such as 'incident_owner'",
-            field="role",
-        )
-    return _context(owner, case) or "", owner
 
 
 def _in(context: str | None) -> str:

@@ -36,6 +36,8 @@ roles = RoleModel()
 for pid in ("ann", "bob"):
     roles.add_person(Person(pid, pid.title()))
 roles.assign("ann", Role.PROCESS_STAFF, "ISRM")
+roles.assign("bob", Role.INCIDENT_OWNER, "INC-2")  # a role held for one case
+roles.assign("ann", Role.MAJOR_INCIDENT_COORDINATOR, "INC-1")
 agreements = Agreements()
 agreements.add(
     Agreement(

@@ -52,6 +52,7 @@ from fitsm.cases.incidents import (
     ServiceRequest,
 )
 from fitsm.cases.kinds import CASE_TYPES, lifecycle_of
+from fitsm.cases.ownership import unowned
 from fitsm.cases.priority import DEFAULT_MATRIX, PriorityMatrix
 from fitsm.cases.problems import (
     PROBLEM,
@@ -136,4 +137,5 @@ __all__ = [
     "required_approval",
     "schedule_conflicts",
     "sla_clocks",
+    "unowned",
 ]

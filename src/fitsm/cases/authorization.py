@@ -1,8 +1,9 @@
 """Who may do what to a case, by their FitSM-3 roles.
 
-The rules, per event (the case owner is the person in ``case.owner`` or holding
-the case-owner role for this case; *process staff* are the staff, managers and
-owners of the case's process):
+The rules, per event (the case owner is the person in ``case.owner``, the major
+incident coordinator the one in ``incident.coordinator``: roles held for one
+case are fields of the case, not entries of the role model; *process staff* are
+the staff, managers and owners of the case's process):
 
 - approving or rejecting a change needs the level its classification requires
   (PR12.4): the change manager (process manager CHM) for normal changes, a CAB
@@ -35,10 +36,6 @@ def _staff(roles: RoleModel, actor: str, process: str) -> bool:
     )
 
 
-def _owner(roles: RoleModel, actor: str, case: Case) -> bool:
-    return case.owner == actor or roles.has_role(actor, case.owner_role, case.id)
-
-
 def refusal(
     roles: RoleModel, actor: str, case: Case, event: str, data: dict[str, Any]
 ) -> str | None:
@@ -65,14 +62,14 @@ def refusal(
             return None
         return f"{event} of {case.kind} {case.id!r} needs the {process} process manager or owner"
     if event == MAJOR_REVIEW_EVENT:
-        if roles.has_role(actor, Role.MAJOR_INCIDENT_COORDINATOR, case.id) or roles.has_role(
+        if getattr(case, "coordinator", None) == actor or roles.has_role(
             actor, Role.PROCESS_MANAGER, process
         ):
             return None
         return (
             f"the review of major incident {case.id!r} needs its coordinator or the process manager"
         )
-    if _owner(roles, actor, case) or getattr(case, "assignee", None) == actor:
+    if actor in (case.owner, getattr(case, "assignee", None)):
         return None
     if _staff(roles, actor, process):
         return None

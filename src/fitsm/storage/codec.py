@@ -67,7 +67,8 @@ _TAGS: dict[type[Any], str] = {cls: tag for tag, cls in _CLASSES.items()}
 _AGGREGATES: dict[str, type[Any]] = {
     cls.__name__: cls for cls in (ServicePortfolio, Agreements, RoleModel)
 }
-_TRANSIENT = {"_clock", "version"}
+_TRANSIENT = {"_clock", "version", "_by_role"}
+"""Attributes a document does not hold: set by the store, or derived and rebuilt on use."""
 
 
 def encode(value: Any) -> Any:

@@ -13,6 +13,7 @@ from typing import Any
 
 from fitsm.cases.base import Case
 from fitsm.cases.query import CaseQuery, is_open
+from fitsm.roles import CASE_ROLES, Role, RoleModel
 from fitsm.storage import codec
 from fitsm.storage._cases import checked_paging, page
 from fitsm.storage.sql.audit import AuditEntries
@@ -20,7 +21,13 @@ from fitsm.storage.sql.connection import Connection
 from fitsm.storage.sql.documents import SqlRepository, Tracked
 from fitsm.time.intervals import micros
 
-__all__ = ["CASE_TABLES", "SqlCaseRepository", "index_cases", "index_stored_cases"]
+__all__ = [
+    "CASE_TABLES",
+    "SqlCaseRepository",
+    "case_roles_to_cases",
+    "index_cases",
+    "index_stored_cases",
+]
 
 CASE_TABLES = [
     "CREATE TABLE case_index (id TEXT PRIMARY KEY, kind TEXT NOT NULL, status TEXT NOT NULL, "
@@ -181,3 +188,46 @@ def index_stored_cases(db: Connection, cur: Any) -> None:
         cur.execute(statement)
     cur.execute("SELECT body FROM aggregates WHERE kind = 'case'")
     index_cases(db, cur, [codec.loads(body) for (body,) in cur.fetchall()], replace=False)
+
+
+def case_roles_to_cases(db: Connection, cur: Any) -> None:
+    """Schema 4 -> 5: roles held for one case leave the role models for the case's fields.
+
+    An owner role for a case becomes its ``owner`` (and a major incident coordinator its
+    ``coordinator``) unless the case already names one; the assignment is dropped.
+    """
+    cur.execute("SELECT id, body FROM aggregates WHERE kind = 'roles'")
+    for model_id, body in cur.fetchall():
+        model: RoleModel = codec.loads(body)
+        moved = [a for a in model.assignments if a.role in CASE_ROLES]
+        if not moved:
+            continue
+        for assignment in moved:
+            model.revoke(assignment.holder, assignment.role, assignment.context)
+            cur.execute(
+                db.sql("SELECT body FROM aggregates WHERE kind = 'case' AND id = ?"),
+                (assignment.context,),
+            )
+            found = cur.fetchone()
+            if found is None:
+                continue  # the role named a case the store does not hold
+            case: Case = codec.loads(found[0])
+            field = "coordinator" if assignment.role is Role.MAJOR_INCIDENT_COORDINATOR else "owner"
+            if not hasattr(case, field) or getattr(case, field):
+                continue
+            setattr(case, field, assignment.holder)
+            cur.execute(
+                db.sql(
+                    "UPDATE aggregates SET body = ?, version = version + 1 "
+                    "WHERE kind = 'case' AND id = ?"
+                ),
+                (codec.dumps(case), case.id),
+            )
+            index_cases(db, cur, [case], replace=True)
+        cur.execute(
+            db.sql(
+                "UPDATE aggregates SET body = ?, version = version + 1 "
+                "WHERE kind = 'roles' AND id = ?"
+            ),
+            (codec.dumps(model), model_id),
+        )

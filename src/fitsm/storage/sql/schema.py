@@ -7,20 +7,21 @@ from typing import Any
 
 from fitsm.errors import StoreError
 from fitsm.storage.sql.audit import GENESIS
-from fitsm.storage.sql.case_rows import CASE_TABLES, index_stored_cases
+from fitsm.storage.sql.case_rows import CASE_TABLES, case_roles_to_cases, index_stored_cases
 from fitsm.storage.sql.connection import Connection
 from fitsm.storage.sql.outage_rows import OUTAGE_TABLES, outages_to_rows
 from fitsm.storage.sql.outbox import OUTBOX_TABLES, create_outbox
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "prepare"]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """The version of the tables this code writes; older stores are upgraded on open.
 
 1. fitsm 0.1.0.dev0: documents, the CMDB row-wise, the audit chain.
 2. outages one row each (they were one document).
 3. the read side of cases: an index row per case, the CIs of each case.
 4. the outbox of events and its consumers' cursors.
+5. roles held for one case are fields of the case, no longer role-model entries.
 """
 
 TABLES = [
@@ -48,6 +49,7 @@ MIGRATIONS: dict[int, Callable[[Connection, Any], None]] = {
     1: outages_to_rows,
     2: index_stored_cases,
     3: create_outbox,
+    4: case_roles_to_cases,
 }
 """Upgrade steps: ``MIGRATIONS[n]`` takes a store from schema ``n`` to ``n + 1``."""
 
