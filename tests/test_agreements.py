@@ -23,7 +23,7 @@ from fitsm import (
     ServiceTarget,
     ValidationError,
 )
-from fitsm.errors import DuplicateError
+from fitsm.errors import ConflictError, DuplicateError
 from fitsm.service_levels import Agreements
 from fitsm.service_levels.evaluation import check_alignment, evaluate
 
@@ -289,3 +289,34 @@ class TestAlignment:
         findings = check_alignment(self.registry(98.0), shared_database(), JAN)
         [uncovered] = [f for f in findings if f.problem == "uncovered"]
         assert "web, db" in uncovered.message
+
+
+class TestRebase:
+    """Each agreement is its own unit of change (PR2.2): sets merge per agreement."""
+
+    def _base(self) -> Agreements:
+        base = Agreements()
+        base.add(
+            Agreement(
+                "sla-a", "SLA", "c", ["a"], [ServiceTarget("availability", Q_(99, "percent"))]
+            )
+        )
+        return base
+
+    def test_new_agreements_on_both_sides_merge(self) -> None:
+        base = self._base()
+        mine, theirs = base.copy(), base.copy()
+        mine.add(Agreement("sla-b", "SLA", "c", ["b"], []))
+        theirs.revise("sla-a", party="d")
+        mine.rebase(theirs, base)
+        assert (mine.current("sla-a").party, mine.current("sla-b").version) == ("d", 1)
+
+    def test_two_default_slas_conflict_and_nothing_changes(self) -> None:
+        base = self._base()
+        mine, theirs = base.copy(), base.copy()
+        mine.add(Agreement("sla-x", "SLA", "c", [], [], default=True))
+        theirs.add(Agreement("sla-y", "SLA", "c", [], [], default=True))
+        before = mine.copy()
+        with pytest.raises(ConflictError, match="two default SLAs"):
+            mine.rebase(theirs, base)
+        assert mine == before

@@ -26,7 +26,7 @@ import attrs
 
 from fitsm._validators import enum_value, identifier, text, to_str_tuple
 from fitsm.clock import as_utc
-from fitsm.errors import DuplicateError, NotFoundError, ValidationError
+from fitsm.errors import ConflictError, DuplicateError, NotFoundError, ValidationError
 from fitsm.time.calendar import BusinessCalendar
 from fitsm.units import Quantity, check_dimension, duration, share
 
@@ -292,6 +292,39 @@ class Agreements:
         return [
             a for a in self.in_force(at) if a.kind is not AgreementKind.SLA and item_id in a.covers
         ]
+
+    def rebase(self, stored: Agreements, base: Agreements) -> None:
+        """Put the versions added here since ``base`` on top of ``stored`` (PR2.2).
+
+        Each agreement is its own unit of change: when this set and ``stored``
+        (what others committed since ``base`` was loaded) added versions of the
+        same agreement, or the result would hold two default SLAs, ConflictError
+        is raised and nothing changes. Otherwise this set then holds both.
+        """
+        ours, theirs = self._added_since(base), stored._added_since(base)
+        both = sorted(ours.keys() & theirs.keys())
+        if both:
+            raise ConflictError(
+                f"agreement {', '.join(repr(b) for b in both)} was changed by someone else since "
+                "it was loaded; reload and apply the change again"
+            )
+        merged = {k: list(v) for k, v in stored._versions.items()}
+        for agreement_id, added in ours.items():
+            merged.setdefault(agreement_id, []).extend(added)
+        defaults = [v[-1].id for v in merged.values() if v[-1].default]
+        if len(defaults) > 1:
+            raise ConflictError(
+                f"two default SLAs after merging with someone else's change: {defaults}; "
+                "reload and apply the change again"
+            )
+        self._versions = merged
+
+    def _added_since(self, base: Agreements) -> dict[str, list[Agreement]]:
+        return {
+            agreement_id: versions[len(base._versions.get(agreement_id, ())) :]
+            for agreement_id, versions in self._versions.items()
+            if len(versions) > len(base._versions.get(agreement_id, ()))
+        }
 
     def copy(self) -> Agreements:
         other = Agreements(self.id)

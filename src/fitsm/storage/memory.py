@@ -39,6 +39,7 @@ from fitsm.storage.events import (
 from fitsm.storage.ports import Aggregate
 
 __all__ = [
+    "MemoryAgreementsRepository",
     "MemoryCaseRepository",
     "MemoryCmdbRepository",
     "MemoryOutageRepository",
@@ -127,6 +128,20 @@ class MemoryCmdbRepository(MemoryRepository[Cmdb]):
             cmdb.rebase(stored.journal[since:], since)
             # now ours is on top of what is stored: commit as if loaded at its version
             self.tracked[id] = (cmdb, stored.version, stored)
+        super().check()
+
+
+class MemoryAgreementsRepository(MemoryRepository[Agreements]):
+    """Agreement sets of a memory store: writers of different agreements do not conflict."""
+
+    def check(self) -> None:
+        for id, (agreements, loaded_at) in self._changed().items():
+            stored = self._committed.get(id)
+            base = self.tracked[id][2]
+            if loaded_at is None or stored is None or base is None or stored.version == loaded_at:
+                continue
+            agreements.rebase(stored, base)
+            self.tracked[id] = (agreements, stored.version, stored)
         super().check()
 
 
@@ -230,9 +245,7 @@ class MemoryUnitOfWork(RollsBackOnExit):
             "service portfolio", store._portfolios
         )
         self.cmdbs = MemoryCmdbRepository("CMDB", store._cmdbs)
-        self.agreements: MemoryRepository[Agreements] = MemoryRepository(
-            "agreement set", store._agreements
-        )
+        self.agreements = MemoryAgreementsRepository("agreement set", store._agreements)
         self.roles: MemoryRepository[RoleModel] = MemoryRepository("role model", store._roles)
         self.cases = MemoryCaseRepository("case", store._cases)
         self.outages = MemoryOutageRepository(store)

@@ -32,6 +32,8 @@ from typing import Any
 import pytest
 
 from fitsm import (
+    Q_,
+    Agreement,
     Cmdb,
     CmdbSchema,
     ConfigurationItem,
@@ -39,6 +41,7 @@ from fitsm import (
     NotFoundError,
     Service,
     ServicePortfolio,
+    ServiceTarget,
     StoreError,
 )
 from fitsm.availability import Outage, OutageLog, measure_availability
@@ -57,6 +60,7 @@ from fitsm.cases import (
 )
 from fitsm.demo import example_provider
 from fitsm.errors import DuplicateError, ValidationError
+from fitsm.service_levels import Agreements
 from fitsm.storage import Store
 from fitsm.time import BusinessCalendar
 
@@ -367,6 +371,44 @@ class AgreementsContract(_Contract):
             loaded = uow.agreements.get()
         assert loaded == registry
         assert [a.version for a in loaded.versions("sla-shop")] == [1, 2]
+
+
+class AgreementChangesContract(_Contract):
+    """Each agreement is its own unit of change: renewing one SLA does not conflict with
+    editing another."""
+
+    def _two_slas(self, store: Store) -> None:
+        registry = Agreements()
+        for sla in ("sla-shop", "sla-mail"):
+            target = ServiceTarget("availability", Q_(99.5, "percent"))
+            registry.add(Agreement(sla, "SLA", "retail", [sla[4:]], [target]))
+        with store.unit_of_work() as uow:
+            uow.agreements.add(registry)
+            uow.commit()
+
+    def test_changes_to_different_agreements_both_commit(self, store: Store) -> None:
+        self._two_slas(store)
+        with store.unit_of_work() as first, store.unit_of_work() as second:
+            first.agreements.get().revise("sla-shop", party="retail-eu")
+            second.agreements.get().revise("sla-mail", party="staff")
+            first.commit()
+            second.commit()
+        with store.unit_of_work() as uow:
+            registry = uow.agreements.get()
+        assert registry.current("sla-shop").party == "retail-eu"
+        assert registry.current("sla-mail").party == "staff"
+        assert [len(registry.versions(a)) for a in ("sla-shop", "sla-mail")] == [2, 2]
+
+    def test_changes_to_the_same_agreement_conflict(self, store: Store) -> None:
+        self._two_slas(store)
+        with store.unit_of_work() as first, store.unit_of_work() as second:
+            first.agreements.get().revise("sla-shop", party="a")
+            second.agreements.get().revise("sla-shop", party="b")
+            first.commit()
+            with pytest.raises(ConflictError, match="sla-shop"):
+                second.commit()
+        with store.unit_of_work() as uow:
+            assert uow.agreements.get().current("sla-shop").party == "a"
 
 
 class CasesAndRolesContract(_Contract):
@@ -719,5 +761,6 @@ class StoreContract(
     CaseQueryContract,
     TeamEditingContract,
     OutboxContract,
+    AgreementChangesContract,
 ):
     """Every behaviour a store must have; subclass it and provide a ``store`` fixture."""

@@ -14,7 +14,7 @@ from fitsm.storage.ports import Aggregate
 from fitsm.storage.sql.audit import AuditEntries
 from fitsm.storage.sql.connection import Connection
 
-__all__ = ["SqlRepository", "Tracked", "version_count"]
+__all__ = ["SqlAgreementsRepository", "SqlRepository", "Tracked", "version_count"]
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -102,12 +102,17 @@ class SqlRepository(Generic[A]):
                     (body, self.kind, id, t.loaded_at),
                 )
                 if cur.rowcount != 1:
-                    raise ConflictError(
-                        f"{self.label} {id!r} was changed by someone else since it was loaded "
-                        f"at version {t.loaded_at}; reload and apply the change again"
-                    )
+                    body = self._merge(cur, id, t)
             audit.aggregate(self.kind, t.aggregate, t.baseline, body)
             self.written[id] = body
+
+    def _merge(self, cur: Any, id: str, t: Tracked[A]) -> str:
+        """Someone else committed this aggregate since it was loaded: conflict (the rule for
+        aggregates changed as a whole). Returns the body written instead, where it can merge."""
+        raise ConflictError(
+            f"{self.label} {id!r} was changed by someone else since it was loaded "
+            f"at version {t.loaded_at}; reload and apply the change again"
+        )
 
     def settle(self) -> None:
         """After a commit: what was written is now the stored state."""
@@ -123,3 +128,35 @@ class SqlRepository(Generic[A]):
 def version_count(agreements: Agreements) -> dict[str, int]:
     """How many versions of each agreement a set holds: what its audit has covered."""
     return {a.id: len(agreements.versions(a.id)) for a in agreements}
+
+
+class SqlAgreementsRepository(SqlRepository[Agreements]):
+    """Agreement sets: each agreement is its own unit of change, merged at commit."""
+
+    def __init__(self, db: Connection) -> None:
+        super().__init__(db, "agreements", "agreement set", version_count)
+
+    def _merge(self, cur: Any, id: str, t: Tracked[Agreements]) -> str:
+        cur.execute(
+            self._db.sql("SELECT version, body FROM aggregates WHERE kind = ? AND id = ?"),
+            (self.kind, id),
+        )
+        found = cur.fetchone()
+        if found is None or t.body is None:
+            return super()._merge(cur, id, t)
+        version, stored_body = found
+        stored: Agreements = codec.loads(stored_body)
+        t.aggregate.rebase(stored, codec.loads(t.body))  # ConflictError: nothing changes
+        t.baseline = version_count(stored)  # what the others added is audited already
+        body = codec.dumps(t.aggregate)
+        cur.execute(
+            self._db.sql(
+                "UPDATE aggregates SET version = version + 1, body = ? "
+                "WHERE kind = ? AND id = ? AND version = ?"
+            ),
+            (body, self.kind, id, version),
+        )
+        if cur.rowcount != 1:  # yet another writer in between: the caller retries
+            return super()._merge(cur, id, t)
+        t.loaded_at = version
+        return body

@@ -8,7 +8,6 @@ from typing import Any
 from fitsm.cmdb.database import Cmdb
 from fitsm.portfolio.services import ServicePortfolio
 from fitsm.roles import RoleModel
-from fitsm.service_levels.agreements import Agreements
 from fitsm.storage._scope import RollsBackOnExit
 from fitsm.storage._scope import checked_actor as _actor
 from fitsm.storage.events import (
@@ -24,7 +23,7 @@ from fitsm.storage.sql.audit import AuditEntries, AuditReport, append
 from fitsm.storage.sql.case_rows import SqlCaseRepository
 from fitsm.storage.sql.cmdb_rows import SqlCmdbRepository
 from fitsm.storage.sql.connection import Connection, Dialect
-from fitsm.storage.sql.documents import SqlRepository, version_count
+from fitsm.storage.sql.documents import SqlAgreementsRepository, SqlRepository
 from fitsm.storage.sql.outage_rows import SqlOutageRepository
 from fitsm.storage.sql.outbox import acknowledge, append_events, consumer_position, read_events
 from fitsm.storage.sql.schema import prepare
@@ -101,9 +100,7 @@ class SqlUnitOfWork(RollsBackOnExit):
         self.portfolios: SqlRepository[ServicePortfolio] = SqlRepository(
             db, "portfolio", "service portfolio", lambda p: 0
         )
-        self.agreements: SqlRepository[Agreements] = SqlRepository(
-            db, "agreements", "agreement set", version_count
-        )
+        self.agreements = SqlAgreementsRepository(db)
         self.roles: SqlRepository[RoleModel] = SqlRepository(db, "roles", "role model", lambda r: 0)
         self.cases = SqlCaseRepository(db)
         self.outages = SqlOutageRepository(db)
