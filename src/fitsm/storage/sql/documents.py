@@ -37,11 +37,22 @@ class Tracked(Generic[A]):
 class SqlRepository(Generic[A]):
     """One kind of document aggregate (portfolio, agreements, roles, cases)."""
 
-    def __init__(self, db: Connection, kind: str, label: str, history: Callable[[A], Any]) -> None:
+    def __init__(
+        self,
+        db: Connection,
+        kind: str,
+        label: str,
+        history: Callable[[A], Any],
+        decoded: dict[tuple[str, str], tuple[str, Any]] | None = None,
+    ) -> None:
         self._db = db
         self.kind = kind
         self.label = label
         self._history = history
+        self._decoded = decoded
+        """The store's last decoded document per (kind, id), with its body: a copy of it is
+        cheaper than decoding again (role models and agreements are read by every case
+        operation). None: this kind is not kept (cases: too many)."""
         self.tracked: dict[str, Tracked[A]] = {}
         self.written: dict[str, str] = {}
 
@@ -59,10 +70,21 @@ class SqlRepository(Generic[A]):
         if not rows:
             raise NotFoundError(f"no {self.label} with id {id!r} in the store")
         version, body = rows[0]
-        aggregate: A = codec.loads(body)
+        aggregate: A = self._decode(id, body)
         aggregate.version = version
         self.tracked[id] = Tracked(aggregate, version, self._history(aggregate), body)
         return aggregate
+
+    def _decode(self, id: str, body: str) -> A:
+        if self._decoded is None:
+            decoded: A = codec.loads(body)
+            return decoded
+        key = (self.kind, id)
+        kept = self._decoded.get(key)
+        if kept is None or kept[0] != body:
+            kept = self._decoded[key] = (body, codec.loads(body))
+        copy: A = kept[1].copy()  # never hand out the kept one: callers change what they get
+        return copy
 
     def ids(self) -> list[str]:
         rows = self._db.read("SELECT id FROM aggregates WHERE kind = ?", (self.kind,))
@@ -133,8 +155,10 @@ def version_count(agreements: Agreements) -> dict[str, int]:
 class SqlAgreementsRepository(SqlRepository[Agreements]):
     """Agreement sets: each agreement is its own unit of change, merged at commit."""
 
-    def __init__(self, db: Connection) -> None:
-        super().__init__(db, "agreements", "agreement set", version_count)
+    def __init__(
+        self, db: Connection, decoded: dict[tuple[str, str], tuple[str, Any]] | None = None
+    ) -> None:
+        super().__init__(db, "agreements", "agreement set", version_count, decoded)
 
     def _merge(self, cur: Any, id: str, t: Tracked[Agreements]) -> str:
         cur.execute(

@@ -46,6 +46,8 @@ class SqlStore:
         self.dialect = dialect
         self.connection = Connection(url, connection, dialect, reconnect)
         self.cmdb_cache: dict[str, tuple[Cmdb, int]] = {}
+        self.decoded: dict[tuple[str, str], tuple[str, Any]] = {}
+        """Small documents decoded last (role models, agreements, portfolios), by body."""
         """CMDBs units of work handed back, caught up from the log when loaded again."""
         prepare(self.connection)
         if after_open is not None:
@@ -98,10 +100,12 @@ class SqlUnitOfWork(RollsBackOnExit):
         self._published: list[NewEvent] = []
         db = store.connection
         self.portfolios: SqlRepository[ServicePortfolio] = SqlRepository(
-            db, "portfolio", "service portfolio", lambda p: 0
+            db, "portfolio", "service portfolio", lambda p: 0, store.decoded
         )
-        self.agreements = SqlAgreementsRepository(db)
-        self.roles: SqlRepository[RoleModel] = SqlRepository(db, "roles", "role model", lambda r: 0)
+        self.agreements = SqlAgreementsRepository(db, store.decoded)
+        self.roles: SqlRepository[RoleModel] = SqlRepository(
+            db, "roles", "role model", lambda r: 0, store.decoded
+        )
         self.cases = SqlCaseRepository(db)
         self.outages = SqlOutageRepository(db)
         self.cmdbs = SqlCmdbRepository(db, store.cmdb_cache)
