@@ -323,7 +323,7 @@ def run(
         for k in ("service", "service_component", "configuration_item", "redundancy_group")
     }
     print(
-        f"Example provider in {store_url}: {counts['service']} services, "
+        f"Example provider in {store.url}: {counts['service']} services, "
         f"{counts['service_component']} components, {counts['configuration_item']} CIs, "
         f"{counts['redundancy_group']} redundancy groups.",
         file=out,

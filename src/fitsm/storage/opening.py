@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from fitsm.errors import UnsupportedStoreError
 from fitsm.storage.ports import Store
+from fitsm.storage.urls import redacted
 
 __all__ = ["open_store"]
 
@@ -28,7 +29,7 @@ def open_store(url: str) -> Store:
     <MemoryStore 'memory://'>
     """
     if not isinstance(url, str):
-        raise UnsupportedStoreError(f"store URL must be a string, got {url!r}")
+        raise UnsupportedStoreError(f"store URL must be a string, got {type(url).__name__}")
     scheme = urlsplit(url).scheme
     if scheme == "memory":
         from fitsm.storage.memory import MemoryStore
@@ -44,4 +45,4 @@ def open_store(url: str) -> Store:
 
         return open_postgres(url)
     known = ", ".join(f"{s}://" for s in _SCHEMES)
-    raise UnsupportedStoreError(f"no store serves {url!r}; supported: {known}")
+    raise UnsupportedStoreError(f"no store serves {redacted(url)!r}; supported: {known}")

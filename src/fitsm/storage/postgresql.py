@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from fitsm.errors import StoreError
 from fitsm.storage.sql import Dialect, SqlStore
+from fitsm.storage.urls import redacted
 
 __all__ = ["open_postgres"]
 
@@ -30,12 +32,16 @@ def open_postgres(url: str) -> SqlStore:
         ),
         begin_read="BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
     )
+    shown = redacted(url)
+    password = urlsplit(url).password or ""
     try:
         connection = psycopg.connect(url, autocommit=True)
     except psycopg.Error as e:
-        raise StoreError(f"cannot open {url!r}: {e}") from e
+        # libpq may echo the connection string in its message: never the password
+        message = str(e).replace(password, "***") if password else str(e)
+        raise StoreError(f"cannot open {shown!r}: {message}") from None
 
     def reconnect() -> Any:
         return psycopg.connect(url, autocommit=True)
 
-    return SqlStore(url, connection, dialect, reconnect=reconnect)
+    return SqlStore(shown, connection, dialect, reconnect=reconnect)
