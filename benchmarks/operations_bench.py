@@ -11,8 +11,9 @@ the audit entries and outbox events a store writes with them), in the same run:
 * update one CI's owner in a new process ("cold": the CMDB is loaded first) and
   in one that has loaded it before ("warm": the store catches the CMDB up from
   the log); impact of one CI on a loaded CMDB (raw: ``networkx.ancestors``); a
-  site outage (1 % of the CIs, the dense engine) right after a one-CI change
-  (raw: the same query with no change before it);
+  site outage (1 % of the CIs, the dense engine) right after a one-CI change and
+  right after adding a CI with a relationship (raw: the same query with no change
+  before it);
 * register an incident; fire one event on it, with the role check and the SLA
   lookup (raw: INSERT / SELECT and UPDATE of the case's rows);
 * open incidents of one service, first page of 50; open cases whose clock warns
@@ -62,6 +63,7 @@ from fitsm import (
     Agreement,
     BusinessCalendar,
     CaseDesk,
+    ConfigurationItem,
     ConflictError,
     Incident,
     Outage,
@@ -332,11 +334,23 @@ def measure(filled: Filled, reps: int, heavy_reps: int) -> dict[str, Figures]:
         cmdb.impact(site, strategy="dense")
         return time.perf_counter() - start
 
+    def site_after_new_ci(i: int) -> float:
+        cmdb.add(ConfigurationItem(f"bench-new{i}", "switch"), actor="bench", at=NOW)
+        cmdb.add_relationship(picks[i], f"bench-new{i}", "connects_to", actor="bench", at=NOW)
+        start = time.perf_counter()
+        cmdb.impact(site, strategy="dense")
+        return time.perf_counter() - start
+
     plain = timed(lambda i: cmdb.impact(site, strategy="dense"), heavy_reps)
     found["site outage after a one-CI change"] = Figures(
         [site_after_change(i) for i in range(heavy_reps)],
         plain,
         f"{len(site):,} CIs failed; raw: the same query with no change before it",
+    )
+    found["site outage after adding a CI"] = Figures(
+        [site_after_new_ci(i) for i in range(heavy_reps)],
+        plain,
+        "a new CI and its relationship: the compiled index follows, it is not rebuilt",
     )
 
     # cases: register, fire, page of open incidents, due soon

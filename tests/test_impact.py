@@ -6,7 +6,7 @@ import itertools
 
 import networkx as nx
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fitsm import Cmdb, NotFoundError, ValidationError
@@ -250,3 +250,47 @@ class TestCompiledIndex:
         shop.undo(len(shop.journal) - 2)
         assert compiled(shop) is not after
         assert shop.impact(["db1"], strategy="dense").services_down == {"shop"}
+
+
+CHANGES = st.lists(
+    st.tuples(
+        st.sampled_from(["add", "relate", "unrelate", "remove", "owner"]),
+        st.integers(0, 20),
+        st.integers(0, 20),
+    ),
+    max_size=12,
+)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])  # shop is only copied
+@given(changes=CHANGES, failed=st.lists(st.integers(0, 30), min_size=1, max_size=4))
+def test_the_compiled_graph_follows_changes_of_shape_exactly(shop, changes, failed) -> None:
+    """Followed (not recompiled) after every change, the dense engine agrees with the sparse."""
+    from fitsm import ConfigurationItem
+    from fitsm.cmdb._propagation import compiled
+
+    cmdb = shop.copy()
+    first = compiled(cmdb)  # compiled once, before the changes
+    for n, (what, a, b) in enumerate(changes):
+        ids = sorted(cmdb.records)
+        x, y = ids[a % len(ids)], ids[b % len(ids)]
+        try:
+            if what == "add":
+                cmdb.add(ConfigurationItem(f"new{n}", "switch"), actor="t")
+                cmdb.add_relationship(x, f"new{n}", "connects_to", actor="t")
+            elif what == "relate":
+                cmdb.add_relationship(x, y, "connects_to", actor="t")
+            elif what == "unrelate":
+                cmdb.remove_relationship(x, y, actor="t")
+            elif what == "remove":
+                cmdb.remove(x, actor="t")
+            else:
+                cmdb.update_ci(x, actor="t", owner=f"o{n}")
+        except (ValueError, LookupError):
+            pass
+        ids = sorted(cmdb.records)
+        down = [ids[i % len(ids)] for i in failed]
+        dense, sparse = cmdb.impact(down, strategy="dense"), cmdb.impact(down, strategy="sparse")
+        assert dense.down == sparse.down
+        assert dense.degraded == sparse.degraded
+    assert compiled(cmdb).position.base is first.position.base  # followed, never rebuilt

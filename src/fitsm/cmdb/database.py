@@ -122,6 +122,9 @@ class Cmdb:
         self._log: list[CmdbChangeRecord | Batch] = []
         self._revision = 0
         self._shape_revision = 0
+        self._epoch = 0
+        """Changes when entries leave the journal (undo): what was derived from it must be
+        built again rather than followed."""
         """Changes only with nodes, relationships and groups (not with names or attributes)."""
         self._derived: dict[str, Any] = {}
 
@@ -163,18 +166,33 @@ class Cmdb:
         """The change log as recorded (bulk additions as one entry), for stores."""
         return self._log
 
-    def derived(self, key: str, build: Callable[[], _T], *, structural: bool = False) -> _T:
+    def derived(
+        self,
+        key: str,
+        build: Callable[[], _T],
+        *,
+        structural: bool = False,
+        follow: Callable[[_T, Sequence[CmdbChangeRecord | Batch]], _T | None] | None = None,
+    ) -> _T:
         """``build()``, remembered under ``key`` until the graph next changes.
 
         ``structural=True`` says that ``build`` reads only the graph's shape (nodes,
         their kinds, relationships, groups): the result then outlives changes to
-        names and attributes, the commonest change in a CMDB.
+        names and attributes, the commonest change in a CMDB. ``follow(value,
+        entries)`` may bring a remembered value up to date with the journal entries
+        recorded since, instead of building it again (None: build again).
         """
-        mark = self._shape_revision if structural else self._revision
+        mark = (self._shape_revision if structural else self._revision, structural)
         cached = self._derived.get(key)
-        if cached is None or cached[0] != (mark, structural):
-            cached = self._derived[key] = ((mark, structural), build())
-        value: _T = cached[1]
+        if cached is not None and cached[0] == mark:
+            kept: _T = cached[1]
+            return kept
+        value: _T | None = None
+        if cached is not None and follow is not None and cached[3] == self._epoch:
+            value = follow(cached[1], self._log[cached[2] :])
+        if value is None:
+            value = build()
+        self._derived[key] = (mark, value, len(self._log), self._epoch)
         return value
 
     @property
@@ -637,6 +655,7 @@ class Cmdb:
                 self._replay(attrs.evolve(entry, old=entry.new, new=entry.old))
         undone = self._log[to:]
         del self._log[to:]
+        self._epoch += 1
         self._touched(shape=not _only_updates(undone))
 
     def catch_up(self, entries: Iterable[CmdbChangeRecord | Batch]) -> None:

@@ -13,8 +13,8 @@ node's dependencies must be down for the node to be down, and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from typing import Protocol, TypeVar
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, Protocol, TypeVar
 
 from fitsm.cmdb.configuration import Node, NodeKind
 
@@ -74,9 +74,18 @@ class CmdbView(Protocol):
     def nodes(self, kind: NodeKind | str | None = None) -> Iterator[Node]:
         """All records, or those of one kind, in insertion order."""
 
-    def derived(self, key: str, build: Callable[[], _T], *, structural: bool = False) -> _T:
+    def derived(
+        self,
+        key: str,
+        build: Callable[[], _T],
+        *,
+        structural: bool = False,
+        follow: Callable[[_T, Sequence[Any]], _T | None] | None = None,
+    ) -> _T:
         """``build()``, remembered under ``key`` until the graph next changes (with
-        ``structural=True``: until its shape changes, not its names or attributes)."""
+        ``structural=True``: until its shape changes, not its names or attributes);
+        ``follow(value, entries)`` may bring it up to date with the journal entries
+        recorded since instead."""
 
 
 def down_threshold(dependencies: int, min_up: int | None) -> int:
