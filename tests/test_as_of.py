@@ -41,3 +41,18 @@ def test_two_instants_compare(shop: Cmdb, at) -> None:
         ("web3", "sw1"),
     }
     assert compare(shop, shop).same
+
+
+def test_changes_committed_out_of_time_order_are_all_replayed() -> None:
+    """A change made earlier may be committed later (another writer, another clock)."""
+    from datetime import UTC, datetime
+
+    from fitsm import CiType, Cmdb, CmdbSchema, ConfigurationItem
+
+    t = [datetime(2026, 1, d, tzinfo=UTC) for d in (1, 2, 3, 4)]
+    cmdb = Cmdb(CmdbSchema(ci_types=[CiType("box")]))
+    cmdb.add(ConfigurationItem("a", "box"), actor="ann", at=t[0])
+    cmdb.add(ConfigurationItem("b", "box"), actor="bob", at=t[2])
+    cmdb.add(ConfigurationItem("c", "box"), actor="cy", at=t[1])  # made before b, committed after
+    assert sorted(n.id for n in cmdb.as_of(t[1]).nodes()) == ["a", "c"]
+    assert sorted(n.id for n in cmdb.as_of(t[3]).nodes()) == ["a", "b", "c"]

@@ -542,13 +542,16 @@ class Cmdb:
     def as_of(self, at: datetime) -> Cmdb:
         """The CMDB as it was at ``at``, replayed from its own change log (PR11.4).
 
-        The copy has the history up to ``at`` and no later changes.
+        The copy has every change made at or before ``at`` and no later one. The
+        journal is in commit order, and two people's changes to different items may
+        commit in another order than they were made (their clocks may differ too):
+        every entry is looked at, none is dropped because an earlier one was later.
         """
         when = as_utc(at, "at")
         past = Cmdb(self._schema, id=self.id, clock=self._clock)
         for entry in self._log:
             if entry.at > when:
-                break
+                continue
             if isinstance(entry, Batch):
                 past._insert_batch(entry)
             else:
