@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fitsm import BusinessCalendar, Outage, ValidationError, measure_availability
+from fitsm import BusinessCalendar, NotFoundError, Outage, ValidationError, measure_availability
 from fitsm.availability import AvailabilityPolicy, OutageLog
 from fitsm.errors import NaiveDatetimeError
 
@@ -198,3 +198,17 @@ class TestProperties:
             outages, "web", BusinessCalendar.always(), at(1), at(15), policy
         )
         assert office.downtime <= always.downtime
+
+
+class TestUnknownSubjects:
+    def test_a_subject_without_outages_is_fully_available_by_default(self) -> None:
+        start = datetime(2026, 6, 1, tzinfo=UTC)
+        report = measure_availability([], "shpo", BusinessCalendar.always(), start,
+                                      start + timedelta(days=1))  # fmt: skip
+        assert report.availability == 1
+
+    def test_with_known_subjects_a_typo_is_refused_and_named(self) -> None:
+        start = datetime(2026, 6, 1, tzinfo=UTC)
+        with pytest.raises(NotFoundError, match="no subject 'shpo'.*did you mean 'shop'"):
+            measure_availability([], "shpo", BusinessCalendar.always(), start,
+                                 start + timedelta(days=1), known={"shop", "mail"})  # fmt: skip

@@ -20,7 +20,8 @@ report.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import difflib
+from collections.abc import Collection, Iterable, Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -33,7 +34,7 @@ import numpy.typing as npt
 
 from fitsm._validators import enum_value, identifier
 from fitsm.clock import as_utc
-from fitsm.errors import ValidationError
+from fitsm.errors import NotFoundError, ValidationError
 from fitsm.time.calendar import BusinessCalendar
 from fitsm.time.intervals import Intervals, from_micros, micros
 from fitsm.units import percent, to_fraction
@@ -341,8 +342,14 @@ def measure_availability(
     start: datetime,
     end: datetime,
     policy: AvailabilityPolicy | None = None,
+    *,
+    known: Collection[str] | None = None,
 ) -> AvailabilityReport:
     """Measure the availability of ``subject`` in ``[start, end)`` (PR4.4).
+
+    A subject without outages is 100 % available, whether it exists or is a typo.
+    Give ``known`` (the ids that exist: ``cmdb.records``, the portfolio's services)
+    to have an unknown subject refused with NotFoundError instead.
 
     >>> from datetime import UTC, datetime
     >>> day = lambda d, h: datetime(2026, 6, d, h, tzinfo=UTC)
@@ -357,6 +364,10 @@ def measure_availability(
     lo, hi = micros(start, "start"), micros(end, "end")
     hours = calendar.windows(start, end)
 
+    if known is not None and subject not in known:
+        close = sorted(difflib.get_close_matches(subject, [str(k) for k in known], n=3))
+        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        raise NotFoundError(f"no subject {subject!r} among the known ones{hint}")
     mask = log.mask(subject)
     if policy.minimum_outage:
         mask &= (log.ends - log.starts) >= policy.minimum_outage // _US
