@@ -294,3 +294,11 @@ def test_the_compiled_graph_follows_changes_of_shape_exactly(shop, changes, fail
         assert dense.down == sparse.down
         assert dense.degraded == sparse.degraded
     assert compiled(cmdb).position.base is first.position.base  # followed, never rebuilt
+
+
+def test_single_points_of_failure_can_name_components_too(shop) -> None:
+    """shop -> backend -> db1 -> sw1: the backend component is one as well."""
+    assert "backend" not in shop.single_points_of_failure("shop")
+    with_components = shop.single_points_of_failure("shop", components=True)
+    assert {"backend", "frontend", "db1", "sw1"} <= set(with_components)
+    assert "web-pool" not in with_components  # a group fails through its members

@@ -328,15 +328,21 @@ def dependencies(cmdb: CmdbView, node_id: str) -> list[Dependency]:
     return [Dependency(n, records[n].kind, d) for n, d in _walk(cmdb, node_id)]
 
 
-def single_points_of_failure(cmdb: CmdbView, service_id: str) -> list[str]:
+def single_points_of_failure(
+    cmdb: CmdbView, service_id: str, *, components: bool = False
+) -> list[str]:
     """The CIs whose failure alone takes ``service_id`` down, nearest first.
 
     Without redundancy groups every CI the service relies on is one; with them,
     each candidate's failure is simulated within the service's dependencies.
+    CIs only by default, as a CMDB's owners act on CIs; ``components=True`` also
+    names the service components (and services) the service relies on, which
+    FitSM counts as configuration items too and the impact engine fails alike.
     """
     reach = dict(_walk(cmdb, service_id))
     records = cmdb.records
-    cis = [n for n in reach if records[n].kind is NodeKind.CI]
+    kinds = {NodeKind.CI, NodeKind.COMPONENT, NodeKind.SERVICE} if components else {NodeKind.CI}
+    cis = [n for n in reach if records[n].kind in kinds]
     if not any(n in cmdb.groups for n in reach):
         return cis
     within = set(reach)

@@ -529,9 +529,10 @@ class Cmdb:
         """Everything ``node_id`` relies on, directly or not, nearest first."""
         return dependencies(self, node_id)
 
-    def single_points_of_failure(self, service_id: str) -> list[str]:
-        """The CIs whose failure alone takes ``service_id`` down."""
-        return single_points_of_failure(self, service_id)
+    def single_points_of_failure(self, service_id: str, *, components: bool = False) -> list[str]:
+        """The CIs (and with ``components=True`` the components) whose failure alone takes
+        ``service_id`` down."""
+        return single_points_of_failure(self, service_id, components=components)
 
     def blast_radius(
         self, cis: Iterable[str] | None = None, *, top: int | None = None
