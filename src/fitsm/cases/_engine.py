@@ -187,12 +187,16 @@ class CaseLifecycle:
                 chosen = transition
                 break
         if chosen is None:
-            names = ", ".join(
-                sorted({g.__name__ for t in candidates for g, _ in t.guards}) or ["-"]
+            # name only the conditions that failed, in the words of their docstrings
+            failed = dict.fromkeys(
+                _reason(g, want)
+                for t in candidates
+                for g, want in t.guards
+                if bool(g(**context)) is not want
             )
             raise InvalidTransitionError(
-                f"{case.kind} {case.id!r} is {source!r}: {event!r} is not allowed "
-                f"(conditions not met: {names})"
+                f"{case.kind} {case.id!r} is {source!r}: {event!r} is not allowed: "
+                + "; ".join(failed or ["-"])
             )
         for validate in chosen.validators:
             validate(**context)
@@ -208,3 +212,10 @@ class CaseLifecycle:
         entry = HistoryEntry(at, actor, event, source, chosen.target, note, changes)
         case.history = (*case.history, entry)
         return entry
+
+
+def _reason(guard: Guard, want: bool) -> str:
+    """What a failed guard demands: its docstring's first line, else its name."""
+    doc = (guard.__doc__ or "").strip().splitlines()
+    text = doc[0].rstrip(".") if doc else guard.__name__
+    return text if want else f"not: {text}"

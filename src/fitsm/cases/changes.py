@@ -154,6 +154,7 @@ def required_approval(change: Change) -> ApprovalLevel:
 
 
 def is_standard(model: Any, **data: Any) -> bool:
+    """a standard change, pre-approved by the change criteria (PR12.1)"""
     return bool(proposed(model, data, "change_type") == ChangeType.STANDARD)
 
 
@@ -197,6 +198,7 @@ def needs_review(model: Any, **data: Any) -> None:
 
 
 def review_not_needed(model: Any, **data: Any) -> bool:
+    """a change other than a minor standard one is reviewed after implementation (PR12.5)"""
     return model.change_type == ChangeType.STANDARD and not model.major
 
 

@@ -117,6 +117,7 @@ AUTO_CLOSE_AFTER = timedelta(days=5)
 
 
 def is_classified_and_prioritised(model: Any, **data: Any) -> bool:
+    """it must be classified and prioritised first, with a category and a priority (PR9.1)"""
     return bool(proposed(model, data, "category")) and proposed(model, data, "priority") is not None
 
 
@@ -185,10 +186,12 @@ def needs_review_text(model: Any, **data: Any) -> None:
 
 
 def review_done_if_major(model: Any, **data: Any) -> bool:
+    """a major incident needs its review before closing (PR9.6)"""
     return not model.major or bool(model.major_review)
 
 
 def confirmed_or_timed_out(model: Any, at: datetime | None = None, **data: Any) -> bool:
+    """the user confirms the resolution, or the case closes after the time-out (PR9.5)"""
     if data.get("confirmed"):
         return True
     if data.get("timed_out"):
