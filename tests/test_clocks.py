@@ -180,3 +180,20 @@ def test_elapsed_time_never_exceeds_the_service_time_since_registration(steps) -
             step(case, event, now, resolution="r")
     [clock] = sla_clocks([case], agreements, now + H)
     assert timedelta(0) <= clock.elapsed <= OFFICE.service_time(case.registered_at, now + H)
+
+
+def test_a_target_without_a_priority_applies_to_every_priority() -> None:
+    """Otherwise a prioritised incident's clock would have no target and never breach."""
+    registry = Agreements()
+    registry.add(
+        Agreement("sla", "SLA", "staff", ["mail"],
+                  [ServiceTarget("resolution_time", Q_(8, "hour")),
+                   ServiceTarget("resolution_time", Q_(2, "hour"), priority="P1")],
+                  calendar=OFFICE)
+    )  # fmt: skip
+    p3 = incident("P3", at(1, 9))
+    [clock] = sla_clocks([p3], registry, at(2, 9))
+    assert clock.target == timedelta(hours=8)
+    assert clock.breached
+    [clock] = sla_clocks([incident("P1", at(1, 9))], registry, at(1, 10))
+    assert clock.target == timedelta(hours=2)

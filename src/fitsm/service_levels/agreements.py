@@ -216,11 +216,21 @@ class Agreement:
         )
 
     def target(self, kind: TargetKind | str, priority: str | None = None) -> ServiceTarget | None:
+        """The target of ``kind`` for ``priority``: the one for that priority, else the one
+        for every priority (given without one), else None.
+
+        A target without a priority applies to every priority that has no target of
+        its own, so a prioritised incident is never silently left without one.
+        """
         wanted = TargetKind(kind)
+        general = None
         for t in self.targets:
-            if t.kind is wanted and t.priority == priority:
-                return t
-        return None
+            if t.kind is wanted:
+                if t.priority == priority:
+                    return t
+                if t.priority is None:
+                    general = t
+        return general
 
     def review_due(self, today: date) -> bool:
         return self.next_review is not None and today >= self.next_review
