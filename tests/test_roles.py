@@ -351,13 +351,16 @@ class TestCheck:
         assert finding.context is None
         assert "2 SMS owners, 'alice', 'bob'" in finding.message
 
-    def test_a_process_without_an_owner(self) -> None:
+    def test_a_process_without_an_owner_is_owned_by_the_sms_owner(self) -> None:
+        """FitSM-3: the SMS owner may also take over the process owner role."""
         m = conformant()
         m.revoke("alice", Role.PROCESS_OWNER, Process.CAPM)
-        [finding] = m.check()
-        assert finding.problem == "no_process_owner"
-        assert finding.context == "CAPM"
-        assert "process CAPM (PR5) has no process owner" in finding.message
+        assert m.check() == []
+        m.revoke("alice", Role.SMS_OWNER)
+        findings = m.check()
+        assert [f.problem for f in findings] == ["no_sms_owner", "no_process_owner"]
+        assert findings[1].context == "CAPM"
+        assert "process CAPM (PR5) has no process owner" in findings[1].message
 
     def test_a_process_without_a_manager(self) -> None:
         m = conformant()
@@ -385,7 +388,10 @@ class TestCheck:
         m.assign("alice", Role.PROCESS_OWNER, Process.ISRM)
         m.assign("alice", Role.PROCESS_MANAGER, Process.ISRM)
         assert m.check(processes=["ISRM", Process.ISRM]) == []
-        assert [f.context for f in m.check(processes=[Process.PM])] == ["PM", "PM"]
+        # PM has no manager; its owner is the SMS owner
+        assert [(f.problem, f.context) for f in m.check(processes=[Process.PM])] == [
+            ("no_process_manager", "PM")
+        ]
 
     def test_an_unknown_process_in_scope_is_refused(self) -> None:
         with pytest.raises(ValidationError, match="'PR9' is not a valid Process"):

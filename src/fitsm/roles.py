@@ -460,8 +460,9 @@ class RoleModel:
     ) -> list[RoleFinding]:
         """Where the model breaks FitSM-3 for the processes and services in scope.
 
-        One SMS owner (GR1.1); one process owner and at least one process manager per
-        process in scope (GR2.2); one service owner per service (PR1). Case owners are
+        One SMS owner (GR1.1); one process owner (the SMS owner when none is named,
+        as FitSM-3 allows) and at least one process manager per process in scope
+        (GR2.2); one service owner per service (PR1). Case owners are
         fields of the cases: :func:`fitsm.cases.unowned` finds cases without one.
         """
         scope = list(dict.fromkeys(enum_value(Process)(p) for p in processes))
@@ -480,10 +481,13 @@ class RoleModel:
                     "FitSM-3 expects 1 for the overall SMS (GR1.1)",
                 )
             )
+        # FitSM-3: "the person taking over the SMS owner role may also take over the
+        # process owner role for the entirety or a subset of the ITSM processes"
+        sms_owner = bool(self.holders(Role.SMS_OWNER))
         for process in scope:
             label = f"process {process.value} ({process.requirement})"
             owners = self.holders(Role.PROCESS_OWNER, process)
-            if not owners:
+            if not owners and not sms_owner:
                 findings.append(
                     RoleFinding("no_process_owner", process.value, f"{label} has no process owner")
                 )
