@@ -244,3 +244,26 @@ class TestReadSide:
     def test_within_must_be_a_duration(self, desk: CaseDesk) -> None:
         with pytest.raises(ValidationError, match="within"):
             desk.due_soon(timedelta(minutes=-1))
+
+
+def test_hierarchical_escalation_goes_only_to_a_manager_above_the_actor() -> None:
+    """PR9.3: each person's manager is recorded; a made-up name is refused."""
+    store = open_store("memory://")
+    roles = RoleModel()
+    roles.add_person(Person("cio", "CIO"))
+    roles.add_person(Person("lead", "Lead", manager="cio"))
+    roles.add_person(Person("ann", "Ann", manager="lead"))
+    roles.assign("ann", Role.PROCESS_STAFF, "ISRM")
+    with store.unit_of_work() as uow:
+        uow.roles.add(roles)
+        uow.commit()
+    desk = CaseDesk(store)
+    desk.register_incident(incident(owner="ann"), actor="ann", impact="low", urgency="low")
+    desk.fire("INC-1", "assign", actor="ann", at=T0, group="desk")
+    with pytest.raises(
+        AuthorizationError, match=r"a manager above 'ann' \(PR9\.3\): 'lead', 'cio'"
+    ):
+        desk.fire("INC-1", "escalate_hierarchically", actor="ann", at=T0, escalated_to="mallory")
+    assert desk.get("INC-1").escalated_to is None
+    desk.fire("INC-1", "escalate_hierarchically", actor="ann", at=T0, escalated_to="cio")
+    assert desk.get("INC-1").escalated_to == "cio"

@@ -41,6 +41,7 @@ from fitsm.cases.improvements import (
     ImprovementStatus,
 )
 from fitsm.cases.incidents import (
+    HIERARCHICAL_ESCALATION,
     INCIDENT,
     MAJOR_REVIEW_EVENT,
     RESOLUTION_CLOCK_RUNS,
@@ -81,6 +82,7 @@ __all__ = [
     "CHANGE",
     "DECISION_EVENTS",
     "DEFAULT_MATRIX",
+    "HIERARCHICAL_ESCALATION",
     "IMPROVEMENT",
     "INCIDENT",
     "MAJOR_REVIEW_EVENT",

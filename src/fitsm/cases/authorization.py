@@ -23,7 +23,7 @@ from typing import Any
 from fitsm.cases.base import Case
 from fitsm.cases.changes import APPROVAL_EVENTS, ApprovalLevel, Change, required_approval
 from fitsm.cases.improvements import DECISION_EVENTS, Improvement
-from fitsm.cases.incidents import MAJOR_REVIEW_EVENT
+from fitsm.cases.incidents import HIERARCHICAL_ESCALATION, MAJOR_REVIEW_EVENT
 from fitsm.roles import Role, RoleModel
 
 __all__ = ["refusal"]
@@ -34,6 +34,16 @@ def _staff(roles: RoleModel, actor: str, process: str) -> bool:
         roles.has_role(actor, role, process)
         for role in (Role.PROCESS_STAFF, Role.PROCESS_MANAGER, Role.PROCESS_OWNER)
     )
+
+
+def _managers(roles: RoleModel, person_id: str) -> list[str]:
+    """The person's manager, their manager, and so on up (recorded on each Person)."""
+    chain: list[str] = []
+    at = roles.person(person_id).manager
+    while at is not None and at not in chain and roles.knows(at):
+        chain.append(at)
+        at = roles.person(at).manager
+    return chain
 
 
 def refusal(
@@ -61,6 +71,15 @@ def refusal(
         ):
             return None
         return f"{event} of {case.kind} {case.id!r} needs the {process} process manager or owner"
+    if event == HIERARCHICAL_ESCALATION:
+        managers = _managers(roles, actor)
+        wanted = data.get("escalated_to")
+        if wanted not in managers:
+            above = ", ".join(repr(m) for m in managers) or "nobody: no manager is recorded"
+            return (
+                f"hierarchical escalation goes to a manager above {actor!r} (PR9.3): "
+                f"{above}; not {wanted!r}"
+            )
     if event == MAJOR_REVIEW_EVENT:
         if getattr(case, "coordinator", None) == actor or roles.has_role(
             actor, Role.PROCESS_MANAGER, process

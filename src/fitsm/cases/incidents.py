@@ -31,6 +31,7 @@ from fitsm.errors import ValidationError
 
 __all__ = [
     "AUTO_CLOSE_AFTER",
+    "HIERARCHICAL_ESCALATION",
     "INCIDENT",
     "MAJOR_REVIEW_EVENT",
     "RESOLUTION_CLOCK_RUNS",
@@ -263,6 +264,9 @@ INCIDENT = CaseLifecycle(
     effects={"declare_major": {"major": True}},
 )
 """The lifecycle every incident and service request follows."""
+
+HIERARCHICAL_ESCALATION: str = IncidentChart.escalate_hierarchically.id
+"""Escalating to a manager: only to one above the escalating person (PR9.3)."""
 
 MAJOR_REVIEW_EVENT: str = IncidentChart.review_major.id
 """Recording a major incident review: the coordinator or the process manager does it (PR9.6)."""
