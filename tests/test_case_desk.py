@@ -267,3 +267,15 @@ def test_hierarchical_escalation_goes_only_to_a_manager_above_the_actor() -> Non
     assert desk.get("INC-1").escalated_to is None
     desk.fire("INC-1", "escalate_hierarchically", actor="ann", at=T0, escalated_to="cio")
     assert desk.get("INC-1").escalated_to == "cio"
+
+
+def test_an_event_dated_in_the_future_is_refused_and_changes_nothing(desk) -> None:
+    """Dated 9999 it would block the case for everyone: at most the desk's lead ahead."""
+    desk.register_incident(incident(owner="ann"), actor="ann", impact="low", urgency="low")
+    with pytest.raises(ValidationError, match="later than now"):
+        desk.fire("INC-1", "assign", actor="ann", at=datetime(9999, 1, 1, tzinfo=UTC), group="d")
+    assert desk.get("INC-1").status == "new"
+    soon = desk.clock.now() + timedelta(minutes=1)  # within the lead: clocks differ a little
+    desk.fire("INC-1", "assign", actor="ann", at=soon, group="d")
+    with pytest.raises(ValidationError, match="only moves forward"):
+        desk.fire("INC-1", "start", actor="ann", at=soon - timedelta(hours=1))

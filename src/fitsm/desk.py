@@ -45,7 +45,9 @@ class CaseDesk:
     """Case operations on a store, checked against the role model.
 
     ``roles`` and ``agreements`` name the aggregates in the store to use;
-    ``authorize=False`` skips the role checks (for imports and migrations).
+    ``authorize=False`` skips the role checks (for imports and migrations). An
+    event's ``at`` may be in the past (recording what happened) but not before the
+    case's last step, nor later than the desk's clock plus ``lead``.
     """
 
     def __init__(
@@ -59,6 +61,7 @@ class CaseDesk:
         change_criteria: ChangeCriteria | None = None,
         clock: Clock | None = None,
         authorize: bool = True,
+        lead: timedelta = timedelta(minutes=5),
     ) -> None:
         self.store = store
         self.roles_id = roles
@@ -68,6 +71,10 @@ class CaseDesk:
         self.change_criteria = change_criteria or ChangeCriteria()
         self.clock: Clock = clock or SystemClock()
         self.authorize = authorize
+        self.lead = lead
+        """How far an event's ``at`` may lie ahead of the desk's clock (clocks differ a little).
+        An event may not be dated before the case's last step either: the lifecycle keeps
+        the history moving forward."""
 
     # -- registering ---------------------------------------------------------------
 
@@ -123,7 +130,15 @@ class CaseDesk:
         change compute its impacted services from the CMDB (its CIs failing) unless
         given, and ``classify`` applies the change criteria unless a type is given.
         """
-        when = self.clock.now() if at is None else as_utc(at, "at")
+        now = self.clock.now()
+        when = now if at is None else as_utc(at, "at")
+        if when > now + self.lead:
+            # an event dated in the future would block the case for everyone until then
+            raise ValidationError(
+                f"{event!r} on {case_id!r} is dated {when.isoformat()}, later than now "
+                f"({now.isoformat()}) by more than {self.lead}; events record what happened",
+                field="at",
+            )
         with self.store.unit_of_work() as uow:
             case = uow.cases.get(case_id)
             if event == "prioritise" and "priority" not in data and "impact" in data:
