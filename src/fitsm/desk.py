@@ -272,6 +272,8 @@ class CaseDesk:
             return
         try:
             roles: RoleModel = uow.roles.get(self.roles_id)
+            # a role revoked while this operation runs must stop its commit
+            uow.roles.require_unchanged(self.roles_id)
         except NotFoundError:
             roles = RoleModel(self.roles_id)
         if event == "register":

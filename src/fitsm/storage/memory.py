@@ -58,6 +58,8 @@ class MemoryRepository(Generic[A]):
         self._label = label
         self._committed = committed
         self.tracked: dict[str, tuple[A, int | None, A | None]] = {}
+        self.read_checked: set[str] = set()
+        """Ids whose stored version must still be the loaded one at commit."""
         """id -> (the caller's object, the stored version it was loaded at (None if new),
         the stored object it was copied from: what is only read is neither written nor checked).
         Stored objects are never changed in place, so keeping a reference is enough."""
@@ -88,7 +90,19 @@ class MemoryRepository(Generic[A]):
     def ids(self) -> list[str]:
         return sorted(set(self._committed) | set(self.tracked))
 
+    def require_unchanged(self, id: str = "default") -> None:
+        self.get(id)
+        self.read_checked.add(id)
+
     def check(self) -> None:
+        for id in self.read_checked:
+            stored = self._committed.get(id)
+            loaded_at = self.tracked[id][1]
+            if stored is None or stored.version != loaded_at:
+                raise ConflictError(
+                    f"{self._label} {id!r} changed since it was read for this decision; "
+                    "reload and decide again"
+                )
         for id, (_, loaded_at) in self._changed().items():
             stored = self._committed.get(id)
             if loaded_at is None and stored is not None:
@@ -292,6 +306,7 @@ class MemoryUnitOfWork(RollsBackOnExit):
     def rollback(self) -> None:
         for repo in self._repositories:
             repo.tracked.clear()
+            repo.read_checked.clear()
         self.outages.pending.clear()
         self._published.clear()
 

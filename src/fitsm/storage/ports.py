@@ -72,6 +72,11 @@ class Repository(Protocol[A]):
     def ids(self) -> list[str]:
         """The ids of the stored aggregates (and those added in this unit of work)."""
 
+    def require_unchanged(self, id: str = "default") -> None:
+        """Make the commit fail with ConflictError if the aggregate (loaded in this unit of
+        work) was changed by someone else meanwhile, even if this unit of work only read it:
+        for decisions that rest on it, such as an authorisation by the role model."""
+
 
 class PortfolioRepository(Repository["ServicePortfolio"], Protocol):
     """Service portfolios (PR1)."""

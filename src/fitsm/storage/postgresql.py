@@ -31,6 +31,7 @@ def open_postgres(url: str) -> SqlStore:
             psycopg.errors.SerializationFailure,
         ),
         begin_read="BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+        lock_read=" FOR SHARE",
     )
     shown = redacted(url)
     password = urlsplit(url).password or ""

@@ -174,6 +174,27 @@ class ConflictsContract(_Contract):
         assert "sw9" not in cmdb
         assert portfolio.service("shop").phase == "in_production"  # not half written
 
+    def test_a_decision_on_what_changed_meanwhile_conflicts(self, store: Store) -> None:
+        """``require_unchanged``: a role revoked while a decision rests on it stops the commit."""
+        from fitsm import Person, RoleModel
+
+        roles = RoleModel()
+        roles.add_person(Person("ann", "Ann"))
+        with store.unit_of_work() as uow:
+            uow.roles.add(roles)
+            uow.portfolios.add(ServicePortfolio("p"))
+            uow.commit()
+        with store.unit_of_work() as decider, store.unit_of_work() as admin:
+            decider.roles.require_unchanged()
+            decider.portfolios.get("p").add_service(Service("x", "X"))
+            changed = admin.roles.get()
+            changed.add_person(Person("bob", "Bob"))
+            admin.commit()
+            with pytest.raises(ConflictError, match="changed since it was read"):
+                decider.commit()
+        with store.unit_of_work() as uow:
+            assert "x" not in [s.id for s in uow.portfolios.get("p").services]
+
     def test_adding_an_id_that_exists_is_refused(self, store: Store, saved: Saved) -> None:
         with store.unit_of_work() as uow, pytest.raises(DuplicateError, match="'example'"):
             uow.cmdbs.add(Cmdb(id="example"))

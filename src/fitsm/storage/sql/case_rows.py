@@ -127,6 +127,9 @@ class SqlCaseRepository:
     def ids(self) -> list[str]:
         return self.documents.ids()
 
+    def require_unchanged(self, id: str = "default") -> None:
+        self.documents.require_unchanged(id)
+
     def find(
         self,
         query: CaseQuery | None = None,

@@ -44,6 +44,7 @@ class SqlCmdbRepository:
         self._cache = cache
         self.tracked: dict[str, Tracked[Cmdb]] = {}
         self.written: set[str] = set()
+        self.read_checked: set[str] = set()
 
     def add(self, cmdb: Cmdb) -> None:
         if cmdb.id in self.tracked or self._db.read("SELECT 1 FROM cmdbs WHERE id = ?", (cmdb.id,)):
@@ -115,8 +116,22 @@ class SqlCmdbRepository:
         rows = self._db.read("SELECT id FROM cmdbs")
         return sorted({r[0] for r in rows} | set(self.tracked))
 
+    def require_unchanged(self, id: str = "default") -> None:
+        self.get(id)
+        self.read_checked.add(id)
+
     def write(self, cur: Any, audit: AuditEntries) -> None:
         sql = self._db.sql
+        for id in sorted(self.read_checked):
+            cur.execute(
+                sql("SELECT version FROM cmdbs WHERE id = ?") + self._db.dialect.lock_read, (id,)
+            )
+            found = cur.fetchone()
+            if found is None or found[0] != self.tracked[id].loaded_at:
+                raise ConflictError(
+                    f"CMDB {id!r} changed since it was read for this decision; "
+                    "reload and decide again"
+                )
         for id, t in sorted(self.tracked.items()):  # one lock order for every writer
             cmdb = t.aggregate
             schema_body = codec.dumps(cmdb.schema)
@@ -262,6 +277,7 @@ class SqlCmdbRepository:
                 self._cache[id] = (cmdb, cmdb.revision)
         self.tracked.clear()
         self.written.clear()
+        self.read_checked.clear()
 
 
 _KIND_OF = {k.value: k for k in NodeKind}

@@ -32,6 +32,8 @@ class Dialect:
     failure): translated to ConflictError, which the caller may retry."""
     begin_read: str = "BEGIN"
     """The statement that starts a read transaction: one consistent snapshot."""
+    lock_read: str = ""
+    """Appended to a SELECT whose row must not change until the commit (`` FOR SHARE``)."""
 
 
 class Connection:

@@ -55,6 +55,8 @@ class SqlRepository(Generic[A]):
         operation). None: this kind is not kept (cases: too many)."""
         self.tracked: dict[str, Tracked[A]] = {}
         self.written: dict[str, str] = {}
+        self.read_checked: set[str] = set()
+        """Ids whose stored version must still be the loaded one at commit."""
 
     def add(self, aggregate: A) -> None:
         if aggregate.id in self.tracked or self._exists(aggregate.id):
@@ -74,6 +76,10 @@ class SqlRepository(Generic[A]):
         aggregate.version = version
         self.tracked[id] = Tracked(aggregate, version, self._history(aggregate), body)
         return aggregate
+
+    def require_unchanged(self, id: str = "default") -> None:
+        self.get(id)
+        self.read_checked.add(id)
 
     def _decode(self, id: str, body: str) -> A:
         if self._decoded is None:
@@ -96,6 +102,19 @@ class SqlRepository(Generic[A]):
         )
 
     def write(self, cur: Any, audit: AuditEntries) -> None:
+        for id in sorted(self.read_checked):
+            # a shared row lock on PostgreSQL: nobody changes it until this commit is done
+            cur.execute(
+                self._db.sql("SELECT version FROM aggregates WHERE kind = ? AND id = ?")
+                + self._db.dialect.lock_read,
+                (self.kind, id),
+            )
+            found = cur.fetchone()
+            if found is None or found[0] != self.tracked[id].loaded_at:
+                raise ConflictError(
+                    f"{self.label} {id!r} changed since it was read for this decision; "
+                    "reload and decide again"
+                )
         for id, t in sorted(self.tracked.items()):  # one lock order for every writer
             body = codec.dumps(t.aggregate)
             if body == t.body:

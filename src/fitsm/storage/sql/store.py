@@ -161,5 +161,6 @@ class SqlUnitOfWork(RollsBackOnExit):
         for repo in self._documents:
             repo.tracked.clear()
             repo.written.clear()
+            repo.read_checked.clear()
         self.cmdbs.release()
         self.outages.pending.clear()
