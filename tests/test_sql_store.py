@@ -293,3 +293,33 @@ class TestOutbox:
         again.acknowledge("mailer", event.position)
         again.close()
         assert open_store(f"sqlite:///{db}").pending_events("mailer") == []
+
+
+class TestAuditAnchor:
+    def test_a_deleted_head_row_is_named_and_later_commits_write_nothing(self, db) -> None:
+        store = saved_store(db)
+        store.close()
+        with sqlite3.connect(db) as conn:
+            conn.execute("DELETE FROM fitsm_meta WHERE key = 'audit_head'")
+        store = open_store(f"sqlite:///{db}")
+        report = store.verify_audit()
+        assert (report.ok, report.reason) == (False, "the chain's head is gone from fitsm_meta")
+        with pytest.raises(StoreError, match="tampered"), store.unit_of_work() as uow:
+            uow.cmdbs.get("example").add(ConfigurationItem("sw9", "switch"), actor="ann")
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert "sw9" not in uow.cmdbs.get("example")
+
+    def test_a_consistently_rewritten_chain_is_found_with_an_anchor(self, db) -> None:
+        store = saved_store(db)
+        anchor = store.audit_anchor()
+        store.close()
+        with sqlite3.connect(db) as conn:  # rewrite the whole chain, consistently
+            conn.execute("DELETE FROM audit WHERE seq > 1")
+            (first,) = conn.execute("SELECT hash FROM audit WHERE seq = 1").fetchone()
+            conn.execute("UPDATE fitsm_meta SET value = ? WHERE key = 'audit_head'", (first,))
+        store = open_store(f"sqlite:///{db}")
+        assert store.verify_audit().ok  # consistent in itself: nothing to see without an anchor
+        report = store.verify_audit(anchor=anchor)
+        assert not report.ok
+        assert f"entry {anchor[0]} is not the one anchored" in report.reason

@@ -13,6 +13,7 @@ import attrs
 from fitsm.availability.measurement import Outage
 from fitsm.cases.base import Case
 from fitsm.cmdb.history import Batch, CmdbChangeRecord
+from fitsm.errors import StoreError
 from fitsm.service_levels.agreements import Agreements
 from fitsm.storage import codec
 from fitsm.storage.sql.connection import Connection
@@ -133,7 +134,13 @@ def append(db: Connection, cur: Any, audit: AuditEntries) -> None:
     # reading the head inside the write transaction serialises the chain
     cur.execute(sql("UPDATE fitsm_meta SET value = value WHERE key = 'audit_head'"))
     cur.execute(sql("SELECT value FROM fitsm_meta WHERE key = 'audit_head'"))
-    prev = cur.fetchone()[0]
+    head = cur.fetchone()
+    if head is None:
+        raise StoreError(
+            "the audit trail's head is gone from fitsm_meta: the store was tampered with; "
+            "nothing was written (verify_audit() says more)"
+        )
+    prev = head[0]
     cur.execute("SELECT COALESCE(MAX(seq), 0) FROM audit")
     seq = int(cur.fetchone()[0])
     rows = []
@@ -162,8 +169,14 @@ def entries(db: Connection) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def verify_chain(db: Connection) -> AuditReport:
-    """Recompute the hash chain; name the first entry that was edited or removed."""
+def verify_chain(db: Connection, anchor: tuple[int, str] | None = None) -> AuditReport:
+    """Recompute the hash chain; name the first entry that was edited or removed.
+
+    ``anchor`` is a ``(seq, hash)`` pair kept outside the database (from
+    :func:`head` at some earlier time): the chain must still hold that entry, so
+    a rewrite or truncation of the chain up to it is found even when the
+    rewritten chain is consistent in itself.
+    """
     rows = db.read(
         "SELECT seq, at, actor, kind, subject, action, detail, prev, hash FROM audit ORDER BY seq"
     )
@@ -180,6 +193,22 @@ def verify_chain(db: Connection) -> AuditReport:
         prev = row[8]
         expected_seq += 1
     head = db.read("SELECT value FROM fitsm_meta WHERE key = 'audit_head'")
-    if head and head[0][0] != prev:
+    if not head:
+        return AuditReport(len(rows), expected_seq, "the chain's head is gone from fitsm_meta")
+    if head[0][0] != prev:
         return AuditReport(len(rows), expected_seq, "the newest entries were removed")
+    if anchor is not None:
+        seq, digest = anchor
+        held = {row[0]: row[8] for row in rows}
+        if held.get(seq) != digest:
+            return AuditReport(
+                len(rows), seq, f"entry {seq} is not the one anchored outside the store"
+            )
     return AuditReport(len(rows), None)
+
+
+def head(db: Connection) -> tuple[int, str]:
+    """The newest entry's ``(seq, hash)``: keep it outside the store, and pass it to
+    ``verify_audit(anchor=...)`` later to find a rewritten or truncated chain."""
+    rows = db.read("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+    return (int(rows[0][0]), str(rows[0][1])) if rows else (0, GENESIS)

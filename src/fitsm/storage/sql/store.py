@@ -86,9 +86,19 @@ class SqlStore:
         """``consumer`` has handled every event up to ``position``."""
         acknowledge(self.connection, consumer, position)
 
-    def verify_audit(self) -> AuditReport:
-        """Recompute the hash chain; name the first entry that was edited or removed."""
-        return audit.verify_chain(self.connection)
+    def verify_audit(self, anchor: tuple[int, str] | None = None) -> AuditReport:
+        """Recompute the hash chain; name the first entry that was edited or removed.
+
+        What it finds: an entry edited, removed or inserted, the newest entries
+        removed, the head row gone. What it cannot find by itself: a chain
+        rewritten consistently by someone with write access to the database; keep
+        :meth:`audit_anchor` outside the store and pass it as ``anchor`` for that.
+        """
+        return audit.verify_chain(self.connection, anchor)
+
+    def audit_anchor(self) -> tuple[int, str]:
+        """The newest audit entry's ``(seq, hash)``, to keep outside the store."""
+        return audit.head(self.connection)
 
 
 class SqlUnitOfWork(RollsBackOnExit):
