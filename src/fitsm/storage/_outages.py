@@ -74,12 +74,8 @@ class PendingOutages:
     ) -> list[Outage]:
         """``found`` (committed rows of the query) with this unit of work's changes applied."""
         out = [self.closed.get(o.id, o) for o in found]
-        out += [
-            o
-            for o in self.new.values()
-            if (wanted is None or o.subject in wanted) and overlaps(o, start, end)
-        ]
-        out = [o for o in out if overlaps(o, start, end)]
+        out += [o for o in self.new.values() if wanted is None or o.subject in wanted]
+        out = [o for o in out if overlaps(o, start, end)]  # an ending here may leave the period
         out.sort(key=sort_key)
         return out
 

@@ -110,11 +110,24 @@ class MemoryRepository(Generic[A]):
                     f"{self._label} {id!r} was added by someone else since this unit of work began"
                 )
             if loaded_at is not None and (stored is None or stored.version != loaded_at):
-                now = "removed" if stored is None else f"at version {stored.version}"
+                base = self.tracked[id][2]
+                if stored is not None and base is not None:
+                    self._merge(self.tracked[id][0], stored, base)
+                    # ours is now on top of what is stored: commit as if loaded at its version
+                    self.tracked[id] = (self.tracked[id][0], stored.version, stored)
+                    continue
                 raise ConflictError(
-                    f"{self._label} {id!r} was changed by someone else: loaded at version "
-                    f"{loaded_at}, now {now}; reload and apply the change again"
+                    f"{self._label} {id!r} was removed by someone else since it was loaded at "
+                    f"version {loaded_at}; reload and apply the change again"
                 )
+
+    def _merge(self, aggregate: A, stored: A, base: A) -> None:
+        """Someone else committed ``stored`` since ``base`` was loaded: conflict (the rule for
+        aggregates changed as a whole); kinds that merge put ``aggregate``'s changes on top."""
+        raise ConflictError(
+            f"{self._label} {aggregate.id!r} was changed by someone else: loaded at version "
+            f"{base.version}, now at version {stored.version}; reload and apply the change again"
+        )
 
     def write(self) -> None:
         for id, (aggregate, _) in self._changed().items():
@@ -127,36 +140,21 @@ class MemoryRepository(Generic[A]):
 class MemoryCmdbRepository(MemoryRepository[Cmdb]):
     """CMDBs of a memory store: writers of different CIs and relationships do not conflict."""
 
-    def check(self) -> None:
-        for id, (cmdb, loaded_at) in self._changed().items():
-            stored = self._committed.get(id)
-            base = self.tracked[id][2]
-            if loaded_at is None or stored is None or base is None or stored.version == loaded_at:
-                continue  # new, removed or unchanged meanwhile: the generic rules decide
-            if stored.schema != base.schema or cmdb.schema != base.schema:
-                raise ConflictError(
-                    f"CMDB {id!r}: its schema changed while someone else changed it too; "
-                    "reload and apply the change again"
-                )
-            since = len(base.journal)
-            cmdb.rebase(stored.journal[since:], since)
-            # now ours is on top of what is stored: commit as if loaded at its version
-            self.tracked[id] = (cmdb, stored.version, stored)
-        super().check()
+    def _merge(self, aggregate: Cmdb, stored: Cmdb, base: Cmdb) -> None:
+        if stored.schema != base.schema or aggregate.schema != base.schema:
+            raise ConflictError(
+                f"CMDB {aggregate.id!r}: its schema changed while someone else changed it too; "
+                "reload and apply the change again"
+            )
+        since = len(base.journal)
+        aggregate.rebase(stored.journal[since:], since)
 
 
 class MemoryAgreementsRepository(MemoryRepository[Agreements]):
     """Agreement sets of a memory store: writers of different agreements do not conflict."""
 
-    def check(self) -> None:
-        for id, (agreements, loaded_at) in self._changed().items():
-            stored = self._committed.get(id)
-            base = self.tracked[id][2]
-            if loaded_at is None or stored is None or base is None or stored.version == loaded_at:
-                continue
-            agreements.rebase(stored, base)
-            self.tracked[id] = (agreements, stored.version, stored)
-        super().check()
+    def _merge(self, aggregate: Agreements, stored: Agreements, base: Agreements) -> None:
+        aggregate.rebase(stored, base)
 
 
 class MemoryCaseRepository(MemoryRepository[Case]):

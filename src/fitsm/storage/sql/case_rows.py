@@ -158,12 +158,14 @@ class SqlCaseRepository:
             statement += " LIMIT ?"
             params.append(limit + len(tracked))
         found: dict[str, Case] = {}
+        bodies: dict[str, str] = {}
         for id, version, body in self._db.read(statement, params):
             if id in tracked:
                 continue
             case: Case = codec.loads(body)
             case.version = version
             found[id] = case
+            bodies[id] = body
         cases = page(
             [*found.values(), *(t.aggregate for t in tracked.values())],
             query,
@@ -173,7 +175,7 @@ class SqlCaseRepository:
         )
         for case in cases:
             if case.id in found:  # track what is handed out, as get() does
-                tracked[case.id] = Tracked(case, case.version, len(case.history), codec.dumps(case))
+                tracked[case.id] = Tracked(case, case.version, len(case.history), bodies[case.id])
         return cases
 
     def write(self, cur: Any, audit: AuditEntries) -> None:

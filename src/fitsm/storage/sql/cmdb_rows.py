@@ -54,11 +54,11 @@ class SqlCmdbRepository:
     def get(self, id: str = "default") -> Cmdb:
         if id in self.tracked:
             return self.tracked[id].aggregate
-        cmdb = self._cached(id) or self._load(id)
-        self.tracked[id] = Tracked(cmdb, cmdb.version, len(cmdb.journal), codec.dumps(cmdb.schema))
+        cmdb, schema_body = self._cached(id) or self._load(id)
+        self.tracked[id] = Tracked(cmdb, cmdb.version, len(cmdb.journal), schema_body)
         return cmdb
 
-    def _cached(self, id: str) -> Cmdb | None:
+    def _cached(self, id: str) -> tuple[Cmdb, str] | None:
         """The cached CMDB caught up with the log, if it was not changed since it was cached."""
         entry = self._cache.pop(id, None)  # checked out: no other unit of work shares it
         if entry is None:
@@ -80,9 +80,9 @@ class SqlCmdbRepository:
             return None  # removed, or its schema changed: load it afresh
         cmdb.catch_up([_log_entry(json.loads(body)) for (body,) in log])
         cmdb.version = head[0][0]
-        return cmdb
+        return cmdb, head[0][1]
 
-    def _load(self, id: str) -> Cmdb:
+    def _load(self, id: str) -> tuple[Cmdb, str]:
         def load(db: Reader) -> tuple[list[tuple[Any, ...]], ...]:
             head = db.read("SELECT version, schema_body FROM cmdbs WHERE id = ?", (id,))
             if not head:
@@ -103,7 +103,7 @@ class SqlCmdbRepository:
         if not head:
             raise NotFoundError(f"no CMDB with id {id!r} in the store")
         version, schema_body = head[0]
-        return Cmdb.restored(
+        cmdb = Cmdb.restored(
             codec.loads(schema_body),
             [_node_of(row) for row in nodes],
             edges,
@@ -111,6 +111,7 @@ class SqlCmdbRepository:
             id=id,
             version=version,
         )
+        return cmdb, schema_body
 
     def ids(self) -> list[str]:
         rows = self._db.read("SELECT id FROM cmdbs")
@@ -123,11 +124,8 @@ class SqlCmdbRepository:
     def write(self, cur: Any, audit: AuditEntries) -> None:
         sql = self._db.sql
         for id in sorted(self.read_checked):
-            cur.execute(
-                sql("SELECT version FROM cmdbs WHERE id = ?") + self._db.dialect.lock_read, (id,)
-            )
-            found = cur.fetchone()
-            if found is None or found[0] != self.tracked[id].loaded_at:
+            select = "SELECT version FROM cmdbs WHERE id = ?"
+            if not self._db.require_version(cur, select, (id,), self.tracked[id].loaded_at):
                 raise ConflictError(
                     f"CMDB {id!r} changed since it was read for this decision; "
                     "reload and decide again"

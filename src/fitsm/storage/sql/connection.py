@@ -121,6 +121,13 @@ class Connection:
         cur.close()
         return names
 
+    def require_version(self, cur: Any, select: str, params: Sequence[Any], loaded_at: Any) -> bool:
+        """Whether the row ``select`` finds still has the version ``loaded_at``; the row stays
+        locked against writers until the commit where the dialect can (``FOR SHARE``)."""
+        cur.execute(self.sql(select) + self.dialect.lock_read, params)
+        found = cur.fetchone()
+        return found is not None and found[0] == loaded_at
+
     def bulk(
         self, cur: Any, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
     ) -> None:

@@ -103,14 +103,10 @@ class SqlRepository(Generic[A]):
 
     def write(self, cur: Any, audit: AuditEntries) -> None:
         for id in sorted(self.read_checked):
-            # a shared row lock on PostgreSQL: nobody changes it until this commit is done
-            cur.execute(
-                self._db.sql("SELECT version FROM aggregates WHERE kind = ? AND id = ?")
-                + self._db.dialect.lock_read,
-                (self.kind, id),
-            )
-            found = cur.fetchone()
-            if found is None or found[0] != self.tracked[id].loaded_at:
+            select = "SELECT version FROM aggregates WHERE kind = ? AND id = ?"
+            if not self._db.require_version(
+                cur, select, (self.kind, id), self.tracked[id].loaded_at
+            ):
                 raise ConflictError(
                     f"{self.label} {id!r} changed since it was read for this decision; "
                     "reload and decide again"
