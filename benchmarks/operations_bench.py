@@ -74,7 +74,7 @@ from fitsm import (
     measure_availability,
     open_store,
 )
-from fitsm.cases import CaseQuery, sla_clocks
+from fitsm.cases import INCIDENT, CaseQuery, sla_clocks
 from fitsm.service_levels import Agreements
 from fitsm.storage import codec
 from fitsm.storage.sql.outage_rows import OPEN
@@ -221,13 +221,13 @@ def fill(url: str, n: int) -> Filled:
             if recent
             else T0 + timedelta(seconds=rng.random() * span)
         )
-        cases.append(
-            Incident(
-                f"INC-{i}", "slow", at, "ann", service=services[i % len(services)],
-                category="app", impact="medium", urgency="medium", priority="P3",
-                agreement="sla", status="assigned" if recent else "closed", owner="ann",
-            )
-        )  # fmt: skip
+        case = Incident(f"INC-{i}", "slow", at, "ann", service=services[i % len(services)],
+                        owner="ann")  # fmt: skip
+        # through the lifecycle, as a store accepts only cases whose history leads to their status
+        steps = FILL_OPEN if recent else FILL_CLOSED
+        for event, fields in steps:
+            INCIDENT.fire(case, event, actor="ann", at=at, **fields)
+        cases.append(case)
     with store.unit_of_work(actor="bench") as uow:
         uow.cmdbs.add(cmdb)
         uow.roles.add(roles)
@@ -240,6 +240,17 @@ def fill(url: str, n: int) -> Filled:
     return Filled(
         url, cmdb.id, cis, services, build_networkx(data), [c.id for c in cases[-OPEN_CASES:]]
     )
+
+
+FILL_OPEN: list[tuple[str, dict[str, Any]]] = [
+    ("classify", {"category": "app"}),
+    (
+        "prioritise",
+        {"impact": "medium", "urgency": "medium", "priority": "P3", "agreement": "sla"},
+    ),
+    ("assign", {"group": "ops"}),
+]
+FILL_CLOSED = [*FILL_OPEN, ("resolve", {"resolution": "fixed"}), ("close", {"confirmed": True})]
 
 
 # -- the operations --------------------------------------------------------------------------

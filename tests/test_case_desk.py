@@ -121,19 +121,19 @@ class TestAuthorization:
 
         change("CHG-1")
         with pytest.raises(AuthorizationError, match="needs the change manager level"):
-            desk.fire("CHG-1", "approve", actor="carl", at=T0, approved_by="carl")
-        desk.fire("CHG-1", "approve", actor="cm", at=T0, approved_by="cm")
+            desk.fire("CHG-1", "approve", actor="carl", at=T0)
+        desk.fire("CHG-1", "approve", actor="cm", at=T0)
 
         change("CHG-2", risk="high")  # major by the criteria
         assert desk.get("CHG-2").major
         with pytest.raises(AuthorizationError, match="needs the cab level"):
-            desk.fire("CHG-2", "approve", actor="cm", at=T0, approved_by="cm")
-        desk.fire("CHG-2", "approve", actor="cab1", at=T0, approved_by="cab1")
+            desk.fire("CHG-2", "approve", actor="cm", at=T0)
+        desk.fire("CHG-2", "approve", actor="cab1", at=T0)
 
         change("CHG-3", urgent=True)
         with pytest.raises(AuthorizationError, match="needs the ecab level"):
-            desk.fire("CHG-3", "approve", actor="cab1", at=T0, approved_by="cab1")
-        desk.fire("CHG-3", "approve", actor="ecab1", at=T0, approved_by="ecab1")
+            desk.fire("CHG-3", "approve", actor="cab1", at=T0)
+        desk.fire("CHG-3", "approve", actor="ecab1", at=T0)
         assert [desk.get(c).status for c in ("CHG-1", "CHG-2", "CHG-3")] == ["approved"] * 3
 
     def test_standard_changes_are_pre_approved_on_classification(self, desk) -> None:

@@ -65,3 +65,13 @@ def test_lifecycle_diagrams_in_the_docs_are_generated_from_the_charts() -> None:
     text = (ROOT / "docs" / "lifecycles.md").read_text()
     for lifecycle in (INCIDENT, PROBLEM, CHANGE, RELEASE, IMPROVEMENT):
         assert f"```mermaid\n{mermaid(lifecycle)}```" in text, lifecycle.chart.__name__
+
+
+def test_the_fields_each_event_accepts_are_listed_in_the_docs_as_the_code_says() -> None:
+    from fitsm.cases import CHANGE, IMPROVEMENT, INCIDENT, PROBLEM, RELEASE
+
+    text = (ROOT / "docs" / "lifecycles.md").read_text()
+    for lifecycle in (INCIDENT, PROBLEM, CHANGE, RELEASE, IMPROVEMENT):
+        for event in lifecycle.events:
+            fields = ", ".join(f"`{f}`" for f in sorted(lifecycle.accepts(event))) or "-"
+            assert f"| `{event}` | {fields} |" in text, (lifecycle.chart.__name__, event)

@@ -46,8 +46,8 @@ CALLS: dict[str, list[dict]] = {
         {"benefits": "b", "risk": "low", "effort": "e", "feasibility": "f"},
         {"risk": "low"},
     ],
-    "approve": [{"approved_by": "cab"}, {"decided_by": "pm"}, {}],
-    "reject": [{"approved_by": "cab"}, {"decided_by": "pm"}, {}],
+    "approve": [{}],
+    "reject": [{}],
     "schedule": [{"planned_start": T0, "planned_end": T0 + timedelta(hours=2)}, {}],
     "reschedule": [{"planned_start": T0, "planned_end": T0 + timedelta(hours=3)}],
     "review": [{"review": "ok"}, {}],
@@ -87,7 +87,7 @@ def calls_for(lifecycle: CaseLifecycle, event: str, case) -> list[dict]:
     fields = {a.name for a in attrs.fields(type(case))} | lifecycle.arguments.get(
         event, frozenset()
     )
-    options = [c for c in CALLS.get(event, [{}]) if set(c) <= fields]
+    options = [c for c in CALLS.get(event, [{}]) if set(c) <= fields & lifecycle.accepts(event)]
     return options or [{}]
 
 
@@ -119,11 +119,13 @@ class TestEquivalence:
                 chart_accepted = True
             except (TransitionNotAllowed, ValidationError):
                 chart_accepted = False
-            if chart_accepted:  # the chart does not set fields: do it as fire() did
-                for k, v in call.items():
-                    if k not in lifecycle.arguments.get(event, frozenset()):
-                        setattr(theirs, k, v)
             assert accepted == chart_accepted, (event, call)
+            if accepted:
+                # the bare chart neither sets fields nor records history (a time-out reads
+                # it): give its model what fire() gave ours
+                for field in attrs.fields(cls):
+                    if field.name != "status":
+                        setattr(theirs, field.name, getattr(ours, field.name))
             assert ours.status == theirs.status
 
 
@@ -293,7 +295,7 @@ class TestOtherLifecycles:
     def test_a_standard_change_is_pre_approved_and_needs_no_review(self) -> None:
         case = run(
             CHANGE,
-            new_case(Change),
+            Change("C-1", "a case", T0, "ann", template="restart-web"),
             ("classify", {"change_type": ChangeType.STANDARD}),
             ("schedule", {"planned_start": T0, "planned_end": T0 + timedelta(hours=1)}),
             ("implement", {}),
@@ -307,7 +309,7 @@ class TestOtherLifecycles:
             new_case(Change),
             ("classify", {"change_type": "normal"}),
             ("assess", {"benefits": "b", "risk": "low", "effort": "1d", "feasibility": "ok"}),
-            ("approve", {"approved_by": "cm"}),
+            ("approve", {}),
             ("schedule", {"planned_start": T0, "planned_end": T0 + timedelta(hours=1)}),
             ("implement", {}),
         )
@@ -356,7 +358,7 @@ class TestOtherLifecycles:
             IMPROVEMENT,
             new_case(cls),
             ("evaluate", {"evaluation": "worth it"}),
-            ("approve", {"decided_by": "pm"}),
+            ("approve", {}),
             ("implement", {"actions": "train staff"}),
             ("close", {"outcome": "fewer tickets"}),
         )

@@ -11,21 +11,21 @@ due times follow from it (PR9.1).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
-from fitsm.cases.authorization import refusal
+from fitsm.cases.authorization import process_staff, refusal
 from fitsm.cases.base import Case
-from fitsm.cases.changes import Change, ChangeCriteria
+from fitsm.cases.changes import Change, ChangeCriteria, ChangeType
 from fitsm.cases.clocks import ClockKind, ClockPolicy, SlaClock, sla_clocks
-from fitsm.cases.incidents import Incident
+from fitsm.cases.incidents import Incident, MajorIncidentCriteria
 from fitsm.cases.kinds import lifecycle_of
 from fitsm.cases.priority import DEFAULT_MATRIX, PriorityMatrix
 from fitsm.cases.query import CaseQuery
 from fitsm.clock import Clock, SystemClock, as_utc
 from fitsm.errors import (
     AuthorizationError,
-    InvalidTransitionError,
     NotFoundError,
     ValidationError,
 )
@@ -48,7 +48,35 @@ class CaseDesk:
     ``authorize=False`` skips the role checks (for imports and migrations). An
     event's ``at`` may be in the past (recording what happened) but not before the
     case's last step, nor later than the desk's clock plus ``lead``.
+
+    What the organisation decides, callers do not choose: an incident's priority
+    comes from ``matrix`` and whether it is major from ``major_criteria`` (PR9.1,
+    PR9.6); a change's type, major flag and approval quorum from
+    ``change_criteria`` (PR12.1, PR12.4), re-applied when it is assessed.
+    Approvals and decisions are recorded as made by the acting person.
     """
+
+    # fields the desk derives for an event; a caller who gives them is refused
+    _DERIVED: ClassVar[Mapping[tuple[str, str], tuple[frozenset[str], str]]] = {
+        ("incident", "prioritise"): (
+            frozenset({"priority", "agreement", "major"}),
+            "the priority comes from the impact x urgency matrix and the major incident "
+            "criteria (PR9.1, PR9.6): give impact and urgency",
+        ),
+        ("service_request", "prioritise"): (
+            frozenset({"priority", "agreement", "major"}),
+            "the priority comes from the impact x urgency matrix (PR9.1): give impact and urgency",
+        ),
+        ("change", "classify"): (
+            frozenset({"change_type", "major", "quorum"}),
+            "the change criteria classify a change (PR12.1); a standard change names its "
+            "template when it is registered",
+        ),
+        ("change", "assess"): (
+            frozenset({"major", "quorum"}),
+            "the change criteria decide whether the assessed change is major (PR12.1)",
+        ),
+    }
 
     def __init__(
         self,
@@ -59,6 +87,7 @@ class CaseDesk:
         cmdb: str = "default",
         matrix: PriorityMatrix = DEFAULT_MATRIX,
         change_criteria: ChangeCriteria | None = None,
+        major_criteria: MajorIncidentCriteria | None = None,
         clock: Clock | None = None,
         authorize: bool = True,
         lead: timedelta = timedelta(minutes=5),
@@ -69,6 +98,9 @@ class CaseDesk:
         self.cmdb_id = cmdb
         self.matrix = matrix
         self.change_criteria = change_criteria or ChangeCriteria()
+        self.major_criteria = major_criteria
+        """The documented criteria that make an incident major when it is prioritised
+        (PR9.6); ``None``: only ``declare_major`` does."""
         self.clock: Clock = clock or SystemClock()
         self.authorize = authorize
         self.lead = lead
@@ -79,11 +111,15 @@ class CaseDesk:
     # -- registering ---------------------------------------------------------------
 
     def register(self, case: C, *, actor: str) -> C:
-        """Store a new case (PR9.1, PR10.1, PR12.1, ...). Its status must be the initial one."""
+        """Store a new case (PR9.1, PR10.1, PR12.1, ...), registered by ``actor``.
+
+        Its status must be the initial one, with no history and none of the fields
+        its lifecycle sets (a priority, an approval, ...).
+        """
         lifecycle = lifecycle_of(case)
         if case.status is None:
             case.status = lifecycle.initial
-        self._check_new(case)
+        self._check_new(case, actor)
         with self.store.unit_of_work() as uow:
             self._store_new(uow, case, actor)
         return case
@@ -98,7 +134,7 @@ class CaseDesk:
     ) -> Incident:
         """Register an incident or service request, classified and prioritised at once
         when a category, impact and urgency are given (PR9.1)."""
-        self._check_new(case)
+        self._check_new(case, actor)
         case = case.copy()  # the caller's object is left alone if registering fails
         lifecycle = lifecycle_of(case)
         at = case.registered_at
@@ -141,22 +177,19 @@ class CaseDesk:
             )
         with self.store.unit_of_work() as uow:
             case = uow.cases.get(case_id)
-            if event == "prioritise" and "priority" not in data and "impact" in data:
+            derived, why = self._DERIVED.get((case.kind, event), (frozenset(), ""))
+            given = sorted(derived & data.keys())
+            if given:
+                raise ValidationError(
+                    f"{event!r} on {case.kind} {case_id!r} cannot take {', '.join(given)}: {why}",
+                    field=given[0],
+                )
+            if event == "prioritise" and "impact" in data:
                 data.update(
                     self._priority(uow, case, data.pop("impact"), data.pop("urgency", None))
                 )
-            if (
-                isinstance(case, Change)
-                and event in ("classify", "assess")
-                and "impacted_services" not in data
-                and case.cis
-            ):
-                impacted = self._impacted_services(uow, case.cis)
-                if impacted is not None:
-                    data["impacted_services"] = impacted
-            if isinstance(case, Change) and event == "classify" and "change_type" not in data:
-                kind, major = self.change_criteria.classify(case, data.get("impacted_services", ()))
-                data.update(change_type=kind, major=major)
+            if isinstance(case, Change) and event in ("classify", "assess"):
+                data.update(self._classification(uow, case, event, data))
             self._check(uow, actor, case, event, data)
             lifecycle_of(case).fire(case, event, actor=actor, at=when, note=note, **data)
             uow.commit()
@@ -213,16 +246,11 @@ class CaseDesk:
 
     # -- internals -------------------------------------------------------------------
 
-    def _check_new(self, case: Case) -> None:
-        lifecycle = lifecycle_of(case)
-        if case.status != lifecycle.initial or case.history:
-            raise InvalidTransitionError(
-                f"{case.kind} {case.id!r} must be registered {lifecycle.initial!s} with no "
-                f"history, not {case.status!s}"
-            )
+    def _check_new(self, case: Case, actor: str) -> None:
+        lifecycle_of(case).check_registration(case)
 
     def _store_new(self, uow: UnitOfWork, case: Case, actor: str) -> None:
-        self._check(uow, actor, case, "register", {})
+        self._check(uow, actor, case, "register", {"owner": case.owner})
         uow.cases.add(case)  # refuses an id that is taken
         uow.commit()
 
@@ -239,6 +267,38 @@ class CaseDesk:
         agreement = self._sla(uow, case)
         if agreement is not None:
             found["agreement"] = agreement
+        if (
+            self.major_criteria is not None
+            and isinstance(case, Incident)
+            and case.kind == "incident"
+            and not case.major
+        ):
+            probe = case.copy()
+            probe.priority = found["priority"]
+            if self.major_criteria.matches(probe):
+                found["major"] = True  # documented criteria identify it (PR9.6)
+        return found
+
+    def _classification(
+        self, uow: UnitOfWork, change: Change, event: str, data: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The change's impacted services (the CMDB's and the caller's), and its type, major
+        flag and quorum by the change criteria, for ``classify`` and ``assess`` (PR12.1)."""
+        found: dict[str, Any] = {}
+        given = tuple(data.get("impacted_services", change.impacted_services))
+        cis = tuple(data.get("cis", change.cis))
+        computed = self._impacted_services(uow, cis) if cis else None
+        if computed is not None:
+            found["impacted_services"] = tuple(sorted({*given, *computed}))
+        probe = change.copy()
+        probe.risk = data.get("risk", change.risk)
+        kind, major = self.change_criteria.classify(probe, found.get("impacted_services", given))
+        if event == "classify":
+            found.update(change_type=kind, major=major)
+        else:
+            kind = change.change_type or kind
+            found["major"] = change.major or (major and kind is not ChangeType.STANDARD)
+        found["quorum"] = self.change_criteria.quorum(kind, found["major"])
         return found
 
     def _impacted_services(self, uow: UnitOfWork, cis: tuple[str, ...]) -> tuple[str, ...] | None:
@@ -280,6 +340,17 @@ class CaseDesk:
             if not roles.knows(actor):
                 raise AuthorizationError(
                     f"{actor!r} is not a known person and cannot register cases"
+                )
+            if case.registered_by != actor:
+                raise AuthorizationError(
+                    f"{actor!r} may not register {case.kind} {case.id!r} as registered by "
+                    f"{case.registered_by!r}: a case is registered by the acting person"
+                )
+            owner = data.get("owner")
+            if owner is not None and not process_staff(roles, actor, case.process):
+                raise AuthorizationError(
+                    f"{actor!r} may not name {owner!r} the {case.owner_role.replace('_', ' ')} "
+                    f"of {case.kind} {case.id!r}: that needs {case.process} process staff"
                 )
             return
         reason = refusal(roles, actor, case, event, data)

@@ -13,6 +13,13 @@ none applies, and the status left untouched when a guard or validator says no.
 Guards and validators are plain functions taking keyword arguments (``model``,
 the event's data, ``actor``, ``at``), so the chart bound to a case and the
 compiled table call exactly the same code.
+
+The lifecycle is also the only way a case's fields change after registration:
+each event names the fields it accepts (``resolve`` takes a ``resolution`` and
+nothing else), fields an event derives from who acts (``approve`` records the
+acting person as the approver) are set by the lifecycle itself, and a stored
+case must carry a history that leads from the initial status to its status
+(:meth:`CaseLifecycle.check_history`).
 """
 
 from __future__ import annotations
@@ -29,9 +36,11 @@ from fitsm.cases.base import Case, HistoryEntry
 from fitsm.clock import as_utc
 from fitsm.errors import InvalidTransitionError, ValidationError
 
-__all__ = ["CaseLifecycle", "CompiledTransition", "proposed"]
+__all__ = ["CaseLifecycle", "CompiledTransition", "Derivation", "proposed"]
 
 Guard = Callable[..., Any]
+Derivation = Callable[[Any, str], Mapping[str, Any]]
+"""Fields an event sets from the case and the acting person, e.g. the approver."""
 _PROTECTED = frozenset({"id", "status", "history", "version", "registered_at", "registered_by"})
 
 
@@ -82,14 +91,24 @@ class CaseLifecycle:
         self,
         chart: type[StateChart[Any]],
         statuses: type[StrEnum],
+        *,
+        fields: Mapping[str, frozenset[str]],
         arguments: Mapping[str, frozenset[str]] | None = None,
         effects: Mapping[str, Mapping[str, Any]] | None = None,
+        derived: Mapping[str, tuple[frozenset[str], Derivation]] | None = None,
+        at_registration: frozenset[str] = frozenset(),
     ) -> None:
         self.chart = chart
+        self.fields: Mapping[str, frozenset[str]] = dict(fields)
+        """Per event, the case fields a caller may set with it; any other is refused."""
         self.effects: Mapping[str, Mapping[str, Any]] = dict(effects or {})
         """Per event, case fields it always sets (``declare_major`` sets ``major=True``)."""
+        self.derived: Mapping[str, tuple[frozenset[str], Derivation]] = dict(derived or {})
+        """Per event, the fields it sets from the case and the acting person, and how."""
         self.arguments: Mapping[str, frozenset[str]] = dict(arguments or {})
         """Per event, the keyword arguments that are not case fields (``confirmed=True``)."""
+        self.at_registration = at_registration
+        """Fields events set that a case may also carry when it is registered."""
         self.statuses = statuses
         table: dict[tuple[str, str], list[CompiledTransition]] = {}
         initial: str | None = None
@@ -118,6 +137,19 @@ class CaseLifecycle:
             k: tuple(v) for k, v in table.items()
         }
         self.events = tuple(dict.fromkeys(e for _, e in self.table))
+        missing = set(self.events) - set(self.fields)
+        unknown = set(self.fields) - set(self.events)
+        if missing or unknown:
+            raise TypeError(
+                f"{chart.__name__}: name the fields of every event and no other: "
+                f"missing {sorted(missing)}, unknown {sorted(unknown)}"
+            )
+        self.managed: frozenset[str] = frozenset().union(
+            *self.fields.values(),
+            *(e.keys() for e in self.effects.values()),
+            *(names for names, _ in self.derived.values()),
+        )
+        """Every field some event sets: a new case carries them at their defaults."""
         self._allowed: dict[str, tuple[str, ...]] = {}
         for source, event in self.table:
             self._allowed.setdefault(source, ())
@@ -126,6 +158,69 @@ class CaseLifecycle:
     def allowed(self, status: str) -> tuple[str, ...]:
         """The events that have a transition from ``status`` (their guards aside)."""
         return self._allowed.get(str(status), ())
+
+    def accepts(self, event: str) -> frozenset[str]:
+        """The keyword arguments ``event`` accepts: the fields it sets and its own arguments.
+
+        >>> from fitsm.cases.incidents import INCIDENT
+        >>> sorted(INCIDENT.accepts("resolve"))
+        ['resolution']
+        """
+        if event not in self.fields:
+            raise InvalidTransitionError(
+                f"{event!r} is not an event of {self.chart.__name__}; events: "
+                + ", ".join(self.events)
+            )
+        return self.fields[event] | self.arguments.get(event, frozenset())
+
+    def check_registration(self, case: Case) -> None:
+        """Refuse a new case that is not in its initial status with no history, or that
+        already carries a field only the lifecycle sets (a priority, an approval, ...)."""
+        if case.status != self.initial or case.history:
+            raise InvalidTransitionError(
+                f"{case.kind} {case.id!r} must be registered {self.initial!s} with no "
+                f"history, not {case.status!s}"
+            )
+        for field in attrs.fields(type(case)):
+            if field.name not in self.managed or field.name in self.at_registration:
+                continue
+            default: Any = field.default
+            factory = getattr(default, "factory", None)
+            if callable(factory):  # attrs.Factory
+                default = factory()
+            value = getattr(case, field.name)
+            if value != default:
+                raise ValidationError(
+                    f"{case.kind} {case.id!r} cannot be registered with {field.name}={value!r}: "
+                    f"its lifecycle sets it ({self._setters(field.name)})",
+                    field=field.name,
+                )
+
+    def _setters(self, field: str) -> str:
+        events = [e for e in self.events if field in self.fields[e]]
+        events += [e for e, (names, _) in self.derived.items() if field in names]
+        events += [e for e, fixed in self.effects.items() if field in fixed]
+        return "set by " + ", ".join(dict.fromkeys(events))
+
+    def check_history(self, case: Case) -> None:
+        """Refuse a case whose history does not lead from the initial status to its status
+        along transitions of the chart: status and history change only through
+        :meth:`fire` (GR2.3)."""
+        at = str(self.initial)
+        for number, entry in enumerate(case.history, 1):
+            targets = {t.target for t in self.table.get((entry.source, entry.event), ())}
+            if entry.source != at or entry.target not in targets:
+                raise InvalidTransitionError(
+                    f"{case.kind} {case.id!r}: history entry {number} ({entry.event!r} from "
+                    f"{entry.source!r} to {entry.target!r}) does not follow from {at!r}; "
+                    "status and history change only through the lifecycle"
+                )
+            at = entry.target
+        if str(case.status) != at:
+            raise InvalidTransitionError(
+                f"{case.kind} {case.id!r} is {case.status!s} but its history leads to {at!r}; "
+                "status and history change only through the lifecycle"
+            )
 
     def bind(self, case: Case) -> StateChart[Any]:
         """The declared chart bound to ``case`` (``status`` is its state field).
@@ -171,15 +266,24 @@ class CaseLifecycle:
                 f"allowed: {allowed}"
             )
         extra = self.arguments.get(event, frozenset())
+        accepted = self.fields.get(event, frozenset())
+        fields = _fields_of(type(case))
+        for field in data:
+            if field not in extra and (
+                field not in accepted or field in _PROTECTED or field not in fields
+            ):
+                takes = ", ".join(sorted(self.accepts(event) & (fields | extra))) or "nothing"
+                raise ValidationError(
+                    f"{event!r} cannot set {field!r} on {case.kind} {case.id!r}; "
+                    f"it accepts: {takes}",
+                    field=field,
+                )
         changes = {k: v for k, v in data.items() if k not in extra}
         changes.update(self.effects.get(event, {}))
-        fields = _fields_of(type(case))
-        for field in changes:
-            if field in _PROTECTED or field not in fields:
-                raise ValidationError(
-                    f"{event!r} cannot set {field!r} on {case.kind} {case.id!r}", field=field
-                )
+        if event in self.derived:
+            changes.update(self.derived[event][1](case, actor))
         context = dict(data)
+        context.update({k: v for k, v in changes.items() if k not in data})
         context.update(model=case, actor=actor, at=at, note=note, event=event)
         chosen = None
         for transition in candidates:

@@ -26,10 +26,11 @@ from fitsm.cases.improvements import DECISION_EVENTS, Improvement
 from fitsm.cases.incidents import HIERARCHICAL_ESCALATION, MAJOR_REVIEW_EVENT
 from fitsm.roles import Role, RoleModel
 
-__all__ = ["refusal"]
+__all__ = ["process_staff", "refusal"]
 
 
-def _staff(roles: RoleModel, actor: str, process: str) -> bool:
+def process_staff(roles: RoleModel, actor: str, process: str) -> bool:
+    """Whether ``actor`` is staff, manager or owner of ``process``."""
     return any(
         roles.has_role(actor, role, process)
         for role in (Role.PROCESS_STAFF, Role.PROCESS_MANAGER, Role.PROCESS_OWNER)
@@ -90,7 +91,7 @@ def refusal(
         )
     if actor in (case.owner, getattr(case, "assignee", None)):
         return None
-    if _staff(roles, actor, process):
+    if process_staff(roles, actor, process):
         return None
     return (
         f"{event} of {case.kind} {case.id!r} needs its owner, its assignee "

@@ -106,6 +106,11 @@ class Change(Case):
     feasibility: str = ""
     impacted_services: tuple[str, ...] = attrs.field(default=(), converter=to_str_tuple)
     approved_by: str | None = None
+    """Who decided it: the acting person who approved (the last, with a quorum) or rejected."""
+    approvals: tuple[str, ...] = attrs.field(default=(), converter=to_str_tuple)
+    """Everyone who approved it, one entry each, in order (PR12.4)."""
+    quorum: int = 1
+    """How many approvals its level needs, set on classification from the change criteria."""
     planned_start: datetime | None = attrs.field(default=None, converter=_utc_or_none)
     planned_end: datetime | None = attrs.field(default=None, converter=_utc_or_none)
     review: str = ""
@@ -118,15 +123,27 @@ class Change(Case):
 class ChangeCriteria:
     """Documented classification criteria (PR12.1).
 
-    A change made from a listed standard change template is *standard*; an urgent
-    change is an *emergency*; anything else is *normal*. A change is *major* when
-    it impacts at least ``major_from_services`` services or its risk is in
-    ``major_risks``.
+    A change made from a template in ``standard_changes`` (the catalogue of
+    pre-approved standard changes) is *standard*; an urgent change is an
+    *emergency*; anything else is *normal*. A change is *major* when it impacts at
+    least ``major_from_services`` services or its risk is in ``major_risks``. A
+    major change needs ``cab_quorum`` approvals by CAB members, an emergency
+    change ``ecab_quorum`` by ECAB members.
     """
 
     standard_changes: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
     major_from_services: int = 3
     major_risks: frozenset[str] = attrs.field(default=frozenset({"high"}), converter=frozenset)
+    cab_quorum: int = attrs.field(default=1, validator=attrs.validators.ge(1))
+    ecab_quorum: int = attrs.field(default=1, validator=attrs.validators.ge(1))
+
+    def quorum(self, change_type: ChangeType, major: bool) -> int:
+        """How many approvals a change of this type needs (PR12.4)."""
+        if change_type is ChangeType.EMERGENCY:
+            return self.ecab_quorum
+        if change_type is ChangeType.NORMAL and major:
+            return self.cab_quorum
+        return 1
 
     def classify(
         self, change: Change, impacted_services: Iterable[str] = ()
@@ -175,11 +192,34 @@ def needs_assessment(model: Any, **data: Any) -> None:
             )
 
 
-def needs_approver(model: Any, **data: Any) -> None:
-    if not proposed(model, data, "approved_by"):
+def standard_from_template(model: Any, **data: Any) -> None:
+    if proposed(model, data, "change_type") == ChangeType.STANDARD and not model.template:
         raise ValidationError(
-            f"change {model.id!r}: approve needs approved_by", field="approved_by"
+            f"change {model.id!r}: a standard change comes from a pre-approved change "
+            "template (PR12.1); it names none",
+            field="change_type",
         )
+
+
+def never_lowers_major(model: Any, **data: Any) -> None:
+    if model.major and data.get("major") is False:
+        raise ValidationError(
+            f"change {model.id!r} is classified major; its assessment does not take "
+            "that back (PR12.4)",
+            field="major",
+        )
+
+
+def one_approval_each(model: Any, actor: str = "", **data: Any) -> None:
+    if actor in model.approvals:
+        raise ValidationError(
+            f"change {model.id!r} is already approved by {actor!r}; each approver counts once"
+        )
+
+
+def quorum_reached(model: Any, actor: str = "", **data: Any) -> bool:
+    """as many approvals as its level needs (PR12.4)"""
+    return bool(len({*model.approvals, actor}) >= model.quorum)
 
 
 def needs_window(model: Any, **data: Any) -> None:
@@ -220,12 +260,14 @@ class ChangeChart(StateChart[Any]):
     closed = State(value=ChangeStatus.CLOSED, final=True)
     cancelled = State(value=ChangeStatus.CANCELLED, final=True)
 
-    classify = new.to(approved, cond=is_standard, validators=needs_type) | new.to(
-        classified, validators=needs_type
+    classify = new.to(
+        approved, cond=is_standard, validators=[needs_type, standard_from_template]
+    ) | new.to(classified, validators=needs_type)
+    assess = classified.to(assessed, validators=[needs_assessment, never_lowers_major])
+    approve = assessed.to(approved, cond=quorum_reached, validators=one_approval_each) | (
+        assessed.to.itself(internal=True, validators=one_approval_each)
     )
-    assess = classified.to(assessed, validators=needs_assessment)
-    approve = assessed.to(approved, validators=needs_approver)
-    reject = assessed.to(rejected, validators=needs_approver)
+    reject = assessed.to(rejected)
     schedule = approved.to(scheduled, validators=needs_window)
     reschedule = scheduled.to.itself(internal=True, validators=needs_window)
     implement = scheduled.to(implemented)
@@ -240,7 +282,40 @@ class ChangeChart(StateChart[Any]):
     )
 
 
-CHANGE = CaseLifecycle(ChangeChart, ChangeStatus)
+def _approval(case: Any, actor: str) -> dict[str, Any]:
+    # approvals are made by the acting person: the caller names nobody (PR12.4)
+    return {"approved_by": actor, "approvals": (*case.approvals, actor)}
+
+
+def _rejection(case: Any, actor: str) -> dict[str, Any]:
+    return {"approved_by": actor}
+
+
+_NONE: frozenset[str] = frozenset()
+_SCOPE = frozenset({"cis", "impacted_services", "risk"})
+
+CHANGE = CaseLifecycle(
+    ChangeChart,
+    ChangeStatus,
+    fields={
+        # the type, the major flag and the quorum come from the change criteria (PR12.1)
+        "classify": _SCOPE | {"change_type", "major", "quorum"},
+        "assess": _SCOPE | {"benefits", "effort", "feasibility", "major", "quorum"},
+        "approve": _NONE,
+        "reject": _NONE,
+        "schedule": frozenset({"planned_start", "planned_end"}),
+        "reschedule": frozenset({"planned_start", "planned_end"}),
+        "implement": _NONE,
+        "review": frozenset({"review"}),
+        "close": _NONE,
+        "cancel": _NONE,
+    },
+    derived={
+        "approve": (frozenset({"approved_by", "approvals"}), _approval),
+        "reject": (frozenset({"approved_by"}), _rejection),
+    },
+    at_registration=frozenset({"owner", "cis", "impacted_services", "risk", "benefits"}),
+)
 """The lifecycle every change follows."""
 
 APPROVAL_EVENTS = frozenset({ChangeChart.approve.id, ChangeChart.reject.id})

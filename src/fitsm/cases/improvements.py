@@ -84,7 +84,6 @@ def _needs(field: str, what: str) -> Any:
 
 
 needs_evaluation = _needs("evaluation", "record the evaluation (PR14.2)")
-needs_decision = _needs("decided_by", "name who decided")
 needs_actions = _needs("actions", "name the actions to implement")
 needs_outcome = _needs("outcome", "record the outcome")
 
@@ -104,15 +103,35 @@ class ImprovementChart(StateChart[Any]):
     closed = State(value=ImprovementStatus.CLOSED, final=True)
 
     evaluate = new.to(evaluated, validators=needs_evaluation)
-    approve = evaluated.to(approved, validators=needs_decision)
-    reject = evaluated.to(rejected, validators=needs_decision)
+    approve = evaluated.to(approved)
+    reject = evaluated.to(rejected)
     implement = approved.to(implementing, validators=needs_actions)
     close = implementing.to(closed, validators=needs_outcome) | rejected.to(
         closed, validators=needs_outcome
     )
 
 
-IMPROVEMENT = CaseLifecycle(ImprovementChart, ImprovementStatus)
+def _decided_by(case: Any, actor: str) -> dict[str, Any]:
+    # the decision is made by the acting person, never by a name the caller types
+    return {"decided_by": actor}
+
+
+_NONE: frozenset[str] = frozenset()
+_DECIDER = (frozenset({"decided_by"}), _decided_by)
+
+IMPROVEMENT = CaseLifecycle(
+    ImprovementChart,
+    ImprovementStatus,
+    fields={
+        "evaluate": frozenset({"evaluation"}),
+        "approve": _NONE,
+        "reject": _NONE,
+        "implement": frozenset({"actions"}),
+        "close": frozenset({"outcome"}),
+    },
+    derived={"approve": _DECIDER, "reject": _DECIDER},
+    at_registration=frozenset({"owner"}),
+)
 """The lifecycle every improvement and complaint follows."""
 
 DECISION_EVENTS = frozenset({ImprovementChart.approve.id, ImprovementChart.reject.id})

@@ -177,6 +177,14 @@ def needs_coordinator(model: Any, **data: Any) -> None:
         )
 
 
+def never_lowers_major(model: Any, **data: Any) -> None:
+    if model.major and data.get("major") is False:
+        raise ValidationError(
+            f"incident {model.id!r} is a major incident; that is not taken back (PR9.6)",
+            field="major",
+        )
+
+
 def needs_review_text(model: Any, **data: Any) -> None:
     if not model.major:
         raise ValidationError(f"incident {model.id!r} is not a major incident")
@@ -223,10 +231,10 @@ class IncidentChart(StateChart[Any]):
         | pending.to.itself(internal=True, validators=needs_category)
     )
     prioritise = (
-        new.to.itself(internal=True, validators=needs_priority)
-        | assigned.to.itself(internal=True, validators=needs_priority)
-        | in_progress.to.itself(internal=True, validators=needs_priority)
-        | pending.to.itself(internal=True, validators=needs_priority)
+        new.to.itself(internal=True, validators=[needs_priority, never_lowers_major])
+        | assigned.to.itself(internal=True, validators=[needs_priority, never_lowers_major])
+        | in_progress.to.itself(internal=True, validators=[needs_priority, never_lowers_major])
+        | pending.to.itself(internal=True, validators=[needs_priority, never_lowers_major])
     )
     assign = new.to(assigned, cond=is_classified_and_prioritised, validators=needs_group)
     escalate = (
@@ -257,11 +265,31 @@ class IncidentChart(StateChart[Any]):
     review_major = resolved.to.itself(internal=True, validators=needs_review_text)
 
 
+_NONE: frozenset[str] = frozenset()
+
 INCIDENT = CaseLifecycle(
     IncidentChart,
     IncidentStatus,
+    fields={
+        "classify": frozenset({"category", "service", "cis"}),
+        # ``major``: the major incident criteria applied to the priority (PR9.6); only raised
+        "prioritise": frozenset({"impact", "urgency", "priority", "agreement", "major"}),
+        "assign": frozenset({"group", "assignee", "owner"}),
+        "escalate": frozenset({"group", "assignee"}),
+        "escalate_hierarchically": frozenset({"escalated_to"}),
+        "start": frozenset({"assignee"}),
+        "wait": _NONE,
+        "resume": _NONE,
+        "resolve": frozenset({"resolution"}),
+        "reopen": _NONE,
+        "close": _NONE,
+        "cancel": _NONE,
+        "declare_major": frozenset({"coordinator"}),
+        "review_major": frozenset({"major_review"}),
+    },
     arguments={"close": frozenset({"confirmed", "timed_out"})},
     effects={"declare_major": {"major": True}},
+    at_registration=frozenset({"owner", "category", "service", "cis"}),
 )
 """The lifecycle every incident and service request follows."""
 

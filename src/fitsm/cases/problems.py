@@ -154,5 +154,21 @@ class ProblemChart(StateChart[Any]):
     cancel = new.to(cancelled) | classified.to(cancelled) | investigating.to(cancelled)
 
 
-PROBLEM = CaseLifecycle(ProblemChart, ProblemStatus)
+_NONE: frozenset[str] = frozenset()
+
+PROBLEM = CaseLifecycle(
+    ProblemChart,
+    ProblemStatus,
+    fields={
+        "classify": frozenset({"category", "service", "cis", "incidents"}),
+        "investigate": frozenset({"incidents"}),
+        "record_root_cause": frozenset({"root_cause"}),
+        "declare_known_error": frozenset({"workarounds"}),
+        "add_workaround": frozenset({"workarounds"}),
+        "resolve": frozenset({"change"}),
+        "close": _NONE,
+        "cancel": _NONE,
+    },
+    at_registration=frozenset({"owner", "category", "service", "cis", "incidents"}),
+)
 """The lifecycle every problem follows."""

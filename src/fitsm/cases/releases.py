@@ -197,5 +197,26 @@ class ReleaseChart(StateChart[Any]):
     cancel = new.to(cancelled) | planned.to(cancelled) | built.to(cancelled) | tested.to(cancelled)
 
 
-RELEASE = CaseLifecycle(ReleaseChart, ReleaseStatus)
+_NONE: frozenset[str] = frozenset()
+
+RELEASE = CaseLifecycle(
+    ReleaseChart,
+    ReleaseStatus,
+    fields={
+        "plan": frozenset(
+            {"changes", "strategy", "testing", "acceptance_criteria", "rollback_plan"}
+        ),
+        "build": _NONE,
+        "test": frozenset({"test_results"}),
+        "deploy": frozenset({"rollback_plan"}),
+        "succeed": frozenset({"evaluation"}),
+        "fail": frozenset({"evaluation"}),
+        "roll_back": _NONE,
+        "close": _NONE,
+        "cancel": _NONE,
+    },
+    at_registration=frozenset(
+        {"owner", "changes", "strategy", "testing", "acceptance_criteria", "rollback_plan"}
+    ),
+)
 """The lifecycle every release follows."""

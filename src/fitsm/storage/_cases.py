@@ -1,14 +1,27 @@
-"""What the case repositories of every backend share: the paging rules of ``find``."""
+"""What the case repositories of every backend share: the paging rules of ``find`` and
+the check that a case written follows its lifecycle."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from fitsm.cases.base import Case
+from fitsm.cases.base import Case, HistoryEntry
+from fitsm.cases.kinds import lifecycle_of
 from fitsm.cases.query import CaseQuery, page_key
-from fitsm.errors import ValidationError
+from fitsm.errors import InvalidTransitionError, ValidationError
 
-__all__ = ["checked_paging", "page"]
+__all__ = ["checked_paging", "checked_write", "page"]
+
+
+def checked_write(case: Case, stored: tuple[HistoryEntry, ...]) -> None:
+    """Refuse to write ``case`` unless its history leads to its status and keeps the
+    ``stored`` history as it was: a history only grows (GR2.3)."""
+    lifecycle_of(case).check_history(case)
+    if case.history[: len(stored)] != stored:
+        raise InvalidTransitionError(
+            f"{case.kind} {case.id!r}: its stored history of {len(stored)} entries was "
+            "changed; a history only grows"
+        )
 
 
 def checked_paging(query: object, limit: object, after: object) -> CaseQuery:

@@ -20,7 +20,7 @@ from fitsm.errors import ConflictError, DuplicateError, NotFoundError, StoreErro
 from fitsm.portfolio.services import ServicePortfolio
 from fitsm.roles import RoleModel
 from fitsm.service_levels.agreements import Agreements
-from fitsm.storage._cases import checked_paging, page
+from fitsm.storage._cases import checked_paging, checked_write, page
 from fitsm.storage._outages import PendingOutages, overlaps, period
 from fitsm.storage._scope import RollsBackOnExit
 from fitsm.storage._scope import checked_actor as _actor
@@ -159,6 +159,12 @@ class MemoryAgreementsRepository(MemoryRepository[Agreements]):
 
 class MemoryCaseRepository(MemoryRepository[Case]):
     """Cases of a memory store, with the read side every store offers."""
+
+    def check(self) -> None:
+        for case, _ in self._changed().values():
+            base = self.tracked[case.id][2]
+            checked_write(case, () if base is None else base.history)
+        super().check()
 
     def find(
         self,

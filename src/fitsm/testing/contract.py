@@ -27,8 +27,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
-from typing import Any
+from typing import Any, TypeVar
 
+import attrs
 import pytest
 
 from fitsm import (
@@ -57,14 +58,17 @@ from fitsm.cases import (
     IncidentStatus,
     Problem,
     ServiceRequest,
+    lifecycle_of,
 )
 from fitsm.demo import example_provider
-from fitsm.errors import DuplicateError, ValidationError
+from fitsm.errors import DuplicateError, InvalidTransitionError, ValidationError
 from fitsm.service_levels import Agreements
 from fitsm.storage import Store
 from fitsm.time import BusinessCalendar
 
 __all__ = ["StoreContract"]
+
+C = TypeVar("C", bound=Case)
 
 Saved = tuple[ServicePortfolio, Cmdb]
 """The example provider's portfolio and CMDB, as committed by the ``saved`` fixture."""
@@ -657,16 +661,30 @@ def _cases() -> list[Case]:
                  cis=("mx1",), assignee="bob"),
         Incident("INC-2", "Shop down", at[1], "ann", service="shop", owner="carl", priority="P1",
                  cis=("web1", "db1")),
-        Incident("INC-3", "Mail bounces", at[2], "bob", service="mail", owner="ann",
-                 priority="P1", status="closed"),
+        _moved(Incident("INC-3", "Mail bounces", at[2], "bob", service="mail", owner="ann"),
+               ("classify", {"category": "mail"}), _PRIORITY_P1, ("assign", {"group": "g"}),
+               ("resolve", {"resolution": "fixed"}), ("close", {"confirmed": True})),
         ServiceRequest("REQ-1", "New laptop", at[3], "dora", owner="bob", assignee="bob"),
         Problem("PRB-1", "Mail keeps failing", at[4], "ann", service="mail", cis=("mx1",)),
         Change("CHG-1", "Patch db1", at[5], "carl", cis=("db1",), owner="carl"),
-        Incident("INC-4", "Mail down", at[6], "eve", service="mail", priority="P1",
-                 status="cancelled"),
-        Incident("INC-5", "Shop slow", at[7], "eve", service="shop", priority="P3",
-                 status="assigned", assignee="bob"),
+        _moved(Incident("INC-4", "Mail down", at[6], "eve", service="mail"), _PRIORITY_P1,
+               ("cancel", {})),
+        _moved(Incident("INC-5", "Shop slow", at[7], "eve", service="shop"),
+               ("classify", {"category": "web"}),
+               ("prioritise", {"impact": "low", "urgency": "low", "priority": "P3"}),
+               ("assign", {"group": "g", "assignee": "bob"})),
     ]  # fmt: skip
+
+
+_PRIORITY_P1 = ("prioritise", {"impact": "high", "urgency": "high", "priority": "P1"})
+
+
+def _moved(case: C, *steps: tuple[str, dict[str, Any]]) -> C:
+    """``case`` taken through its lifecycle, every step at its registration time."""
+    lifecycle = lifecycle_of(case)
+    for event, data in steps:
+        lifecycle.fire(case, event, actor=case.registered_by, at=case.registered_at, **data)
+    return case
 
 
 def _store_cases(store: Store) -> list[Case]:
@@ -747,13 +765,45 @@ class CaseQueryContract(_Contract):
         _store_cases(store)
         with store.unit_of_work() as uow:
             (case,) = uow.cases.find(CaseQuery(service="shop", status="assigned"))
-            case.status = IncidentStatus.RESOLVED
+            INCIDENT.fire(case, "resolve", actor="bob", at=T0 + 24 * HOUR, resolution="restarted")
             case.cis = ("web9",)
             uow.commit()
         with store.unit_of_work() as uow:
             assert uow.cases.find(CaseQuery(service="shop", status="assigned")) == []
             assert [c.id for c in uow.cases.find(CaseQuery(ci="web9"))] == ["INC-5"]
             assert uow.cases.get("INC-5").status == "resolved"
+
+    def test_a_case_whose_history_does_not_lead_to_its_status_is_refused(
+        self, store: Store
+    ) -> None:
+        _store_cases(store)
+        with store.unit_of_work() as uow:
+            case = uow.cases.get("INC-5")
+            case.status = IncidentStatus.CLOSED
+            with pytest.raises(InvalidTransitionError, match="history leads to 'assigned'"):
+                uow.commit()
+        with store.unit_of_work() as uow:
+            forged = Incident("INC-9", "x", T0, "ann", status="closed")
+            uow.cases.add(forged)
+            with pytest.raises(InvalidTransitionError, match="is closed but its history"):
+                uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.cases.get("INC-5").status == "assigned"
+            assert "INC-9" not in uow.cases.ids()
+
+    def test_a_stored_history_is_never_rewritten(self, store: Store) -> None:
+        _store_cases(store)
+        with store.unit_of_work() as uow:
+            case = uow.cases.get("INC-3")
+            stored = case.history
+            case.history = (
+                attrs.evolve(stored[0], actor="mallory"),
+                *stored[1:],
+            )
+            with pytest.raises(InvalidTransitionError, match="history only grows"):
+                uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.cases.get("INC-3").history == stored
 
     @pytest.mark.parametrize(
         ("kwargs", "message"),

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fitsm.cases.base import Case
+from fitsm.cases.base import Case, HistoryEntry
 from fitsm.cases.query import CaseQuery, is_open
 from fitsm.roles import CASE_ROLES, Role, RoleModel
 from fitsm.storage import codec
-from fitsm.storage._cases import checked_paging, page
+from fitsm.storage._cases import checked_paging, checked_write, page
 from fitsm.storage.sql.audit import AuditEntries
 from fitsm.storage.sql.connection import Connection
 from fitsm.storage.sql.documents import SqlRepository, Tracked
@@ -117,12 +117,17 @@ class SqlCaseRepository:
         self.documents: SqlRepository[Case] = SqlRepository(
             db, "case", "case", lambda c: len(c.history)
         )
+        self._loaded: dict[str, tuple[HistoryEntry, ...]] = {}
+        """The history of each case handed out, as stored: what a write must keep."""
 
     def add(self, case: Case) -> None:
         self.documents.add(case)
+        self._loaded[case.id] = ()
 
     def get(self, id: str = "default") -> Case:
-        return self.documents.get(id)
+        case = self.documents.get(id)
+        self._loaded.setdefault(id, case.history)
+        return case
 
     def ids(self) -> list[str]:
         return self.documents.ids()
@@ -176,9 +181,12 @@ class SqlCaseRepository:
         for case in cases:
             if case.id in found:  # track what is handed out, as get() does
                 tracked[case.id] = Tracked(case, case.version, len(case.history), bodies[case.id])
+                self._loaded[case.id] = case.history
         return cases
 
     def write(self, cur: Any, audit: AuditEntries) -> None:
+        for id, t in self.documents.tracked.items():
+            checked_write(t.aggregate, self._loaded.get(id, ()))
         self.documents.write(cur, audit)
         written = self.documents.written
         if written:
