@@ -15,15 +15,15 @@ from fitsm import (
     Supplier,
     ValidationError,
 )
-from fitsm.clock import FixedClock
 from fitsm.errors import DuplicateError, NaiveDatetimeError
 from fitsm.portfolio import DEFAULT_LIFECYCLE, LifecyclePhase, ServiceLifecycle, SupplierInvolvement
 from fitsm.suppliers import SupplierKind
+from tests.conftest import AT
 
 
 @pytest.fixture
 def portfolio(at) -> ServicePortfolio:
-    p = ServicePortfolio("provider", clock=FixedClock(at))
+    p = ServicePortfolio("provider")
     p.add_supplier(Supplier("dc", "Data centre", SupplierKind.INTERNAL, "dc@example.org"))
     p.add_supplier(Supplier("telco", "Telco", "external", "noc@telco.example"))
     p.add_service(
@@ -52,7 +52,7 @@ class TestLifecycle:
 
     def test_the_default_path_reaches_retirement(self, portfolio) -> None:
         for phase in ("planned", "in_development", "in_production", "retired"):
-            assert portfolio.move("chat", phase, actor="carol").phase == phase
+            assert portfolio.move("chat", phase, actor="carol", at=AT).phase == phase
         moves = [(c.from_phase, c.to_phase) for c in portfolio.phase_history("chat")]
         assert moves == [
             ("proposed", "planned"),
@@ -67,17 +67,17 @@ class TestLifecycle:
             match="'chat' cannot move from 'proposed' to 'in_production'; "
             "allowed from 'proposed': 'planned', 'retired'",
         ):
-            portfolio.move("chat", "in_production", actor="carol")
+            portfolio.move("chat", "in_production", actor="carol", at=AT)
         assert portfolio.service("chat").phase == "proposed"
 
     def test_retired_is_final(self, portfolio) -> None:
-        portfolio.move("chat", "retired", actor="carol")
+        portfolio.move("chat", "retired", actor="carol", at=AT)
         with pytest.raises(InvalidTransitionError, match="allowed from 'retired': none"):
-            portfolio.move("chat", "planned", actor="carol")
+            portfolio.move("chat", "planned", actor="carol", at=AT)
 
     def test_an_unknown_phase_is_refused(self, portfolio) -> None:
         with pytest.raises(ValidationError, match="phase 'beta' is not a phase"):
-            portfolio.move("chat", "beta", actor="carol")
+            portfolio.move("chat", "beta", actor="carol", at=AT)
         with pytest.raises(ValidationError, match="phase 'beta' is not a phase"):
             portfolio.add_service(Service("x", "X", phase="beta"))
 
@@ -94,7 +94,7 @@ class TestLifecycle:
         )
         p = ServicePortfolio(lifecycle=lc)
         p.add_service(Service("x", "X", phase="idea"))
-        p.move("x", "pilot", actor="a")
+        p.move("x", "pilot", actor="a", at=AT)
         assert [e.id for e in p.catalogue()] == ["x"]
 
     @pytest.mark.parametrize(
@@ -184,6 +184,6 @@ class TestCatalogue:
 def test_copies_are_equal_and_independent(portfolio) -> None:
     other = portfolio.copy()
     assert other == portfolio
-    other.move("chat", "planned", actor="a")
+    other.move("chat", "planned", actor="a", at=AT)
     assert other != portfolio
     assert portfolio.service("chat").phase == "proposed"

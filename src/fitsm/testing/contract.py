@@ -106,7 +106,7 @@ class RoundTripContract(_Contract):
         assert saved[1].version == 1
         with store.unit_of_work() as uow:
             cmdb = uow.cmdbs.get("example")
-            cmdb.add(ConfigurationItem("sw9", "switch"), actor="ann")
+            cmdb.add(ConfigurationItem("sw9", "switch"), actor="ann", at=T0)
             uow.commit()
             assert cmdb.version == 2
         assert load(store)[1].version == 2
@@ -119,13 +119,13 @@ class RoundTripContract(_Contract):
 class AllOrNothingContract(_Contract):
     def test_nothing_is_written_without_commit(self, store: Store, saved: Saved) -> None:
         with store.unit_of_work() as uow:
-            uow.cmdbs.get("example").add(ConfigurationItem("sw9", "switch"), actor="ann")
+            uow.cmdbs.get("example").add(ConfigurationItem("sw9", "switch"), actor="ann", at=T0)
         assert "sw9" not in load(store)[1]
 
     def test_an_exception_rolls_back(self, store: Store, saved: Saved) -> None:
         with pytest.raises(RuntimeError), store.unit_of_work() as uow:
-            uow.cmdbs.get("example").add(ConfigurationItem("sw9", "switch"), actor="ann")
-            uow.portfolios.get("example").move("shop", "retired", actor="ann")
+            uow.cmdbs.get("example").add(ConfigurationItem("sw9", "switch"), actor="ann", at=T0)
+            uow.portfolios.get("example").move("shop", "retired", actor="ann", at=T0)
             raise RuntimeError("boom")
         portfolio, cmdb = load(store)
         assert "sw9" not in cmdb
@@ -133,9 +133,9 @@ class AllOrNothingContract(_Contract):
 
     def test_rollback_discards_and_the_unit_can_go_on(self, store: Store, saved: Saved) -> None:
         with store.unit_of_work() as uow:
-            uow.cmdbs.get("example").add(ConfigurationItem("sw9", "switch"), actor="ann")
+            uow.cmdbs.get("example").add(ConfigurationItem("sw9", "switch"), actor="ann", at=T0)
             uow.rollback()
-            uow.cmdbs.get("example").add(ConfigurationItem("sw8", "switch"), actor="ann")
+            uow.cmdbs.get("example").add(ConfigurationItem("sw8", "switch"), actor="ann", at=T0)
             uow.commit()
         cmdb = load(store)[1]
         assert "sw8" in cmdb and "sw9" not in cmdb
@@ -144,13 +144,13 @@ class AllOrNothingContract(_Contract):
         self, store: Store, saved: Saved
     ) -> None:
         _, cmdb = load(store)
-        cmdb.add(ConfigurationItem("sw9", "switch"), actor="ann")
+        cmdb.add(ConfigurationItem("sw9", "switch"), actor="ann", at=T0)
         assert "sw9" not in load(store)[1]
 
     def test_changing_an_object_after_commit_does_not_reach_the_store(
         self, store: Store, saved: Saved
     ) -> None:
-        saved[1].add(ConfigurationItem("sw9", "switch"), actor="ann")
+        saved[1].add(ConfigurationItem("sw9", "switch"), actor="ann", at=T0)
         assert "sw9" not in load(store)[1]
 
 
@@ -162,11 +162,11 @@ class ConflictsContract(_Contract):
             mine = first.cmdbs.get("example")
             theirs = second.cmdbs.get("example")
             other_portfolio = second.portfolios.get("example")
-            mine.update_ci("db1", actor="ann", owner="ann")
+            mine.update_ci("db1", actor="ann", at=T0, owner="ann")
             first.commit()
-            theirs.update_ci("db1", actor="bob", owner="bob")
-            theirs.add(ConfigurationItem("sw9", "switch"), actor="bob")
-            other_portfolio.move("shop", "retired", actor="bob")
+            theirs.update_ci("db1", actor="bob", at=T0, owner="bob")
+            theirs.add(ConfigurationItem("sw9", "switch"), actor="bob", at=T0)
+            other_portfolio.move("shop", "retired", actor="bob", at=T0)
             with pytest.raises(ConflictError, match="db1 changed by someone else"):
                 second.commit()
         portfolio, cmdb = load(store)
@@ -224,9 +224,9 @@ class TeamEditingContract(_Contract):
     def test_changes_to_different_cis_both_commit(self, store: Store, saved: Saved) -> None:
         with store.unit_of_work() as first, store.unit_of_work() as second:
             mine, theirs = first.cmdbs.get("example"), second.cmdbs.get("example")
-            mine.update_ci("db1", actor="ann", owner="ann")
-            mine.add(ConfigurationItem("sw8", "switch"), actor="ann")
-            theirs.update_ci("san1", actor="bob", owner="bob")
+            mine.update_ci("db1", actor="ann", at=T0, owner="ann")
+            mine.add(ConfigurationItem("sw8", "switch"), actor="ann", at=T0)
+            theirs.update_ci("san1", actor="bob", at=T0, owner="bob")
             first.commit()
             second.commit()  # no retry
             assert theirs.ci("db1").owner == "ann"  # the loser caught up with the winner
@@ -238,11 +238,15 @@ class TeamEditingContract(_Contract):
     def test_the_invariants_hold_over_both_commits(self, store: Store, saved: Saved) -> None:
         with store.unit_of_work() as uow:
             cmdb = uow.cmdbs.get("example")
-            cmdb.add(ConfigurationItem("probe1", "switch"), actor="ann")
+            cmdb.add(ConfigurationItem("probe1", "switch"), actor="ann", at=T0)
             uow.commit()
         with store.unit_of_work() as first, store.unit_of_work() as second:
-            first.cmdbs.get("example").add_relationship("probe1", "db1", "connects_to", actor="a")
-            second.cmdbs.get("example").add_relationship("db1", "probe1", "connects_to", actor="b")
+            first.cmdbs.get("example").add_relationship(
+                "probe1", "db1", "connects_to", actor="a", at=T0
+            )
+            second.cmdbs.get("example").add_relationship(
+                "db1", "probe1", "connects_to", actor="b", at=T0
+            )
             first.commit()
             with pytest.raises(ConflictError, match="cycle"):
                 second.commit()
@@ -256,8 +260,8 @@ class TeamEditingContract(_Contract):
         with store.unit_of_work() as uow:
             cmdb = uow.cmdbs.get("example")
             before = {r for r in cmdb.relationships() if "db1" in (r.source, r.target)}
-            record = cmdb.remove("db1", actor="ann")
-            cmdb.add_many([record], before, actor="ann")
+            record = cmdb.remove("db1", actor="ann", at=T0)
+            cmdb.add_many([record], before, actor="ann", at=T0)
             uow.commit()
         cmdb = load(store)[1]
         assert {r for r in cmdb.relationships() if "db1" in (r.source, r.target)} == before
@@ -268,8 +272,8 @@ class TeamEditingContract(_Contract):
     ) -> None:
         with store.unit_of_work() as uow:
             cmdb = uow.cmdbs.get("example")
-            cmdb.remove("san1", actor="ann")
-            cmdb.update_ci("db1", actor="ann", owner="nobody")
+            cmdb.remove("san1", actor="ann", at=T0)
+            cmdb.update_ci("db1", actor="ann", at=T0, owner="nobody")
             uow.rollback()
         with store.unit_of_work() as uow:
             assert uow.cmdbs.get("example") == saved[1]
@@ -310,8 +314,8 @@ class OutboxContract(_Contract):
             uow.outages.record(Outage("mx1", T0))
             uow.publish(ClockBreached("INC-1", ClockKind.RESOLUTION, T0))
         with store.unit_of_work() as first, store.unit_of_work() as second:
-            first.cmdbs.get("example").update_ci("db1", actor="ann", owner="ann")
-            second.cmdbs.get("example").update_ci("db1", actor="bob", owner="bob")
+            first.cmdbs.get("example").update_ci("db1", actor="ann", at=T0, owner="ann")
+            second.cmdbs.get("example").update_ci("db1", actor="bob", at=T0, owner="bob")
             second.outages.record(Outage("mx2", T0))
             first.commit()
             with pytest.raises(ConflictError):
