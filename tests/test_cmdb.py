@@ -289,6 +289,63 @@ class TestHistory:
         assert shop.history("web3")[-1].action is CmdbAction.DELETED
 
 
+MAIL = ServicePortfolio()
+MAIL.add_service(Service("mail", "E-mail"))
+
+CHANGES = {
+    "add": lambda c, **at: c.add(ConfigurationItem("sw9", "switch"), actor="bob", **at),
+    "add_many": lambda c, **at: c.add_many(
+        [ConfigurationItem("sw9", "switch")], [("sw9", "sw1")], actor="bob", **at
+    ),
+    "add_redundancy_group": lambda c, **at: c.add_redundancy_group(
+        RedundancyGroup("db-pool", 1), ["db1"], actor="bob", **at
+    ),
+    "add_portfolio": lambda c, **at: c.add_portfolio(MAIL, actor="bob", **at),
+    "update_ci": lambda c, **at: c.update_ci("db1", actor="bob", owner="dba", **at),
+    "remove": lambda c, **at: c.remove("web3", actor="bob", **at),
+    "add_relationship": lambda c, **at: c.add_relationship("backend", "sw1", actor="bob", **at),
+    "remove_relationship": lambda c, **at: c.remove_relationship(
+        "web-pool", "web3", actor="bob", **at
+    ),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES.values(), ids=list(CHANGES))
+class TestEveryChangeNamesItsTime:
+    """The CMDB reads no clock: each change is stamped with the ``at`` it is given."""
+
+    def test_the_change_is_recorded_at_exactly_the_time_given(self, shop: Cmdb, change) -> None:
+        given = datetime(2001, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
+        before = len(list(shop.changes()))
+        change(shop, at=given)
+        made = list(shop.changes())[before:]
+        assert made and all(c.at == given and c.actor == "bob" for c in made)
+
+    def test_leaving_at_out_fails_and_changes_nothing(self, shop: Cmdb, change) -> None:
+        before = snapshot(shop)
+        with pytest.raises(TypeError, match="required keyword-only argument: 'at'"):
+            change(shop)
+        assert snapshot(shop) == before
+
+    def test_at_none_names_what_is_expected(self, shop: Cmdb, change) -> None:
+        before = snapshot(shop)
+        with pytest.raises(ValidationError, match="at must be an aware datetime") as e:
+            change(shop, at=None)
+        assert e.value.field == "at"
+        assert snapshot(shop) == before
+
+    def test_a_naive_at_is_refused(self, shop: Cmdb, change) -> None:
+        before = snapshot(shop)
+        with pytest.raises(NaiveDatetimeError, match="no time zone"):
+            change(shop, at=datetime(2026, 1, 5, 10))
+        assert snapshot(shop) == before
+
+
+def test_a_cmdb_takes_no_clock(schema) -> None:
+    with pytest.raises(TypeError, match="'clock'"):
+        Cmdb(schema, clock=object())
+
+
 class TestGraphView:
     def test_the_view_runs_networkx_algorithms(self, shop: Cmdb) -> None:
         g = shop.graph

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from fitsm import Cmdb, load_cmdb
 from fitsm.cmdb import NodeKind
 from fitsm.demo import example_provider
-from fitsm.errors import LoadError
+from fitsm.errors import LoadError, NaiveDatetimeError, ValidationError
 from fitsm.interop import dump_cmdb_json, load_cmdb_csv, load_cmdb_json
 from tests.conftest import AT
 
@@ -71,6 +72,23 @@ class TestJson:
         cmdb = load_cmdb_json(write_json(tmp_path, minimal()), at=AT)
         assert [c.action.value for c in cmdb.history("s1")] == ["created", "created"]
         assert cmdb.history("s1")[0].actor == "loader"
+
+    def test_the_load_is_recorded_at_exactly_the_time_given(self, tmp_path: Path) -> None:
+        path = write_json(tmp_path, minimal())
+        given = datetime(2001, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
+        cmdb = load_cmdb_json(path, at=given)
+        assert {c.at for c in cmdb.changes()} == {given}
+        assert load_cmdb_json(path, at=given) == cmdb  # the same file and time, the same CMDB
+
+    def test_a_load_without_at_fails_before_reading(self, tmp_path: Path) -> None:
+        missing = tmp_path / "nope.json"
+        with pytest.raises(TypeError, match="required keyword-only argument: 'at'"):
+            load_cmdb(missing)
+        with pytest.raises(ValidationError, match="at must be an aware datetime") as e:
+            load_cmdb(missing, at=None)
+        assert e.value.field == "at" and not isinstance(e.value, LoadError)
+        with pytest.raises(NaiveDatetimeError):
+            load_cmdb_csv(missing, at=datetime(2026, 1, 5))
 
     def test_invalid_json_names_the_line(self, tmp_path: Path) -> None:
         path = tmp_path / "bad.json"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 
@@ -84,6 +84,24 @@ class TestLifecycle:
     def test_moves_need_aware_times(self, portfolio) -> None:
         with pytest.raises(NaiveDatetimeError):
             portfolio.move("chat", "planned", actor="carol", at=datetime(2026, 1, 1))
+
+    def test_a_move_is_recorded_at_exactly_the_time_given(self, portfolio) -> None:
+        given = datetime(2001, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
+        portfolio.move("chat", "planned", actor="carol", at=given)
+        assert portfolio.phase_history("chat")[-1].at == given
+
+    def test_a_move_without_at_fails_and_moves_nothing(self, portfolio) -> None:
+        with pytest.raises(TypeError, match="required keyword-only argument: 'at'"):
+            portfolio.move("chat", "planned", actor="carol")
+        with pytest.raises(ValidationError, match="at must be an aware datetime") as e:
+            portfolio.move("chat", "planned", actor="carol", at=None)
+        assert e.value.field == "at"
+        assert portfolio.service("chat").phase == "proposed"
+        assert portfolio.phase_history("chat") == ()
+
+    def test_a_portfolio_takes_no_clock(self) -> None:
+        with pytest.raises(TypeError, match="'clock'"):
+            ServicePortfolio("p", clock=object())
 
     def test_custom_lifecycles(self) -> None:
         lc = ServiceLifecycle(

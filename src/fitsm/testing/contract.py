@@ -25,7 +25,7 @@ It needs pytest, which the ``test`` extra installs.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from fractions import Fraction
 from typing import Any
 
@@ -58,6 +58,7 @@ from fitsm.cases import (
     Problem,
     ServiceRequest,
 )
+from fitsm.cmdb import CmdbAction
 from fitsm.demo import example_provider
 from fitsm.errors import DuplicateError, ValidationError
 from fitsm.service_levels import Agreements
@@ -114,6 +115,65 @@ class RoundTripContract(_Contract):
     def test_a_store_is_empty_when_new(self, store: Store) -> None:
         with store.unit_of_work() as uow, pytest.raises(NotFoundError, match="'default'"):
             uow.cmdbs.get()
+
+    def test_a_change_keeps_exactly_the_time_it_was_given(self, store: Store, saved: Saved) -> None:
+        """Made, committed, read back and changed again: every change holds its ``at``."""
+        # far from now, to the microsecond, one of them given in another zone
+        when = [
+            datetime(2001, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
+            + n * timedelta(days=40, microseconds=1)
+            for n in range(7)
+        ]
+        kolkata = timezone(timedelta(hours=5, minutes=30))
+        with store.unit_of_work() as uow:
+            portfolio, cmdb = uow.portfolios.get("example"), uow.cmdbs.get("example")
+            cmdb.add(
+                ConfigurationItem("sw9", "switch"), actor="ann", at=when[0].astimezone(kolkata)
+            )
+            cmdb.update_ci("sw9", actor="ann", at=when[1], owner="ops")
+            cmdb.add_many(
+                [ConfigurationItem("sw8", "switch")], [("sw8", "sw9")], actor="ann", at=when[2]
+            )
+            cmdb.remove_relationship("sw8", "sw9", actor="ann", at=when[3])
+            cmdb.remove("sw8", actor="ann", at=when[4])
+            portfolio.move("shop", "retired", actor="ann", at=when[5])
+            made = [(c.subject, c.action, c.at) for c in cmdb.changes()][-6:]
+            uow.commit()
+        mine = cmdb
+        expected = [
+            ("sw9", CmdbAction.CREATED, when[0]),
+            ("sw9", CmdbAction.UPDATED, when[1]),
+            ("sw8", CmdbAction.CREATED, when[2]),
+            ("sw8", CmdbAction.CREATED, when[2]),  # the batch's relationship
+            ("sw8", CmdbAction.DELETED, when[3]),
+            ("sw8", CmdbAction.DELETED, when[4]),
+        ]
+        assert made == expected
+        portfolio, cmdb = load(store)
+        read = [(c.subject, c.action, c.at) for c in cmdb.changes()][-6:]
+        assert read == expected
+        assert all(c.at.utcoffset() == timedelta(0) for c in cmdb.changes())
+        assert portfolio.phase_history("shop")[-1].at == when[5]
+        assert cmdb.as_of(when[1]) == mine.as_of(when[1])  # the same history, the same answer
+        assert cmdb.as_of(when[1]).ci("sw9").owner == "ops"
+        with store.unit_of_work() as uow:
+            uow.cmdbs.get("example").update_ci("sw9", actor="bob", at=when[6], owner="net")
+            uow.commit()
+        assert load(store)[1].history("sw9")[-1].at == when[6]
+
+    def test_a_loaded_aggregate_reads_no_clock(self, store: Store, saved: Saved) -> None:
+        """Without ``at`` a change of a loaded CMDB or portfolio is refused, not stamped."""
+        portfolio, cmdb = load(store)
+        with pytest.raises(TypeError, match="'at'"):
+            cmdb.add(ConfigurationItem("sw9", "switch"), actor="ann")  # type: ignore[call-arg]
+        with pytest.raises(ValidationError, match="at must be an aware datetime"):
+            cmdb.add(ConfigurationItem("sw9", "switch"), actor="ann", at=None)  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match="'at'"):
+            portfolio.move("shop", "retired", actor="ann")  # type: ignore[call-arg]
+        with pytest.raises(ValidationError, match="at must be an aware datetime"):
+            portfolio.move("shop", "retired", actor="ann", at=None)  # type: ignore[arg-type]
+        assert "sw9" not in cmdb
+        assert portfolio.service("shop").phase == "in_production"
 
 
 class AllOrNothingContract(_Contract):
