@@ -6,6 +6,7 @@ Run from the repository root:  python examples/impact_analysis.py [CI ...]
 from __future__ import annotations
 
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fitsm import load_cmdb
@@ -15,7 +16,8 @@ HERE = Path(__file__).parent
 
 
 def main(failing: list[str]) -> None:
-    cmdb = load_cmdb(HERE / "data" / "example-cmdb.json")
+    # the history records the load as made now: the application holds the clock
+    cmdb = load_cmdb(HERE / "data" / "example-cmdb.json", at=datetime.now(UTC))
     services = [s.id for s in cmdb.nodes(NodeKind.SERVICE)]
     print(f"{len(cmdb)} nodes, {len(services)} services: {', '.join(services)}")
 

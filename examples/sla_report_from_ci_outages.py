@@ -10,7 +10,7 @@ Run from the repository root:  python examples/sla_report_from_ci_outages.py
 from __future__ import annotations
 
 import csv
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from fitsm import (
@@ -45,7 +45,7 @@ def read_ci_outages(path: Path) -> list[Outage]:
 
 
 def main() -> None:
-    cmdb = load_cmdb(DATA / "example-cmdb.json")
+    cmdb = load_cmdb(DATA / "example-cmdb.json", at=datetime.now(UTC))
     staff_hours = BusinessCalendar.from_rules(
         {"mon-fri": "07:00-19:00"}, zone="Europe/Berlin", holidays=[date(2024, 3, 29)]
     )

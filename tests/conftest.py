@@ -15,7 +15,6 @@ from fitsm import (
     RedundancyGroup,
     ServiceNode,
 )
-from fitsm.clock import FixedClock
 from fitsm.cmdb import AttributeSpec, AttributeType
 
 settings.register_profile("ci", max_examples=300, deadline=None)
@@ -56,7 +55,7 @@ def shop(schema: CmdbSchema) -> Cmdb:
     shop -> frontend -> web-pool (2 of web1, web2, web3) -> sw1
     shop -> backend  -> db1 -> sw1
     """
-    cmdb = Cmdb(schema, clock=FixedClock(AT))
+    cmdb = Cmdb(schema)
     nodes = [
         ServiceNode("shop", "Web shop"),
         ComponentNode("frontend"),
@@ -78,5 +77,5 @@ def shop(schema: CmdbSchema) -> Cmdb:
         *((f"web{i}", "sw1", "connects_to") for i in (1, 2, 3)),
         ("db1", "sw1", "connects_to"),
     ]
-    cmdb.add_many(nodes, rels, actor="ann")
+    cmdb.add_many(nodes, rels, actor="ann", at=AT)
     return cmdb

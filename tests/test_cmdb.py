@@ -27,6 +27,7 @@ from fitsm import (
 )
 from fitsm.cmdb import AttributeSpec, CmdbAction, NodeKind
 from fitsm.errors import CycleError, DuplicateError, NaiveDatetimeError
+from tests.conftest import AT
 from tests.strategies import small_graphs
 
 
@@ -69,7 +70,7 @@ class TestSchema:
 
     def test_unknown_relationship_type_is_rejected(self, shop: Cmdb) -> None:
         with pytest.raises(ValidationError, match="unknown relationship type 'feeds'"):
-            shop.add_relationship("db1", "web1", "feeds", actor="ann")
+            shop.add_relationship("db1", "web1", "feeds", actor="ann", at=AT)
 
     def test_record_fields_cannot_be_declared_as_attributes(self) -> None:
         with pytest.raises(ValidationError, match="'name' is a field of every CI record"):
@@ -94,7 +95,7 @@ class TestSchema:
 class TestNodes:
     def test_ids_are_unique_across_kinds(self, shop: Cmdb) -> None:
         with pytest.raises(DuplicateError, match="'db1' is already used by a configuration_item"):
-            shop.add(ServiceNode("db1"), actor="ann")
+            shop.add(ServiceNode("db1"), actor="ann", at=AT)
 
     @pytest.mark.parametrize("bad", ["", " web", 7, None])
     def test_bad_ids_are_rejected(self, bad) -> None:
@@ -147,16 +148,16 @@ class TestNodes:
     def test_update_that_breaks_the_schema_changes_nothing(self, shop: Cmdb) -> None:
         before = snapshot(shop)
         with pytest.raises(ValidationError, match="missing required attribute 'hostname'"):
-            shop.update_ci("web1", actor="bob", attributes={"hostname": None})
+            shop.update_ci("web1", actor="bob", at=AT, attributes={"hostname": None})
         assert snapshot(shop) == before
 
     def test_update_without_a_difference_records_nothing(self, shop: Cmdb) -> None:
         before = len(list(shop.changes()))
-        shop.update_ci("web1", actor="bob", attributes={"hostname": "web1"})
+        shop.update_ci("web1", actor="bob", at=AT, attributes={"hostname": "web1"})
         assert len(list(shop.changes())) == before
 
     def test_remove_records_the_relationships_and_the_node(self, shop: Cmdb) -> None:
-        shop.remove("db1", actor="bob")
+        shop.remove("db1", actor="bob", at=AT)
         assert "db1" not in shop
         removed = [c for c in shop.history("db1") if c.action is CmdbAction.DELETED]
         assert [(c.subject, c.target) for c in removed] == [
@@ -167,11 +168,11 @@ class TestNodes:
         assert "backend" not in shop.graph.pred["sw1"]
 
     def test_a_group_cannot_lose_the_members_it_needs(self, shop: Cmdb) -> None:
-        shop.remove("web1", actor="bob")
+        shop.remove("web1", actor="bob", at=AT)
         with pytest.raises(ValidationError, match="'web-pool' needs 2 members up"):
-            shop.remove("web2", actor="bob")
+            shop.remove("web2", actor="bob", at=AT)
         with pytest.raises(ValidationError, match="'web-pool' needs 2 members up"):
-            shop.remove_relationship("web-pool", "web3", actor="bob")
+            shop.remove_relationship("web-pool", "web3", actor="bob", at=AT)
         assert shop.members("web-pool") == ("web2", "web3")
 
     def test_min_up_must_be_a_positive_whole_number(self) -> None:
@@ -180,36 +181,36 @@ class TestNodes:
 
     def test_a_group_needs_at_least_min_up_members(self, shop: Cmdb) -> None:
         with pytest.raises(ValidationError, match="'db-pair' needs 2 members up.*would have 1"):
-            shop.add_redundancy_group(RedundancyGroup("db-pair", 2), ["db1"], actor="ann")
+            shop.add_redundancy_group(RedundancyGroup("db-pair", 2), ["db1"], actor="ann", at=AT)
         assert "db-pair" not in shop
 
 
 class TestRelationships:
     def test_unknown_ends_are_named(self, shop: Cmdb) -> None:
         with pytest.raises(NotFoundError, match="names 'ghost'"):
-            shop.add_relationship("shop", "ghost", actor="ann")
+            shop.add_relationship("shop", "ghost", actor="ann", at=AT)
 
     def test_a_duplicate_is_rejected(self, shop: Cmdb) -> None:
         with pytest.raises(DuplicateError, match="'backend' -> 'db1' already exists"):
-            shop.add_relationship("backend", "db1", actor="ann")
+            shop.add_relationship("backend", "db1", actor="ann", at=AT)
 
     def test_a_cycle_is_rejected_and_named(self, shop: Cmdb) -> None:
         before = snapshot(shop)
         with pytest.raises(CycleError) as e:
-            shop.add_relationship("sw1", "shop", actor="ann")
+            shop.add_relationship("sw1", "shop", actor="ann", at=AT)
         assert e.value.cycle[0] == e.value.cycle[-1] == "sw1"
         assert "sw1 -> shop -> " in str(e.value)
         assert snapshot(shop) == before
 
     def test_a_self_dependency_is_a_cycle(self, shop: Cmdb) -> None:
         with pytest.raises(CycleError, match="'db1' cannot depend on itself"):
-            shop.add_relationship("db1", "db1", actor="ann")
+            shop.add_relationship("db1", "db1", actor="ann", at=AT)
 
     def test_only_groups_use_has_member_and_only_it(self, shop: Cmdb) -> None:
         with pytest.raises(ValidationError, match="has_member"):
-            shop.add_relationship("backend", "web1", "has_member", actor="ann")
+            shop.add_relationship("backend", "web1", "has_member", actor="ann", at=AT)
         with pytest.raises(ValidationError, match="has_member"):
-            shop.add_relationship("web-pool", "db1", actor="ann")
+            shop.add_relationship("web-pool", "db1", actor="ann", at=AT)
 
     def test_relationships_read_back_with_their_type(self, shop: Cmdb) -> None:
         assert shop.relationship("db1", "sw1").type == "connects_to"
@@ -226,6 +227,7 @@ class TestBulkLoad:
                 [ConfigurationItem("sw2", "switch"), ConfigurationItem("x", "nope")],
                 [("sw2", "sw1")],
                 actor="ann",
+                at=AT,
             )
         assert snapshot(shop) == before
 
@@ -283,8 +285,65 @@ class TestHistory:
             shop.history("ghost")
 
     def test_history_outlives_the_node(self, shop: Cmdb) -> None:
-        shop.remove("web3", actor="bob")
+        shop.remove("web3", actor="bob", at=AT)
         assert shop.history("web3")[-1].action is CmdbAction.DELETED
+
+
+MAIL = ServicePortfolio()
+MAIL.add_service(Service("mail", "E-mail"))
+
+CHANGES = {
+    "add": lambda c, **at: c.add(ConfigurationItem("sw9", "switch"), actor="bob", **at),
+    "add_many": lambda c, **at: c.add_many(
+        [ConfigurationItem("sw9", "switch")], [("sw9", "sw1")], actor="bob", **at
+    ),
+    "add_redundancy_group": lambda c, **at: c.add_redundancy_group(
+        RedundancyGroup("db-pool", 1), ["db1"], actor="bob", **at
+    ),
+    "add_portfolio": lambda c, **at: c.add_portfolio(MAIL, actor="bob", **at),
+    "update_ci": lambda c, **at: c.update_ci("db1", actor="bob", owner="dba", **at),
+    "remove": lambda c, **at: c.remove("web3", actor="bob", **at),
+    "add_relationship": lambda c, **at: c.add_relationship("backend", "sw1", actor="bob", **at),
+    "remove_relationship": lambda c, **at: c.remove_relationship(
+        "web-pool", "web3", actor="bob", **at
+    ),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES.values(), ids=list(CHANGES))
+class TestEveryChangeNamesItsTime:
+    """The CMDB reads no clock: each change is stamped with the ``at`` it is given."""
+
+    def test_the_change_is_recorded_at_exactly_the_time_given(self, shop: Cmdb, change) -> None:
+        given = datetime(2001, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
+        before = len(list(shop.changes()))
+        change(shop, at=given)
+        made = list(shop.changes())[before:]
+        assert made and all(c.at == given and c.actor == "bob" for c in made)
+
+    def test_leaving_at_out_fails_and_changes_nothing(self, shop: Cmdb, change) -> None:
+        before = snapshot(shop)
+        with pytest.raises(TypeError, match="required keyword-only argument: 'at'"):
+            change(shop)
+        assert snapshot(shop) == before
+
+    def test_at_none_names_what_is_expected(self, shop: Cmdb, change) -> None:
+        before = snapshot(shop)
+        with pytest.raises(ValidationError, match="at must be an aware datetime") as e:
+            change(shop, at=None)
+        assert e.value.field == "at"
+        assert snapshot(shop) == before
+
+    def test_a_naive_at_is_refused(self, shop: Cmdb, change) -> None:
+        before = snapshot(shop)
+        with pytest.raises(NaiveDatetimeError, match="no time zone"):
+            change(shop, at=datetime(2026, 1, 5, 10))
+        assert snapshot(shop) == before
+
+
+def test_a_cmdb_takes_no_clock(schema) -> None:
+    with pytest.raises(TypeError, match="'clock'"):
+        Cmdb(schema, clock=object())
 
 
 class TestGraphView:
@@ -303,7 +362,7 @@ class TestGraphView:
 
     def test_the_view_follows_changes(self, shop: Cmdb) -> None:
         g = shop.graph
-        shop.add(ConfigurationItem("sw2", "switch"), actor="ann")
+        shop.add(ConfigurationItem("sw2", "switch"), actor="ann", at=AT)
         assert "sw2" in g
 
 
@@ -311,7 +370,7 @@ class TestCopiesAndEquality:
     def test_a_copy_is_equal_and_independent(self, shop: Cmdb) -> None:
         other = shop.copy()
         assert other == shop
-        other.add_relationship("backend", "web1", actor="ann")
+        other.add_relationship("backend", "web1", actor="ann", at=AT)
         assert other != shop
         assert "web1" not in shop.depends_on("backend")
 

@@ -125,13 +125,13 @@ class TestRegistering:
 class TestCmdbEdges:
     def test_a_redundancy_group_comes_with_its_members(self, shop: Cmdb) -> None:
         with pytest.raises(ValidationError, match="needs its members at once"):
-            shop.add(RedundancyGroup("pool2", 2), actor="ann")
+            shop.add(RedundancyGroup("pool2", 2), actor="ann", at=T0)
 
     def test_a_report_does_not_break_when_the_cmdb_changes(self, shop: Cmdb) -> None:
         sparse = shop.impact("db1")
         dense = shop.impact("db1", strategy="dense")
-        shop.add(ConfigurationItem("sw9", "switch"), actor="ann")
-        shop.remove("shop", actor="ann")
+        shop.add(ConfigurationItem("sw9", "switch"), actor="ann", at=T0)
+        shop.remove("shop", actor="ann", at=T0)
         assert sparse.services_down == {"shop"}
         with pytest.raises(NotFoundError):
             dense.status("sw9")
@@ -156,5 +156,5 @@ def test_bad_input_raises_a_fitsm_error(call) -> None:
 
 def test_changes_to_the_cmdb_need_an_actor(shop: Cmdb) -> None:
     with pytest.raises(ValidationError, match="actor must be a non-empty id, got None"):
-        shop.add(ConfigurationItem("sw9", "switch"), actor=None)  # type: ignore[arg-type]
+        shop.add(ConfigurationItem("sw9", "switch"), actor=None, at=T0)  # type: ignore[arg-type]
     assert "sw9" not in shop

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from fitsm import Cmdb, NotFoundError, ValidationError
 from fitsm.cmdb import ImpactStatus, NodeKind
+from tests.conftest import AT
 from tests.strategies import SmallGraph, graphs_with_failures, small_graphs
 
 ENGINES = ["sparse", "dense"]
@@ -107,7 +108,7 @@ class TestImpactInput:
 
     def test_the_dense_index_follows_changes(self, shop: Cmdb) -> None:
         assert shop.impact("db1", strategy="dense").services_down == {"shop"}
-        shop.remove_relationship("backend", "db1", actor="ann")
+        shop.remove_relationship("backend", "db1", actor="ann", at=AT)
         assert shop.impact("db1", strategy="dense").services_down == frozenset()
 
 
@@ -205,7 +206,7 @@ class TestSinglePointsOfFailure:
         assert set(shop.single_points_of_failure("shop")) == {"db1", "sw1"}
 
     def test_a_common_cause_under_a_redundancy_group_is_found(self, shop: Cmdb) -> None:
-        shop.add_relationship("web1", "db1", actor="ann")  # now db1 is needed twice anyway
+        shop.add_relationship("web1", "db1", actor="ann", at=AT)  # now db1 is needed twice anyway
         assert "db1" in shop.single_points_of_failure("shop")
 
 
@@ -233,7 +234,7 @@ class TestCompiledIndex:
         from fitsm.cmdb._propagation import compiled
 
         before = compiled(shop)
-        shop.update_ci("web1", actor="ann", owner="web-team", attributes={"cores": 8})
+        shop.update_ci("web1", actor="ann", at=AT, owner="web-team", attributes={"cores": 8})
         assert compiled(shop) is before
         assert shop.impact(["sw1"], strategy="dense").services_down == {"shop"}
 
@@ -242,8 +243,8 @@ class TestCompiledIndex:
         from fitsm.cmdb._propagation import compiled
 
         before = compiled(shop)
-        shop.add(ConfigurationItem("db2", "database"), actor="ann")
-        shop.add_relationship("backend", "db2", actor="ann")
+        shop.add(ConfigurationItem("db2", "database"), actor="ann", at=AT)
+        shop.add_relationship("backend", "db2", actor="ann", at=AT)
         after = compiled(shop)
         assert after is not before
         assert shop.impact(["db2"], strategy="dense").services_down == {"shop"}
@@ -276,16 +277,16 @@ def test_the_compiled_graph_follows_changes_of_shape_exactly(shop, changes, fail
         x, y = ids[a % len(ids)], ids[b % len(ids)]
         try:
             if what == "add":
-                cmdb.add(ConfigurationItem(f"new{n}", "switch"), actor="t")
-                cmdb.add_relationship(x, f"new{n}", "connects_to", actor="t")
+                cmdb.add(ConfigurationItem(f"new{n}", "switch"), actor="t", at=AT)
+                cmdb.add_relationship(x, f"new{n}", "connects_to", actor="t", at=AT)
             elif what == "relate":
-                cmdb.add_relationship(x, y, "connects_to", actor="t")
+                cmdb.add_relationship(x, y, "connects_to", actor="t", at=AT)
             elif what == "unrelate":
-                cmdb.remove_relationship(x, y, actor="t")
+                cmdb.remove_relationship(x, y, actor="t", at=AT)
             elif what == "remove":
-                cmdb.remove(x, actor="t")
+                cmdb.remove(x, actor="t", at=AT)
             else:
-                cmdb.update_ci(x, actor="t", owner=f"o{n}")
+                cmdb.update_ci(x, actor="t", at=AT, owner=f"o{n}")
         except (ValueError, LookupError):
             pass
         ids = sorted(cmdb.records)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 
@@ -15,15 +15,15 @@ from fitsm import (
     Supplier,
     ValidationError,
 )
-from fitsm.clock import FixedClock
 from fitsm.errors import DuplicateError, NaiveDatetimeError
 from fitsm.portfolio import DEFAULT_LIFECYCLE, LifecyclePhase, ServiceLifecycle, SupplierInvolvement
 from fitsm.suppliers import SupplierKind
+from tests.conftest import AT
 
 
 @pytest.fixture
 def portfolio(at) -> ServicePortfolio:
-    p = ServicePortfolio("provider", clock=FixedClock(at))
+    p = ServicePortfolio("provider")
     p.add_supplier(Supplier("dc", "Data centre", SupplierKind.INTERNAL, "dc@example.org"))
     p.add_supplier(Supplier("telco", "Telco", "external", "noc@telco.example"))
     p.add_service(
@@ -52,7 +52,7 @@ class TestLifecycle:
 
     def test_the_default_path_reaches_retirement(self, portfolio) -> None:
         for phase in ("planned", "in_development", "in_production", "retired"):
-            assert portfolio.move("chat", phase, actor="carol").phase == phase
+            assert portfolio.move("chat", phase, actor="carol", at=AT).phase == phase
         moves = [(c.from_phase, c.to_phase) for c in portfolio.phase_history("chat")]
         assert moves == [
             ("proposed", "planned"),
@@ -67,23 +67,41 @@ class TestLifecycle:
             match="'chat' cannot move from 'proposed' to 'in_production'; "
             "allowed from 'proposed': 'planned', 'retired'",
         ):
-            portfolio.move("chat", "in_production", actor="carol")
+            portfolio.move("chat", "in_production", actor="carol", at=AT)
         assert portfolio.service("chat").phase == "proposed"
 
     def test_retired_is_final(self, portfolio) -> None:
-        portfolio.move("chat", "retired", actor="carol")
+        portfolio.move("chat", "retired", actor="carol", at=AT)
         with pytest.raises(InvalidTransitionError, match="allowed from 'retired': none"):
-            portfolio.move("chat", "planned", actor="carol")
+            portfolio.move("chat", "planned", actor="carol", at=AT)
 
     def test_an_unknown_phase_is_refused(self, portfolio) -> None:
         with pytest.raises(ValidationError, match="phase 'beta' is not a phase"):
-            portfolio.move("chat", "beta", actor="carol")
+            portfolio.move("chat", "beta", actor="carol", at=AT)
         with pytest.raises(ValidationError, match="phase 'beta' is not a phase"):
             portfolio.add_service(Service("x", "X", phase="beta"))
 
     def test_moves_need_aware_times(self, portfolio) -> None:
         with pytest.raises(NaiveDatetimeError):
             portfolio.move("chat", "planned", actor="carol", at=datetime(2026, 1, 1))
+
+    def test_a_move_is_recorded_at_exactly_the_time_given(self, portfolio) -> None:
+        given = datetime(2001, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
+        portfolio.move("chat", "planned", actor="carol", at=given)
+        assert portfolio.phase_history("chat")[-1].at == given
+
+    def test_a_move_without_at_fails_and_moves_nothing(self, portfolio) -> None:
+        with pytest.raises(TypeError, match="required keyword-only argument: 'at'"):
+            portfolio.move("chat", "planned", actor="carol")
+        with pytest.raises(ValidationError, match="at must be an aware datetime") as e:
+            portfolio.move("chat", "planned", actor="carol", at=None)
+        assert e.value.field == "at"
+        assert portfolio.service("chat").phase == "proposed"
+        assert portfolio.phase_history("chat") == ()
+
+    def test_a_portfolio_takes_no_clock(self) -> None:
+        with pytest.raises(TypeError, match="'clock'"):
+            ServicePortfolio("p", clock=object())
 
     def test_custom_lifecycles(self) -> None:
         lc = ServiceLifecycle(
@@ -94,7 +112,7 @@ class TestLifecycle:
         )
         p = ServicePortfolio(lifecycle=lc)
         p.add_service(Service("x", "X", phase="idea"))
-        p.move("x", "pilot", actor="a")
+        p.move("x", "pilot", actor="a", at=AT)
         assert [e.id for e in p.catalogue()] == ["x"]
 
     @pytest.mark.parametrize(
@@ -184,6 +202,6 @@ class TestCatalogue:
 def test_copies_are_equal_and_independent(portfolio) -> None:
     other = portfolio.copy()
     assert other == portfolio
-    other.move("chat", "planned", actor="a")
+    other.move("chat", "planned", actor="a", at=AT)
     assert other != portfolio
     assert portfolio.service("chat").phase == "proposed"

@@ -244,7 +244,7 @@ class TestWarmCmdb:
             first = uow.cmdbs.get("example")
         other = open_store(f"sqlite:///{db}")
         with other.unit_of_work() as uow:
-            uow.cmdbs.get("example").update_ci("db1", actor="bob", owner="bob")
+            uow.cmdbs.get("example").update_ci("db1", actor="bob", at=AT, owner="bob")
             uow.commit()
         seen = self.reads(store, monkeypatch)
         with store.unit_of_work() as uow:
@@ -260,9 +260,9 @@ class TestWarmCmdb:
         with store.unit_of_work() as uow:
             cmdb = uow.cmdbs.get("example")
             before = cmdb.copy()
-            cmdb.remove("san1", actor="ann")
-            cmdb.add(ConfigurationItem("sw9", "switch"), actor="ann")
-            cmdb.update_ci("db1", actor="ann", owner="nobody")
+            cmdb.remove("san1", actor="ann", at=AT)
+            cmdb.add(ConfigurationItem("sw9", "switch"), actor="ann", at=AT)
+            cmdb.update_ci("db1", actor="ann", at=AT, owner="nobody")
         assert cmdb == before
         with store.unit_of_work() as uow:
             assert uow.cmdbs.get("example") is cmdb
@@ -271,7 +271,7 @@ class TestWarmCmdb:
         store = saved_store(db)
         with store.unit_of_work() as uow:
             kept = uow.cmdbs.get("example")
-        kept.add(ConfigurationItem("sw9", "switch"), actor="ann")
+        kept.add(ConfigurationItem("sw9", "switch"), actor="ann", at=AT)
         with store.unit_of_work() as uow:
             again = uow.cmdbs.get("example")
         assert again is not kept
@@ -305,7 +305,7 @@ class TestAuditAnchor:
         report = store.verify_audit()
         assert (report.ok, report.reason) == (False, "the chain's head is gone from fitsm_meta")
         with pytest.raises(StoreError, match="tampered"), store.unit_of_work() as uow:
-            uow.cmdbs.get("example").add(ConfigurationItem("sw9", "switch"), actor="ann")
+            uow.cmdbs.get("example").add(ConfigurationItem("sw9", "switch"), actor="ann", at=AT)
             uow.commit()
         with store.unit_of_work() as uow:
             assert "sw9" not in uow.cmdbs.get("example")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from fitsm.demo import DEFAULT_FAILURES, DEFAULT_SERVICE, DEFAULT_STORE, run
 from fitsm.errors import FitsmError
@@ -54,7 +55,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo":
             run(sys.stdout, store_url=args.store, failures=args.fail, service=args.service)
             return 0
-        cmdb = load_cmdb(args.cmdb)
+        # the command is the application: it stamps the load with the time it runs
+        cmdb = load_cmdb(args.cmdb, at=datetime.now(UTC))
         report = cmdb.impact(args.cis)
     except FitsmError as e:
         print(f"fitsm: error: {e}", file=sys.stderr)

@@ -1,9 +1,10 @@
 """Time as the domain sees it: aware datetimes, passed in, normalised to UTC.
 
-The domain never reads the system clock by itself. Operations that record
-*when* something happened take ``at=`` or fall back to a :class:`Clock`
-handed to the aggregate (:class:`SystemClock` by default, :class:`FixedClock`
-in tests and replays).
+The domain never reads a clock. Operations that record *when* something
+happened (a CMDB change, a service's move) take a required ``at=``, so the same
+history always gives the same answer. A :class:`Clock` belongs to the
+application service that stamps the times (``CaseDesk``, or your own code):
+:class:`SystemClock` in production, :class:`FixedClock` in tests and replays.
 """
 
 from __future__ import annotations

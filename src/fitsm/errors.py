@@ -4,7 +4,7 @@ Every error the library raises derives from :class:`FitsmError` and from the
 builtin exception closest in meaning, so callers can catch either::
 
     try:
-        cmdb.add_ci(ci, actor="alice")
+        cmdb.add(ci, actor="alice", at=now)
     except ValueError:  # or fitsm.ValidationError, or fitsm.FitsmError
         ...
 

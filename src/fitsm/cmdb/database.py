@@ -5,6 +5,8 @@ Services, service components, CIs and redundancy groups are nodes of one
 live beside the graph, keyed by id. Every change goes through the :class:`Cmdb`,
 which checks it against the :class:`~fitsm.CmdbSchema`, refuses dependency cycles
 (they would make impact ill-defined) and records who changed what, when (PR11.4).
+Every change names its ``actor`` and its ``at`` (an aware datetime): the CMDB
+reads no clock, so the same changes always give the same history.
 
 Each node's and edge's data in the graph is one shared read-only mapping per
 kind and type (``{"kind": "configuration_item", "type": "server"}``,
@@ -23,7 +25,7 @@ import attrs
 import networkx as nx
 
 from fitsm._validators import enum_value
-from fitsm.clock import Clock, SystemClock, as_utc
+from fitsm.clock import as_utc
 from fitsm.cmdb.analysis import (
     BlastRadius,
     Dependency,
@@ -102,16 +104,13 @@ class Cmdb:
     ['web']
     """
 
-    def __init__(
-        self, schema: CmdbSchema | None = None, *, id: str = "default", clock: Clock | None = None
-    ) -> None:
+    def __init__(self, schema: CmdbSchema | None = None, *, id: str = "default") -> None:
         if not isinstance(id, str) or not id:
             raise ValidationError(f"CMDB id must be a non-empty string, got {id!r}")
         self.id = id
         self.version = 0
         """Bumped by the store on every commit; used to detect conflicting writers."""
         self._schema = schema if schema is not None else CmdbSchema()
-        self._clock: Clock = clock or SystemClock()
         self._graph = nx.DiGraph()
         # Written directly, in step: see the module docstring for why.
         self._node: dict[str, Mapping[str, str]] = self._graph._node
@@ -282,7 +281,7 @@ class Cmdb:
 
     # -- changing ----------------------------------------------------------------
 
-    def add(self, node: Node, *, actor: str, at: datetime | None = None) -> Node:
+    def add(self, node: Node, *, actor: str, at: datetime) -> Node:
         """Add a CI, service, service component or redundancy group node.
 
         A CI must be of a type the schema defines and carry its required attributes.
@@ -299,9 +298,7 @@ class Cmdb:
         self._touched()
         return node
 
-    def add_portfolio(
-        self, portfolio: ServicePortfolio, *, actor: str, at: datetime | None = None
-    ) -> None:
+    def add_portfolio(self, portfolio: ServicePortfolio, *, actor: str, at: datetime) -> None:
         """Add a node for every service and component of ``portfolio`` not yet in the CMDB."""
         nodes: list[Node] = [
             ServiceNode(s.id, s.name) for s in portfolio.services if s.id not in self
@@ -315,7 +312,7 @@ class Cmdb:
         members: Iterable[str],
         *,
         actor: str,
-        at: datetime | None = None,
+        at: datetime,
     ) -> RedundancyGroup:
         """Add a k-of-n redundancy group with its members, all or nothing."""
         self.add_many([group], [(group.id, m, HAS_MEMBER) for m in members], actor=actor, at=at)
@@ -326,7 +323,7 @@ class Cmdb:
         ci_id: str,
         *,
         actor: str,
-        at: datetime | None = None,
+        at: datetime,
         name: str = _UNSET,
         owner: str = _UNSET,
         attributes: Mapping[str, AttributeValue | None] | None = None,
@@ -370,7 +367,7 @@ class Cmdb:
             self._touched(shape=False)  # names and attributes: the graph keeps its shape
         return new
 
-    def remove(self, node_id: str, *, actor: str, at: datetime | None = None) -> Node:
+    def remove(self, node_id: str, *, actor: str, at: datetime) -> Node:
         """Remove a node and all its relationships, recording each removal."""
         when = self._when(at, actor)
         record = self[node_id]
@@ -396,7 +393,7 @@ class Cmdb:
         type: str = DEPENDS_ON,
         *,
         actor: str,
-        at: datetime | None = None,
+        at: datetime,
     ) -> Relationship:
         """Record that ``source`` depends on ``target``; a cycle is refused and named."""
         when = self._when(at, actor)
@@ -424,7 +421,7 @@ class Cmdb:
         return Relationship(source, target, type)
 
     def remove_relationship(
-        self, source: str, target: str, *, actor: str, at: datetime | None = None
+        self, source: str, target: str, *, actor: str, at: datetime
     ) -> Relationship:
         when = self._when(at, actor)
         removed = self.relationship(source, target)
@@ -446,7 +443,7 @@ class Cmdb:
         relationships: Iterable[Relationship | tuple[str, str] | tuple[str, str, str]],
         *,
         actor: str,
-        at: datetime | None = None,
+        at: datetime,
     ) -> None:
         """Bulk load nodes and relationships, all or nothing.
 
@@ -549,7 +546,7 @@ class Cmdb:
         every entry is looked at, none is dropped because an earlier one was later.
         """
         when = as_utc(at, "at")
-        past = Cmdb(self._schema, id=self.id, clock=self._clock)
+        past = Cmdb(self._schema, id=self.id)
         for entry in self._log:
             if entry.at > when:
                 continue
@@ -752,7 +749,7 @@ class Cmdb:
 
     def copy(self) -> Cmdb:
         """An independent copy; records are immutable, so sharing them is safe."""
-        other = Cmdb(self._schema, id=self.id, clock=self._clock)
+        other = Cmdb(self._schema, id=self.id)
         other.version = self.version
         other._node.update(self._node)
         other._succ.update({n: dict(adj) for n, adj in self._succ.items()})
@@ -781,12 +778,18 @@ class Cmdb:
 
     # -- internals -------------------------------------------------------------------
 
-    def _when(self, at: datetime | None, actor: str) -> datetime:
+    def _when(self, at: datetime, actor: str) -> datetime:
         if not isinstance(actor, str) or not actor:
             raise ValidationError(
                 f"changes are made by someone: actor must be a non-empty id, got {actor!r}"
             )
-        return as_utc(self._clock.now() if at is None else at, "at")
+        if not isinstance(at, datetime):
+            raise ValidationError(
+                f"a change to CMDB {self.id!r} records when it was made: at must be an aware "
+                f"datetime (datetime.now(UTC) or your application's clock), got {at!r}",
+                field="at",
+            )
+        return as_utc(at, "at")
 
     def _touched(self, *, shape: bool = True) -> None:
         self._revision += 1

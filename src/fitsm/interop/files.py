@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from fitsm.clock import as_utc
 from fitsm.cmdb.configuration import (
     DEPENDS_ON,
     AttributeSpec,
@@ -44,8 +45,15 @@ _SECTIONS = ("services", "components", "cis", "redundancy_groups", "relationship
 _WS = re.compile(r"[ \t\n\r]*")
 
 
-def load_cmdb(path: str | Path, *, at: datetime | None = None, actor: str = LOADER) -> Cmdb:
-    """Load a ``.json`` file, or a directory holding the CSV files."""
+def load_cmdb(path: str | Path, *, at: datetime, actor: str = LOADER) -> Cmdb:
+    """Load a ``.json`` file, or a directory holding the CSV files.
+
+    Everything the files hold is recorded in the CMDB's history as created by
+    ``actor`` at ``at``, in one entry. ``at`` is required and is an aware datetime:
+    when the data were taken (an export's time stamp) or when you load them
+    (``datetime.now(UTC)``). The loader reads no clock and no file times, so the
+    same files loaded with the same ``at`` give equal CMDBs.
+    """
     p = Path(path)
     if p.is_dir():
         return load_cmdb_csv(p, at=at, actor=actor)
@@ -55,8 +63,10 @@ def load_cmdb(path: str | Path, *, at: datetime | None = None, actor: str = LOAD
 # -- JSON -------------------------------------------------------------------------
 
 
-def load_cmdb_json(path: str | Path, *, at: datetime | None = None, actor: str = LOADER) -> Cmdb:
-    """Load a CMDB from one JSON document (format ``fitsm-cmdb/1``)."""
+def load_cmdb_json(path: str | Path, *, at: datetime, actor: str = LOADER) -> Cmdb:
+    """Load a CMDB from one JSON document (format ``fitsm-cmdb/1``), recorded at ``at``
+    (see :func:`load_cmdb`)."""
+    _check_at(at)
     name = str(path)
     text = _read(Path(path))
     try:
@@ -166,10 +176,9 @@ def dump_cmdb_json(cmdb: Cmdb, path: str | Path) -> None:
 # -- CSV --------------------------------------------------------------------------
 
 
-def load_cmdb_csv(
-    directory: str | Path, *, at: datetime | None = None, actor: str = LOADER
-) -> Cmdb:
-    """Load a CMDB from a directory of ``schema.json``, ``nodes.csv`` and ``relationships.csv``.
+def load_cmdb_csv(directory: str | Path, *, at: datetime, actor: str = LOADER) -> Cmdb:
+    """Load a CMDB from a directory of ``schema.json``, ``nodes.csv`` and ``relationships.csv``,
+    recorded at ``at`` (see :func:`load_cmdb`).
 
     ``nodes.csv`` has the columns ``kind`` (``service``, ``service_component``,
     ``configuration_item`` (the default when blank) or ``redundancy_group``),
@@ -178,6 +187,7 @@ def load_cmdb_csv(
     ``relationships.csv`` has ``source``, ``target`` and ``type``; a redundancy
     group's members are rows of type ``has_member``.
     """
+    _check_at(at)
     root = Path(directory)
     schema_path = root / "schema.json"
     schema_text = _read(schema_path)
@@ -329,7 +339,7 @@ class _Builder:
         self.paths[key] = self.path
         self.relationships.append((key[0], key[1], kind))
 
-    def build(self, cmdb_id: Any, *, at: datetime | None, actor: str) -> Cmdb:
+    def build(self, cmdb_id: Any, *, at: datetime, actor: str) -> Cmdb:
         for s, t, _ in self.relationships:
             if t not in self.ids:  # only group members are left unchecked by record()
                 raise LoadError(
@@ -344,6 +354,17 @@ class _Builder:
         except ValidationError as e:
             raise LoadError(self.path, None, e.field, str(e)) from None
         return cmdb
+
+
+def _check_at(at: object) -> None:
+    """Refuse a missing or naive ``at`` before any file is read (it is not the file's fault)."""
+    if not isinstance(at, datetime):
+        raise ValidationError(
+            "a load records when its records were created: at must be an aware datetime "
+            f"(datetime.now(UTC) or your application's clock), got {at!r}",
+            field="at",
+        )
+    as_utc(at, "at")
 
 
 def _require(raw: Mapping[str, Any], key: str) -> None:

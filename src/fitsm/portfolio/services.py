@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 
 from fitsm._validators import identifier, text, to_str_tuple
-from fitsm.clock import Clock, SystemClock, as_utc
+from fitsm.clock import as_utc
 from fitsm.errors import (
     DuplicateError,
     InvalidTransitionError,
@@ -197,11 +197,13 @@ class PhaseChange:
 class ServicePortfolio:
     """All services of a service provider, in every phase, with their components and suppliers.
 
+    >>> from datetime import UTC, datetime
+    >>> at = datetime(2026, 1, 5, 9, tzinfo=UTC)
     >>> p = ServicePortfolio()
     >>> _ = p.add_service(Service("email", "E-mail"))
-    >>> p.move("email", "planned", actor="carol").phase
+    >>> p.move("email", "planned", actor="carol", at=at).phase
     'planned'
-    >>> p.move("email", "in_production", actor="carol")
+    >>> p.move("email", "in_production", actor="carol", at=at)
     Traceback (most recent call last):
     ...
     fitsm.errors.InvalidTransitionError: service 'email' cannot move from 'planned' to ...
@@ -212,7 +214,6 @@ class ServicePortfolio:
         id: str = "default",
         *,
         lifecycle: ServiceLifecycle = DEFAULT_LIFECYCLE,
-        clock: Clock | None = None,
     ) -> None:
         if not isinstance(id, str) or not id:
             raise ValidationError(f"portfolio id must be a non-empty string, got {id!r}")
@@ -220,7 +221,6 @@ class ServicePortfolio:
         self.lifecycle = lifecycle
         self.version = 0
         """Bumped by the store on every commit; used to detect conflicting writers."""
-        self._clock: Clock = clock or SystemClock()
         self._services: dict[str, Service] = {}
         self._components: dict[str, ServiceComponent] = {}
         self._suppliers: dict[str, Supplier] = {}
@@ -284,17 +284,24 @@ class ServicePortfolio:
         self._services[service_id] = updated
         return updated
 
-    def move(
-        self, service_id: str, phase: str, *, actor: str, at: datetime | None = None
-    ) -> Service:
-        """Move a service to another lifecycle phase along an allowed path (PR1.3)."""
+    def move(self, service_id: str, phase: str, *, actor: str, at: datetime) -> Service:
+        """Move a service to another lifecycle phase along an allowed path (PR1.3).
+
+        ``at`` is when the move was made (an aware datetime): the portfolio reads no clock.
+        """
         current = self.service(service_id)
         if not isinstance(actor, str) or not actor:
             raise ValidationError(
                 f"moves are made by someone: actor must be a non-empty id, got {actor!r}"
             )
+        if not isinstance(at, datetime):
+            raise ValidationError(
+                f"a move of service {service_id!r} records when it was made: at must be an "
+                f"aware datetime (datetime.now(UTC) or your application's clock), got {at!r}",
+                field="at",
+            )
+        when = as_utc(at, "at")
         self.lifecycle.check_move(service_id, current.phase, phase)
-        when = as_utc(self._clock.now() if at is None else at, "at")
         updated = attrs.evolve(current, phase=phase)
         self._services[service_id] = updated
         self._phase_history.append(PhaseChange(service_id, when, actor, current.phase, phase))
@@ -335,7 +342,7 @@ class ServicePortfolio:
 
     def copy(self) -> ServicePortfolio:
         """An independent copy; records are immutable, so sharing them is safe."""
-        other = ServicePortfolio(self.id, lifecycle=self.lifecycle, clock=self._clock)
+        other = ServicePortfolio(self.id, lifecycle=self.lifecycle)
         other.version = self.version
         other._services = dict(self._services)
         other._components = dict(self._components)

@@ -22,7 +22,6 @@ import attrs
 from fitsm.availability.measurement import Outage
 from fitsm.cases.base import Case, HistoryEntry
 from fitsm.cases.kinds import CASE_TYPES
-from fitsm.clock import SystemClock
 from fitsm.cmdb.configuration import (
     AttributeSpec,
     CiType,
@@ -67,7 +66,7 @@ _TAGS: dict[type[Any], str] = {cls: tag for tag, cls in _CLASSES.items()}
 _AGGREGATES: dict[str, type[Any]] = {
     cls.__name__: cls for cls in (ServicePortfolio, Agreements, RoleModel)
 }
-_TRANSIENT = {"_clock", "version", "_by_role"}
+_TRANSIENT = {"version", "_by_role"}
 """Attributes a document does not hold: set by the store, or derived and rebuilt on use."""
 
 
@@ -147,8 +146,6 @@ def decode(data: Any) -> Any:
         obj.version = 0  # the store sets the stored version
         for k, v in rest[0][1].items():
             setattr(obj, k, decode(v))
-        if isinstance(obj, ServicePortfolio):
-            obj._clock = SystemClock()
         return obj
     raise StoreError(f"unknown tag {tag!r} in a stored document")
 

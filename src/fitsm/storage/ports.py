@@ -9,7 +9,7 @@ commit raise :class:`~fitsm.ConflictError` and write nothing. Leaving the
 
     with store.unit_of_work() as uow:
         cmdb = uow.cmdbs.get("default")
-        cmdb.add(ConfigurationItem("sw9", "switch"), actor="ann")
+        cmdb.add(ConfigurationItem("sw9", "switch"), actor="ann", at=datetime.now(UTC))
         uow.commit()
 
 Every adapter passes the contract suite, :class:`fitsm.testing.StoreContract`, unchanged.

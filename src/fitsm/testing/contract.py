@@ -25,7 +25,7 @@ It needs pytest, which the ``test`` extra installs.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from fractions import Fraction
 from typing import Any, TypeVar
 
@@ -60,6 +60,7 @@ from fitsm.cases import (
     ServiceRequest,
     lifecycle_of,
 )
+from fitsm.cmdb import CmdbAction
 from fitsm.demo import example_provider
 from fitsm.errors import DuplicateError, InvalidTransitionError, ValidationError
 from fitsm.service_levels import Agreements
@@ -110,7 +111,7 @@ class RoundTripContract(_Contract):
         assert saved[1].version == 1
         with store.unit_of_work() as uow:
             cmdb = uow.cmdbs.get("example")
-            cmdb.add(ConfigurationItem("sw9", "switch"), actor="ann")
+            cmdb.add(ConfigurationItem("sw9", "switch"), actor="ann", at=T0)
             uow.commit()
             assert cmdb.version == 2
         assert load(store)[1].version == 2
@@ -119,17 +120,76 @@ class RoundTripContract(_Contract):
         with store.unit_of_work() as uow, pytest.raises(NotFoundError, match="'default'"):
             uow.cmdbs.get()
 
+    def test_a_change_keeps_exactly_the_time_it_was_given(self, store: Store, saved: Saved) -> None:
+        """Made, committed, read back and changed again: every change holds its ``at``."""
+        # far from now, to the microsecond, one of them given in another zone
+        when = [
+            datetime(2001, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
+            + n * timedelta(days=40, microseconds=1)
+            for n in range(7)
+        ]
+        kolkata = timezone(timedelta(hours=5, minutes=30))
+        with store.unit_of_work() as uow:
+            portfolio, cmdb = uow.portfolios.get("example"), uow.cmdbs.get("example")
+            cmdb.add(
+                ConfigurationItem("sw9", "switch"), actor="ann", at=when[0].astimezone(kolkata)
+            )
+            cmdb.update_ci("sw9", actor="ann", at=when[1], owner="ops")
+            cmdb.add_many(
+                [ConfigurationItem("sw8", "switch")], [("sw8", "sw9")], actor="ann", at=when[2]
+            )
+            cmdb.remove_relationship("sw8", "sw9", actor="ann", at=when[3])
+            cmdb.remove("sw8", actor="ann", at=when[4])
+            portfolio.move("shop", "retired", actor="ann", at=when[5])
+            made = [(c.subject, c.action, c.at) for c in cmdb.changes()][-6:]
+            uow.commit()
+        mine = cmdb
+        expected = [
+            ("sw9", CmdbAction.CREATED, when[0]),
+            ("sw9", CmdbAction.UPDATED, when[1]),
+            ("sw8", CmdbAction.CREATED, when[2]),
+            ("sw8", CmdbAction.CREATED, when[2]),  # the batch's relationship
+            ("sw8", CmdbAction.DELETED, when[3]),
+            ("sw8", CmdbAction.DELETED, when[4]),
+        ]
+        assert made == expected
+        portfolio, cmdb = load(store)
+        read = [(c.subject, c.action, c.at) for c in cmdb.changes()][-6:]
+        assert read == expected
+        assert all(c.at.utcoffset() == timedelta(0) for c in cmdb.changes())
+        assert portfolio.phase_history("shop")[-1].at == when[5]
+        assert cmdb.as_of(when[1]) == mine.as_of(when[1])  # the same history, the same answer
+        assert cmdb.as_of(when[1]).ci("sw9").owner == "ops"
+        with store.unit_of_work() as uow:
+            uow.cmdbs.get("example").update_ci("sw9", actor="bob", at=when[6], owner="net")
+            uow.commit()
+        assert load(store)[1].history("sw9")[-1].at == when[6]
+
+    def test_a_loaded_aggregate_reads_no_clock(self, store: Store, saved: Saved) -> None:
+        """Without ``at`` a change of a loaded CMDB or portfolio is refused, not stamped."""
+        portfolio, cmdb = load(store)
+        with pytest.raises(TypeError, match="'at'"):
+            cmdb.add(ConfigurationItem("sw9", "switch"), actor="ann")  # type: ignore[call-arg]
+        with pytest.raises(ValidationError, match="at must be an aware datetime"):
+            cmdb.add(ConfigurationItem("sw9", "switch"), actor="ann", at=None)  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match="'at'"):
+            portfolio.move("shop", "retired", actor="ann")  # type: ignore[call-arg]
+        with pytest.raises(ValidationError, match="at must be an aware datetime"):
+            portfolio.move("shop", "retired", actor="ann", at=None)  # type: ignore[arg-type]
+        assert "sw9" not in cmdb
+        assert portfolio.service("shop").phase == "in_production"
+
 
 class AllOrNothingContract(_Contract):
     def test_nothing_is_written_without_commit(self, store: Store, saved: Saved) -> None:
         with store.unit_of_work() as uow:
-            uow.cmdbs.get("example").add(ConfigurationItem("sw9", "switch"), actor="ann")
+            uow.cmdbs.get("example").add(ConfigurationItem("sw9", "switch"), actor="ann", at=T0)
         assert "sw9" not in load(store)[1]
 
     def test_an_exception_rolls_back(self, store: Store, saved: Saved) -> None:
         with pytest.raises(RuntimeError), store.unit_of_work() as uow:
-            uow.cmdbs.get("example").add(ConfigurationItem("sw9", "switch"), actor="ann")
-            uow.portfolios.get("example").move("shop", "retired", actor="ann")
+            uow.cmdbs.get("example").add(ConfigurationItem("sw9", "switch"), actor="ann", at=T0)
+            uow.portfolios.get("example").move("shop", "retired", actor="ann", at=T0)
             raise RuntimeError("boom")
         portfolio, cmdb = load(store)
         assert "sw9" not in cmdb
@@ -137,9 +197,9 @@ class AllOrNothingContract(_Contract):
 
     def test_rollback_discards_and_the_unit_can_go_on(self, store: Store, saved: Saved) -> None:
         with store.unit_of_work() as uow:
-            uow.cmdbs.get("example").add(ConfigurationItem("sw9", "switch"), actor="ann")
+            uow.cmdbs.get("example").add(ConfigurationItem("sw9", "switch"), actor="ann", at=T0)
             uow.rollback()
-            uow.cmdbs.get("example").add(ConfigurationItem("sw8", "switch"), actor="ann")
+            uow.cmdbs.get("example").add(ConfigurationItem("sw8", "switch"), actor="ann", at=T0)
             uow.commit()
         cmdb = load(store)[1]
         assert "sw8" in cmdb and "sw9" not in cmdb
@@ -148,13 +208,13 @@ class AllOrNothingContract(_Contract):
         self, store: Store, saved: Saved
     ) -> None:
         _, cmdb = load(store)
-        cmdb.add(ConfigurationItem("sw9", "switch"), actor="ann")
+        cmdb.add(ConfigurationItem("sw9", "switch"), actor="ann", at=T0)
         assert "sw9" not in load(store)[1]
 
     def test_changing_an_object_after_commit_does_not_reach_the_store(
         self, store: Store, saved: Saved
     ) -> None:
-        saved[1].add(ConfigurationItem("sw9", "switch"), actor="ann")
+        saved[1].add(ConfigurationItem("sw9", "switch"), actor="ann", at=T0)
         assert "sw9" not in load(store)[1]
 
 
@@ -166,11 +226,11 @@ class ConflictsContract(_Contract):
             mine = first.cmdbs.get("example")
             theirs = second.cmdbs.get("example")
             other_portfolio = second.portfolios.get("example")
-            mine.update_ci("db1", actor="ann", owner="ann")
+            mine.update_ci("db1", actor="ann", at=T0, owner="ann")
             first.commit()
-            theirs.update_ci("db1", actor="bob", owner="bob")
-            theirs.add(ConfigurationItem("sw9", "switch"), actor="bob")
-            other_portfolio.move("shop", "retired", actor="bob")
+            theirs.update_ci("db1", actor="bob", at=T0, owner="bob")
+            theirs.add(ConfigurationItem("sw9", "switch"), actor="bob", at=T0)
+            other_portfolio.move("shop", "retired", actor="bob", at=T0)
             with pytest.raises(ConflictError, match="db1 changed by someone else"):
                 second.commit()
         portfolio, cmdb = load(store)
@@ -228,9 +288,9 @@ class TeamEditingContract(_Contract):
     def test_changes_to_different_cis_both_commit(self, store: Store, saved: Saved) -> None:
         with store.unit_of_work() as first, store.unit_of_work() as second:
             mine, theirs = first.cmdbs.get("example"), second.cmdbs.get("example")
-            mine.update_ci("db1", actor="ann", owner="ann")
-            mine.add(ConfigurationItem("sw8", "switch"), actor="ann")
-            theirs.update_ci("san1", actor="bob", owner="bob")
+            mine.update_ci("db1", actor="ann", at=T0, owner="ann")
+            mine.add(ConfigurationItem("sw8", "switch"), actor="ann", at=T0)
+            theirs.update_ci("san1", actor="bob", at=T0, owner="bob")
             first.commit()
             second.commit()  # no retry
             assert theirs.ci("db1").owner == "ann"  # the loser caught up with the winner
@@ -242,11 +302,15 @@ class TeamEditingContract(_Contract):
     def test_the_invariants_hold_over_both_commits(self, store: Store, saved: Saved) -> None:
         with store.unit_of_work() as uow:
             cmdb = uow.cmdbs.get("example")
-            cmdb.add(ConfigurationItem("probe1", "switch"), actor="ann")
+            cmdb.add(ConfigurationItem("probe1", "switch"), actor="ann", at=T0)
             uow.commit()
         with store.unit_of_work() as first, store.unit_of_work() as second:
-            first.cmdbs.get("example").add_relationship("probe1", "db1", "connects_to", actor="a")
-            second.cmdbs.get("example").add_relationship("db1", "probe1", "connects_to", actor="b")
+            first.cmdbs.get("example").add_relationship(
+                "probe1", "db1", "connects_to", actor="a", at=T0
+            )
+            second.cmdbs.get("example").add_relationship(
+                "db1", "probe1", "connects_to", actor="b", at=T0
+            )
             first.commit()
             with pytest.raises(ConflictError, match="cycle"):
                 second.commit()
@@ -260,8 +324,8 @@ class TeamEditingContract(_Contract):
         with store.unit_of_work() as uow:
             cmdb = uow.cmdbs.get("example")
             before = {r for r in cmdb.relationships() if "db1" in (r.source, r.target)}
-            record = cmdb.remove("db1", actor="ann")
-            cmdb.add_many([record], before, actor="ann")
+            record = cmdb.remove("db1", actor="ann", at=T0)
+            cmdb.add_many([record], before, actor="ann", at=T0)
             uow.commit()
         cmdb = load(store)[1]
         assert {r for r in cmdb.relationships() if "db1" in (r.source, r.target)} == before
@@ -272,8 +336,8 @@ class TeamEditingContract(_Contract):
     ) -> None:
         with store.unit_of_work() as uow:
             cmdb = uow.cmdbs.get("example")
-            cmdb.remove("san1", actor="ann")
-            cmdb.update_ci("db1", actor="ann", owner="nobody")
+            cmdb.remove("san1", actor="ann", at=T0)
+            cmdb.update_ci("db1", actor="ann", at=T0, owner="nobody")
             uow.rollback()
         with store.unit_of_work() as uow:
             assert uow.cmdbs.get("example") == saved[1]
@@ -314,8 +378,8 @@ class OutboxContract(_Contract):
             uow.outages.record(Outage("mx1", T0))
             uow.publish(ClockBreached("INC-1", ClockKind.RESOLUTION, T0))
         with store.unit_of_work() as first, store.unit_of_work() as second:
-            first.cmdbs.get("example").update_ci("db1", actor="ann", owner="ann")
-            second.cmdbs.get("example").update_ci("db1", actor="bob", owner="bob")
+            first.cmdbs.get("example").update_ci("db1", actor="ann", at=T0, owner="ann")
+            second.cmdbs.get("example").update_ci("db1", actor="bob", at=T0, owner="bob")
             second.outages.record(Outage("mx2", T0))
             first.commit()
             with pytest.raises(ConflictError):
