@@ -9,12 +9,20 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fitsm import Q_, Agreement, Incident, Outage, ServiceTarget, ValidationError
 from fitsm.cases import INCIDENT, sla_clocks
 from fitsm.errors import DuplicateError, NotFoundError
 from fitsm.service_levels import Agreements, evaluate
 from fitsm.storage import codec
+from tests.strategies import (
+    SERVICES,
+    AgreementHistory,
+    agreement_histories,
+    agreement_steps,
+)
 
 JAN, FEB, MAR, APR = (datetime(2024, m, 1, tzinfo=UTC) for m in (1, 2, 3, 4))
 H = timedelta(hours=1)
@@ -228,3 +236,44 @@ class TestStoredBeforeEffectiveDates:
         assert loaded.version_at("sla-shop", JAN).version == 1  # type: ignore[union-attr]
         assert {r[1] for r in graded(loaded, JAN, FEB)} == {1}
         assert loaded.revise("sla-shop", owner="dave", effective_from=FEB).version == 3
+
+
+def past_answers(registry: Agreements, history: AgreementHistory) -> tuple:
+    """Everything asked about the past: a period's evaluation, and the selection and the
+    clocks of incidents registered at an instant."""
+    at = history.at
+    evaluation = evaluate(
+        registry, history.start, history.end, outages=history.outages, services=SERVICES
+    )
+    selected = [registry.sla_for(s, at) for s in SERVICES]
+    underpinning = [registry.underpinning(s, at) for s in SERVICES]
+    cases = []
+    for n, (service, sla) in enumerate(zip(SERVICES, selected, strict=True)):
+        for named in (sla.id if sla is not None else None, None):  # as the desk records it
+            cases.append(
+                Incident(f"INC-{n}-{named}", "slow", at, "ann", service=service, category="c",
+                         impact="x", urgency="y", priority="P1", agreement=named)
+            )  # fmt: skip
+    clocks = sla_clocks(cases, registry, at + timedelta(days=10))
+    return (
+        evaluation,
+        selected,
+        underpinning,
+        registry.default_sla(at),
+        registry.in_force(at),
+        registry.as_of(at),
+        clocks,
+    )
+
+
+@given(agreement_histories(), st.lists(agreement_steps(), min_size=1, max_size=4))
+def test_later_revisions_and_renewals_leave_the_past_alone(
+    history: AgreementHistory, later: list
+) -> None:
+    """For any recorded history, a period and an instant before a cutoff are answered the
+    same after any revision, renewal or addition taking effect from the cutoff on."""
+    registry = history.registry()
+    before = past_answers(registry, history)
+    for step in later:
+        step.apply(registry, not_before=history.cutoff)
+    assert past_answers(registry, history) == before
