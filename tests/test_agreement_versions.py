@@ -208,6 +208,25 @@ class TestRevisionRules:
         assert registry.default_sla(JAN).id == "d1"  # type: ignore[union-attr]
         assert registry.default_sla(FEB).id == "d2"  # type: ignore[union-attr]
 
+    def test_writers_merge_successive_default_slas_but_not_overlapping_ones(self) -> None:
+        from fitsm.errors import ConflictError
+
+        def default(id: str, start: datetime, end: datetime | None = None) -> Agreement:
+            return sla(id=id, party="", covers=[], default=True, valid_from=start, valid_until=end)
+
+        base = Agreements()
+        base.add(default("d1", JAN, FEB))
+        mine, theirs = base.copy(), base.copy()
+        theirs.add(default("d2", FEB, MAR))
+        mine.add(default("d3", MAR))
+        mine.rebase(theirs, base)
+        assert [mine.default_sla(t).id for t in (JAN, FEB, MAR)] == ["d1", "d2", "d3"]  # type: ignore[union-attr]
+
+        late = base.copy()
+        late.add(default("d4", MAR - H))  # overlaps d2, which only theirs holds
+        with pytest.raises(ConflictError, match=r"two default SLAs .*'d2', 'd4'"):
+            late.rebase(theirs, base)
+
 
 class TestStoredBeforeEffectiveDates:
     """Versions written by a fitsm without effective dates read back with the answers
