@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import attrs
 from hypothesis import strategies as st
 
-from fitsm import Cmdb, CmdbSchema, ComponentNode, ConfigurationItem, RedundancyGroup, ServiceNode
+from fitsm import (
+    Q_,
+    Agreement,
+    BusinessCalendar,
+    Cmdb,
+    CmdbSchema,
+    ComponentNode,
+    ConfigurationItem,
+    FitsmError,
+    Outage,
+    RedundancyGroup,
+    ServiceNode,
+    ServiceTarget,
+)
 from fitsm.cmdb import HAS_MEMBER
+from fitsm.service_levels import Agreements
 
 AT = datetime(2026, 1, 5, 9, tzinfo=UTC)
 
@@ -68,3 +82,142 @@ def graphs_with_failures(draw: st.DrawFn) -> tuple[SmallGraph, frozenset[str]]:
     graph = draw(small_graphs())
     failed = draw(st.frozensets(st.sampled_from(graph.ids), min_size=1))
     return graph, failed
+
+
+# -- agreement histories (issue 10: the same history always gives the same answer) --------
+
+DAY = timedelta(days=1)
+BASE = datetime(2024, 1, 1, tzinfo=UTC)
+SERVICES = ("shop", "mail", "web")
+AGREEMENT_IDS = ("sla-shop", "sla-mail", "sla-any", "ola-web", "ua-db")
+"""``sla-any`` is a default SLA; ``ola-web`` and ``ua-db`` underpin the services."""
+CALENDARS = (BusinessCalendar.always(), BusinessCalendar.from_rules({"mon-fri": "09:00-17:00"}))
+"""Shared, so that clocks read many cases per calendar at once (they group by calendar)."""
+
+
+@attrs.frozen
+class AgreementStep:
+    """One change to an agreement registry: add an agreement, revise it, or renew it.
+
+    Times are whole days after an anchor: for a step of the recorded history, the
+    start of the year (an addition) or the time the agreement's newest version took
+    effect (a revision or renewal); for a later step, the same but never before the
+    cutoff, so that the step takes effect only after the past that is compared.
+    """
+
+    op: str
+    agreement: str
+    delay: int
+    span: int | None
+    """Days of validity of an addition or a renewal (None: open-ended)."""
+    open_start: bool
+    """An addition without ``valid_from``."""
+    availability: float
+    resolution: int
+    covers: tuple[str, ...]
+    calendar: int
+    """Which of :data:`CALENDARS` the new version keeps its service hours in."""
+
+    def apply(self, registry: Agreements, not_before: datetime | None = None) -> None:
+        """Apply the step; a step the registry refuses (FitsmError) leaves it unchanged."""
+        before = registry.copy()
+        try:
+            self._apply(registry, not_before)
+        except FitsmError:
+            assert registry == before, f"a refused {self} changed the registry"
+
+    def _apply(self, registry: Agreements, not_before: datetime | None) -> None:
+        targets = [
+            ServiceTarget("availability", Q_(self.availability, "percent")),
+            ServiceTarget("resolution_time", Q_(self.resolution, "hour"), priority="P1"),
+        ]
+        default = self.agreement == "sla-any"
+        covers = () if default else self.covers
+        calendar = CALENDARS[self.calendar]
+        if self.op == "add":
+            at = (not_before or BASE) + self.delay * DAY
+            valid_until = None if self.span is None else at + self.span * DAY
+            kind = {"sla": "SLA", "ola": "OLA", "ua-": "UA"}[self.agreement[:3]]
+            registry.add(
+                Agreement(
+                    self.agreement,
+                    kind,
+                    "" if default else "party",
+                    covers,
+                    targets,
+                    calendar=calendar,
+                    valid_from=None if self.open_start else at,
+                    valid_until=valid_until,
+                    default=default,
+                    # a later addition without a start must still take effect later
+                    effective_from=at if self.open_start and not_before is not None else None,
+                )
+            )
+            return
+        since = registry.current(self.agreement).effective or BASE
+        if not_before is not None:
+            since = max(since, not_before)
+        at = since + self.delay * DAY
+        if self.op == "revise":
+            registry.revise(
+                self.agreement,
+                effective_from=at,
+                targets=targets,
+                covers=covers,
+                calendar=calendar,
+            )
+        else:  # a renewal: valid from a later start, for a span or open-ended
+            valid_until = None if self.span is None else at + self.span * DAY
+            registry.revise(self.agreement, valid_from=at, valid_until=valid_until, targets=targets)
+
+
+@st.composite
+def agreement_steps(draw: st.DrawFn) -> AgreementStep:
+    return AgreementStep(
+        op=draw(st.sampled_from(["add", "revise", "renew"])),
+        agreement=draw(st.sampled_from(AGREEMENT_IDS)),
+        delay=draw(st.integers(0, 20)),
+        span=draw(st.none() | st.integers(1, 40)),
+        open_start=draw(st.booleans()),
+        availability=draw(st.sampled_from([95.0, 99.0, 99.5, 99.9])),
+        resolution=draw(st.sampled_from([2, 4, 8, 24])),
+        covers=tuple(draw(st.sets(st.sampled_from(SERVICES), min_size=1))),
+        calendar=draw(st.integers(0, len(CALENDARS) - 1)),
+    )
+
+
+@attrs.frozen
+class AgreementHistory:
+    """A recorded history of agreement changes, outages, and the past to compare: a period
+    ``[start, end)`` and an instant ``at``, both before ``cutoff``."""
+
+    steps: tuple[AgreementStep, ...]
+    outages: tuple[Outage, ...]
+    cutoff: datetime
+    start: datetime
+    end: datetime
+    at: datetime
+
+    def registry(self) -> Agreements:
+        registry = Agreements()
+        for step in self.steps:
+            step.apply(registry)
+        return registry
+
+
+@st.composite
+def agreement_histories(draw: st.DrawFn) -> AgreementHistory:
+    steps = tuple(draw(st.lists(agreement_steps(), min_size=2, max_size=12)))
+    outages = tuple(
+        Outage(
+            draw(st.sampled_from(SERVICES)),
+            (begin := BASE + draw(st.integers(0, 24 * 90)) * timedelta(hours=1)),
+            begin + draw(st.integers(1, 48)) * timedelta(hours=1),
+        )
+        for _ in range(draw(st.integers(0, 6)))
+    )
+    cutoff = BASE + draw(st.integers(1, 80)) * DAY
+    end = draw(st.integers(1, (cutoff - BASE) // DAY))
+    start = draw(st.integers(0, end - 1))
+    at = BASE + draw(st.integers(0, (cutoff - BASE) // timedelta(hours=1) - 1)) * timedelta(hours=1)
+    return AgreementHistory(steps, outages, cutoff, BASE + start * DAY, BASE + end * DAY, at)

@@ -103,7 +103,9 @@ class TestAgreements:
         registry = Agreements()
         registry.add(sla())
         revised = registry.revise(
-            "sla-shop", targets=[ServiceTarget("availability", Q_(99.9, "percent"))]
+            "sla-shop",
+            targets=[ServiceTarget("availability", Q_(99.9, "percent"))],
+            effective_from=JAN,
         )
         assert revised.version == 2
         assert [a.version for a in registry.versions("sla-shop")] == [1, 2]
@@ -307,7 +309,7 @@ class TestRebase:
         base = self._base()
         mine, theirs = base.copy(), base.copy()
         mine.add(Agreement("sla-b", "SLA", "c", ["b"], []))
-        theirs.revise("sla-a", party="d")
+        theirs.revise("sla-a", party="d", effective_from=JAN)
         mine.rebase(theirs, base)
         assert (mine.current("sla-a").party, mine.current("sla-b").version) == ("d", 1)
 

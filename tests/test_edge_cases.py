@@ -86,7 +86,7 @@ class TestAgreementValidity:
         [result] = evaluate(registry, T0, datetime(2026, 7, 1, tzinfo=UTC), outages=outages).results
         assert result.met is True and result.report.agreed_time == timedelta(days=15)
 
-    def test_an_expired_default_sla_is_not_used_and_only_one_default_exists(self) -> None:
+    def test_an_expired_default_sla_is_not_used_and_only_one_default_is_in_force(self) -> None:
         registry = Agreements()
         registry.add(
             Agreement(
@@ -96,7 +96,9 @@ class TestAgreementValidity:
         registry.add(Agreement("s2", "SLA", "c", ["x"], []))
         assert registry.default_sla(T0) is None
         with pytest.raises(FitsmError, match="default SLA already: 'd1'"):
-            registry.revise("s2", default=True)
+            registry.revise("s2", default=True, effective_from=datetime(2024, 6, 1, tzinfo=UTC))
+        registry.revise("s2", default=True, effective_from=datetime(2025, 1, 1, tzinfo=UTC))
+        assert registry.default_sla(T0).id == "s2"  # the successor of the expired one
 
 
 class TestDaylightSavingGaps:

@@ -16,6 +16,7 @@ import pytest
 from fitsm import Outage, open_store
 from fitsm.cases import CaseQuery
 from fitsm.roles import CASE_ROLES
+from fitsm.storage import codec
 from fitsm.storage.sql import SCHEMA_VERSION
 
 OLD = Path(__file__).parent / "data" / "store-schema-1.db"
@@ -68,6 +69,31 @@ def test_everything_else_reads_back(upgraded) -> None:
         assert incident.status == "assigned"
         assert incident.priority is not None
         assert uow.cases.get("INC-2").status == "new"
+
+
+def test_agreements_stored_before_effective_dates_give_the_same_answers(upgraded) -> None:
+    """Version 1 takes effect when it becomes valid, as it always did (issue 10), and
+    reading the set writes nothing: it encodes to the text stored."""
+    store, path = upgraded
+
+    def stored() -> tuple[int, str]:
+        with sqlite3.connect(path) as conn:
+            return conn.execute(
+                "SELECT version, body FROM aggregates WHERE kind = 'agreements'"
+            ).fetchone()
+
+    version, body = stored()
+    assert "effective_from" not in body
+    with store.unit_of_work() as uow:
+        registry = uow.agreements.get()
+        uow.commit()
+    sla = registry.current("sla-shop")
+    assert sla.effective_from is None and sla.effective is None
+    for at in (T0 - timedelta(days=400), T0, T0 + timedelta(days=400)):
+        assert registry.version_at("sla-shop", at) == sla
+        assert registry.sla_for("shop", at) == sla
+    assert codec.dumps(registry) == body
+    assert stored() == (version, body)
 
 
 def test_stored_cases_are_indexed_for_queries(upgraded) -> None:

@@ -3,6 +3,8 @@
 A clock is never a stored counter. It is computed from the history: the case's
 status over time says when the clock ran, the agreement's calendar says which of
 that time counts, and the targets for the case's priority say how much is allowed.
+The agreement is read in the version in effect when the case was registered, so a
+target tightened later applies to later cases and never re-grades an old one.
 The same history always gives the same answer. A pending case does not count
 (the clock pauses); a resolved case stops the resolution clock until it is
 reopened.
@@ -108,6 +110,8 @@ class SlaClock:
     """When the target is reached: in the past if breached, projected if running."""
     breached_at: datetime | None
     warned_at: datetime | None
+    version: int | None = None
+    """The version of ``agreement`` whose targets the clock runs against."""
 
     @property
     def breached(self) -> bool:
@@ -141,8 +145,14 @@ class ClockBreached:
 
 
 def _agreement_for(case: Any, agreements: Agreements) -> Agreement | None:
+    """The agreement version a case's clocks run against: the one in effect when the
+    case was registered (PR2.2, PR9.1)."""
     if case.agreement is not None:
-        return agreements.current(case.agreement)
+        found = agreements.version_at(case.agreement, case.registered_at)
+        if found is None:  # named, but it took effect after the case was registered
+            first = min(v.effective for v in agreements.versions(case.agreement) if v.effective)
+            found = agreements.version_at(case.agreement, first)
+        return found
     if case.service is None:
         return agreements.default_sla(case.registered_at)
     return agreements.sla_for(case.service, case.registered_at)
@@ -159,8 +169,10 @@ def sla_clocks(
     """Read one kind of clock for each case at ``now``, from the cases' histories.
 
     The agreement is the one the case names (set when it was prioritised), else
-    the SLA in force for its service, else the default SLA; the target is the
-    agreement's ``kind`` target for the case's priority.
+    the SLA in force for its service, else the default SLA, in the version in
+    effect when the case was registered (for an agreement that took effect only
+    later, its first version); the target is that version's ``kind`` target for
+    the case's priority.
     """
     policy = policy or ClockPolicy()
     kind = ClockKind(kind)
@@ -301,6 +313,7 @@ def _read_group(
             due=from_micros(due) if due is not None else None,
             breached_at=from_micros(breached) if breached is not None else None,
             warned_at=from_micros(int(warn[c])) if warn[c] >= 0 else None,
+            version=agreement.version if agreement is not None else None,
         )
 
 

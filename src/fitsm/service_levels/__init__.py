@@ -1,9 +1,10 @@
 """Service level management (PR2): agreements, targets, evaluation, alignment, SLO maths.
 
 SLAs with customers, OLAs with internal suppliers and UAs with external ones,
-each with dimension-checked service targets; the evaluation of an agreement
-against measured availability (PR2.3); the check that OLAs and UAs support an
-SLA (PR2.4); exact error budgets and burn rates.
+each with dimension-checked service targets and versions that take effect at a
+time (PR2.2); the evaluation of an agreement against measured availability
+(PR2.3); the check that OLAs and UAs support an SLA (PR2.4); exact error budgets
+and burn rates.
 """
 
 from fitsm.service_levels.agreements import (
@@ -12,6 +13,7 @@ from fitsm.service_levels.agreements import (
     Agreements,
     ServiceTarget,
     TargetKind,
+    VersionPeriod,
 )
 from fitsm.service_levels.evaluation import (
     AlignmentFinding,
@@ -34,6 +36,7 @@ __all__ = [
     "TargetEvaluation",
     "TargetKind",
     "TargetViolated",
+    "VersionPeriod",
     "allowed_bad_events",
     "burn_rate",
     "check_alignment",

@@ -3,8 +3,10 @@
 :func:`evaluate` goes through every agreement in force in a period and returns
 one :class:`TargetEvaluation` per service target and covered item, with the
 measured value, met or not, the margin, and for availability the error budget
-left. Each violated target also yields a :class:`TargetViolated` event, so an
-application can notify the customer or escalate to the supplier.
+left. A period across a revision is split: each version is measured over the
+part of the period it governed, against its own targets. Each violated target
+also yields a :class:`TargetViolated` event, so an application can notify the
+customer or escalate to the supplier.
 
 :func:`check_alignment` is the check a service level manager wants before signing
 an SLA: can the OLAs and UAs underneath support it?
@@ -71,7 +73,8 @@ class TargetViolated:
 
 @attrs.frozen
 class TargetEvaluation:
-    """One target of one agreement version, for one covered service or component."""
+    """One target of one agreement version, for one covered service or component, over
+    the part of the evaluated period (``start`` to ``end``) that version governed."""
 
     agreement: str
     version: int
@@ -84,6 +87,8 @@ class TargetEvaluation:
     """How far the measurement is on the good side of the target (negative: violated)."""
     report: AvailabilityReport | None = None
     error_budget_left: timedelta | None = None
+    start: datetime = attrs.field(kw_only=True)
+    end: datetime = attrs.field(kw_only=True)
 
 
 @attrs.frozen
@@ -104,12 +109,6 @@ class Evaluation:
         return tuple(r for r in self.results if r.met is None)
 
 
-def _overlaps(agreement: Agreement, start: datetime, end: datetime) -> bool:
-    return (agreement.valid_from is None or agreement.valid_from < end) and (
-        agreement.valid_until is None or agreement.valid_until > start
-    )
-
-
 def evaluate(
     agreements: Agreements,
     start: datetime,
@@ -122,29 +121,36 @@ def evaluate(
 ) -> Evaluation:
     """Evaluate every agreement in force in ``[start, end)`` (PR2.3 for SLAs, PR2.5 for OLAs/UAs).
 
-    Availability targets are measured from ``outages`` within each agreement's
-    calendar. Other targets take their value from ``measurements``, keyed by
-    ``(agreement id, target label)``; without one they are reported unmeasured.
-    The default SLA covers those of ``services`` that have no SLA of their own.
+    Each agreement is measured only while in force, and with the versions that
+    were in effect: a version's targets are measured over the part of the period
+    it governed (:meth:`Agreements.timeline`), so a later revision never changes a
+    past period's results, and a revision within the period grades each part by
+    the terms then agreed. Availability targets are measured from ``outages``
+    within the version's calendar. Other targets take their value from
+    ``measurements``, keyed by ``(agreement id, target label)`` and compared with
+    each version's target; without one they are reported unmeasured. The default
+    SLA covers those of ``services`` that have no SLA of their own in the period.
     """
     lo, hi = as_utc(start, "start"), as_utc(end, "end")
     if hi <= lo:
         raise ValidationError(f"period ends before it starts: {lo.isoformat()} to {hi.isoformat()}")
     log = outages if isinstance(outages, OutageLog) else OutageLog.of(outages)
     given = dict(measurements or {})
-    in_force = [a for a in agreements if _overlaps(a, lo, hi)]
+    governed: list[tuple[Agreement, datetime, datetime]] = []
+    for latest in agreements:
+        for period in agreements.timeline(latest.id):
+            part = period.clipped(lo, hi)
+            if part is not None:
+                governed.append((period.agreement, *part))
     own_sla = {
-        s for a in in_force if a.kind is AgreementKind.SLA and not a.default for s in a.covers
+        s for a, _, _ in governed if a.kind is AgreementKind.SLA and not a.default for s in a.covers
     }
     results: list[TargetEvaluation] = []
     events: list[TargetViolated] = []
-    for agreement in in_force:
+    for agreement, a_lo, a_hi in governed:
         subjects = agreement.covers
         if agreement.default:
             subjects = tuple(s for s in services if s not in own_sla) + subjects
-        # an agreement is measured only while it was in force
-        a_lo = max(lo, agreement.valid_from) if agreement.valid_from else lo
-        a_hi = min(hi, agreement.valid_until) if agreement.valid_until else hi
         for subject in subjects:
             for target in agreement.targets:
                 result = _evaluate_target(
@@ -184,7 +190,16 @@ def _evaluate_target(
         report = measure_availability(log, subject, agreement.calendar, start, end, policy)
         if report.availability is None:
             return TargetEvaluation(
-                agreement.id, agreement.version, subject, target, None, None, None, report
+                agreement.id,
+                agreement.version,
+                subject,
+                target,
+                None,
+                None,
+                None,
+                report,
+                start=start,
+                end=end,
             )
         wanted = target.share
         measured = Q_(percent(report.availability), "percent")
@@ -202,13 +217,27 @@ def _evaluate_target(
             margin,
             report,
             budget - report.downtime,
+            start=start,
+            end=end,
         )
     if key not in given:
-        return TargetEvaluation(agreement.id, agreement.version, subject, target, None, None, None)
+        return TargetEvaluation(
+            agreement.id, agreement.version, subject, target, None, None, None, start=start, end=end
+        )
     measured = given[key]
     met = target.met_by(measured)
     margin = (target.value - measured) if target.smaller_is_better else (measured - target.value)
-    return TargetEvaluation(agreement.id, agreement.version, subject, target, measured, met, margin)
+    return TargetEvaluation(
+        agreement.id,
+        agreement.version,
+        subject,
+        target,
+        measured,
+        met,
+        margin,
+        start=start,
+        end=end,
+    )
 
 
 @attrs.frozen

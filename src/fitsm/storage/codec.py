@@ -21,6 +21,7 @@ import attrs
 
 from fitsm.availability.measurement import Outage
 from fitsm.cases.base import Case, HistoryEntry
+from fitsm.cases.changes import Change
 from fitsm.cases.kinds import CASE_TYPES
 from fitsm.cmdb.configuration import (
     AttributeSpec,
@@ -66,6 +67,13 @@ _TAGS: dict[type[Any], str] = {cls: tag for tag, cls in _CLASSES.items()}
 _AGGREGATES: dict[str, type[Any]] = {
     cls.__name__: cls for cls in (ServicePortfolio, Agreements, RoleModel)
 }
+_ADDED_LATER: dict[type[Any], frozenset[str]] = {
+    Agreement: frozenset({"effective_from"}),
+    Change: frozenset({"approvals", "quorum"}),
+}
+"""Fields a class gained after documents of it were stored: written only when set, so a
+document stored before encodes to the same text (no spurious write) and reads back with
+the field at its default."""
 _TRANSIENT = {"version", "_by_role"}
 """Attributes a document does not hold: set by the store, or derived and rebuilt on use."""
 
@@ -100,10 +108,13 @@ def encode(value: Any) -> Any:
     if tag is not None:
         # a case's storage version is the store's business, not part of the document
         skip = "version" if isinstance(value, Case) else None
+        later = _ADDED_LATER.get(cls, frozenset())
         fields = {
             a.alias or a.name: encode(getattr(value, a.name))
             for a in attrs.fields(cls)
-            if a.init and a.name != skip
+            if a.init
+            and a.name != skip
+            and not (a.name in later and getattr(value, a.name) == a.default)
         }
         return {"$a": tag, "f": fields}
     if _AGGREGATES.get(cls.__name__) is cls:

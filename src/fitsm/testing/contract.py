@@ -6,10 +6,7 @@ yields a new, empty store (closing it afterwards):
 
 .. code-block:: python
 
-    from datetime import UTC, datetime, timedelta
-from fractions import Fraction
-
-import pytest
+    import pytest
     from fitsm.testing import StoreContract
 
     class TestMyStore(StoreContract):
@@ -452,7 +449,7 @@ class AgreementsContract(_Contract):
                 next_review=date(2026, 12, 1),
             )
         )
-        registry.revise("sla-shop", owner="carol")
+        registry.revise("sla-shop", owner="carol", effective_from=datetime(2026, 7, 1, tzinfo=UTC))
         with store.unit_of_work() as uow:
             uow.agreements.add(registry)
             uow.commit()
@@ -460,6 +457,48 @@ class AgreementsContract(_Contract):
             loaded = uow.agreements.get()
         assert loaded == registry
         assert [a.version for a in loaded.versions("sla-shop")] == [1, 2]
+
+    def test_effective_dates_read_back_with_the_same_answers(self, store: Store) -> None:
+        """Each version keeps the time it takes effect (PR2.2): a past instant and a past
+        period are answered alike before and after a round trip."""
+        jan, jul = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 7, 1, tzinfo=UTC)
+        cest = timezone(timedelta(hours=2))
+        registry = Agreements()
+        registry.add(
+            Agreement(
+                "sla-shop",
+                "SLA",
+                "retail",
+                ["shop"],
+                [ServiceTarget("availability", Q_(99, "percent"))],
+                valid_from=jan,
+            )
+        )
+        registry.revise(
+            "sla-shop",
+            targets=[ServiceTarget("availability", Q_(99.9, "percent"))],
+            effective_from=datetime(2026, 4, 1, 2, tzinfo=cest),  # 00:00 UTC
+        )
+        registry.revise("sla-shop", valid_from=jul, party="retail-eu")  # a renewal
+        with store.unit_of_work() as uow:
+            uow.agreements.add(registry)
+            uow.commit()
+        with store.unit_of_work() as uow:
+            loaded = uow.agreements.get()
+        assert [v.effective_from for v in loaded.versions("sla-shop")] == [
+            None,
+            datetime(2026, 4, 1, tzinfo=UTC),
+            jul,
+        ]
+        assert loaded.timeline("sla-shop") == registry.timeline("sla-shop")
+        for month in range(1, 13):
+            at = datetime(2026, month, 15, tzinfo=UTC)
+            assert loaded.sla_for("shop", at) == registry.sla_for("shop", at)
+            assert loaded.version_at("sla-shop", at) == registry.version_at("sla-shop", at)
+        assert [v.version for v in loaded.in_force(datetime(2026, 5, 1, tzinfo=UTC))] == [2]
+
+
+_RENEWED = datetime(2026, 7, 1, tzinfo=UTC)
 
 
 class AgreementChangesContract(_Contract):
@@ -478,21 +517,23 @@ class AgreementChangesContract(_Contract):
     def test_changes_to_different_agreements_both_commit(self, store: Store) -> None:
         self._two_slas(store)
         with store.unit_of_work() as first, store.unit_of_work() as second:
-            first.agreements.get().revise("sla-shop", party="retail-eu")
-            second.agreements.get().revise("sla-mail", party="staff")
+            first.agreements.get().revise("sla-shop", party="retail-eu", effective_from=_RENEWED)
+            second.agreements.get().revise("sla-mail", party="staff", effective_from=_RENEWED)
             first.commit()
             second.commit()
         with store.unit_of_work() as uow:
             registry = uow.agreements.get()
         assert registry.current("sla-shop").party == "retail-eu"
         assert registry.current("sla-mail").party == "staff"
+        assert registry.current("sla-shop").effective_from == _RENEWED  # kept through the merge
+        assert registry.version_at("sla-shop", _RENEWED - timedelta(seconds=1)).version == 1  # type: ignore[union-attr]
         assert [len(registry.versions(a)) for a in ("sla-shop", "sla-mail")] == [2, 2]
 
     def test_changes_to_the_same_agreement_conflict(self, store: Store) -> None:
         self._two_slas(store)
         with store.unit_of_work() as first, store.unit_of_work() as second:
-            first.agreements.get().revise("sla-shop", party="a")
-            second.agreements.get().revise("sla-shop", party="b")
+            first.agreements.get().revise("sla-shop", party="a", effective_from=_RENEWED)
+            second.agreements.get().revise("sla-shop", party="b", effective_from=_RENEWED)
             first.commit()
             with pytest.raises(ConflictError, match="sla-shop"):
                 second.commit()
