@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -48,25 +51,103 @@ def test_impact_from_json(capsys) -> None:
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("args", "code", "message"),
     [
-        (["impact", "--cmdb", str(EXAMPLES / "example-cmdb.json"), "nope"], "'nope'"),
-        (["impact", "--cmdb", "missing.json", "x"], "missing.json: no such file"),
-        (["demo", "--store", "ftp://x"], "no store serves 'ftp://x'"),
+        (
+            ["impact", "--cmdb", "example", "hv9"],
+            1,
+            "no node 'hv9' in the CMDB; did you mean 'hv4'",
+        ),
+        (["impact", "--cmdb", "example", "--where", "type=toaster"], 1, "no node has type=toaster"),
+        (["impact", "--cmdb", "example"], 2, "needs the ids of the failing nodes"),
+        (["blast-radius", "--cmdb", "example", "--top", "0"], 2, "--top must be at least 1"),
+        (["impact", "--cmdb", "missing.json", "x"], 3, "missing.json: no such file"),
+        (["impact", "--cmdb", "example", "--where", "type"], 3, "--where takes KEY=VALUE"),
+        (["demo", "--store", "ftp://x"], 3, "no store serves 'ftp://x'"),
     ],
 )
-def test_errors_are_reported_with_exit_code_2(capsys, args, message) -> None:
-    assert main(args) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("fitsm: error:") and message in err
+def test_exit_codes_say_what_went_wrong(capsys, args, code, message) -> None:
+    assert main(args) == code
+    assert message in capsys.readouterr().err
+
+
+def fitsm(*args: str, stdin: str | None = None, cwd: Path | None = None):
+    return subprocess.run(
+        [sys.executable, "-m", "fitsm", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        cwd=cwd,
+        check=False,
+    )
 
 
 def test_the_module_runs_as_a_command(tmp_path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "fitsm", "demo"],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=tmp_path,
-    )
+    done = fitsm("demo", cwd=tmp_path)
+    assert done.returncode == 0
     assert "Single points of failure" in done.stdout
+
+
+class TestEndToEnd:
+    """The command in a subprocess, as a shell user runs it."""
+
+    def test_version(self) -> None:
+        done = fitsm("--version")
+        assert done.returncode == 0 and done.stdout.startswith("fitsm ")
+
+    def test_a_usage_error_exits_2(self) -> None:
+        done = fitsm("impact", "--format", "xml", "--cmdb", "example", "web1")
+        assert done.returncode == 2 and "invalid choice: 'xml'" in done.stderr
+
+    def test_impact_as_json_lists_each_impacted_service_with_its_state(self) -> None:
+        done = fitsm("impact", "--cmdb", "example", "hv2", "--format", "json")
+        assert done.returncode == 0, done.stderr
+        rows = json.loads(done.stdout)
+        assert {r["id"]: r["state"] for r in rows} == {
+            "hr": "degraded", "mail": "degraded", "shop": "down", "vpn": "degraded",
+        }  # fmt: skip
+        assert all(set(r) == {"id", "name", "kind", "state", "failed", "explanation"}
+                   for r in rows)  # fmt: skip
+
+    def test_every_impacted_node_with_all_nodes(self) -> None:
+        rows = json.loads(fitsm("impact", "--cmdb", "example", "hv2", "--all-nodes",
+                                "--format", "json").stdout)  # fmt: skip
+        assert {"hv2", "shop"} <= {r["id"] for r in rows}
+        assert [r["failed"] for r in rows if r["id"] == "hv2"] == [True]
+
+    def test_ids_from_standard_input_and_csv_output(self) -> None:
+        done = fitsm("impact", "--cmdb", "example", "--ids-from", "-", "--format", "csv",
+                     stdin="hv3\n\nhv4\n")  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        rows = list(csv.DictReader(io.StringIO(done.stdout)))
+        assert [r["id"] for r in rows] == ["hr", "mail", "shop", "vpn"]
+        assert {r["state"] for r in rows} == {"down"}
+
+    def test_ids_from_a_file_and_selection_by_attribute(self, tmp_path) -> None:
+        (tmp_path / "ids.txt").write_text("web1\n")
+        by_file = fitsm("impact", "--cmdb", "example", "--ids-from", str(tmp_path / "ids.txt"),
+                        "--format", "json")  # fmt: skip
+        assert by_file.returncode == 0, by_file.stderr
+        by_where = fitsm("impact", "--cmdb", "example", "--where", "type=hypervisor",
+                         "--format", "json")  # fmt: skip
+        assert {r["state"] for r in json.loads(by_where.stdout)} == {"down"}
+
+    def test_spof_blast_radius_and_dependencies(self) -> None:
+        spof = json.loads(fitsm("spof", "--cmdb", "example", "shop", "--format", "json").stdout)
+        assert len(spof) == 18 and {"id": "hv2", "name": "", "kind": "configuration_item",
+                                    "type": "hypervisor"} in spof  # fmt: skip
+        ranked = json.loads(fitsm("blast-radius", "--cmdb", "example", "--top", "2",
+                                  "--format", "json").stdout)  # fmt: skip
+        assert len(ranked) == 2 and ranked[0]["services_down"] >= ranked[1]["services_down"]
+        deps = fitsm("dependencies", "--cmdb", "example", "shop", "--format", "csv")
+        assert deps.returncode == 0 and deps.stdout.startswith("id,name,kind,depth\n")
+
+    def test_an_unknown_id_exits_1_with_a_suggestion(self) -> None:
+        done = fitsm("spof", "--cmdb", "example", "shopp")
+        assert done.returncode == 1
+        assert "did you mean 'shop', 'shop-app'?" in done.stderr
+
+    def test_bad_data_exits_3(self, tmp_path) -> None:
+        (tmp_path / "bad.json").write_text("{")
+        done = fitsm("impact", "--cmdb", str(tmp_path / "bad.json"), "x")
+        assert done.returncode == 3 and "bad.json" in done.stderr
