@@ -1058,8 +1058,10 @@ def pages(endpoint: str, records: list[dict[str, Any]], size: int = 1000) -> Any
     return result[0] if len(result) == 1 else result
 
 
-def main() -> None:
-    root = Path(sys.argv[1]) if len(sys.argv) > 1 else HERE
+def main(argv: list[str] | None = None) -> None:
+    """Write the fixtures into the directory given (this file's by default)."""
+    args = sys.argv[1:] if argv is None else argv
+    root = Path(args[0]) if args else HERE
     (root / "dump.json").write_text(json.dumps(dump(), indent=2) + "\n")
     for endpoint, records in rest().items():
         size = 6 if endpoint in ("dcim/devices", "dcim/interfaces") else 1000

@@ -111,8 +111,12 @@ class Tracer:
                     ("dcim.cable", cable, f"{status}: only {followed} cables are followed")
                 )
                 continue
-            if (cable, stack) in seen or len(seen) >= MAX_HOPS:
+            if (cable, stack) in seen:
                 notes.append(("dcim.cable", cable, "the cable path loops; traced no further"))
+                continue
+            if len(seen) >= MAX_HOPS:
+                why = f"the cable path is longer than {MAX_HOPS} cables; traced no further"
+                notes.append(("dcim.cable", cable, why))
                 continue
             seen = seen | {(cable, stack)}
             far_side = "B" if side == "A" else "A"

@@ -340,18 +340,16 @@ class _Builder:
         else:
             self._note(INTERFACE, interface, f"cabled to a {model}, which is not followed")
             return None
+        # both ends of a cable see it: one reason for the pair, naming both interfaces
+        pair = " - ".join(sorted((me, far)))
         if mine is None or theirs is None:
             role = my_role if mine is None else their_role
             self._note(
-                INTERFACE, interface, f"{me} - {far}: cables of role {role!r} are not dependencies"
+                INTERFACE, interface, f"{pair}: cables of role {role!r} are not dependencies"
             )
             return None
         if mine == theirs:
-            self._note(
-                INTERFACE,
-                interface,
-                f"{me} - {far}: both ends have tier {mine}, neither is upstream",
-            )
+            self._note(INTERFACE, interface, f"{pair}: both have tier {mine}, neither is upstream")
             return None
         return far if mine > theirs else None
 
