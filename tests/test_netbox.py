@@ -190,6 +190,18 @@ class TestShapes:
         }
         assert read_netbox(data, at=AT).cmdb == fixture.cmdb
 
+    def test_netbox_3_device_role_is_the_role(self, fixture: NetboxImport) -> None:
+        records = dump_records()
+        for r in records:
+            if r["model"] == "dcim.device":
+                r["fields"]["device_role"] = r["fields"].pop("role")
+        assert read_netbox(records, at=AT).cmdb == fixture.cmdb
+        data = rest_data()
+        for page in data["dcim/devices"]:
+            for device in page["results"]:
+                device["device_role"] = device.pop("role")
+        assert read_netbox(data, at=AT).cmdb == fixture.cmdb
+
     def test_dump_content_types_may_be_natural_keys(self, fixture: NetboxImport) -> None:
         records = dump_records()
         types = {
@@ -452,6 +464,7 @@ class TestCablePaths:
             "device:pp-a01",
         )
         connection = cmdb.ci("device:hv-fra1-02/eno1")
+        assert connection.name == "eno1 of hv-fra1-02"
         assert dict(connection.attributes) == {
             "netbox_id": 11,
             "device": "device:hv-fra1-02",

@@ -389,7 +389,7 @@ class Inventory:
             if model == CONTENT_TYPES:
                 self._content_type_record(raw, fields, where, i)
                 continue
-            self.add(model, raw.get("pk"), fields, where)
+            self.add(model, raw.get("pk"), _renamed(model, fields), where)
         for pk, fields in self.of("dcim.cabletermination").items():
             self._pending_terminations.append(("dcim.cabletermination", pk, fields))
 
@@ -419,7 +419,7 @@ class Inventory:
                 continue
             if model == "dcim.cable":
                 self._rest_cable_ends(pk, rec, where)
-            fields = self._flatten(model, rec)
+            fields = self._flatten(model, _renamed(model, rec))
             self.add(model, pk, fields, where)
             if model == "dcim.cabletermination":
                 self._pending_terminations.append((model, pk, fields))
@@ -477,6 +477,14 @@ class Inventory:
         briefs = self.briefs.setdefault(model, {})
         if nested["id"] not in briefs:
             briefs[nested["id"]] = self._flatten(model, nested)
+
+
+# Fields an older NetBox named otherwise: (model, old name) -> name
+_RENAMED = {("dcim.device", "device_role"): "role"}  # NetBox 3.x
+
+
+def _renamed(model: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+    return {_RENAMED.get((model, k), k): v for k, v in fields.items()}
 
 
 def _results(data: object, where: str) -> Iterator[dict[str, Any]]:

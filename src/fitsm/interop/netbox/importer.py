@@ -379,17 +379,19 @@ class _Builder:
                 for panel in panels:
                     self._edge(me, panel, NetboxLink.PATCH_PANEL)
             return
+        name = self.inv.text(DEVICE, device, "name") or me
         members: list[str] = []
         for (far, panels), interface in paths.items():
-            member = self._connection(me, interface, far, panels) if panels else far
+            member = self._connection(me, name, interface, far, panels) if panels else far
             if member not in members:
                 members.append(member)
-        name = self.inv.text(DEVICE, device, "name") or me
         self._depend(
             me, "uplinks", members, self.m.uplink_min_up, NetboxLink.UPLINK, f"uplinks of {name}"
         )
 
-    def _connection(self, device: str, interface: int, far: str, panels: tuple[str, ...]) -> str:
+    def _connection(
+        self, device: str, device_name: str, interface: int, far: str, panels: tuple[str, ...]
+    ) -> str:
         """A CI for one cabled interface whose path passes patch panels; its id."""
         name = self.inv.text(INTERFACE, interface, "name", required=True) or ""
         node_id = f"{device}/{name}"
@@ -397,7 +399,7 @@ class _Builder:
             ConfigurationItem(
                 node_id,
                 self.m.ci_types[INTERFACE],
-                f"{name} of {device}",
+                f"{name} of {device_name}",
                 {"netbox_id": interface, "device": device, "interface": name, "far_end": far},
             )
         )

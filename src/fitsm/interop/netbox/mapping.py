@@ -298,6 +298,8 @@ class NetboxMapping:
       ends makes the end of the higher tier depend on the end of the lower one
       (:data:`DEFAULT_ROLE_TIERS`; a circuit is always upstream). Equal tiers, or a
       role whose tier is ``None``, make no dependency; the import reports it.
+      ``role_tiers`` given replaces the table: extend the defaults with
+      ``{**DEFAULT_ROLE_TIERS, "pdu": 90}``.
     - ``dependencies``: the :class:`NetboxLink` s that become relationships; by
       default all but ``VM_DEVICE`` and ``LOCATED_IN``.
     - ``power_min_up``, ``uplink_min_up``, ``cluster_min_up``: a device fed by
