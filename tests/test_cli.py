@@ -151,3 +151,34 @@ class TestEndToEnd:
         (tmp_path / "bad.json").write_text("{")
         done = fitsm("impact", "--cmdb", str(tmp_path / "bad.json"), "x")
         assert done.returncode == 3 and "bad.json" in done.stderr
+
+
+class TestImportNetbox:
+    NETBOX = Path(__file__).parent / "data" / "netbox"
+
+    def test_into_a_store_then_ask_it(self, tmp_path) -> None:
+        url = f"sqlite:///{tmp_path / 'cmdb.db'}"
+        done = fitsm("import", "netbox", str(self.NETBOX / "dump.json"), "--store", url,
+                     "--format", "json")  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        skipped = json.loads(done.stdout)
+        assert {"model", "pks", "reason"} == set(skipped[0])
+        from fitsm import open_store
+
+        store = open_store(url)
+        with store.unit_of_work() as uow:
+            cmdb = uow.cmdbs.get()
+        store.close()
+        assert len(cmdb) == 40
+
+    def test_into_a_file_that_the_other_commands_read(self, tmp_path) -> None:
+        out = tmp_path / "netbox.json"
+        done = fitsm("import", "netbox", str(self.NETBOX / "rest"), "--out", str(out))
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith("40 nodes, 40 relationships and 2 suppliers from NetBox")
+        ranked = fitsm("blast-radius", "--cmdb", str(out), "--top", "3", "--format", "json")
+        assert ranked.returncode == 0 and len(json.loads(ranked.stdout)) == 3
+
+    def test_a_missing_source_is_bad_data(self, tmp_path) -> None:
+        done = fitsm("import", "netbox", str(tmp_path / "nowhere"), "--out", str(tmp_path / "x"))
+        assert done.returncode == 3 and "nowhere" in done.stderr

@@ -89,6 +89,22 @@ def parser() -> argparse.ArgumentParser:
     _common(blast, ids="the CIs to rank (default: every CI)")
     blast.add_argument("--top", type=int, metavar="N", help="keep the first N")
 
+    imports = commands.add_parser("import", help="read an inventory from another tool into a CMDB")
+    sources = imports.add_subparsers(dest="source", required=True, metavar="SOURCE")
+    netbox = sources.add_parser(
+        "netbox", help="NetBox's REST API JSON (a directory) or a dumpdata fixture (a file)"
+    )
+    netbox.add_argument("path", metavar="PATH", help="the directory or JSON file to read")
+    target = netbox.add_mutually_exclusive_group(required=True)
+    target.add_argument("--store", metavar="URL", help="add the CMDB to this store")
+    target.add_argument("--out", metavar="FILE", help="write the CMDB as a JSON file")
+    netbox.add_argument(
+        "--id", default="default", help="the CMDB's id in the store (default: %(default)s)"
+    )
+    netbox.add_argument(
+        "--format", choices=FORMATS, default="table", help="format of the skipped records"
+    )
+
     deps = commands.add_parser("dependencies", help="everything a node relies on")
     _common(deps, ids=None)
     deps.add_argument("node", metavar="NODE", help="the node id")

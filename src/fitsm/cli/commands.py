@@ -21,6 +21,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
         demo(out, store_url=args.store, failures=args.fail, service=args.service)
         return 0
+    if args.command == "import":
+        return _import_netbox(args, out)
     cmdb = load(args.cmdb)
     command = args.command.replace("-", "_")
     rows, columns, summary = globals()[f"_{command}"](cmdb, args)
@@ -101,3 +103,42 @@ def _dependencies(cmdb: Any, args: argparse.Namespace) -> Result:
 
 def _usage(message: str) -> Exception:
     return UsageError(message)
+
+
+def _import_netbox(args: argparse.Namespace, out: TextIO) -> int:
+    """Read a NetBox inventory; keep the CMDB in a store or a JSON file; list what was skipped."""
+    from datetime import UTC, datetime
+
+    import attrs
+
+    from fitsm.interop.netbox import read_netbox
+
+    done = read_netbox(args.path, at=datetime.now(UTC))
+    cmdb = done.cmdb
+    if args.id != cmdb.id:
+        cmdb = cmdb.copy()
+        cmdb.id = args.id
+    if args.store is not None:
+        from fitsm.storage import open_store
+
+        store = open_store(args.store)
+        try:
+            with store.unit_of_work(actor="netbox") as uow:
+                uow.cmdbs.add(cmdb)
+                uow.commit()
+        finally:
+            store.close()
+        where = store.url  # redacted: a password never shows
+    else:
+        from fitsm.interop.files import dump_cmdb_json
+
+        dump_cmdb_json(cmdb, args.out)
+        where = args.out
+    if args.format == "table":
+        out.write(
+            f"{len(cmdb)} nodes, {sum(1 for _ in cmdb.relationships())} relationships and "
+            f"{len(done.suppliers)} suppliers from NetBox into {where}; skipped:\n"
+        )
+    rows = [attrs.asdict(s, recurse=False) for s in done.skipped]
+    emit(rows, ["model", "pks", "reason"], args.format, out)
+    return 0
