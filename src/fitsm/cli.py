@@ -1,4 +1,8 @@
-"""The ``fitsm`` command: ``fitsm demo`` and ``fitsm impact --cmdb FILE CI...``."""
+"""The ``fitsm`` command: ``fitsm demo`` and ``fitsm impact --cmdb FILE CI...``.
+
+``--cmdb example`` names the example CMDB shipped with fitsm (:mod:`fitsm.data`),
+so ``fitsm impact --cmdb example hv2`` works after a plain install.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,15 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from fitsm import data
 from fitsm.demo import DEFAULT_FAILURES, DEFAULT_SERVICE, DEFAULT_STORE, run
 from fitsm.errors import FitsmError
 from fitsm.interop.files import load_cmdb
 
 __all__ = ["main"]
+
+_EXAMPLE = "example"
+"""The ``--cmdb`` value that names the shipped example CMDB rather than a file."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,7 +50,11 @@ def _parser() -> argparse.ArgumentParser:
         "--cmdb",
         required=True,
         metavar="FILE",
-        help="a .json CMDB file, or a directory of CSV files (see docs/cmdb-files.md)",
+        help=(
+            "a .json CMDB file, a directory of CSV files "
+            "(formats: https://fitsm-py.github.io/fitsm/cmdb-files/), "
+            f"or {_EXAMPLE!r} for the example CMDB shipped with fitsm (./{_EXAMPLE} for a file)"
+        ),
     )
     impact.add_argument("cis", nargs="+", metavar="CI", help="ids of the failing CIs")
     return parser
@@ -56,7 +68,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             run(sys.stdout, store_url=args.store, failures=args.fail, service=args.service)
             return 0
         # the command is the application: it stamps the load with the time it runs
-        cmdb = load_cmdb(args.cmdb, at=datetime.now(UTC))
+        source = data.path(data.EXAMPLE_CMDB) if args.cmdb == _EXAMPLE else args.cmdb
+        cmdb = load_cmdb(source, at=datetime.now(UTC))
         report = cmdb.impact(args.cis)
     except FitsmError as e:
         print(f"fitsm: error: {e}", file=sys.stderr)
