@@ -13,7 +13,7 @@ import pytest
 
 from fitsm.cli import main
 
-EXAMPLES = Path(__file__).parent.parent / "examples" / "data"
+EXAMPLES = Path(__file__).parent.parent / "src" / "fitsm" / "data"
 
 
 def test_demo_reports_impact_and_single_points_of_failure(capsys, tmp_path, monkeypatch) -> None:
@@ -42,6 +42,20 @@ def test_impact_from_a_csv_directory(capsys) -> None:
     out = capsys.readouterr().out
     assert "2 failed. Services: 1 down, 0 degraded." in out
     assert "shop is down: shop -> frontend -> web-pool [2 of 3 down, needs 2 up] -> web" in out
+
+
+def test_impact_on_the_shipped_example_cmdb(capsys, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no repository around: the data comes from the package
+    assert main(["impact", "--cmdb", "example", "hv2"]) == 0
+    out = capsys.readouterr().out
+    assert "Services: 1 down, 3 degraded." in out
+
+
+def test_a_local_file_named_example_is_named_with_a_path(capsys, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "example").mkdir()
+    assert main(["impact", "--cmdb", "./example", "hv2"]) == 3
+    assert "example/schema.json: no such file" in capsys.readouterr().err
 
 
 def test_impact_from_json(capsys) -> None:

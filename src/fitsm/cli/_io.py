@@ -30,11 +30,10 @@ def load(source: str) -> Cmdb:
     from fitsm.interop.files import load_cmdb
 
     at = datetime.now(UTC)  # the command is the application: it stamps the load
-    if source == "example" and not Path(source).exists():
-        from importlib.resources import as_file, files
+    if source == "example":  # a file of that name is ./example
+        from fitsm import data
 
-        with as_file(files("fitsm") / "data" / "example-cmdb.json") as path:
-            return load_cmdb(path, at=at)
+        return load_cmdb(data.path(data.EXAMPLE_CMDB), at=at)
     return load_cmdb(Path(source), at=at)
 
 

@@ -11,7 +11,7 @@ FORMATS = ("table", "json", "csv")
 
 _CMDB_HELP = (
     "a .json CMDB file, a directory of CSV files (see the CMDB file formats), "
-    "or 'example' for the example CMDB that ships with fitsm"
+    "or 'example' for the example CMDB that ships with fitsm (./example for a file)"
 )
 
 
