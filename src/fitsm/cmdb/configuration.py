@@ -19,7 +19,16 @@ from typing import Any, ClassVar
 
 import attrs
 
-from fitsm._validators import enum_value, identifier, text
+from fitsm._validators import (
+    check_id,
+    check_number,
+    check_text,
+    enum_value,
+    flag,
+    identifier,
+    shown,
+    text,
+)
 from fitsm.errors import NotFoundError, ValidationError
 
 __all__ = [
@@ -72,7 +81,7 @@ def _accepts(kind: AttributeType, value: object) -> bool:
 
 
 def _attribute_type(value: object) -> AttributeType:
-    return enum_value(AttributeType)(value)
+    return enum_value(AttributeType, "type")(value)
 
 
 @attrs.frozen
@@ -81,7 +90,7 @@ class AttributeSpec:
 
     name: str = attrs.field(validator=identifier)
     type: AttributeType = attrs.field(default=AttributeType.STRING, converter=_attribute_type)
-    required: bool = False
+    required: bool = attrs.field(default=False, validator=flag)
     description: str = attrs.field(default="", validator=text)
 
 
@@ -89,7 +98,7 @@ _RECORD_FIELDS = frozenset({"id", "type", "name", "owner", "kind"})
 
 
 def _specs(value: Iterable[AttributeSpec | str]) -> tuple[AttributeSpec, ...]:
-    return tuple(v if isinstance(v, AttributeSpec) else AttributeSpec(v) for v in value)
+    return _types(value, AttributeSpec)
 
 
 @attrs.frozen
@@ -154,7 +163,15 @@ class RelationshipType:
 
 
 def _types(value: Iterable[Any], cls: type[Any]) -> tuple[Any, ...]:
-    return tuple(v if isinstance(v, cls) else cls(v) for v in value)
+    """Records of ``cls`` from records or their names (a type given by name alone)."""
+    if isinstance(value, str | Mapping) or not isinstance(value, Iterable):
+        raise ValidationError(f"expected a list of {cls.__name__} or names, got {shown(value)}")
+    found = []
+    for v in value:
+        if not isinstance(v, cls | str):
+            raise ValidationError(f"expected a {cls.__name__} or a name, got {shown(v)}")
+        found.append(v if isinstance(v, cls) else cls(v))
+    return tuple(found)
 
 
 def _ci_types(value: Iterable[CiType | str]) -> tuple[CiType, ...]:
@@ -267,10 +284,25 @@ _NO_ATTRIBUTES: Mapping[str, AttributeValue] = MappingProxyType({})
 
 
 def _frozen_mapping(value: Mapping[str, AttributeValue]) -> Mapping[str, AttributeValue]:
+    if not isinstance(value, Mapping):
+        raise ValidationError(
+            f"attributes must be a mapping of name to value, got {shown(value)}",
+            field="attributes",
+        )
     if not value:
         return _NO_ATTRIBUTES
-    if not isinstance(value, Mapping):
-        raise ValidationError(f"attributes must be a mapping of name to value, got {value!r}")
+    for name, item in value.items():
+        check_id(name, "an attribute name", field="attributes")
+        # a string, a boolean or a number that every store and JSON keep as it is
+        if isinstance(item, str):
+            check_text(item, f"attribute {name!r}", field=name)
+        elif isinstance(item, int | float) and not isinstance(item, bool):
+            check_number(item, f"attribute {name!r}", field=name)
+        elif not isinstance(item, bool):
+            raise ValidationError(
+                f"attribute {name!r} must be a string, a number or a boolean, got {shown(item)}",
+                field=name,
+            )
     return MappingProxyType(dict(value))
 
 
@@ -297,9 +329,10 @@ class ConfigurationItem:
 
 
 def _positive(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value < 2**31:
         raise ValidationError(
-            f"redundancy group {instance.id!r}: min_up must be a whole number >= 1, got {value!r}",
+            f"redundancy group {instance.id!r}: min_up must be a whole number >= 1, "
+            f"got {shown(value)}",
             field="min_up",
         )
 
@@ -316,24 +349,30 @@ class RedundancyGroup:
     id: str = attrs.field(validator=identifier)
     min_up: int = attrs.field(default=1, validator=_positive)
     name: str = attrs.field(default="", validator=text)
+    owner: str = attrs.field(default="", validator=text)
 
 
 @attrs.frozen(slots=True)
 class ServiceNode:
-    """A service as a node of the CMDB graph; its specification lives in the portfolio."""
+    """A service as a node of the CMDB graph; its specification lives in the portfolio.
+
+    ``owner`` names the FitSM-3 *service owner*, when the CMDB records one.
+    """
 
     kind: ClassVar[NodeKind] = NodeKind.SERVICE
     id: str = attrs.field(validator=identifier)
     name: str = attrs.field(default="", validator=text)
+    owner: str = attrs.field(default="", validator=text)
 
 
 @attrs.frozen(slots=True)
 class ComponentNode:
-    """A service component as a node of the CMDB graph."""
+    """A service component as a node of the CMDB graph, with its owner if one is recorded."""
 
     kind: ClassVar[NodeKind] = NodeKind.COMPONENT
     id: str = attrs.field(validator=identifier)
     name: str = attrs.field(default="", validator=text)
+    owner: str = attrs.field(default="", validator=text)
 
 
 Node = ConfigurationItem | RedundancyGroup | ServiceNode | ComponentNode

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 import networkx as nx
 
-from fitsm._validators import enum_value
+from fitsm._validators import check_id, enum_value, shown, text_problem
 from fitsm.clock import Clock, SystemClock, as_utc
 from fitsm.cmdb.analysis import (
     BlastRadius,
@@ -105,8 +105,9 @@ class Cmdb:
     def __init__(
         self, schema: CmdbSchema | None = None, *, id: str = "default", clock: Clock | None = None
     ) -> None:
-        if not isinstance(id, str) or not id:
-            raise ValidationError(f"CMDB id must be a non-empty string, got {id!r}")
+        check_id(id, "CMDB id", field="id")
+        if schema is not None and not isinstance(schema, CmdbSchema):
+            raise ValidationError(f"schema must be a CmdbSchema, got {shown(schema)}")
         self.id = id
         self.version = 0
         """Bumped by the store on every commit; used to detect conflicting writers."""
@@ -304,9 +305,11 @@ class Cmdb:
     ) -> None:
         """Add a node for every service and component of ``portfolio`` not yet in the CMDB."""
         nodes: list[Node] = [
-            ServiceNode(s.id, s.name) for s in portfolio.services if s.id not in self
+            ServiceNode(s.id, s.name, s.owner) for s in portfolio.services if s.id not in self
         ]
-        nodes += [ComponentNode(c.id, c.name) for c in portfolio.components if c.id not in self]
+        nodes += [
+            ComponentNode(c.id, c.name, c.owner) for c in portfolio.components if c.id not in self
+        ]
         self.add_many(nodes, (), actor=actor, at=at)
 
     def add_redundancy_group(
@@ -782,9 +785,9 @@ class Cmdb:
     # -- internals -------------------------------------------------------------------
 
     def _when(self, at: datetime | None, actor: str) -> datetime:
-        if not isinstance(actor, str) or not actor:
+        if not actor or text_problem(actor) is not None:
             raise ValidationError(
-                f"changes are made by someone: actor must be a non-empty id, got {actor!r}"
+                f"changes are made by someone: actor must be a non-empty id, got {shown(actor)}"
             )
         return as_utc(self._clock.now() if at is None else at, "at")
 

@@ -19,7 +19,15 @@ from typing import Any
 
 import attrs
 
-from fitsm._validators import identifier, text, to_str_tuple
+from fitsm._validators import (
+    check_id,
+    identifier,
+    shown,
+    text,
+    text_problem,
+    to_id_tuple,
+    to_str_tuple,
+)
 from fitsm.clock import Clock, SystemClock, as_utc
 from fitsm.errors import (
     DuplicateError,
@@ -53,11 +61,18 @@ class LifecyclePhase(StrEnum):
 
 
 def _str_set(value: Iterable[str]) -> frozenset[str]:
-    return frozenset(str(v) for v in value)
+    return frozenset(to_id_tuple(value))
 
 
 def _pairs(value: Iterable[tuple[str, str]]) -> frozenset[tuple[str, str]]:
-    return frozenset((str(a), str(b)) for a, b in value)
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise ValidationError(f"transitions must be (from, to) pairs of phases, got {shown(value)}")
+    pairs = []
+    for pair in value:
+        if not isinstance(pair, tuple | list) or len(pair) != 2:
+            raise ValidationError(f"a transition must be a (from, to) pair, got {shown(pair)}")
+        pairs.append((check_id(pair[0], "a phase"), check_id(pair[1], "a phase")))
+    return frozenset(pairs)
 
 
 @attrs.frozen
@@ -79,9 +94,9 @@ class ServiceLifecycle:
     ('live',)
     """
 
-    phases: tuple[str, ...] = attrs.field(converter=to_str_tuple)
+    phases: tuple[str, ...] = attrs.field(converter=to_id_tuple)
     transitions: frozenset[tuple[str, str]] = attrs.field(converter=_pairs)
-    initial: str
+    initial: str = attrs.field(validator=identifier)
     live: frozenset[str] = attrs.field(converter=_str_set)
 
     def __attrs_post_init__(self) -> None:
@@ -153,6 +168,11 @@ def _involvements(value: Iterable[SupplierInvolvement | str]) -> tuple[SupplierI
     return tuple(v if isinstance(v, SupplierInvolvement) else SupplierInvolvement(v) for v in value)
 
 
+def _phase(value: object) -> str:
+    # a LifecyclePhase member is stored as its plain value
+    return check_id(str(value) if isinstance(value, LifecyclePhase) else value, "phase")
+
+
 @attrs.frozen
 class Service:
     """A service as its specification in the portfolio describes it (PR1.1).
@@ -168,7 +188,7 @@ class Service:
     target_customers: tuple[str, ...] = attrs.field(default=(), converter=to_str_tuple)
     owner: str = attrs.field(default="", validator=text)
     """The person holding the FitSM-3 *service owner* role for this service."""
-    phase: str = attrs.field(default=LifecyclePhase.PROPOSED.value, converter=str)
+    phase: str = attrs.field(default=LifecyclePhase.PROPOSED.value, converter=_phase)
     suppliers: tuple[SupplierInvolvement, ...] = attrs.field(default=(), converter=_involvements)
 
 
@@ -183,15 +203,26 @@ class ServiceComponent:
     suppliers: tuple[SupplierInvolvement, ...] = attrs.field(default=(), converter=_involvements)
 
 
+def _at(value: datetime) -> datetime:
+    return as_utc(value, "at")
+
+
+def _actor(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not value or text_problem(value) is not None:
+        raise ValidationError(
+            f"PhaseChange.actor must be a non-empty string, got {shown(value)}", field="actor"
+        )
+
+
 @attrs.frozen
 class PhaseChange:
     """A recorded move of a service from one lifecycle phase to another (PR1.3)."""
 
-    service: str
-    at: datetime
-    actor: str
-    from_phase: str
-    to_phase: str
+    service: str = attrs.field(validator=identifier)
+    at: datetime = attrs.field(converter=_at)
+    actor: str = attrs.field(validator=_actor)
+    from_phase: str = attrs.field(validator=identifier)
+    to_phase: str = attrs.field(validator=identifier)
 
 
 class ServicePortfolio:
@@ -214,8 +245,9 @@ class ServicePortfolio:
         lifecycle: ServiceLifecycle = DEFAULT_LIFECYCLE,
         clock: Clock | None = None,
     ) -> None:
-        if not isinstance(id, str) or not id:
-            raise ValidationError(f"portfolio id must be a non-empty string, got {id!r}")
+        check_id(id, "portfolio id", field="id")
+        if not isinstance(lifecycle, ServiceLifecycle):
+            raise ValidationError(f"lifecycle must be a ServiceLifecycle, got {shown(lifecycle)}")
         self.id = id
         self.lifecycle = lifecycle
         self.version = 0
@@ -289,9 +321,9 @@ class ServicePortfolio:
     ) -> Service:
         """Move a service to another lifecycle phase along an allowed path (PR1.3)."""
         current = self.service(service_id)
-        if not isinstance(actor, str) or not actor:
+        if not actor or text_problem(actor) is not None:
             raise ValidationError(
-                f"moves are made by someone: actor must be a non-empty id, got {actor!r}"
+                f"moves are made by someone: actor must be a non-empty id, got {shown(actor)}"
             )
         self.lifecycle.check_move(service_id, current.phase, phase)
         when = as_utc(self._clock.now() if at is None else at, "at")

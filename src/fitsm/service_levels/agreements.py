@@ -24,11 +24,11 @@ from typing import Any
 
 import attrs
 
-from fitsm._validators import enum_value, identifier, text, to_str_tuple
+from fitsm._validators import check_fields, enum_value, identifier, shown, text, to_str_tuple
 from fitsm.clock import as_utc
 from fitsm.errors import ConflictError, DuplicateError, NotFoundError, ValidationError
 from fitsm.time.calendar import BusinessCalendar
-from fitsm.units import Quantity, check_dimension, duration, share
+from fitsm.units import Quantity, check_dimension, check_quantity, duration, share
 
 __all__ = [
     "Agreement",
@@ -91,10 +91,8 @@ class ServiceTarget:
 
     def __attrs_post_init__(self) -> None:
         kind, value = self.kind, self.value
-        if not isinstance(value, Quantity):
-            raise ValidationError(
-                f"{kind.value} target must be a quantity such as Q_(99.9, 'percent'), got {value!r}"
-            )
+        check_quantity(value, f"{kind.value} target")
+        check_fields(self)
         if kind is TargetKind.AVAILABILITY:
             check_dimension(value, "[]", "availability target")
             p = share(value)
@@ -151,7 +149,12 @@ class ServiceTarget:
 
 
 def _targets(value: Iterable[ServiceTarget]) -> tuple[ServiceTarget, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise ValidationError(f"targets must be a list of ServiceTarget, got {shown(value)}")
     found = tuple(value)
+    for target in found:
+        if not isinstance(target, ServiceTarget):
+            raise ValidationError(f"targets must be ServiceTarget records, got {shown(target)}")
     labels = [t.label for t in found]
     for label in labels:
         if labels.count(label) > 1:
@@ -162,7 +165,7 @@ def _targets(value: Iterable[ServiceTarget]) -> tuple[ServiceTarget, ...]:
 def _date_or_none(value: Any) -> date | None:
     if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
         return value
-    raise ValidationError(f"expected a date, got {value!r}")
+    raise ValidationError(f"expected a date, got {shown(value)}")
 
 
 def _utc_or_none(value: datetime | None) -> datetime | None:
@@ -194,6 +197,7 @@ class Agreement:
     version: int = 1
 
     def __attrs_post_init__(self) -> None:
+        check_fields(self)
         if not self.party and not self.default:
             who = {"SLA": "customer", "OLA": "internal supplier", "UA": "external supplier"}
             raise ValidationError(
