@@ -465,7 +465,7 @@ class _Builder:
             cmdb.add_many(self.nodes, self.relationships, actor=actor, at=at)
         except CycleError as e:
             source, target = e.cycle[0], e.cycle[1]
-            path, found = self.locate(*self.given[(source, target)], None)
+            path, found = self.locate(*self.given[(source, target)], "source")
             raise LoadError(
                 path,
                 found,
