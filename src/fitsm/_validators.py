@@ -14,7 +14,7 @@ import typing
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from enum import Enum
-from types import NoneType, UnionType
+from types import MappingProxyType, NoneType, UnionType
 from typing import Any, TypeVar
 
 import attrs
@@ -29,7 +29,9 @@ __all__ = [
     "check_text",
     "enum_value",
     "flag",
+    "frozen_mapping",
     "identifier",
+    "items",
     "optional_identifier",
     "shown",
     "text",
@@ -162,22 +164,46 @@ def enum_value(cls: type[E], field: str | None = None) -> Callable[[Any], E]:
     return convert
 
 
-def _items(value: Any) -> Iterable[Any]:
+def items(value: Any, expected: str = "a string or a list of strings") -> tuple[Any, ...]:
+    """The items of a list given for a field: a lone string is one item, a mapping none."""
     if isinstance(value, str):
         return (value,)
-    if isinstance(value, Mapping) or not isinstance(value, Iterable):
-        raise ValidationError(f"expected a string or a list of strings, got {shown(value)}")
-    return value
+    if not isinstance(value, Mapping | bytes | bytearray) and isinstance(value, Iterable):
+        try:
+            return tuple(value)
+        except TypeError:  # iterable by its type, not by its value (a pint scalar)
+            pass
+    raise ValidationError(f"expected {expected}, got {shown(value)}")
+
+
+def frozen_mapping(value: Any, what: str = "a mapping") -> Mapping[Any, Any]:
+    """A read-only copy of a mapping; anything else is refused, naming it."""
+    if not isinstance(value, Mapping):
+        raise ValidationError(f"expected {what}, got {shown(value)}")
+    return MappingProxyType(dict(value))
 
 
 def to_str_tuple(value: Any) -> tuple[str, ...]:
     """Accept a single string or an iterable of strings."""
-    return tuple(check_text(v, "each item", field=None) for v in _items(value))
+    items_ = items(value)
+    for item in items_:
+        problem = text_problem(item)
+        if problem is not None:
+            raise ValidationError(
+                f"each item must be {problem}, got {shown(item)} in {shown(value)}"
+            )
+    return items_
 
 
 def to_id_tuple(value: Any) -> tuple[str, ...]:
     """Accept a single id or an iterable of ids."""
-    return tuple(check_id(v, "each id") for v in _items(value))
+    items_ = items(value, "an id or a list of ids")
+    for item in items_:
+        try:
+            check_id(item, "each id")
+        except ValidationError as e:
+            raise ValidationError(f"{e} in {shown(value)}") from None
+    return items_
 
 
 def to_str_set(value: Any) -> frozenset[str]:

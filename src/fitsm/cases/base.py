@@ -17,7 +17,14 @@ from typing import Any, ClassVar, Self
 
 import attrs
 
-from fitsm._validators import check_fields, identifier, optional_identifier, text, to_id_tuple
+from fitsm._validators import (
+    check_fields,
+    frozen_mapping,
+    identifier,
+    optional_identifier,
+    text,
+    to_id_tuple,
+)
 from fitsm.clock import as_utc
 
 __all__ = ["Case", "HistoryEntry"]
@@ -26,7 +33,7 @@ _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
 def _frozen(value: Mapping[str, Any]) -> Mapping[str, Any]:
-    return MappingProxyType(dict(value)) if value else _EMPTY
+    return frozen_mapping(value, "a mapping of field to value") if value != {} else _EMPTY
 
 
 def _at(value: datetime) -> datetime:

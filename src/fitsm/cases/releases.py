@@ -13,13 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
-from types import MappingProxyType
 from typing import Any, ClassVar
 
 import attrs
 from statemachine import State, StateChart
 
-from fitsm._validators import enum_value, to_str_set, to_str_tuple, whole
+from fitsm._validators import enum_value, frozen_mapping, to_str_set, to_str_tuple, whole
 from fitsm.cases._engine import CaseLifecycle, proposed
 from fitsm.cases.base import Case
 from fitsm.cases.changes import Change, ChangeStatus
@@ -73,7 +72,7 @@ class TestingApproach(StrEnum):
 
 
 def _frozen(value: Mapping[str, bool]) -> Mapping[str, bool]:
-    return MappingProxyType(dict(value))
+    return frozen_mapping(value, "a mapping of acceptance criterion to result")
 
 
 def _strategy(value: object) -> ReleaseStrategy | None:

@@ -26,6 +26,7 @@ from fitsm._validators import (
     enum_value,
     flag,
     identifier,
+    items,
     shown,
     text,
 )
@@ -126,7 +127,11 @@ class CiType:
                 )
         index = {a.name: a for a in self.attributes}
         if len(index) != len(self.attributes):
-            raise ValidationError(f"CI type {self.name!r} declares an attribute twice")
+            names = [a.name for a in self.attributes]
+            twice = next(n for n in names if names.count(n) > 1)
+            raise ValidationError(
+                f"CI type {self.name!r} declares attribute {twice!r} twice", field=twice
+            )
         return index
 
     def check(self, ci: ConfigurationItem) -> None:
@@ -142,7 +147,8 @@ class CiType:
                 )
             if not _accepts(spec.type, value):
                 raise ValidationError(
-                    f"CI {ci.id!r} attribute {name!r} must be {spec.type.value}, got {value!r}",
+                    f"CI {ci.id!r} attribute {name!r} must be {spec.type.value}, "
+                    f"got {shown(value)}",
                     field=name,
                 )
         for spec in self.attributes:
@@ -164,12 +170,12 @@ class RelationshipType:
 
 def _types(value: Iterable[Any], cls: type[Any]) -> tuple[Any, ...]:
     """Records of ``cls`` from records or their names (a type given by name alone)."""
-    if isinstance(value, str | Mapping) or not isinstance(value, Iterable):
-        raise ValidationError(f"expected a list of {cls.__name__} or names, got {shown(value)}")
     found = []
-    for v in value:
+    for v in items(value, f"a list of {cls.__name__} records or names"):
         if not isinstance(v, cls | str):
-            raise ValidationError(f"expected a {cls.__name__} or a name, got {shown(v)}")
+            raise ValidationError(
+                f"expected {cls.__name__} records or names, got {shown(v)} in {shown(value)}"
+            )
         found.append(v if isinstance(v, cls) else cls(v))
     return tuple(found)
 
@@ -204,7 +210,9 @@ class CmdbSchema:
     def _make_ci_index(self) -> Mapping[str, CiType]:
         index = {t.name: t for t in self.ci_types}
         if len(index) != len(self.ci_types):
-            raise ValidationError("a CI type is declared twice in the schema")
+            names = [t.name for t in self.ci_types]
+            twice = next(n for n in names if names.count(n) > 1)
+            raise ValidationError(f"CI type {twice!r} is declared twice in the schema")
         return index
 
     @_rel_index.default

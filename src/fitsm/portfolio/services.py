@@ -22,6 +22,7 @@ import attrs
 from fitsm._validators import (
     check_id,
     identifier,
+    items,
     shown,
     text,
     text_problem,
@@ -65,12 +66,12 @@ def _str_set(value: Iterable[str]) -> frozenset[str]:
 
 
 def _pairs(value: Iterable[tuple[str, str]]) -> frozenset[tuple[str, str]]:
-    if isinstance(value, str) or not isinstance(value, Iterable):
-        raise ValidationError(f"transitions must be (from, to) pairs of phases, got {shown(value)}")
     pairs = []
-    for pair in value:
+    for pair in items(value, "(from, to) pairs of phases"):
         if not isinstance(pair, tuple | list) or len(pair) != 2:
-            raise ValidationError(f"a transition must be a (from, to) pair, got {shown(pair)}")
+            raise ValidationError(
+                f"a transition must be a (from, to) pair, got {shown(pair)} in {shown(value)}"
+            )
         pairs.append((check_id(pair[0], "a phase"), check_id(pair[1], "a phase")))
     return frozenset(pairs)
 
@@ -124,7 +125,8 @@ class ServiceLifecycle:
     def check_phase(self, phase: str) -> None:
         if phase not in self.phases:
             raise ValidationError(
-                f"phase {phase!r} is not a phase of this lifecycle; expected one of {self.phases!r}"
+                f"phase {shown(phase)} is not a phase of this lifecycle; "
+                f"expected one of {self.phases!r}"
             )
 
     def check_move(self, service_id: str, src: str, dst: str) -> None:
@@ -165,7 +167,8 @@ class SupplierInvolvement:
 
 
 def _involvements(value: Iterable[SupplierInvolvement | str]) -> tuple[SupplierInvolvement, ...]:
-    return tuple(v if isinstance(v, SupplierInvolvement) else SupplierInvolvement(v) for v in value)
+    found = items(value, "a supplier id, a SupplierInvolvement or a list of them")
+    return tuple(v if isinstance(v, SupplierInvolvement) else SupplierInvolvement(v) for v in found)
 
 
 def _phase(value: object) -> str:
@@ -261,6 +264,7 @@ class ServicePortfolio:
     # -- suppliers (PR1.4) -------------------------------------------------
 
     def add_supplier(self, supplier: Supplier) -> Supplier:
+        _require(supplier, Supplier)
         self._check_new(supplier.id)
         self._suppliers[supplier.id] = supplier
         return supplier
@@ -268,8 +272,10 @@ class ServicePortfolio:
     def supplier(self, supplier_id: str) -> Supplier:
         try:
             return self._suppliers[supplier_id]
-        except KeyError:
-            raise NotFoundError(f"no supplier {supplier_id!r} in portfolio {self.id!r}") from None
+        except (KeyError, TypeError):
+            raise NotFoundError(
+                f"no supplier {shown(supplier_id)} in portfolio {self.id!r}"
+            ) from None
 
     @property
     def suppliers(self) -> tuple[Supplier, ...]:
@@ -285,6 +291,7 @@ class ServicePortfolio:
 
     def add_service(self, service: Service) -> Service:
         """Add a service specification in any phase of the lifecycle."""
+        _require(service, Service)
         self._check_new(service.id)
         self.lifecycle.check_phase(service.phase)
         self._check_suppliers(service.id, service.suppliers)
@@ -294,8 +301,10 @@ class ServicePortfolio:
     def service(self, service_id: str) -> Service:
         try:
             return self._services[service_id]
-        except KeyError:
-            raise NotFoundError(f"no service {service_id!r} in portfolio {self.id!r}") from None
+        except (KeyError, TypeError):
+            raise NotFoundError(
+                f"no service {shown(service_id)} in portfolio {self.id!r}"
+            ) from None
 
     @property
     def services(self) -> tuple[Service, ...]:
@@ -339,6 +348,7 @@ class ServicePortfolio:
     # -- components ----------------------------------------------------------
 
     def add_component(self, component: ServiceComponent) -> ServiceComponent:
+        _require(component, ServiceComponent)
         self._check_new(component.id)
         self._check_suppliers(component.id, component.suppliers)
         self._components[component.id] = component
@@ -347,9 +357,9 @@ class ServicePortfolio:
     def component(self, component_id: str) -> ServiceComponent:
         try:
             return self._components[component_id]
-        except KeyError:
+        except (KeyError, TypeError):
             raise NotFoundError(
-                f"no service component {component_id!r} in portfolio {self.id!r}"
+                f"no service component {shown(component_id)} in portfolio {self.id!r}"
             ) from None
 
     @property
@@ -414,6 +424,11 @@ class ServicePortfolio:
                     f"{item_id!r} names supplier {inv.supplier!r}, which is not in the portfolio; "
                     "add it with add_supplier() first"
                 )
+
+
+def _require(record: object, cls: type[Any]) -> None:
+    if not isinstance(record, cls):
+        raise ValidationError(f"expected a {cls.__name__}, got {shown(record)}")
 
 
 def _evolve(record: Service, changes: Mapping[str, Any]) -> Service:

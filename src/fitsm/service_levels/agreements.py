@@ -24,7 +24,15 @@ from typing import Any
 
 import attrs
 
-from fitsm._validators import check_fields, enum_value, identifier, shown, text, to_str_tuple
+from fitsm._validators import (
+    check_fields,
+    enum_value,
+    identifier,
+    items,
+    shown,
+    text,
+    to_str_tuple,
+)
 from fitsm.clock import as_utc
 from fitsm.errors import ConflictError, DuplicateError, NotFoundError, ValidationError
 from fitsm.time.calendar import BusinessCalendar
@@ -149,12 +157,12 @@ class ServiceTarget:
 
 
 def _targets(value: Iterable[ServiceTarget]) -> tuple[ServiceTarget, ...]:
-    if isinstance(value, str) or not isinstance(value, Iterable):
-        raise ValidationError(f"targets must be a list of ServiceTarget, got {shown(value)}")
-    found = tuple(value)
+    found = items(value, "a list of ServiceTarget records")
     for target in found:
         if not isinstance(target, ServiceTarget):
-            raise ValidationError(f"targets must be ServiceTarget records, got {shown(target)}")
+            raise ValidationError(
+                f"targets must be ServiceTarget records, got {shown(target)} in {shown(value)}"
+            )
     labels = [t.label for t in found]
     for label in labels:
         if labels.count(label) > 1:
