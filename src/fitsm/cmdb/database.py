@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 import networkx as nx
 
-from fitsm._validators import check_id, enum_value, shown, text_problem
+from fitsm._validators import check_id, enum_value, items, shown, text_problem
 from fitsm.clock import Clock, SystemClock, as_utc
 from fitsm.cmdb.analysis import (
     BlastRadius,
@@ -214,8 +214,8 @@ class Cmdb:
     def __getitem__(self, node_id: str) -> Node:
         try:
             return self._records[node_id]
-        except KeyError:
-            raise NotFoundError(f"no node {node_id!r} in CMDB {self.id!r}") from None
+        except (KeyError, TypeError):  # TypeError: an unhashable "id"
+            raise NotFoundError(f"no node {shown(node_id)} in CMDB {self.id!r}") from None
 
     def kind(self, node_id: str) -> NodeKind:
         return self[node_id].kind
@@ -236,8 +236,10 @@ class Cmdb:
     def relationship(self, source: str, target: str) -> Relationship:
         try:
             return Relationship(source, target, self._succ[source][target]["type"])
-        except KeyError:
-            raise NotFoundError(f"no relationship {source!r} -> {target!r}") from None
+        except (KeyError, TypeError):
+            raise NotFoundError(
+                f"no relationship {shown(source)} -> {shown(target)} in CMDB {self.id!r}"
+            ) from None
 
     def relationships(self) -> Iterator[Relationship]:
         for source, targets in self._succ.items():
@@ -255,8 +257,8 @@ class Cmdb:
         return tuple(self._pred[node_id])
 
     def members(self, group_id: str) -> tuple[str, ...]:
-        if group_id not in self._groups:
-            raise NotFoundError(f"no redundancy group {group_id!r} in CMDB {self.id!r}")
+        if not isinstance(group_id, str) or group_id not in self._groups:
+            raise NotFoundError(f"no redundancy group {shown(group_id)} in CMDB {self.id!r}")
         return tuple(self._succ[group_id])
 
     # -- history (PR11.4) --------------------------------------------------------
@@ -277,8 +279,10 @@ class Cmdb:
                 found.extend(entry.concerning(item_id))
             elif entry.concerns(item_id):
                 found.append(entry)
-        if not found and item_id not in self._records:
-            raise NotFoundError(f"nothing was ever recorded for {item_id!r} in CMDB {self.id!r}")
+        if not found and not (isinstance(item_id, str) and item_id in self._records):
+            raise NotFoundError(
+                f"nothing was ever recorded for {shown(item_id)} in CMDB {self.id!r}"
+            )
         return found
 
     # -- changing ----------------------------------------------------------------
@@ -346,6 +350,10 @@ class Cmdb:
         if owner is not _UNSET:
             changes["owner"] = owner
         merged = dict(old.attributes)
+        if attributes is not None and not isinstance(attributes, Mapping):
+            raise ValidationError(
+                f"attributes must map names to values (None removes one), got {shown(attributes)}"
+            )
         for key, value in (attributes or {}).items():
             if value is None:
                 merged.pop(key, None)
@@ -458,7 +466,7 @@ class Cmdb:
         one compact entry. If anything is wrong, the CMDB is left as it was.
         """
         when = self._when(at, actor)
-        new_nodes = tuple(nodes)
+        new_nodes = items(nodes, "a list of nodes")
         batch_ids: set[str] = set()
         for node in new_nodes:
             self._check_new_node(node)
@@ -474,7 +482,12 @@ class Cmdb:
         targets: list[str] = []
         types: list[str] = []
         data_of: dict[str, Mapping[str, str]] = {}
+        rel: object = None
         try:
+            if isinstance(relationships, str) or not isinstance(relationships, Iterable):
+                raise ValidationError(
+                    f"expected a list of relationships, got {shown(relationships)}"
+                )
             for rel in relationships:
                 if type(rel) is tuple and len(rel) == 3:
                     s, t, kind = rel
@@ -510,12 +523,16 @@ class Cmdb:
                     self._check_group_size(node.id, len(succ[node.id]))
             if sources:
                 self._check_acyclic(sources, targets)
-        except BaseException:
+        except BaseException as e:
             for s, t in zip(sources, targets, strict=True):
                 del succ[s][t]
                 del pred[t][s]
             for node in new_nodes:
                 self._drop_node(node.id)
+            if isinstance(e, TypeError):  # an unhashable end or type, checked here only
+                raise ValidationError(
+                    f"a relationship must be (source, target[, type]) of ids, got {shown(rel)}"
+                ) from None
             raise
         self._log.append(
             Batch(when, actor, new_nodes, tuple(sources), tuple(targets), tuple(types))
@@ -640,7 +657,9 @@ class Cmdb:
         this is how a unit of work that is rolled back restores a loaded CMDB.
         """
         if isinstance(to, bool) or not isinstance(to, int) or not 0 <= to <= len(self._log):
-            raise ValidationError(f"undo needs a journal position 0-{len(self._log)}, got {to!r}")
+            raise ValidationError(
+                f"undo needs a journal position 0-{len(self._log)}, got {shown(to)}"
+            )
         for entry in reversed(self._log[to:]):
             if isinstance(entry, Batch):
                 for s, t in zip(entry.sources, entry.targets, strict=True):
@@ -804,7 +823,7 @@ class Cmdb:
         if not isinstance(node, _NODE_TYPES):
             raise ValidationError(
                 f"expected a ConfigurationItem, ServiceNode, ComponentNode or RedundancyGroup, "
-                f"got {node!r}"
+                f"got {shown(node)}"
             )
         if node.id in self._records:
             existing = self._records[node.id].kind.value
@@ -833,6 +852,9 @@ class Cmdb:
         self._pred[target][source] = data
 
     def _check_edge(self, source: str, target: str, kind: str, in_batch: set[str] | None) -> None:
+        check_id(source, "a relationship's source")
+        check_id(target, "a relationship's target")
+        check_id(kind, "a relationship's type")
         for end in (source, target):
             if end not in self._records:
                 raise NotFoundError(
@@ -939,5 +961,5 @@ def _unpack(rel: object) -> tuple[str, str, str]:
     if isinstance(rel, tuple) and len(rel) == 3:
         return rel[0], rel[1], rel[2]
     raise ValidationError(
-        f"expected a Relationship or a (source, target[, type]) tuple, got {rel!r}"
+        f"expected a Relationship or a (source, target[, type]) tuple, got {shown(rel)}"
     )
