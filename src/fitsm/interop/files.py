@@ -643,7 +643,9 @@ def _csv_rows(
             raise LoadError(name, 1, column, f"column {column!r} appears twice in the header")
     for column in required:
         if column not in header:
-            raise LoadError(name, 1, column, f"missing column {column!r}; header is {header!r}")
+            raise LoadError(
+                name, 1, column, f"missing column {column!r}; header is {shown(header)}"
+            )
     for column in header:
         if known is not None and column not in known:
             raise LoadError(
