@@ -12,6 +12,7 @@ relationship type (``runs_on``, ``connects_to``, ...) says how.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from types import MappingProxyType
@@ -20,6 +21,7 @@ from typing import Any, ClassVar
 import attrs
 
 from fitsm._validators import (
+    INT_RANGE,
     check_id,
     check_number,
     check_text,
@@ -289,6 +291,8 @@ class NodeKind(StrEnum):
 
 
 _NO_ATTRIBUTES: Mapping[str, AttributeValue] = MappingProxyType({})
+_KNOWN_NAMES: set[str] = set()
+"""Attribute names already found to be ids: a schema has a few, used by every CI."""
 
 
 def _frozen_mapping(value: Mapping[str, AttributeValue]) -> Mapping[str, AttributeValue]:
@@ -299,9 +303,25 @@ def _frozen_mapping(value: Mapping[str, AttributeValue]) -> Mapping[str, Attribu
         )
     if not value:
         return _NO_ATTRIBUTES
+    low, high = INT_RANGE
     for name, item in value.items():
-        check_id(name, "an attribute name", field="attributes")
-        # a string, a boolean or a number that every store and JSON keep as it is
+        if name not in _KNOWN_NAMES:
+            check_id(name, "an attribute name", field="attributes")
+            if len(_KNOWN_NAMES) < 10_000:
+                _KNOWN_NAMES.add(name)
+        # a string, a boolean or a number that every store and JSON keep as it is; the
+        # common cases first, decided inline (an import makes a million of these)
+        kind = type(item)
+        if kind is str:
+            if item.isascii() and "\x00" not in item:  # type: ignore[operator,union-attr]
+                continue
+        elif kind is bool:
+            continue
+        elif kind is int:
+            if low <= item <= high:  # type: ignore[operator]
+                continue
+        elif kind is float and math.isfinite(item):  # type: ignore[arg-type]
+            continue
         if isinstance(item, str):
             check_text(item, f"attribute {name!r}", field=name)
         elif isinstance(item, int | float) and not isinstance(item, bool):

@@ -35,7 +35,7 @@ from fitsm.cmdb.configuration import (
     ServiceNode,
 )
 from fitsm.cmdb.database import Cmdb
-from fitsm.errors import CycleError, LoadError, ValidationError
+from fitsm.errors import CycleError, LoadError, NotFoundError, ValidationError
 from fitsm.interop._json import JsonPlaces, read_json
 
 __all__ = ["dump_cmdb_json", "load_cmdb", "load_cmdb_csv", "load_cmdb_json"]
@@ -72,6 +72,8 @@ _KIND_SECTION = {
     NodeKind.GROUP: "redundancy_groups",
 }
 _INTEGER = re.compile(r"[+-]?[0-9]+\Z")
+_LONGEST = 40
+"""Characters of a number in a CSV cell: more than a 64-bit integer or a double needs."""
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
 
 Locate = Callable[[str, int, str | None], tuple[str, int | None]]
@@ -257,7 +259,7 @@ def load_cmdb_csv(
         given = [c for c in attribute_columns if row[c]]
         if kind not in _KIND_SECTION:
             allowed = ", ".join(k.value for k in NodeKind)
-            raise LoadError(path, line, "kind", f"unknown kind {kind!r}; expected {allowed}")
+            raise LoadError(path, line, "kind", f"unknown kind {shown(kind)}; expected {allowed}")
         section = _KIND_SECTION[NodeKind(kind)]
         unused = [c for c in ("type", "min_up") if row.get(c) and c not in _KEYS[section]]
         unused += [] if kind == NodeKind.CI else given
@@ -381,13 +383,14 @@ class _Builder:
         return ci
 
     def _typed(self, ci_type: str, cells: Mapping[str, str]) -> dict[str, AttributeValue]:
-        if ci_type not in self.schema.ci_type_names:
+        try:
+            specs = {a.name: a for a in self.schema.ci_type(ci_type).attributes}
+        except NotFoundError:
             raise ValidationError(
                 f"unknown CI type {ci_type!r}; defined types: "
                 + (", ".join(self.schema.ci_type_names) or "none"),
                 field="type",
-            )
-        specs = {a.name: a for a in self.schema.ci_type(ci_type).attributes}
+            ) from None
         return {k: _cell(v, specs.get(k), k) for k, v in cells.items()}
 
     def _relationship(self, raw: Mapping[str, Any], number: int) -> None:
@@ -598,13 +601,15 @@ def _cell(text: str, spec: AttributeSpec | None, name: str) -> AttributeValue:
     if spec is None or spec.type is AttributeType.STRING:
         return text
     if spec.type is AttributeType.INTEGER:
-        if _INTEGER.match(text) and len(text) <= 20:
-            return int(text)
+        if _INTEGER.match(text) and len(text) <= _LONGEST:
+            return int(text)  # the CI record refuses what does not fit in 64 bits
         raise ValidationError(
-            f"attribute {name!r} must be integer (digits 0-9), got {shown(text)}", field=name
+            f"attribute {name!r} must be integer (digits 0-9, at most {_LONGEST}), "
+            f"got {shown(text)}",
+            field=name,
         )
     if spec.type is AttributeType.NUMBER:
-        if _NUMBER.match(text) and len(text) <= 40:
+        if _NUMBER.match(text) and len(text) <= _LONGEST:
             return float(text)  # an infinity from 1e999 is refused by the CI record
         raise ValidationError(
             f"attribute {name!r} must be number (such as 2.5 or 1e3), got {shown(text)}",
@@ -640,7 +645,7 @@ def _csv_rows(
         if not column.strip():
             raise LoadError(name, 1, None, f"column {i + 1} of the header has no name")
         if column in header[:i]:
-            raise LoadError(name, 1, column, f"column {column!r} appears twice in the header")
+            raise LoadError(name, 1, column, f"column {shown(column)} appears twice in the header")
     for column in required:
         if column not in header:
             raise LoadError(
@@ -649,7 +654,10 @@ def _csv_rows(
     for column in header:
         if known is not None and column not in known:
             raise LoadError(
-                name, 1, column, f"unknown column {column!r}; allowed columns: {', '.join(known)}"
+                name,
+                1,
+                column,
+                f"unknown column {shown(column)}; allowed columns: {', '.join(known)}",
             )
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
