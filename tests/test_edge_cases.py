@@ -269,6 +269,18 @@ class TestWhatEveryStoreKeeps:
             make()
         assert named in str(e.value)
 
+    @pytest.mark.parametrize(
+        "call",
+        [
+            lambda: Agreement("a", "SLA", "c", [], []).target("uptime"),
+            lambda: Agreements().in_force(T0, "XLA"),
+            lambda: sla_clocks([], Agreements(), T0, kind="wall"),
+        ],
+    )
+    def test_an_unknown_kind_is_named_with_the_known_ones(self, call) -> None:
+        with pytest.raises(ValidationError, match="is not a valid .*; expected one of"):
+            call()
+
     def test_an_event_cannot_set_a_field_to_a_wrong_type(self) -> None:
         case = ready_incident()
         with pytest.raises(ValidationError, match="Incident.group must be"):

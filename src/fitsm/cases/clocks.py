@@ -163,7 +163,7 @@ def sla_clocks(
     agreement's ``kind`` target for the case's priority.
     """
     policy = policy or ClockPolicy()
-    kind = ClockKind(kind)
+    kind = enum_value(ClockKind)(kind)
     running = policy.running[kind]
     now_us = micros(now, "now")
     restart = policy.carry_over is CarryOver.RESTART

@@ -234,7 +234,7 @@ class Agreement:
         A target without a priority applies to every priority that has no target of
         its own, so a prioritised incident is never silently left without one.
         """
-        wanted = TargetKind(kind)
+        wanted = _kind(kind)
         general = None
         for t in self.targets:
             if t.kind is wanted:
@@ -295,7 +295,7 @@ class Agreements:
         return len(self._versions)
 
     def in_force(self, at: datetime, kind: AgreementKind | str | None = None) -> list[Agreement]:
-        wanted = None if kind is None else AgreementKind(kind)
+        wanted = None if kind is None else _agreement_kind(kind)
         return [a for a in self if a.in_force(at) and (wanted is None or a.kind is wanted)]
 
     def default_sla(self, at: datetime | None = None) -> Agreement | None:
