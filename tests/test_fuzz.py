@@ -70,6 +70,7 @@ from fitsm.cmdb import (
     Relationship,
     RelationshipType,
 )
+from fitsm.errors import LoadError
 from fitsm.interop import dump_cmdb_json, load_cmdb_csv, load_cmdb_json
 from fitsm.portfolio import PhaseChange, ServiceLifecycle, SupplierInvolvement
 from fitsm.service_levels import Agreements
@@ -604,9 +605,9 @@ class TestLoaders:
             path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
         try:
             cmdb = load_cmdb_json(path, at=T0)
-        except FitsmError as e:
+        except LoadError as e:
             event("refused")
-            assert str(e).startswith(str(path)), e
+            assert str(e).startswith(f"{path}:{e.line}: "), e  # the file and the line
             return
         event("loaded")
         out = path.with_name("again.json")
@@ -694,9 +695,9 @@ class TestLoaders:
             (root / name).write_bytes(buffer.getvalue().encode("utf-8", "surrogatepass"))
         try:
             cmdb = load_cmdb_csv(root, at=T0)
-        except FitsmError as e:
+        except LoadError as e:
             event("refused")
-            assert str(e).startswith(str(root)), e
+            assert e.path.startswith(str(root)) and e.line is not None, e
             return
         event("loaded")
         for ci in cmdb.nodes("configuration_item"):

@@ -677,10 +677,13 @@ def _csv_rows(
 def _read(path: Path) -> str:
     """The text of a file; a UTF-8 byte order mark, as spreadsheets write one, is dropped."""
     try:
-        return path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise LoadError(str(path), None, None, "no such file") from None
-    except UnicodeDecodeError as e:
-        raise LoadError(str(path), None, None, f"not UTF-8 text: {e.reason}") from None
     except OSError as e:
         raise LoadError(str(path), None, None, f"cannot read: {e.strerror}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise LoadError(str(path), line, None, f"not UTF-8 text: {e.reason}") from None
