@@ -33,7 +33,9 @@ _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
 def _frozen(value: Mapping[str, Any]) -> Mapping[str, Any]:
-    return frozen_mapping(value, "a mapping of field to value") if value != {} else _EMPTY
+    if isinstance(value, Mapping) and not value:
+        return _EMPTY
+    return frozen_mapping(value, "a mapping of field to value")
 
 
 def _at(value: datetime) -> datetime:
