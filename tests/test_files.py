@@ -152,7 +152,9 @@ class TestJson:
             load_cmdb_json(write_json(tmp_path, minimal(format="other/2")), at=AT)
 
     def test_a_malformed_schema_is_refused(self, tmp_path: Path) -> None:
-        with pytest.raises(LoadError, match="schema"):
+        with pytest.raises(
+            LoadError, match=r"ci_types\[0\]: unknown key 'nom'; allowed keys: name"
+        ):
             load_cmdb_json(
                 write_json(tmp_path, minimal(schema={"ci_types": [{"nom": "x"}]})), at=AT
             )
@@ -234,4 +236,219 @@ class TestCsv:
         path = csv_dir / "relationships.csv"
         path.write_text(path.read_text() + "db1,sw1,connects_to,extra\n")
         with pytest.raises(LoadError, match=r"relationships\.csv:13: more cells than columns"):
+            load_cmdb_csv(csv_dir, at=AT)
+
+
+def line_of(path: Path, text: str, nth: int = 1) -> int:
+    """The line of the nth occurrence of ``text`` in the file (-1: the last)."""
+    found = [i for i, line in enumerate(path.read_text().splitlines(), 1) if text in line]
+    return found[nth - 1 if nth > 0 else nth]
+
+
+class TestJsonIsStrict:
+    @pytest.mark.parametrize(
+        ("where", "key"),
+        [("top", "relationship"), ("cis", "attribute"), ("redundancy_groups", "member")],
+    )
+    def test_a_misspelt_key_is_named_with_the_allowed_ones(self, tmp_path, where, key) -> None:
+        doc = minimal(cis=[{"id": "s1", "type": "server", "attributes": {"hostname": "s1"}}])
+        if where == "top":
+            doc[key] = doc.pop("relationships")
+        elif where == "cis":
+            doc["cis"][0][key] = doc["cis"][0].pop("attributes")
+        else:
+            doc["redundancy_groups"] = [{"id": "g", key: ["s1"]}]
+        path = write_json(tmp_path, doc)
+        with pytest.raises(LoadError, match=f"unknown key '{key}'; allowed keys: ") as e:
+            load_cmdb_json(path, at=AT)
+        assert e.value.path == str(path) and e.value.field == key
+        assert e.value.line == line_of(path, f'"{key}"')
+
+    def test_duplicate_keys_are_refused_at_the_second(self, tmp_path: Path) -> None:
+        path = tmp_path / "cmdb.json"
+        path.write_text('{\n  "id": "a",\n  "cis": [],\n  "id": "b"\n}\n')
+        with pytest.raises(LoadError, match="key 'id' appears twice") as e:
+            load_cmdb_json(path, at=AT)
+        assert e.value.line == 4
+
+    @pytest.mark.parametrize(
+        ("value", "message"),
+        [
+            ("NaN", "NaN is not a JSON number"),
+            ("-Infinity", "-Infinity is not a JSON number"),
+            ("1e999", "too large for a double"),
+            ("9" * 5000, "longer than 40 characters"),
+        ],
+        ids=["nan", "-inf", "1e999", "5000 digits"],
+    )
+    def test_numbers_json_does_not_have_are_refused(self, tmp_path, value, message) -> None:
+        text = json.dumps(minimal(), indent=2).replace('"hostname": "s1"', f'"cores": {value}')
+        path = tmp_path / "cmdb.json"
+        path.write_text(text)
+        with pytest.raises(LoadError, match=message) as e:
+            load_cmdb_json(path, at=AT)
+        assert e.value.line == line_of(path, '"cores"', -1)
+
+    def test_a_deeply_nested_document_is_refused(self, tmp_path: Path) -> None:
+        path = tmp_path / "deep.json"
+        path.write_text('{"cis": ' + "[" * 100_000 + "]" * 100_000 + "}")
+        with pytest.raises(LoadError, match="nested too deeply"):
+            load_cmdb_json(path, at=AT)
+
+    @pytest.mark.parametrize("members", [5, "ab", [1], ["s1", None]], ids=str)
+    def test_members_must_be_a_list_of_ids(self, tmp_path, members) -> None:
+        path = write_json(tmp_path, minimal(redundancy_groups=[{"id": "g", "members": members}]))
+        with pytest.raises(LoadError, match="member") as e:
+            load_cmdb_json(path, at=AT)
+        assert e.value.field == "members"
+        assert e.value.line == line_of(path, '"members"')
+
+    def test_a_cycle_names_the_line_of_a_relationship_on_it(self, tmp_path: Path) -> None:
+        rels = [{"source": "svc", "target": "s1"}, {"source": "s1", "target": "svc"}]
+        path = write_json(tmp_path, minimal(relationships=rels))
+        with pytest.raises(LoadError, match="closes a dependency cycle: (svc|s1) -> ") as e:
+            load_cmdb_json(path, at=AT)
+        assert e.value.line in (line_of(path, '"source": "svc"'), line_of(path, '"source": "s1"'))
+
+    def test_a_group_smaller_than_min_up_names_its_line(self, tmp_path: Path) -> None:
+        groups = [{"id": "g", "min_up": 2, "members": ["s1"]}]
+        path = write_json(tmp_path, minimal(redundancy_groups=groups))
+        with pytest.raises(LoadError, match="'g' needs 2 members up .* but has 1") as e:
+            load_cmdb_json(path, at=AT)
+        assert (e.value.field, e.value.line) == ("min_up", line_of(path, '"min_up"'))
+
+    def test_a_group_with_a_dependency_of_its_own_names_its_line(self, tmp_path: Path) -> None:
+        groups = [{"id": "g", "members": ["s1"]}]
+        rels = [{"source": "svc", "target": "g"}, {"source": "g", "target": "svc"}]
+        path = write_json(tmp_path, minimal(redundancy_groups=groups, relationships=rels))
+        with pytest.raises(LoadError, match="'g' can have no relationship of its own") as e:
+            load_cmdb_json(path, at=AT)
+        assert e.value.line == line_of(path, '"source": "g"')
+
+    def test_a_schema_error_names_the_attribute_and_its_line(self, tmp_path: Path) -> None:
+        schema = {
+            "ci_types": [
+                {"name": "server", "attributes": [{"name": "hostname"}, {"name": "cores"}]},
+                {"name": "switch", "attributes": ["port", {"name": "speed", "type": "numbr"}]},
+            ]
+        }
+        path = write_json(tmp_path, minimal(schema=schema, cis=[], relationships=[]))
+        with pytest.raises(LoadError, match="'numbr' is not a valid AttributeType") as e:
+            load_cmdb_json(path, at=AT)
+        assert (e.value.field, e.value.line) == ("type", line_of(path, '"numbr"'))
+
+    def test_a_reserved_attribute_name_points_at_the_attribute(self, tmp_path: Path) -> None:
+        schema = {"ci_types": [{"name": "server", "attributes": ["rack", {"name": "owner"}]}]}
+        path = write_json(tmp_path, minimal(schema=schema, cis=[], relationships=[]))
+        with pytest.raises(LoadError, match="'owner' is a field of every CI record") as e:
+            load_cmdb_json(path, at=AT)
+        assert e.value.line == line_of(path, '"name": "owner"')
+
+    def test_ci_types_may_be_given_by_name_as_in_python(self, tmp_path: Path) -> None:
+        doc = minimal(schema={"ci_types": ["server"], "relationship_types": ["runs_on"]})
+        doc["cis"] = [{"id": "s1", "type": "server"}]
+        cmdb = load_cmdb_json(write_json(tmp_path, doc), at=AT)
+        assert cmdb.schema.ci_type_names == ("server",)
+        assert "runs_on" in cmdb.schema.relationship_type_names
+
+    def test_a_null_attribute_is_left_out(self, tmp_path: Path) -> None:
+        cis = [{"id": "s1", "type": "server", "attributes": {"hostname": "h", "cores": None}}]
+        cmdb = load_cmdb_json(write_json(tmp_path, minimal(cis=cis)), at=AT)
+        assert dict(cmdb.ci("s1").attributes) == {"hostname": "h"}
+
+    def test_a_byte_order_mark_is_accepted(self, tmp_path: Path) -> None:
+        path = tmp_path / "cmdb.json"
+        path.write_bytes(b"\xef\xbb\xbf" + json.dumps(minimal()).encode())
+        assert "s1" in load_cmdb_json(path, at=AT)
+
+    def test_owners_of_services_components_and_groups_round_trip(self, tmp_path: Path) -> None:
+        doc = minimal(
+            services=[{"id": "svc", "owner": "carol"}],
+            components=[{"id": "front", "name": "Front end", "owner": "ops"}],
+            redundancy_groups=[{"id": "g", "owner": "ops", "members": ["s1"]}],
+        )
+        cmdb = load_cmdb_json(write_json(tmp_path, doc), at=AT)
+        assert [cmdb[i].owner for i in ("svc", "front", "g")] == ["carol", "ops", "ops"]
+        dump_cmdb_json(cmdb, tmp_path / "again.json")
+        again = load_cmdb_json(tmp_path / "again.json", at=AT)
+        assert again._records == cmdb._records
+
+    def test_text_no_store_keeps_is_refused_with_its_line(self, tmp_path: Path) -> None:
+        cis = [{"id": "s1", "type": "server", "attributes": {"hostname": "\ud800"}}]
+        path = tmp_path / "cmdb.json"
+        path.write_text(json.dumps(minimal(cis=cis), indent=2))  # written as "\ud800"
+        with pytest.raises(LoadError, match="lone surrogates") as e:
+            load_cmdb_json(path, at=AT)
+        assert e.value.line == line_of(path, '"hostname"', -1)
+
+
+class TestCsvIsStrict:
+    @pytest.mark.parametrize("cell", ["1_000", "\u0664", "4.0", "0x10", "+ 4"])
+    def test_an_integer_is_written_in_ascii_digits(self, csv_dir, cell) -> None:
+        path = csv_dir / "nodes.csv"
+        path.write_text(path.read_text().replace(",4,true", f",{cell},true", 1))
+        with pytest.raises(LoadError, match=r"nodes\.csv:6: field 'cores': .* must be integer"):
+            load_cmdb_csv(csv_dir, at=AT)
+
+    def test_min_up_is_written_in_ascii_digits(self, csv_dir: Path) -> None:
+        path = csv_dir / "nodes.csv"
+        path.write_text(path.read_text().replace("ops,2,", "ops,1_0,"))
+        with pytest.raises(LoadError, match=r"nodes\.csv:5: field 'min_up'"):
+            load_cmdb_csv(csv_dir, at=AT)
+
+    def test_a_huge_header_cell_is_a_load_error(self, csv_dir: Path) -> None:
+        (csv_dir / "nodes.csv").write_text("kind,id," + "x" * 200_000 + "\n,s1,server\n")
+        with pytest.raises(LoadError, match=r"nodes\.csv:1: not valid CSV"):
+            load_cmdb_csv(csv_dir, at=AT)
+
+    def test_owners_are_kept_for_every_kind(self, csv_dir: Path) -> None:
+        cmdb = load_cmdb_csv(csv_dir, at=AT)
+        assert (cmdb["shop"].owner, cmdb["frontend"].owner, cmdb["web-pool"].owner) == (
+            "carol",
+            "ops",
+            "ops",
+        )
+
+    def test_a_byte_order_mark_is_accepted(self, csv_dir: Path) -> None:
+        for name in ("nodes.csv", "relationships.csv", "schema.json"):
+            path = csv_dir / name
+            path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+        assert load_cmdb_csv(csv_dir, at=AT).kind("shop") is NodeKind.SERVICE
+
+    def test_a_cell_that_does_not_apply_to_the_kind_is_refused(self, csv_dir: Path) -> None:
+        path = csv_dir / "nodes.csv"
+        path.write_text(path.read_text().replace("service,shop,,", "service,shop,server,"))
+        with pytest.raises(LoadError, match=r"nodes\.csv:2: field 'type': a service has no"):
+            load_cmdb_csv(csv_dir, at=AT)
+
+    def test_an_attribute_named_like_a_column_is_refused_in_the_schema(self, csv_dir: Path) -> None:
+        path = csv_dir / "schema.json"
+        path.write_text(path.read_text().replace('{"name": "location"}', '{"name": "min_up"}'))
+        with pytest.raises(LoadError, match=r"field 'name': .*'min_up' has the name of a col") as e:
+            load_cmdb_csv(csv_dir, at=AT)
+        assert e.value.line == line_of(path, '"min_up"')
+
+    def test_an_unknown_relationship_column_is_named(self, csv_dir: Path) -> None:
+        path = csv_dir / "relationships.csv"
+        path.write_text(path.read_text().replace("source,target,type", "source,target,typ", 1))
+        with pytest.raises(LoadError, match="unknown column 'typ'; allowed columns: source"):
+            load_cmdb_csv(csv_dir, at=AT)
+
+    def test_a_column_given_twice_is_named(self, csv_dir: Path) -> None:
+        path = csv_dir / "nodes.csv"
+        path.write_text(path.read_text().replace(",engine\n", ",cores\n", 1))
+        with pytest.raises(LoadError, match="column 'cores' appears twice"):
+            load_cmdb_csv(csv_dir, at=AT)
+
+    def test_a_group_too_small_names_its_own_line_in_nodes_csv(self, csv_dir: Path) -> None:
+        path = csv_dir / "relationships.csv"
+        path.write_text(path.read_text().replace("web-pool,web3,has_member\n", ""))
+        path.write_text(path.read_text().replace("web-pool,web2,has_member\n", ""))
+        with pytest.raises(LoadError, match=r"nodes\.csv:5: field 'min_up': .*'web-pool' needs 2"):
+            load_cmdb_csv(csv_dir, at=AT)
+
+    def test_a_cycle_names_its_line_in_relationships_csv(self, csv_dir: Path) -> None:
+        path = csv_dir / "relationships.csv"
+        path.write_text(path.read_text() + "sw1,db1,connects_to\n")
+        with pytest.raises(LoadError, match=r"relationships\.csv:\d+: relationship .* cycle"):
             load_cmdb_csv(csv_dir, at=AT)

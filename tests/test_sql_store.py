@@ -114,6 +114,21 @@ class TestOpening:
             open_store(f"sqlite:///{db}")
         assert digest(db) == before
 
+    def test_an_empty_file_is_not_taken_for_a_new_store(self, db) -> None:
+        db.write_bytes(b"")
+        with pytest.raises(StoreError, match="exists and is empty, so it is not a fitsm store"):
+            open_store(f"sqlite:///{db}")
+        assert db.read_bytes() == b""
+
+    def test_a_schema_version_that_is_no_number_is_refused(self, db) -> None:
+        saved_store(db).close()
+        with sqlite3.connect(db) as conn:
+            conn.execute("UPDATE fitsm_meta SET value = 'five' WHERE key = 'schema_version'")
+        before = digest(db)
+        with pytest.raises(StoreError, match="schema_version 'five' is not a whole number"):
+            open_store(f"sqlite:///{db}")
+        assert digest(db) == before
+
     def test_a_store_from_a_newer_fitsm_is_refused_and_untouched(self, db) -> None:
         saved_store(db).close()
         with sqlite3.connect(db) as conn:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Protocol
 
+from fitsm._validators import shown
 from fitsm.errors import NaiveDatetimeError, ValidationError
 
 __all__ = ["Clock", "FixedClock", "SystemClock", "as_utc"]
@@ -24,13 +25,22 @@ def as_utc(value: datetime, name: str = "datetime") -> datetime:
     '2024-03-01T12:00:00+00:00'
     """
     if not isinstance(value, datetime):
-        raise ValidationError(f"{name} must be a datetime, got {value!r}")
+        raise ValidationError(f"{name} must be a datetime, got {shown(value)}", field=name)
     if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
         raise NaiveDatetimeError(
             f"{name} {value.isoformat()!r} has no time zone; "
-            "expected an aware datetime such as datetime(..., tzinfo=UTC)"
+            "expected an aware datetime such as datetime(..., tzinfo=UTC)",
+            field=name,
         )
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        # datetime.max at UTC-1 is a moment after the last one UTC can name
+        raise ValidationError(
+            f"{name} {value.isoformat()!r} lies outside the years 1 to 9999 in UTC; "
+            "expected a datetime that UTC can represent",
+            field=name,
+        ) from None
 
 
 class Clock(Protocol):

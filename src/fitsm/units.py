@@ -16,6 +16,8 @@ datetime.timedelta(seconds=14400)
 
 from __future__ import annotations
 
+import math
+import numbers
 from datetime import timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -23,6 +25,7 @@ from typing import Any
 
 import pint
 
+from fitsm._validators import shown
 from fitsm.errors import ValidationError
 
 __all__ = [
@@ -30,6 +33,7 @@ __all__ = [
     "Q_",
     "Quantity",
     "check_dimension",
+    "check_quantity",
     "duration",
     "percent",
     "registry",
@@ -53,8 +57,8 @@ def Q_(value: Any, unit: str | None = None) -> Any:  # noqa: N802 - pint's own i
         return reg.Quantity(value) if unit is None else reg.Quantity(value, unit)
     except (pint.errors.PintError, AssertionError, ValueError, TypeError) as e:
         # pint's parser can fail with any of these on malformed text
-        shown = unit if unit is not None else value
-        raise ValidationError(f"{shown!r} is not a quantity fitsm understands: {e}") from None
+        given = unit if unit is not None else value
+        raise ValidationError(f"{shown(given)} is not a quantity fitsm understands: {e}") from None
 
 
 def to_fraction(value: Any) -> Fraction:
@@ -62,14 +66,14 @@ def to_fraction(value: Any) -> Fraction:
     try:
         return _to_fraction(value)
     except (ValueError, OverflowError, ZeroDivisionError):
-        raise ValidationError(f"expected a finite number, got {value!r}") from None
+        raise ValidationError(f"expected a finite number, got {shown(value)}") from None
 
 
 def _to_fraction(value: Any) -> Fraction:
     if isinstance(value, Fraction):
         return value
     if isinstance(value, bool):
-        raise ValidationError(f"expected a number, got {value!r}")
+        raise ValidationError(f"expected a number, got {shown(value)}")
     if isinstance(value, int | Decimal):
         return Fraction(value)
     if isinstance(value, float):
@@ -79,16 +83,45 @@ def _to_fraction(value: Any) -> Fraction:
         try:
             return Fraction(value)
         except ValueError:
-            raise ValidationError(f"expected a number, got {value!r}") from None
-    raise ValidationError(f"expected a number, got {value!r}")
+            raise ValidationError(f"expected a number, got {shown(value)}") from None
+    raise ValidationError(f"expected a number, got {shown(value)}")
+
+
+def check_quantity(value: Any, what: str) -> Any:
+    """Return ``value`` if it is a finite quantity of the application registry, else raise.
+
+    A quantity of another pint registry cannot be compared or converted with
+    fitsm's (pint raises on every mix), and a NaN target is met by nothing.
+    """
+    if not isinstance(value, pint.Quantity):
+        raise ValidationError(
+            f"{what} must be a quantity such as Q_(4, 'hour'), got {shown(value)}", field=what
+        )
+    if value._REGISTRY is not registry().get():
+        raise ValidationError(
+            f"{what} {shown(value)} comes from another pint registry; make it with fitsm.Q_ "
+            "or pint.get_application_registry()",
+            field=what,
+        )
+    magnitude = value.magnitude
+    if isinstance(magnitude, bool):
+        finite = False
+    elif isinstance(magnitude, int | Fraction):
+        finite = True
+    elif isinstance(magnitude, Decimal):
+        finite = magnitude.is_finite()
+    else:
+        finite = isinstance(magnitude, numbers.Real) and math.isfinite(magnitude)
+    if not finite:
+        raise ValidationError(
+            f"{what} must have a finite number as magnitude, got {shown(value)}", field=what
+        )
+    return value
 
 
 def check_dimension(value: Any, dimension: str, what: str) -> Any:
     """Return ``value`` if it is a quantity of ``dimension`` (e.g. ``"[time]"``), else raise."""
-    if not isinstance(value, pint.Quantity):
-        raise ValidationError(
-            f"{what} must be a quantity such as Q_(4, 'hour'), got {value!r}", field=what
-        )
+    check_quantity(value, what)
     if not value.check(dimension):
         raise ValidationError(
             f"{what} must have dimension {dimension}, got {value:~P} ({value.dimensionality})",
@@ -154,7 +187,7 @@ def percent(value: Fraction, places: int | None = None) -> Decimal:
     except ValidationError:
         raise
     except (ValueError, OverflowError, TypeError, ZeroDivisionError) as e:
-        raise ValidationError(f"value must be a finite number, got {value!r} ({e})") from None
+        raise ValidationError(f"value must be a finite number, got {shown(value)} ({e})") from None
     hundredths = share_ * 100
     if places is None:
         exact = _terminates(hundredths.denominator)
@@ -162,7 +195,7 @@ def percent(value: Fraction, places: int | None = None) -> Decimal:
     else:
         if isinstance(places, bool) or not isinstance(places, int) or places < 0:
             raise ValidationError(
-                f"places must be a whole number of at least 0, got {places!r}", field="places"
+                f"places must be a whole number of at least 0, got {shown(places)}", field="places"
             )
         digits = places
     scaled = round(hundredths * 10**digits)  # Fraction rounds half to even

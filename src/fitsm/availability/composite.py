@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 import numpy as np
 
+from fitsm._validators import shown
 from fitsm.cmdb.view import required_up
 from fitsm.errors import NotFoundError, ValidationError
 from fitsm.units import share, to_fraction
@@ -232,10 +233,10 @@ def _availability(node: str, value: Any) -> Fraction:
         p = share(value, what)
     except ValueError as e:
         raise ValidationError(
-            f"{what} must be a number or percentage between 0 and 1, got {value!r} ({e})"
+            f"{what} must be a number or percentage between 0 and 1, got {shown(value)} ({e})"
         ) from None
     if not 0 <= p <= 1:
-        raise ValidationError(f"{what} must be between 0 and 1 (0 % and 100 %), got {value!r}")
+        raise ValidationError(f"{what} must be between 0 and 1 (0 % and 100 %), got {shown(value)}")
     return p
 
 
@@ -325,7 +326,7 @@ def _wilson(hits: int, n: int, confidence: float) -> tuple[Fraction, Fraction]:
 
 def _whole(value: Any, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValidationError(f"{what} must be a whole number >= 1, got {value!r}", field=what)
+        raise ValidationError(f"{what} must be a whole number >= 1, got {shown(value)}", field=what)
     return value
 
 

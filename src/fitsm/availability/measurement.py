@@ -32,7 +32,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from fitsm._validators import enum_value, identifier
+from fitsm._validators import enum_value, flag, identifier, shown
 from fitsm.clock import as_utc
 from fitsm.errors import NotFoundError, ValidationError
 from fitsm.time.calendar import BusinessCalendar
@@ -106,7 +106,7 @@ class Outage:
     start: datetime = attrs.field(converter=_aware)
     end: datetime | None = attrs.field(default=None, converter=_aware_or_open)
     state: OutageState = attrs.field(default=OutageState.DOWN, converter=_state)
-    planned: bool = False
+    planned: bool = attrs.field(default=False, validator=flag)
     id: str = attrs.field(default="", kw_only=True, validator=_outage_id)
 
     def __attrs_post_init__(self) -> None:
@@ -271,13 +271,17 @@ class OutageLog:
 def _to_fraction(value: Any) -> Fraction:
     weight = to_fraction(value)
     if not 0 <= weight <= 1:
-        raise ValidationError(f"degraded_weight must be between 0 and 1, got {value!r}")
+        raise ValidationError(
+            f"degraded_weight must be between 0 and 1, got {shown(value)}", field="degraded_weight"
+        )
     return weight
 
 
 def _non_negative(instance: Any, attribute: attrs.Attribute[Any], value: timedelta) -> None:
     if not isinstance(value, timedelta) or value < timedelta(0):
-        raise ValidationError(f"{attribute.name} must be a timedelta >= 0, got {value!r}")
+        raise ValidationError(
+            f"{attribute.name} must be a timedelta >= 0, got {shown(value)}", field=attribute.name
+        )
 
 
 @attrs.frozen

@@ -32,6 +32,7 @@ from typing import Any
 import attrs
 from statemachine import StateChart
 
+from fitsm._validators import check_fields
 from fitsm.cases.base import Case, HistoryEntry
 from fitsm.clock import as_utc
 from fitsm.errors import InvalidTransitionError, ValidationError
@@ -308,6 +309,7 @@ class CaseLifecycle:
         try:
             for field, value in changes.items():
                 setattr(case, field, value)  # attrs converts and validates here
+            check_fields(case, changes)
         except BaseException:
             for field, value in before.items():
                 object.__setattr__(case, field, value)

@@ -17,7 +17,14 @@ from typing import Any, ClassVar, Self
 
 import attrs
 
-from fitsm._validators import identifier, text, to_str_tuple
+from fitsm._validators import (
+    check_fields,
+    frozen_mapping,
+    identifier,
+    optional_identifier,
+    text,
+    to_id_tuple,
+)
 from fitsm.clock import as_utc
 
 __all__ = ["Case", "HistoryEntry"]
@@ -26,7 +33,13 @@ _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
 def _frozen(value: Mapping[str, Any]) -> Mapping[str, Any]:
-    return MappingProxyType(dict(value)) if value else _EMPTY
+    if isinstance(value, Mapping) and not value:
+        return _EMPTY
+    return frozen_mapping(value, "a mapping of field to value")
+
+
+def _at(value: datetime) -> datetime:
+    return as_utc(value, "at")
 
 
 @attrs.frozen
@@ -36,13 +49,16 @@ class HistoryEntry:
     ``changes`` holds the case fields the transition set (a priority, an assignee, ...).
     """
 
-    at: datetime
+    at: datetime = attrs.field(converter=_at)
     actor: str
     event: str
     source: str
     target: str
     note: str = ""
     changes: Mapping[str, Any] = attrs.field(default=_EMPTY, converter=_frozen)
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self)
 
 
 def _aware(value: datetime) -> datetime:
@@ -63,12 +79,16 @@ class Case:
     registered_at: datetime = attrs.field(converter=_aware)
     registered_by: str = attrs.field(validator=text)
     status: StrEnum = attrs.field(default=None)
-    owner: str | None = None
-    service: str | None = None
-    cis: tuple[str, ...] = attrs.field(default=(), converter=to_str_tuple)
+    owner: str | None = attrs.field(default=None, validator=optional_identifier)
+    service: str | None = attrs.field(default=None, validator=optional_identifier)
+    cis: tuple[str, ...] = attrs.field(default=(), converter=to_id_tuple)
     category: str = ""
     history: tuple[HistoryEntry, ...] = ()
     version: int = 0
+
+    def __attrs_post_init__(self) -> None:
+        # every field of every case type is checked against its annotation, here once
+        check_fields(self)
 
     def copy(self) -> Self:
         """An independent copy (field values are immutable, so a shallow copy is)."""

@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 import attrs
 from statemachine import State, StateChart
 
-from fitsm._validators import enum_value, to_str_tuple
+from fitsm._validators import enum_value, to_str_set, to_str_tuple, whole
 from fitsm.cases._engine import CaseLifecycle, proposed
 from fitsm.cases.base import Case
 from fitsm.clock import as_utc
@@ -83,6 +83,10 @@ def _utc_or_none(value: datetime | None) -> datetime | None:
     return None if value is None else as_utc(value, "planned time")
 
 
+def _change_type(value: object) -> ChangeType | None:
+    return None if value is None else enum_value(ChangeType)(value)
+
+
 @attrs.define(eq=True)
 class Change(Case):
     """A change from its request (RFC) to its post-implementation review (PR12)."""
@@ -92,9 +96,7 @@ class Change(Case):
     owner_role: ClassVar[str] = "change_owner"
 
     status: ChangeStatus = attrs.field(default=ChangeStatus.NEW, converter=_status)
-    change_type: ChangeType | None = attrs.field(
-        default=None, converter=attrs.converters.optional(ChangeType)
-    )
+    change_type: ChangeType | None = attrs.field(default=None, converter=_change_type)
     major: bool = False
     template: str | None = None
     """The standard change this one instantiates, if any."""
@@ -131,11 +133,11 @@ class ChangeCriteria:
     change ``ecab_quorum`` by ECAB members.
     """
 
-    standard_changes: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
-    major_from_services: int = 3
-    major_risks: frozenset[str] = attrs.field(default=frozenset({"high"}), converter=frozenset)
-    cab_quorum: int = attrs.field(default=1, validator=attrs.validators.ge(1))
-    ecab_quorum: int = attrs.field(default=1, validator=attrs.validators.ge(1))
+    standard_changes: frozenset[str] = attrs.field(default=frozenset(), converter=to_str_set)
+    major_from_services: int = attrs.field(default=3, validator=whole)
+    major_risks: frozenset[str] = attrs.field(default=frozenset({"high"}), converter=to_str_set)
+    cab_quorum: int = attrs.field(default=1, validator=[whole, attrs.validators.ge(1)])
+    ecab_quorum: int = attrs.field(default=1, validator=[whole, attrs.validators.ge(1)])
 
     def quorum(self, change_type: ChangeType, major: bool) -> int:
         """How many approvals a change of this type needs (PR12.4)."""

@@ -28,7 +28,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from fitsm._validators import enum_value
+from fitsm._validators import enum_value, shown
 from fitsm.cases.base import Case
 from fitsm.cases.incidents import RESOLUTION_CLOCK_RUNS, RESPONSE_CLOCK_RUNS, IncidentStatus
 from fitsm.errors import ValidationError
@@ -72,7 +72,7 @@ def _carry(value: object) -> CarryOver:
 def _share(value: Any) -> Fraction:
     share = to_fraction(value)
     if not 0 < share < 1:
-        raise ValidationError(f"warn_at must be a share between 0 and 1, got {value!r}")
+        raise ValidationError(f"warn_at must be a share between 0 and 1, got {shown(value)}")
     return share
 
 
@@ -175,7 +175,7 @@ def sla_clocks(
     the case's priority.
     """
     policy = policy or ClockPolicy()
-    kind = ClockKind(kind)
+    kind = enum_value(ClockKind)(kind)
     running = policy.running[kind]
     now_us = micros(now, "now")
     restart = policy.carry_over is CarryOver.RESTART

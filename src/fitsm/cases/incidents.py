@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 import attrs
 from statemachine import State, StateChart
 
-from fitsm._validators import enum_value
+from fitsm._validators import enum_value, to_str_set
 from fitsm.cases._engine import CaseLifecycle, proposed
 from fitsm.cases.base import Case
 from fitsm.errors import ValidationError
@@ -94,8 +94,8 @@ class MajorIncidentCriteria:
     one of ``services``.
     """
 
-    priorities: frozenset[str] = attrs.field(default=frozenset({"P1"}), converter=frozenset)
-    services: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    priorities: frozenset[str] = attrs.field(default=frozenset({"P1"}), converter=to_str_set)
+    services: frozenset[str] = attrs.field(default=frozenset(), converter=to_str_set)
 
     def matches(self, incident: Incident) -> bool:
         return incident.kind == "incident" and (

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import MappingProxyType
 
 import attrs
 
+from fitsm._validators import frozen_mapping
 from fitsm.errors import ValidationError
 
 __all__ = ["DEFAULT_MATRIX", "PriorityMatrix"]
 
 
 def _frozen(value: Mapping[tuple[str, str], str]) -> Mapping[tuple[str, str], str]:
-    return MappingProxyType(dict(value))
+    return frozen_mapping(value, "a mapping of (impact, urgency) to priority")
 
 
 @attrs.frozen

@@ -22,6 +22,7 @@ from typing import Any
 
 import attrs
 
+from fitsm._validators import shown
 from fitsm.cases.base import Case
 from fitsm.cases.kinds import lifecycle_of
 from fitsm.clock import as_utc
@@ -38,15 +39,15 @@ def _names(value: str | Iterable[str] | None) -> frozenset[str] | None:
     try:
         names = frozenset(value)
     except TypeError:
-        raise ValidationError(f"expected a name or several, got {value!r}") from None
+        raise ValidationError(f"expected a name or several, got {shown(value)}") from None
     if not names or not all(isinstance(n, str) for n in names):
-        raise ValidationError(f"expected a name or several, got {value!r}")
+        raise ValidationError(f"expected a name or several, got {shown(value)}")
     return names
 
 
 def _name(value: object) -> str | None:
     if value is not None and not isinstance(value, str):
-        raise ValidationError(f"expected a name, got {value!r}")
+        raise ValidationError(f"expected a name, got {shown(value)}")
     return value
 
 
@@ -56,7 +57,7 @@ def _instant(value: datetime | None) -> datetime | None:
 
 def _open(value: object) -> bool | None:
     if value is not None and not isinstance(value, bool):
-        raise ValidationError(f"open must be True, False or None, got {value!r}")
+        raise ValidationError(f"open must be True, False or None, got {shown(value)}")
     return value
 
 

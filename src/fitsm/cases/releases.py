@@ -13,13 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
-from types import MappingProxyType
 from typing import Any, ClassVar
 
 import attrs
 from statemachine import State, StateChart
 
-from fitsm._validators import enum_value, to_str_tuple
+from fitsm._validators import enum_value, frozen_mapping, to_str_set, to_str_tuple, whole
 from fitsm.cases._engine import CaseLifecycle, proposed
 from fitsm.cases.base import Case
 from fitsm.cases.changes import Change, ChangeStatus
@@ -73,7 +72,15 @@ class TestingApproach(StrEnum):
 
 
 def _frozen(value: Mapping[str, bool]) -> Mapping[str, bool]:
-    return MappingProxyType(dict(value))
+    return frozen_mapping(value, "a mapping of acceptance criterion to result")
+
+
+def _strategy(value: object) -> ReleaseStrategy | None:
+    return None if value is None else enum_value(ReleaseStrategy)(value)
+
+
+def _testing(value: object) -> TestingApproach | None:
+    return None if value is None else enum_value(TestingApproach)(value)
 
 
 @attrs.define(eq=True)
@@ -86,12 +93,8 @@ class Release(Case):
 
     status: ReleaseStatus = attrs.field(default=ReleaseStatus.NEW, converter=_status)
     changes: tuple[str, ...] = attrs.field(default=(), converter=to_str_tuple)
-    strategy: ReleaseStrategy | None = attrs.field(
-        default=None, converter=attrs.converters.optional(ReleaseStrategy)
-    )
-    testing: TestingApproach | None = attrs.field(
-        default=None, converter=attrs.converters.optional(TestingApproach)
-    )
+    strategy: ReleaseStrategy | None = attrs.field(default=None, converter=_strategy)
+    testing: TestingApproach | None = attrs.field(default=None, converter=_testing)
     acceptance_criteria: tuple[str, ...] = attrs.field(default=(), converter=to_str_tuple)
     test_results: Mapping[str, bool] = attrs.field(factory=dict, converter=_frozen)
     """Each acceptance criterion with whether the tests met it (PR13.4)."""
@@ -109,8 +112,10 @@ class ReleaseCriteria:
     another release, and (when ``services`` is given) impacts only those services.
     """
 
-    max_changes: int = 20
-    services: frozenset[str] | None = None
+    max_changes: int = attrs.field(default=20, validator=whole)
+    services: frozenset[str] | None = attrs.field(
+        default=None, converter=attrs.converters.optional(to_str_set)
+    )
 
     def admissible(self, changes: Iterable[Change]) -> list[str]:
         """Reasons the changes cannot be bundled; empty when they can."""

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Literal
 import attrs
 import numpy as np
 
-from fitsm._validators import enum_value
+from fitsm._validators import check_id, enum_value, items
 from fitsm.cmdb._propagation import (
     DEGRADED,
     DOWN,
@@ -271,12 +271,13 @@ def _node_kind(value: object) -> NodeKind:
 
 
 def _failed_ids(cmdb: CmdbView, failed: Iterable[str] | str) -> tuple[str, ...]:
-    ids = (failed,) if isinstance(failed, str) else tuple(dict.fromkeys(failed))
+    given = items(failed, "a node id or a list of node ids")
+    ids = tuple(dict.fromkeys(check_id(f, "a failed node") for f in given))
     unknown = [f for f in ids if f not in cmdb.records]
     if unknown:
-        shown = ", ".join(repr(u) for u in unknown[:5])
+        named = ", ".join(repr(u) for u in unknown[:5])
         more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
-        raise NotFoundError(f"cannot fail {shown}{more}: not in CMDB {cmdb.id!r}")
+        raise NotFoundError(f"cannot fail {named}{more}: not in CMDB {cmdb.id!r}")
     return ids
 
 

@@ -12,6 +12,7 @@ relationship type (``runs_on``, ``connects_to``, ...) says how.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from types import MappingProxyType
@@ -19,7 +20,18 @@ from typing import Any, ClassVar
 
 import attrs
 
-from fitsm._validators import enum_value, identifier, text
+from fitsm._validators import (
+    INT_RANGE,
+    check_id,
+    check_number,
+    check_text,
+    enum_value,
+    flag,
+    identifier,
+    items,
+    shown,
+    text,
+)
 from fitsm.errors import NotFoundError, ValidationError
 
 __all__ = [
@@ -72,7 +84,7 @@ def _accepts(kind: AttributeType, value: object) -> bool:
 
 
 def _attribute_type(value: object) -> AttributeType:
-    return enum_value(AttributeType)(value)
+    return enum_value(AttributeType, "type")(value)
 
 
 @attrs.frozen
@@ -81,7 +93,7 @@ class AttributeSpec:
 
     name: str = attrs.field(validator=identifier)
     type: AttributeType = attrs.field(default=AttributeType.STRING, converter=_attribute_type)
-    required: bool = False
+    required: bool = attrs.field(default=False, validator=flag)
     description: str = attrs.field(default="", validator=text)
 
 
@@ -89,7 +101,7 @@ _RECORD_FIELDS = frozenset({"id", "type", "name", "owner", "kind"})
 
 
 def _specs(value: Iterable[AttributeSpec | str]) -> tuple[AttributeSpec, ...]:
-    return tuple(v if isinstance(v, AttributeSpec) else AttributeSpec(v) for v in value)
+    return _types(value, AttributeSpec)
 
 
 @attrs.frozen
@@ -117,7 +129,11 @@ class CiType:
                 )
         index = {a.name: a for a in self.attributes}
         if len(index) != len(self.attributes):
-            raise ValidationError(f"CI type {self.name!r} declares an attribute twice")
+            names = [a.name for a in self.attributes]
+            twice = next(n for n in names if names.count(n) > 1)
+            raise ValidationError(
+                f"CI type {self.name!r} declares attribute {twice!r} twice", field=twice
+            )
         return index
 
     def check(self, ci: ConfigurationItem) -> None:
@@ -133,7 +149,8 @@ class CiType:
                 )
             if not _accepts(spec.type, value):
                 raise ValidationError(
-                    f"CI {ci.id!r} attribute {name!r} must be {spec.type.value}, got {value!r}",
+                    f"CI {ci.id!r} attribute {name!r} must be {spec.type.value}, "
+                    f"got {shown(value)}",
                     field=name,
                 )
         for spec in self.attributes:
@@ -154,7 +171,15 @@ class RelationshipType:
 
 
 def _types(value: Iterable[Any], cls: type[Any]) -> tuple[Any, ...]:
-    return tuple(v if isinstance(v, cls) else cls(v) for v in value)
+    """Records of ``cls`` from records or their names (a type given by name alone)."""
+    found = []
+    for v in items(value, f"a list of {cls.__name__} records or names"):
+        if not isinstance(v, cls | str):
+            raise ValidationError(
+                f"expected {cls.__name__} records or names, got {shown(v)} in {shown(value)}"
+            )
+        found.append(v if isinstance(v, cls) else cls(v))
+    return tuple(found)
 
 
 def _ci_types(value: Iterable[CiType | str]) -> tuple[CiType, ...]:
@@ -187,7 +212,9 @@ class CmdbSchema:
     def _make_ci_index(self) -> Mapping[str, CiType]:
         index = {t.name: t for t in self.ci_types}
         if len(index) != len(self.ci_types):
-            raise ValidationError("a CI type is declared twice in the schema")
+            names = [t.name for t in self.ci_types]
+            twice = next(n for n in names if names.count(n) > 1)
+            raise ValidationError(f"CI type {twice!r} is declared twice in the schema")
         return index
 
     @_rel_index.default
@@ -264,13 +291,46 @@ class NodeKind(StrEnum):
 
 
 _NO_ATTRIBUTES: Mapping[str, AttributeValue] = MappingProxyType({})
+_KNOWN_NAMES: set[str] = set()
+"""Attribute names already found to be ids: a schema has a few, used by every CI."""
 
 
 def _frozen_mapping(value: Mapping[str, AttributeValue]) -> Mapping[str, AttributeValue]:
+    if not isinstance(value, Mapping):
+        raise ValidationError(
+            f"attributes must be a mapping of name to value, got {shown(value)}",
+            field="attributes",
+        )
     if not value:
         return _NO_ATTRIBUTES
-    if not isinstance(value, Mapping):
-        raise ValidationError(f"attributes must be a mapping of name to value, got {value!r}")
+    low, high = INT_RANGE
+    for name, item in value.items():
+        if name not in _KNOWN_NAMES:
+            check_id(name, "an attribute name", field="attributes")
+            if len(_KNOWN_NAMES) < 10_000:
+                _KNOWN_NAMES.add(name)
+        # a string, a boolean or a number that every store and JSON keep as it is; the
+        # common cases first, decided inline (an import makes a million of these)
+        kind = type(item)
+        if kind is str:
+            if item.isascii() and "\x00" not in item:  # type: ignore[operator,union-attr]
+                continue
+        elif kind is bool:
+            continue
+        elif kind is int:
+            if low <= item <= high:  # type: ignore[operator]
+                continue
+        elif kind is float and math.isfinite(item):  # type: ignore[arg-type]
+            continue
+        if isinstance(item, str):
+            check_text(item, f"attribute {name!r}", field=name)
+        elif isinstance(item, int | float) and not isinstance(item, bool):
+            check_number(item, f"attribute {name!r}", field=name)
+        elif not isinstance(item, bool):
+            raise ValidationError(
+                f"attribute {name!r} must be a string, a number or a boolean, got {shown(item)}",
+                field=name,
+            )
     return MappingProxyType(dict(value))
 
 
@@ -297,9 +357,10 @@ class ConfigurationItem:
 
 
 def _positive(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value < 2**31:
         raise ValidationError(
-            f"redundancy group {instance.id!r}: min_up must be a whole number >= 1, got {value!r}",
+            f"redundancy group {instance.id!r}: min_up must be a whole number >= 1, "
+            f"got {shown(value)}",
             field="min_up",
         )
 
@@ -316,24 +377,30 @@ class RedundancyGroup:
     id: str = attrs.field(validator=identifier)
     min_up: int = attrs.field(default=1, validator=_positive)
     name: str = attrs.field(default="", validator=text)
+    owner: str = attrs.field(default="", validator=text)
 
 
 @attrs.frozen(slots=True)
 class ServiceNode:
-    """A service as a node of the CMDB graph; its specification lives in the portfolio."""
+    """A service as a node of the CMDB graph; its specification lives in the portfolio.
+
+    ``owner`` names the FitSM-3 *service owner*, when the CMDB records one.
+    """
 
     kind: ClassVar[NodeKind] = NodeKind.SERVICE
     id: str = attrs.field(validator=identifier)
     name: str = attrs.field(default="", validator=text)
+    owner: str = attrs.field(default="", validator=text)
 
 
 @attrs.frozen(slots=True)
 class ComponentNode:
-    """A service component as a node of the CMDB graph."""
+    """A service component as a node of the CMDB graph, with its owner if one is recorded."""
 
     kind: ClassVar[NodeKind] = NodeKind.COMPONENT
     id: str = attrs.field(validator=identifier)
     name: str = attrs.field(default="", validator=text)
+    owner: str = attrs.field(default="", validator=text)
 
 
 Node = ConfigurationItem | RedundancyGroup | ServiceNode | ComponentNode

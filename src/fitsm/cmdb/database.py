@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 import networkx as nx
 
-from fitsm._validators import enum_value
+from fitsm._validators import check_id, enum_value, items, shown, text_problem
 from fitsm.clock import as_utc
 from fitsm.cmdb.analysis import (
     BlastRadius,
@@ -105,8 +105,9 @@ class Cmdb:
     """
 
     def __init__(self, schema: CmdbSchema | None = None, *, id: str = "default") -> None:
-        if not isinstance(id, str) or not id:
-            raise ValidationError(f"CMDB id must be a non-empty string, got {id!r}")
+        check_id(id, "CMDB id", field="id")
+        if schema is not None and not isinstance(schema, CmdbSchema):
+            raise ValidationError(f"schema must be a CmdbSchema, got {shown(schema)}")
         self.id = id
         self.version = 0
         """Bumped by the store on every commit; used to detect conflicting writers."""
@@ -212,8 +213,8 @@ class Cmdb:
     def __getitem__(self, node_id: str) -> Node:
         try:
             return self._records[node_id]
-        except KeyError:
-            raise NotFoundError(f"no node {node_id!r} in CMDB {self.id!r}") from None
+        except (KeyError, TypeError):  # TypeError: an unhashable "id"
+            raise NotFoundError(f"no node {shown(node_id)} in CMDB {self.id!r}") from None
 
     def kind(self, node_id: str) -> NodeKind:
         return self[node_id].kind
@@ -234,8 +235,10 @@ class Cmdb:
     def relationship(self, source: str, target: str) -> Relationship:
         try:
             return Relationship(source, target, self._succ[source][target]["type"])
-        except KeyError:
-            raise NotFoundError(f"no relationship {source!r} -> {target!r}") from None
+        except (KeyError, TypeError):
+            raise NotFoundError(
+                f"no relationship {shown(source)} -> {shown(target)} in CMDB {self.id!r}"
+            ) from None
 
     def relationships(self) -> Iterator[Relationship]:
         for source, targets in self._succ.items():
@@ -253,8 +256,8 @@ class Cmdb:
         return tuple(self._pred[node_id])
 
     def members(self, group_id: str) -> tuple[str, ...]:
-        if group_id not in self._groups:
-            raise NotFoundError(f"no redundancy group {group_id!r} in CMDB {self.id!r}")
+        if not isinstance(group_id, str) or group_id not in self._groups:
+            raise NotFoundError(f"no redundancy group {shown(group_id)} in CMDB {self.id!r}")
         return tuple(self._succ[group_id])
 
     # -- history (PR11.4) --------------------------------------------------------
@@ -275,8 +278,10 @@ class Cmdb:
                 found.extend(entry.concerning(item_id))
             elif entry.concerns(item_id):
                 found.append(entry)
-        if not found and item_id not in self._records:
-            raise NotFoundError(f"nothing was ever recorded for {item_id!r} in CMDB {self.id!r}")
+        if not found and not (isinstance(item_id, str) and item_id in self._records):
+            raise NotFoundError(
+                f"nothing was ever recorded for {shown(item_id)} in CMDB {self.id!r}"
+            )
         return found
 
     # -- changing ----------------------------------------------------------------
@@ -301,9 +306,11 @@ class Cmdb:
     def add_portfolio(self, portfolio: ServicePortfolio, *, actor: str, at: datetime) -> None:
         """Add a node for every service and component of ``portfolio`` not yet in the CMDB."""
         nodes: list[Node] = [
-            ServiceNode(s.id, s.name) for s in portfolio.services if s.id not in self
+            ServiceNode(s.id, s.name, s.owner) for s in portfolio.services if s.id not in self
         ]
-        nodes += [ComponentNode(c.id, c.name) for c in portfolio.components if c.id not in self]
+        nodes += [
+            ComponentNode(c.id, c.name, c.owner) for c in portfolio.components if c.id not in self
+        ]
         self.add_many(nodes, (), actor=actor, at=at)
 
     def add_redundancy_group(
@@ -340,6 +347,10 @@ class Cmdb:
         if owner is not _UNSET:
             changes["owner"] = owner
         merged = dict(old.attributes)
+        if attributes is not None and not isinstance(attributes, Mapping):
+            raise ValidationError(
+                f"attributes must map names to values (None removes one), got {shown(attributes)}"
+            )
         for key, value in (attributes or {}).items():
             if value is None:
                 merged.pop(key, None)
@@ -452,7 +463,7 @@ class Cmdb:
         one compact entry. If anything is wrong, the CMDB is left as it was.
         """
         when = self._when(at, actor)
-        new_nodes = tuple(nodes)
+        new_nodes = items(nodes, "a list of nodes")
         batch_ids: set[str] = set()
         for node in new_nodes:
             self._check_new_node(node)
@@ -468,7 +479,12 @@ class Cmdb:
         targets: list[str] = []
         types: list[str] = []
         data_of: dict[str, Mapping[str, str]] = {}
+        rel: object = None
         try:
+            if isinstance(relationships, str) or not isinstance(relationships, Iterable):
+                raise ValidationError(
+                    f"expected a list of relationships, got {shown(relationships)}"
+                )
             for rel in relationships:
                 if type(rel) is tuple and len(rel) == 3:
                     s, t, kind = rel
@@ -504,12 +520,16 @@ class Cmdb:
                     self._check_group_size(node.id, len(succ[node.id]))
             if sources:
                 self._check_acyclic(sources, targets)
-        except BaseException:
+        except BaseException as e:
             for s, t in zip(sources, targets, strict=True):
                 del succ[s][t]
                 del pred[t][s]
             for node in new_nodes:
                 self._drop_node(node.id)
+            if isinstance(e, TypeError):  # an unhashable end or type, checked here only
+                raise ValidationError(
+                    f"a relationship must be (source, target[, type]) of ids, got {shown(rel)}"
+                ) from None
             raise
         self._log.append(
             Batch(when, actor, new_nodes, tuple(sources), tuple(targets), tuple(types))
@@ -638,7 +658,9 @@ class Cmdb:
         this is how a unit of work that is rolled back restores a loaded CMDB.
         """
         if isinstance(to, bool) or not isinstance(to, int) or not 0 <= to <= len(self._log):
-            raise ValidationError(f"undo needs a journal position 0-{len(self._log)}, got {to!r}")
+            raise ValidationError(
+                f"undo needs a journal position 0-{len(self._log)}, got {shown(to)}"
+            )
         for entry in reversed(self._log[to:]):
             if isinstance(entry, Batch):
                 for s, t in zip(entry.sources, entry.targets, strict=True):
@@ -783,14 +805,14 @@ class Cmdb:
     # -- internals -------------------------------------------------------------------
 
     def _when(self, at: datetime, actor: str) -> datetime:
-        if not isinstance(actor, str) or not actor:
+        if not isinstance(actor, str) or not actor or text_problem(actor) is not None:
             raise ValidationError(
-                f"changes are made by someone: actor must be a non-empty id, got {actor!r}"
+                f"changes are made by someone: actor must be a non-empty id, got {shown(actor)}"
             )
         if not isinstance(at, datetime):
             raise ValidationError(
                 f"a change to CMDB {self.id!r} records when it was made: at must be an aware "
-                f"datetime (datetime.now(UTC) or your application's clock), got {at!r}",
+                f"datetime (datetime.now(UTC) or your application's clock), got {shown(at)}",
                 field="at",
             )
         return as_utc(at, "at")
@@ -808,7 +830,7 @@ class Cmdb:
         if not isinstance(node, _NODE_TYPES):
             raise ValidationError(
                 f"expected a ConfigurationItem, ServiceNode, ComponentNode or RedundancyGroup, "
-                f"got {node!r}"
+                f"got {shown(node)}"
             )
         if node.id in self._records:
             existing = self._records[node.id].kind.value
@@ -837,6 +859,9 @@ class Cmdb:
         self._pred[target][source] = data
 
     def _check_edge(self, source: str, target: str, kind: str, in_batch: set[str] | None) -> None:
+        check_id(source, "a relationship's source")
+        check_id(target, "a relationship's target")
+        check_id(kind, "a relationship's type")
         for end in (source, target):
             if end not in self._records:
                 raise NotFoundError(
@@ -943,5 +968,5 @@ def _unpack(rel: object) -> tuple[str, str, str]:
     if isinstance(rel, tuple) and len(rel) == 3:
         return rel[0], rel[1], rel[2]
     raise ValidationError(
-        f"expected a Relationship or a (source, target[, type]) tuple, got {rel!r}"
+        f"expected a Relationship or a (source, target[, type]) tuple, got {shown(rel)}"
     )

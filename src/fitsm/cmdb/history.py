@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 
+from fitsm._validators import enum_value
 from fitsm.cmdb.configuration import Node
 
 __all__ = ["CmdbAction", "CmdbChangeRecord"]
@@ -20,6 +21,10 @@ class CmdbAction(StrEnum):
     CREATED = "created"
     UPDATED = "updated"
     DELETED = "deleted"
+
+
+def _action(value: object) -> CmdbAction:
+    return enum_value(CmdbAction)(value)
 
 
 @attrs.frozen
@@ -34,7 +39,7 @@ class CmdbChangeRecord:
 
     at: datetime
     actor: str
-    action: CmdbAction = attrs.field(converter=CmdbAction)
+    action: CmdbAction = attrs.field(converter=_action)
     subject: str
     attribute: str | None = None
     old: Any = None

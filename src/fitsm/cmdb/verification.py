@@ -9,16 +9,18 @@ recorded (*unexpected*), and found with other values than recorded (*different*)
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from fitsm._validators import items, shown
 from fitsm.cmdb.configuration import (
     AttributeValue,
     ConfigurationItem,
     NodeKind,
     Relationship,
 )
+from fitsm.errors import ValidationError
 
 if TYPE_CHECKING:
     from fitsm.cmdb.view import CmdbView
@@ -26,12 +28,30 @@ if TYPE_CHECKING:
 __all__ = ["Difference", "DiscoveredState", "VerificationReport", "verify"]
 
 
+def _records(value: Any, cls: type[Any]) -> tuple[Any, ...]:
+    found = items(value, f"a list of {cls.__name__} records")
+    for record in found:
+        if not isinstance(record, cls):
+            raise ValidationError(
+                f"expected {cls.__name__} records, got {shown(record)} in {shown(value)}"
+            )
+    return found
+
+
+def _cis(value: Any) -> tuple[ConfigurationItem, ...]:
+    return _records(value, ConfigurationItem)
+
+
+def _relationships(value: Any) -> tuple[Relationship, ...]:
+    return _records(value, Relationship)
+
+
 @attrs.frozen
 class DiscoveredState:
     """CIs and relationships as found by discovery, in the CMDB's own terms."""
 
-    cis: tuple[ConfigurationItem, ...] = attrs.field(default=(), converter=tuple)
-    relationships: tuple[Relationship, ...] = attrs.field(default=(), converter=tuple)
+    cis: tuple[ConfigurationItem, ...] = attrs.field(default=(), converter=_cis)
+    relationships: tuple[Relationship, ...] = attrs.field(default=(), converter=_relationships)
 
 
 @attrs.frozen

@@ -19,7 +19,16 @@ from typing import Any
 
 import attrs
 
-from fitsm._validators import identifier, text, to_str_tuple
+from fitsm._validators import (
+    check_id,
+    identifier,
+    items,
+    shown,
+    text,
+    text_problem,
+    to_id_tuple,
+    to_str_tuple,
+)
 from fitsm.clock import as_utc
 from fitsm.errors import (
     DuplicateError,
@@ -53,11 +62,18 @@ class LifecyclePhase(StrEnum):
 
 
 def _str_set(value: Iterable[str]) -> frozenset[str]:
-    return frozenset(str(v) for v in value)
+    return frozenset(to_id_tuple(value))
 
 
 def _pairs(value: Iterable[tuple[str, str]]) -> frozenset[tuple[str, str]]:
-    return frozenset((str(a), str(b)) for a, b in value)
+    pairs = []
+    for pair in items(value, "(from, to) pairs of phases"):
+        if not isinstance(pair, tuple | list) or len(pair) != 2:
+            raise ValidationError(
+                f"a transition must be a (from, to) pair, got {shown(pair)} in {shown(value)}"
+            )
+        pairs.append((check_id(pair[0], "a phase"), check_id(pair[1], "a phase")))
+    return frozenset(pairs)
 
 
 @attrs.frozen
@@ -79,9 +95,9 @@ class ServiceLifecycle:
     ('live',)
     """
 
-    phases: tuple[str, ...] = attrs.field(converter=to_str_tuple)
+    phases: tuple[str, ...] = attrs.field(converter=to_id_tuple)
     transitions: frozenset[tuple[str, str]] = attrs.field(converter=_pairs)
-    initial: str
+    initial: str = attrs.field(validator=identifier)
     live: frozenset[str] = attrs.field(converter=_str_set)
 
     def __attrs_post_init__(self) -> None:
@@ -109,7 +125,8 @@ class ServiceLifecycle:
     def check_phase(self, phase: str) -> None:
         if phase not in self.phases:
             raise ValidationError(
-                f"phase {phase!r} is not a phase of this lifecycle; expected one of {self.phases!r}"
+                f"phase {shown(phase)} is not a phase of this lifecycle; "
+                f"expected one of {self.phases!r}"
             )
 
     def check_move(self, service_id: str, src: str, dst: str) -> None:
@@ -150,7 +167,13 @@ class SupplierInvolvement:
 
 
 def _involvements(value: Iterable[SupplierInvolvement | str]) -> tuple[SupplierInvolvement, ...]:
-    return tuple(v if isinstance(v, SupplierInvolvement) else SupplierInvolvement(v) for v in value)
+    found = items(value, "a supplier id, a SupplierInvolvement or a list of them")
+    return tuple(v if isinstance(v, SupplierInvolvement) else SupplierInvolvement(v) for v in found)
+
+
+def _phase(value: object) -> str:
+    # a LifecyclePhase member is stored as its plain value
+    return check_id(str(value) if isinstance(value, LifecyclePhase) else value, "phase")
 
 
 @attrs.frozen
@@ -168,7 +191,7 @@ class Service:
     target_customers: tuple[str, ...] = attrs.field(default=(), converter=to_str_tuple)
     owner: str = attrs.field(default="", validator=text)
     """The person holding the FitSM-3 *service owner* role for this service."""
-    phase: str = attrs.field(default=LifecyclePhase.PROPOSED.value, converter=str)
+    phase: str = attrs.field(default=LifecyclePhase.PROPOSED.value, converter=_phase)
     suppliers: tuple[SupplierInvolvement, ...] = attrs.field(default=(), converter=_involvements)
 
 
@@ -183,15 +206,26 @@ class ServiceComponent:
     suppliers: tuple[SupplierInvolvement, ...] = attrs.field(default=(), converter=_involvements)
 
 
+def _at(value: datetime) -> datetime:
+    return as_utc(value, "at")
+
+
+def _actor(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not value or text_problem(value) is not None:
+        raise ValidationError(
+            f"PhaseChange.actor must be a non-empty string, got {shown(value)}", field="actor"
+        )
+
+
 @attrs.frozen
 class PhaseChange:
     """A recorded move of a service from one lifecycle phase to another (PR1.3)."""
 
-    service: str
-    at: datetime
-    actor: str
-    from_phase: str
-    to_phase: str
+    service: str = attrs.field(validator=identifier)
+    at: datetime = attrs.field(converter=_at)
+    actor: str = attrs.field(validator=_actor)
+    from_phase: str = attrs.field(validator=identifier)
+    to_phase: str = attrs.field(validator=identifier)
 
 
 class ServicePortfolio:
@@ -215,8 +249,9 @@ class ServicePortfolio:
         *,
         lifecycle: ServiceLifecycle = DEFAULT_LIFECYCLE,
     ) -> None:
-        if not isinstance(id, str) or not id:
-            raise ValidationError(f"portfolio id must be a non-empty string, got {id!r}")
+        check_id(id, "portfolio id", field="id")
+        if not isinstance(lifecycle, ServiceLifecycle):
+            raise ValidationError(f"lifecycle must be a ServiceLifecycle, got {shown(lifecycle)}")
         self.id = id
         self.lifecycle = lifecycle
         self.version = 0
@@ -229,6 +264,7 @@ class ServicePortfolio:
     # -- suppliers (PR1.4) -------------------------------------------------
 
     def add_supplier(self, supplier: Supplier) -> Supplier:
+        _require(supplier, Supplier)
         self._check_new(supplier.id)
         self._suppliers[supplier.id] = supplier
         return supplier
@@ -236,8 +272,10 @@ class ServicePortfolio:
     def supplier(self, supplier_id: str) -> Supplier:
         try:
             return self._suppliers[supplier_id]
-        except KeyError:
-            raise NotFoundError(f"no supplier {supplier_id!r} in portfolio {self.id!r}") from None
+        except (KeyError, TypeError):
+            raise NotFoundError(
+                f"no supplier {shown(supplier_id)} in portfolio {self.id!r}"
+            ) from None
 
     @property
     def suppliers(self) -> tuple[Supplier, ...]:
@@ -253,6 +291,7 @@ class ServicePortfolio:
 
     def add_service(self, service: Service) -> Service:
         """Add a service specification in any phase of the lifecycle."""
+        _require(service, Service)
         self._check_new(service.id)
         self.lifecycle.check_phase(service.phase)
         self._check_suppliers(service.id, service.suppliers)
@@ -262,8 +301,10 @@ class ServicePortfolio:
     def service(self, service_id: str) -> Service:
         try:
             return self._services[service_id]
-        except KeyError:
-            raise NotFoundError(f"no service {service_id!r} in portfolio {self.id!r}") from None
+        except (KeyError, TypeError):
+            raise NotFoundError(
+                f"no service {shown(service_id)} in portfolio {self.id!r}"
+            ) from None
 
     @property
     def services(self) -> tuple[Service, ...]:
@@ -290,14 +331,14 @@ class ServicePortfolio:
         ``at`` is when the move was made (an aware datetime): the portfolio reads no clock.
         """
         current = self.service(service_id)
-        if not isinstance(actor, str) or not actor:
+        if not actor or text_problem(actor) is not None:
             raise ValidationError(
-                f"moves are made by someone: actor must be a non-empty id, got {actor!r}"
+                f"moves are made by someone: actor must be a non-empty id, got {shown(actor)}"
             )
         if not isinstance(at, datetime):
             raise ValidationError(
                 f"a move of service {service_id!r} records when it was made: at must be an "
-                f"aware datetime (datetime.now(UTC) or your application's clock), got {at!r}",
+                f"aware datetime (datetime.now(UTC) or your application's clock), got {shown(at)}",
                 field="at",
             )
         when = as_utc(at, "at")
@@ -314,6 +355,7 @@ class ServicePortfolio:
     # -- components ----------------------------------------------------------
 
     def add_component(self, component: ServiceComponent) -> ServiceComponent:
+        _require(component, ServiceComponent)
         self._check_new(component.id)
         self._check_suppliers(component.id, component.suppliers)
         self._components[component.id] = component
@@ -322,9 +364,9 @@ class ServicePortfolio:
     def component(self, component_id: str) -> ServiceComponent:
         try:
             return self._components[component_id]
-        except KeyError:
+        except (KeyError, TypeError):
             raise NotFoundError(
-                f"no service component {component_id!r} in portfolio {self.id!r}"
+                f"no service component {shown(component_id)} in portfolio {self.id!r}"
             ) from None
 
     @property
@@ -389,6 +431,11 @@ class ServicePortfolio:
                     f"{item_id!r} names supplier {inv.supplier!r}, which is not in the portfolio; "
                     "add it with add_supplier() first"
                 )
+
+
+def _require(record: object, cls: type[Any]) -> None:
+    if not isinstance(record, cls):
+        raise ValidationError(f"expected a {cls.__name__}, got {shown(record)}")
 
 
 def _evolve(record: Service, changes: Mapping[str, Any]) -> Service:

@@ -27,11 +27,19 @@ from typing import Any
 
 import attrs
 
-from fitsm._validators import enum_value, identifier, text, to_str_tuple
+from fitsm._validators import (
+    check_fields,
+    enum_value,
+    identifier,
+    items,
+    shown,
+    text,
+    to_str_tuple,
+)
 from fitsm.clock import as_utc
 from fitsm.errors import ConflictError, DuplicateError, NotFoundError, ValidationError
 from fitsm.time.calendar import BusinessCalendar
-from fitsm.units import Quantity, check_dimension, duration, share
+from fitsm.units import Quantity, check_dimension, check_quantity, duration, share
 
 __all__ = [
     "Agreement",
@@ -95,10 +103,8 @@ class ServiceTarget:
 
     def __attrs_post_init__(self) -> None:
         kind, value = self.kind, self.value
-        if not isinstance(value, Quantity):
-            raise ValidationError(
-                f"{kind.value} target must be a quantity such as Q_(99.9, 'percent'), got {value!r}"
-            )
+        check_quantity(value, f"{kind.value} target")
+        check_fields(self)
         if kind is TargetKind.AVAILABILITY:
             check_dimension(value, "[]", "availability target")
             p = share(value)
@@ -155,7 +161,12 @@ class ServiceTarget:
 
 
 def _targets(value: Iterable[ServiceTarget]) -> tuple[ServiceTarget, ...]:
-    found = tuple(value)
+    found = items(value, "a list of ServiceTarget records")
+    for target in found:
+        if not isinstance(target, ServiceTarget):
+            raise ValidationError(
+                f"targets must be ServiceTarget records, got {shown(target)} in {shown(value)}"
+            )
     labels = [t.label for t in found]
     for label in labels:
         if labels.count(label) > 1:
@@ -166,7 +177,7 @@ def _targets(value: Iterable[ServiceTarget]) -> tuple[ServiceTarget, ...]:
 def _date_or_none(value: Any) -> date | None:
     if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
         return value
-    raise ValidationError(f"expected a date, got {value!r}")
+    raise ValidationError(f"expected a date, got {shown(value)}")
 
 
 def _utc_or_none(value: datetime | None) -> datetime | None:
@@ -214,6 +225,7 @@ class Agreement:
     version: int = 1
 
     def __attrs_post_init__(self) -> None:
+        check_fields(self)
         if not self.party and not self.default:
             who = {"SLA": "customer", "OLA": "internal supplier", "UA": "external supplier"}
             raise ValidationError(
@@ -249,7 +261,7 @@ class Agreement:
         A target without a priority applies to every priority that has no target of
         its own, so a prioritised incident is never silently left without one.
         """
-        wanted = TargetKind(kind)
+        wanted = _kind(kind)
         general = None
         for t in self.targets:
             if t.kind is wanted:
@@ -434,7 +446,7 @@ class Agreements:
 
     def in_force(self, at: datetime, kind: AgreementKind | str | None = None) -> list[Agreement]:
         """The versions in effect and in force at ``at``, one per agreement."""
-        wanted = None if kind is None else AgreementKind(kind)
+        wanted = None if kind is None else _agreement_kind(kind)
         found = []
         for agreement_id in self._versions:
             version = self.version_at(agreement_id, at)

@@ -19,6 +19,7 @@ from typing import Any
 
 import attrs
 
+from fitsm._validators import shown
 from fitsm.availability.measurement import Outage
 from fitsm.cases.base import Case, HistoryEntry
 from fitsm.cases.changes import Change
@@ -120,14 +121,27 @@ def encode(value: Any) -> Any:
     if _AGGREGATES.get(cls.__name__) is cls:
         state = {k: encode(v) for k, v in vars(value).items() if k not in _TRANSIENT}
         return {"$g": cls.__name__, "s": state}
-    raise StoreError(f"cannot store a {cls.__name__}: {value!r}")
+    raise StoreError(f"cannot store a {cls.__name__}: {shown(value)}")
 
 
 def decode(data: Any) -> Any:
+    """The value a stored document (parsed JSON) holds; StoreError if it is not one."""
+    try:
+        return _decode(data)
+    except StoreError:
+        raise
+    except (LookupError, ValueError, TypeError, AttributeError, OverflowError, RecursionError) as e:
+        # a damaged or foreign document; a record's own refusal says why
+        raise StoreError(f"a stored document cannot be read: {e}") from e
+
+
+def _decode(data: Any) -> Any:
     if isinstance(data, list):
-        return [decode(v) for v in data]
+        return [_decode(v) for v in data]
     if not isinstance(data, dict):
         return data
+    if not data:
+        raise StoreError("an empty object in a stored document; expected a tagged value")
     (tag, payload), *rest = data.items()
     if tag == "$dt":
         return datetime.fromisoformat(payload)
@@ -140,25 +154,29 @@ def decode(data: Any) -> Any:
     if tag == "$dec":
         return Decimal(payload)
     if tag == "$q":
-        return Q_(decode(payload[0]), payload[1])
+        return Q_(_decode(payload[0]), payload[1])
     if tag == "$tu":
-        return tuple(decode(v) for v in payload)
+        return tuple(_decode(v) for v in payload)
     if tag == "$fs":
-        return frozenset(decode(v) for v in payload)
+        return frozenset(_decode(v) for v in payload)
     if tag == "$m":
-        return {decode(k): decode(v) for k, v in payload}
+        return {_decode(k): _decode(v) for k, v in payload}
     if tag == "$a":
-        cls = _CLASSES[payload]
-        fields = {k: decode(v) for k, v in rest[0][1].items()}
+        cls = _CLASSES.get(payload)
+        if cls is None:
+            raise StoreError(f"unknown record type {shown(payload)} in a stored document")
+        fields = {k: _decode(v) for k, v in rest[0][1].items()}
         return cls(**fields)
     if tag == "$g":
-        cls = _AGGREGATES[payload]
+        cls = _AGGREGATES.get(payload)
+        if cls is None:
+            raise StoreError(f"unknown aggregate type {shown(payload)} in a stored document")
         obj = object.__new__(cls)
         obj.version = 0  # the store sets the stored version
         for k, v in rest[0][1].items():
-            setattr(obj, k, decode(v))
+            setattr(obj, k, _decode(v))
         return obj
-    raise StoreError(f"unknown tag {tag!r} in a stored document")
+    raise StoreError(f"unknown tag {shown(tag)} in a stored document")
 
 
 def dumps(value: Any) -> str:
@@ -167,5 +185,9 @@ def dumps(value: Any) -> str:
 
 
 def loads(text: str) -> Any:
-    """The value :func:`dumps` wrote."""
-    return decode(json.loads(text))
+    """The value :func:`dumps` wrote; StoreError if ``text`` is not such a document."""
+    try:
+        data = json.loads(text)
+    except (ValueError, TypeError, RecursionError) as e:
+        raise StoreError(f"a stored document is not valid JSON: {e}") from e
+    return decode(data)

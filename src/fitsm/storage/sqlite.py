@@ -35,6 +35,13 @@ def open_sqlite(url: str, path: str) -> SqlStore:
         parent = Path(path).parent
         if not parent.is_dir():
             raise StoreError(f"cannot open {url!r}: the directory {str(parent)!r} does not exist")
+        if Path(path).is_file() and Path(path).stat().st_size == 0:
+            # SQLite would take it for a new database; a store is never an empty file, so
+            # this is something else (a truncated store, a file made for another purpose)
+            raise StoreError(
+                f"cannot open {url!r}: the file exists and is empty, so it is not a fitsm "
+                "store; remove it to create a new store there. Nothing was changed"
+            )
     try:
         if read_only:
             if not Path(path).is_file():

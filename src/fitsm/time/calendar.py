@@ -18,13 +18,13 @@ import itertools
 import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
-from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 import numpy as np
 
+from fitsm._validators import check_text, frozen_mapping, items, shown, text
 from fitsm.clock import as_utc
 from fitsm.errors import ValidationError
 from fitsm.time.intervals import Intervals, from_micros, micros
@@ -56,21 +56,25 @@ def _seconds(text: str) -> int:
 def _window(value: Any) -> Window:
     if isinstance(value, str):
         if value.count("-") != 1:
-            raise ValidationError(f"{value!r} is not a window; expected 'HH:MM-HH:MM'")
+            raise ValidationError(f"{shown(value)} is not a window; expected 'HH:MM-HH:MM'")
         a, b = (_seconds(part) for part in value.split("-"))
     elif isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, time) for v in value):
         a = value[0].hour * 3600 + value[0].minute * 60 + value[0].second
         b = value[1].hour * 3600 + value[1].minute * 60 + value[1].second or DAY
     else:
-        raise ValidationError(f"{value!r} is not a window; expected 'HH:MM-HH:MM' or (time, time)")
+        raise ValidationError(
+            f"{shown(value)} is not a window; expected 'HH:MM-HH:MM' or (time, time)"
+        )
     if not a < b:
-        raise ValidationError(f"window {value!r} ends before it starts")
+        raise ValidationError(f"window {shown(value)} ends before it starts")
     return (a, b)
 
 
 def _windows(value: Any) -> tuple[Window, ...]:
     if not isinstance(value, str | tuple | list):
-        raise ValidationError(f"{value!r} is not a list of windows; expected e.g. '08:00-18:00'")
+        raise ValidationError(
+            f"{shown(value)} is not a list of windows; expected e.g. '08:00-18:00'"
+        )
     if isinstance(value, str):
         value = [part for part in value.split(",") if part.strip()]
     elif isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, time) for v in value):
@@ -84,7 +88,7 @@ def _windows(value: Any) -> tuple[Window, ...]:
 
 def _day_set(key: str) -> list[int]:
     if not isinstance(key, str):
-        raise ValidationError(f"{key!r} is not a day; expected e.g. 'mon' or 'mon-fri'")
+        raise ValidationError(f"{shown(key)} is not a day; expected e.g. 'mon' or 'mon-fri'")
     days: list[int] = []
     for part in key.lower().replace(" ", "").split(","):
         if part in ("daily", "all"):
@@ -102,10 +106,51 @@ def _day_set(key: str) -> list[int]:
     return days
 
 
+def _day_windows(value: Any, what: str) -> tuple[Window, ...]:
+    """One day's windows as stored: (start, end) seconds after midnight, in order."""
+    found = items(value, f"{what} as a list of (start, end) seconds")
+    for window in found:
+        if not (
+            isinstance(window, tuple)
+            and len(window) == 2
+            and all(isinstance(s, int) and not isinstance(s, bool) for s in window)
+            and 0 <= window[0] < window[1] <= DAY
+        ):
+            raise ValidationError(
+                f"{what}: {shown(window)} is not a window of seconds between 0 and {DAY}"
+            )
+    return found
+
+
+def _weekly(value: Any) -> tuple[tuple[Window, ...], ...]:
+    days = items(value, "7 lists of windows, Monday first")
+    if len(days) != 7:
+        raise ValidationError(f"weekly needs 7 entries (Monday first), got {shown(value)}")
+    return tuple(_day_windows(d, f"weekly[{i}]") for i, d in enumerate(days))
+
+
+def _dates(value: Any) -> frozenset[date]:
+    found = items(value, "a list of dates")
+    for day in found:
+        if not isinstance(day, date) or isinstance(day, datetime):
+            raise ValidationError(
+                f"holidays must be dates, got {shown(day)} in {shown(value)}", field="holidays"
+            )
+    return frozenset(found)
+
+
 def _frozen_exceptions(
     value: Mapping[date, tuple[Window, ...]],
 ) -> Mapping[date, tuple[Window, ...]]:
-    return MappingProxyType(dict(value))
+    found = frozen_mapping(value, "exceptions as a mapping of date to windows")
+    for day, windows in found.items():
+        if not isinstance(day, date) or isinstance(day, datetime):
+            raise ValidationError(
+                f"exceptions must map dates to windows, got {shown(day)} in {shown(value)}",
+                field="exceptions",
+            )
+        _day_windows(windows, f"the exception on {day}")
+    return found
 
 
 def _instant(wall: datetime, tz: ZoneInfo) -> int:
@@ -130,9 +175,10 @@ def _instant(wall: datetime, tz: ZoneInfo) -> int:
 
 
 def _zone(name: str) -> ZoneInfo:
+    check_text(name, "zone", field="zone")
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise ValidationError(
             f"unknown time zone {name!r}; expected an IANA name such as 'Europe/Berlin'"
         ) from None
@@ -149,21 +195,17 @@ class BusinessCalendar:
     """
 
     zone: str
-    weekly: tuple[tuple[Window, ...], ...]
-    holidays: frozenset[date] = frozenset()
+    weekly: tuple[tuple[Window, ...], ...] = attrs.field(converter=_weekly)
+    holidays: frozenset[date] = attrs.field(default=frozenset(), converter=_dates)
     exceptions: Mapping[date, tuple[Window, ...]] = attrs.field(
         factory=dict, converter=_frozen_exceptions
     )
-    name: str = ""
+    name: str = attrs.field(default="", validator=text)
     tz: ZoneInfo = attrs.field(init=False, eq=False, repr=False)
 
     @tz.default
     def _tz(self) -> ZoneInfo:
         return _zone(self.zone)
-
-    def __attrs_post_init__(self) -> None:
-        if len(self.weekly) != 7:
-            raise ValidationError(f"weekly needs 7 entries (Monday first), got {len(self.weekly)}")
 
     # -- construction ------------------------------------------------------------
 
@@ -182,6 +224,13 @@ class BusinessCalendar:
         Keys are days (``"mon"``), ranges (``"mon-fri"``), lists (``"sat,sun"``)
         or ``"daily"``; later keys override earlier ones for the days they name.
         """
+        if not isinstance(rules, Mapping):
+            raise ValidationError(
+                f"rules must map days to windows, such as {{'mon-fri': '08:00-17:00'}}, "
+                f"got {shown(rules)}"
+            )
+        if exceptions is not None and not isinstance(exceptions, Mapping):
+            raise ValidationError(f"exceptions must map dates to windows, got {shown(exceptions)}")
         weekly: list[tuple[Window, ...]] = [()] * 7
         for key, value in rules.items():
             windows = _windows(value)
@@ -190,7 +239,7 @@ class BusinessCalendar:
         return cls(
             zone,
             tuple(weekly),
-            frozenset(holidays),
+            _dates(holidays),
             {d: _windows(v) for d, v in (exceptions or {}).items()},
             name,
         )

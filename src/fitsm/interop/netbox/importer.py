@@ -13,6 +13,7 @@ from typing import Any
 
 import attrs
 
+from fitsm._validators import shown
 from fitsm.clock import as_utc
 from fitsm.cmdb.configuration import (
     HAS_MEMBER,
@@ -125,7 +126,7 @@ def read_netbox(
     if not isinstance(at, datetime):
         raise ValidationError(
             "an import records when its records were created: at must be an aware datetime "
-            f"(datetime.now(UTC), or when the NetBox data were exported), got {at!r}",
+            f"(datetime.now(UTC), or when the NetBox data were exported), got {shown(at)}",
             field="at",
         )
     as_utc(at, "at")

@@ -290,8 +290,8 @@ def _node_row(node: Node) -> tuple[Any, ...]:
         )
         return (node.id, node.kind.value, node.type, node.name, node.owner, attributes, None)
     if isinstance(node, RedundancyGroup):
-        return (node.id, node.kind.value, None, node.name, "", "{}", node.min_up)
-    return (node.id, node.kind.value, None, node.name, "", "{}", None)
+        return (node.id, node.kind.value, None, node.name, node.owner, "{}", node.min_up)
+    return (node.id, node.kind.value, None, node.name, node.owner, "{}", None)
 
 
 def _node_of(row: Sequence[Any]) -> Node:
@@ -301,11 +301,11 @@ def _node_of(row: Sequence[Any]) -> Node:
             id, type, name, json.loads(attributes) if attributes != "{}" else {}, owner
         )
     if kind == "redundancy_group":
-        return RedundancyGroup(id, min_up, name)
+        return RedundancyGroup(id, min_up, name, owner)
     if kind == "service":
-        return ServiceNode(id, name)
+        return ServiceNode(id, name, owner)
     if kind == "service_component":
-        return ComponentNode(id, name)
+        return ComponentNode(id, name, owner)
     raise StoreError(f"unknown node kind {kind!r} stored for {id!r}")
 
 

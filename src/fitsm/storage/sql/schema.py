@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from fitsm._validators import shown
 from fitsm.errors import StoreError
 from fitsm.storage.sql.audit import GENESIS
 from fitsm.storage.sql.case_rows import CASE_TABLES, case_roles_to_cases, index_stored_cases
@@ -71,7 +72,14 @@ def prepare(db: Connection) -> None:
             "but no fitsm_meta; nothing was changed"
         )
     found = dict(db.read("SELECT key, value FROM fitsm_meta"))
-    version = int(found.get("schema_version", "0"))
+    stored = found.get("schema_version", "0")
+    if not (isinstance(stored, str) and stored.isascii() and stored.isdigit()):
+        db.close()
+        raise StoreError(
+            f"{db.url!r} is not a fitsm store: its schema_version {shown(stored)} is not a "
+            "whole number; nothing was changed"
+        )
+    version = int(stored)
     if found.get("format") != "fitsm" or version < 1:
         db.close()
         raise StoreError(f"{db.url!r} is not a fitsm store; nothing was changed")
