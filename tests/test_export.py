@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import itertools
 import re
+from pathlib import Path
 
 import networkx as nx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fitsm import Cmdb, CmdbSchema, ConfigurationItem, NotFoundError, ValidationError
+from fitsm import (
+    Cmdb,
+    CmdbSchema,
+    ConfigurationItem,
+    NotFoundError,
+    StoreError,
+    ValidationError,
+)
 from fitsm.cmdb import (
     STATE_COLOURS,
     ComponentNode,
@@ -22,6 +30,7 @@ from fitsm.cmdb import (
     to_mermaid,
     to_networkx,
 )
+from fitsm.interop import dump_cmdb_graph
 from tests.conftest import AT
 from tests.strategies import graphs_with_failures, odd_ids
 
@@ -333,3 +342,39 @@ class TestRandomGraphs:
         assert list(dot_nodes(dot)) == ids
         assert dot_edges(dot) == set(cmdb.graph.edges)
         assert len(to_mermaid(cmdb).splitlines()) == 1 + len(ids) + len(ids) - 1
+
+
+class TestDumpCmdbGraph:
+    @pytest.mark.parametrize(
+        ("name", "fmt", "start"),
+        [
+            ("cmdb.graphml", "graphml", "<?xml"),
+            ("cmdb.dot", "dot", "digraph"),
+            ("cmdb.gv", "dot", "digraph"),
+            ("cmdb.mmd", "mermaid", "flowchart"),
+        ],
+    )
+    def test_the_format_follows_the_suffix(
+        self, shop: Cmdb, tmp_path: Path, name: str, fmt: str, start: str
+    ) -> None:
+        assert dump_cmdb_graph(shop, tmp_path / name, impact=shop.impact("db1")) == fmt
+        assert (tmp_path / name).read_text(encoding="utf-8").startswith(start)
+
+    def test_what_is_written_is_what_the_export_gives(self, odd: Cmdb, tmp_path: Path) -> None:
+        dump_cmdb_graph(odd, tmp_path / "odd.txt", format="graphml", nodes=["x", "y"])
+        assert (tmp_path / "odd.txt").read_text(encoding="utf-8") == to_graphml(
+            odd, nodes=["x", "y"]
+        )
+
+    def test_an_unknown_suffix_or_format_is_refused(self, shop: Cmdb, tmp_path: Path) -> None:
+        with pytest.raises(ValidationError, match=r"suffix '\.png'; expected one of \.graphml"):
+            dump_cmdb_graph(shop, tmp_path / "cmdb.png")
+        with pytest.raises(ValidationError, match="format must be 'graphml', 'dot' or 'mermaid'"):
+            dump_cmdb_graph(shop, tmp_path / "cmdb.dot", format="svg")  # type: ignore[arg-type]
+        assert not list(tmp_path.iterdir())
+
+    def test_a_file_that_cannot_be_written_is_a_store_error(
+        self, shop: Cmdb, tmp_path: Path
+    ) -> None:
+        with pytest.raises(StoreError, match="cannot write"):
+            dump_cmdb_graph(shop, tmp_path / "missing" / "cmdb.dot")
