@@ -286,7 +286,10 @@ def to_mermaid(
             text = "#fff" if state == "down" else "#000"
             lines.append(f"    classDef {state} fill:{colour},color:{text},stroke:#333")
         lines.append("    classDef failed stroke:#000,stroke-width:4px")
-        lines.extend(f"    class {','.join(members)} {name}" for name, members in by_class.items())
+        for name in (*STATE_COLOURS, "failed"):
+            if name in by_class:  # in node order, whatever order the subgraphs wrote them in
+                members = sorted(by_class[name], key=lambda n: int(n[1:]))
+                lines.append(f"    class {','.join(members)} {name}")
     return "\n".join(lines) + "\n"
 
 

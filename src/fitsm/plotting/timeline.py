@@ -114,7 +114,7 @@ def availability_timeline(
             edgecolor=colour,
             hatch=hatch,
             alpha=0.45,
-            linewidth=0,
+            linewidth=1,  # an outage of minutes in a month stays visible as a line
             label=label if kind not in shown else "_nolegend_",
         )
         shown.add(kind)
@@ -144,13 +144,14 @@ def availability_timeline(
     )
     ax.set_ylabel("availability (%)")
     ax.set_title(f"Availability of {subject}, {_when(lo, calendar)} to {_when(hi, calendar)}")
-    ax.legend(loc="lower left", fontsize=8)
+    # beside the axes, where they hide no part of the line
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)
     ax.text(
-        0.99,
-        0.03,
+        1.02,
+        0.0,
         "\n".join(_summary(report.availability, report.agreed_time, report.downtime, wanted)),
         transform=ax.transAxes,
-        ha="right",
+        ha="left",
         va="bottom",
         fontsize=8,
         bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.85},
@@ -205,7 +206,7 @@ def _summary(
     downtime: timedelta,
     wanted: Fraction | None,
 ) -> list[str]:
-    """The figures in the corner: availability, and with a target the error budget left."""
+    """The figures beside the axes: availability, and with a target the error budget left."""
     if availability is None:
         return ["no agreed service time in the period"]
     head = f"availability {percent(availability, 3)} %"
