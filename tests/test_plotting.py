@@ -27,7 +27,7 @@ from fitsm import (
     measure_availability,
 )
 from fitsm.cases import CASE_TYPES, CHANGE, INCIDENT
-from fitsm.cmdb import STATE_COLOURS, NodeKind
+from fitsm.cmdb import STATE_COLOURS, CmdbSchema, ConfigurationItem, NodeKind, ServiceNode
 from fitsm.errors import MissingExtraError, NaiveDatetimeError
 from fitsm.plotting import (
     availability_timeline,
@@ -36,6 +36,7 @@ from fitsm.plotting import (
     lifecycle_diagram,
 )
 from fitsm.service_levels import Agreements
+from tests.conftest import AT
 
 PNG = b"\x89PNG\r\n\x1a\n"
 NONE = "\N{EN DASH}"
@@ -272,6 +273,19 @@ class TestDependencyGraph:
         y = {t.get_text(): t.get_position()[1] for t in ax.texts}
         assert y["shop"] > y["frontend"] == y["backend"] > y["web-pool"] > y["web1"] > y["sw1"]
 
+    def test_a_dollar_in_a_name_is_text_not_maths(self) -> None:
+        cmdb = Cmdb(CmdbSchema(ci_types=["server"]))
+        cmdb.add_many(
+            [ServiceNode("pay", "Pay $5 or $10"), ConfigurationItem("$x$", "server")],
+            [("pay", "$x$")],
+            actor="ann",
+            at=AT,
+        )
+        fig, ax = dependency_graph(cmdb, "pay", impact=cmdb.impact("$x$"))
+        assert png(fig).startswith(PNG)
+        assert sorted(node_colours(ax)) == [r"Pay \$5 or \$10", r"\$x\$"]
+        assert ax.get_title() == r"What Pay \$5 or \$10 depends on"
+
     def test_bad_input_is_refused(self, shop: Cmdb) -> None:
         with pytest.raises(NotFoundError, match="nope"):
             dependency_graph(shop, "nope")
@@ -383,6 +397,8 @@ class TestComplianceHeatmap:
             compliance_heatmap([march, march], ["shop"])
         with pytest.raises(ValidationError, match="months are for evaluating agreements"):
             compliance_heatmap([march], ["shop"], self.MONTHS)
+        with pytest.raises(ValidationError, match="nothing to draw: 0 services and 1 periods"):
+            compliance_heatmap([march], [])
 
 
 class TestLifecycleDiagram:

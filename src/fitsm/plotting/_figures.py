@@ -18,7 +18,18 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["BLUE", "GREY", "ORANGE", "PURPLE", "SKY", "VERMILLION", "canvas", "require", "span"]
+__all__ = [
+    "BLUE",
+    "GREY",
+    "ORANGE",
+    "PURPLE",
+    "SKY",
+    "VERMILLION",
+    "canvas",
+    "plain",
+    "require",
+    "span",
+]
 
 # Okabe-Ito colours, which stay apart under the common colour-vision deficiencies
 BLUE = "#0072B2"
@@ -52,6 +63,11 @@ def canvas(ax: Axes | None, size: tuple[float, float]) -> tuple[Figure, Axes]:
         return figure, ax
     figure = Figure(figsize=size, layout="constrained")
     return figure, figure.add_subplot()
+
+
+def plain(text: str) -> str:
+    """``text`` as matplotlib should show it: a ``$`` in a name is not the start of maths."""
+    return text.replace("$", r"\$")
 
 
 def span(value: timedelta) -> str:

@@ -18,7 +18,7 @@ import pint
 from fitsm.availability.measurement import AvailabilityPolicy, Outage, OutageLog
 from fitsm.clock import as_utc
 from fitsm.errors import ValidationError
-from fitsm.plotting._figures import GREY, VERMILLION, canvas, require
+from fitsm.plotting._figures import GREY, VERMILLION, canvas, plain, require
 from fitsm.service_levels.agreements import Agreements, TargetKind
 from fitsm.service_levels.evaluation import Evaluation, TargetEvaluation, evaluate
 
@@ -85,6 +85,11 @@ def compliance_heatmap(
                 "two evaluations fall in the same month; give a mapping of column labels"
             )
 
+    if not services or not columns:
+        raise ValidationError(
+            f"nothing to draw: {len(services)} services and {len(columns)} periods; "
+            "expected at least one of each"
+        )
     codes = np.full((len(services), len(columns)), _NO_DATA)
     texts = [["\N{EN DASH}"] * len(columns) for _ in services]
     for j, evaluation in enumerate(columns.values()):
@@ -116,8 +121,8 @@ def compliance_heatmap(
     for i, row in enumerate(texts):
         for j, text in enumerate(row):
             ax.text(j, i, text, ha="center", va="center", fontsize=8)
-    ax.set_xticks(range(len(columns)), list(columns))
-    ax.set_yticks(range(len(services)), services)
+    ax.set_xticks(range(len(columns)), [plain(c) for c in columns])
+    ax.set_yticks(range(len(services)), [plain(s) for s in services])
     ax.set_xticks(np.arange(len(columns) + 1) - 0.5, minor=True)
     ax.set_yticks(np.arange(len(services) + 1) - 0.5, minor=True)
     ax.grid(which="minor", color="white", linewidth=2)
@@ -126,7 +131,7 @@ def compliance_heatmap(
     for spine in ax.spines.values():
         spine.set_visible(False)
     what = target.value if isinstance(target, TargetKind) else target
-    ax.set_title(f"Service targets met: {what}")
+    ax.set_title(plain(f"Service targets met: {what}"))
     ax.legend(
         handles=[Patch(facecolor=colour, label=label) for _, colour, label in _CELLS],
         loc="upper left",

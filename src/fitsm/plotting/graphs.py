@@ -17,7 +17,7 @@ from fitsm.cmdb.analysis import ImpactReport, dependencies
 from fitsm.cmdb.configuration import HAS_MEMBER, NodeKind
 from fitsm.cmdb.export import STATE_COLOURS, to_networkx
 from fitsm.errors import ValidationError
-from fitsm.plotting._figures import BLUE, GREY, SKY, canvas, require
+from fitsm.plotting._figures import BLUE, GREY, SKY, canvas, plain, require
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -212,7 +212,7 @@ def dependency_graph(
     ax.legend(
         handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8
     )
-    ax.set_title(title)
+    ax.set_title(plain(title))
     ax.set_axis_off()
     ax.margins(0.08, 0.12)
     return fig, ax
@@ -394,7 +394,7 @@ def _impacted_part(cmdb: CmdbView, impact: ImpactReport) -> list[str]:
 
 
 def _label(node: str, data: Mapping[str, Any], labels: str) -> str:
-    return str(data["name"] or node) if labels == "name" else node
+    return plain(str(data["name"] or node) if labels == "name" else node)
 
 
 def _listed(ids: Iterable[str]) -> str:

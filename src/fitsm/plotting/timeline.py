@@ -23,7 +23,16 @@ from fitsm.availability.measurement import (
 )
 from fitsm.clock import as_utc
 from fitsm.errors import ValidationError
-from fitsm.plotting._figures import ORANGE, PURPLE, SKY, VERMILLION, canvas, require, span
+from fitsm.plotting._figures import (
+    ORANGE,
+    PURPLE,
+    SKY,
+    VERMILLION,
+    canvas,
+    plain,
+    require,
+    span,
+)
 from fitsm.service_levels.agreements import ServiceTarget, TargetKind
 from fitsm.service_levels.slo import error_budget
 from fitsm.time.calendar import BusinessCalendar
@@ -143,7 +152,9 @@ def availability_timeline(
         ConciseDateFormatter(locator, tz=calendar.tz)  # type: ignore[no-untyped-call]
     )
     ax.set_ylabel("availability (%)")
-    ax.set_title(f"Availability of {subject}, {_when(lo, calendar)} to {_when(hi, calendar)}")
+    ax.set_title(
+        plain(f"Availability of {subject}, {_when(lo, calendar)} to {_when(hi, calendar)}")
+    )
     # beside the axes, where they hide no part of the line
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)
     ax.text(
