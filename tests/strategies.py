@@ -221,3 +221,14 @@ def agreement_histories(draw: st.DrawFn) -> AgreementHistory:
     start = draw(st.integers(0, end - 1))
     at = BASE + draw(st.integers(0, (cutoff - BASE) // timedelta(hours=1) - 1)) * timedelta(hours=1)
     return AgreementHistory(steps, outages, cutoff, BASE + start * DAY, BASE + end * DAY, at)
+
+
+# -- ids that exports must escape (issue 11: GraphML, DOT, Mermaid) --------------------
+
+odd_ids = st.text(
+    # no control characters: XML cannot hold most of them
+    st.characters(blacklist_categories=("Cc", "Cs", "Cn")),
+    min_size=1,
+    max_size=8,
+).filter(lambda s: s == s.strip())
+"""Node ids with quotes, backslashes, spaces inside, markup and any script."""

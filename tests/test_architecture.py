@@ -54,6 +54,8 @@ class TestImportContracts:
             ("cmdb/analysis.py", "import json", "The domain does no I/O"),
             ("cases/base.py", "import fitsm.storage.ports", "sit above the domain"),
             ("portfolio/catalogue.py", "import fitsm.portfolio.services", "No import cycles"),
+            ("cmdb/analysis.py", "import fitsm.plotting", "sit above the domain"),
+            ("cmdb/export.py", "import matplotlib", "The domain does no I/O"),
         ],
     )
     def test_a_deliberate_violation_breaks_its_contract(

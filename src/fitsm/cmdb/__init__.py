@@ -3,7 +3,8 @@
 The scope (CI and relationship types), services, components, CIs and k-of-n
 redundancy groups in one graph, every change recorded; impact analysis,
 dependencies, single points of failure and blast radius; verification against
-a discovered state; the CMDB as of a past instant and the comparison of two.
+a discovered state; the CMDB as of a past instant and the comparison of two;
+exports to networkx, GraphML, DOT and Mermaid.
 """
 
 from fitsm.cmdb.analysis import (
@@ -34,6 +35,7 @@ from fitsm.cmdb.configuration import (
     ServiceNode,
 )
 from fitsm.cmdb.database import Cmdb
+from fitsm.cmdb.export import STATE_COLOURS, Direction, to_dot, to_graphml, to_mermaid, to_networkx
 from fitsm.cmdb.history import Batch, CmdbAction, CmdbChangeRecord
 from fitsm.cmdb.verification import Difference, DiscoveredState, VerificationReport, verify
 from fitsm.cmdb.view import Adjacency, CmdbView, down_threshold, required_up
@@ -41,6 +43,7 @@ from fitsm.cmdb.view import Adjacency, CmdbView, down_threshold, required_up
 __all__ = [
     "DEPENDS_ON",
     "HAS_MEMBER",
+    "STATE_COLOURS",
     "Adjacency",
     "AttributeSpec",
     "AttributeType",
@@ -57,6 +60,7 @@ __all__ = [
     "ConfigurationItem",
     "Dependency",
     "Difference",
+    "Direction",
     "DiscoveredState",
     "ImpactReport",
     "ImpactStatus",
@@ -74,5 +78,9 @@ __all__ = [
     "impact",
     "required_up",
     "single_points_of_failure",
+    "to_dot",
+    "to_graphml",
+    "to_mermaid",
+    "to_networkx",
     "verify",
 ]
