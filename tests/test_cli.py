@@ -196,3 +196,34 @@ class TestImportNetbox:
     def test_a_missing_source_is_bad_data(self, tmp_path) -> None:
         done = fitsm("import", "netbox", str(tmp_path / "nowhere"), "--out", str(tmp_path / "x"))
         assert done.returncode == 3 and "nowhere" in done.stderr
+
+
+class TestExport:
+    def test_graphml_with_the_states_of_an_impact(self, tmp_path) -> None:
+        import networkx as nx
+
+        out = tmp_path / "cmdb.graphml"
+        done = fitsm("export", "--cmdb", "example", "--to", "graphml", "--fail", "hv2",
+                     "--out", str(out))  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        graph = nx.read_graphml(out)
+        assert graph.nodes["shop"]["state"] == "down" and graph.nodes["hv2"]["failed"]
+
+    def test_dot_and_mermaid_to_standard_output(self) -> None:
+        assert fitsm("export", "--cmdb", "example", "--to", "dot").stdout.startswith("digraph")
+        assert fitsm("export", "--cmdb", "example", "--to", "mermaid").stdout.startswith(
+            "flowchart"
+        )
+
+    def test_json_reads_back_as_the_same_cmdb(self, tmp_path) -> None:
+        out = tmp_path / "again.json"
+        assert (
+            fitsm("export", "--cmdb", "example", "--to", "json", "--out", str(out)).returncode == 0
+        )
+        first = json.loads(fitsm("spof", "--cmdb", "example", "shop", "--format", "json").stdout)
+        again = json.loads(fitsm("spof", "--cmdb", str(out), "shop", "--format", "json").stdout)
+        assert first == again
+
+    def test_an_impact_of_an_unknown_node_is_not_found(self) -> None:
+        done = fitsm("export", "--cmdb", "example", "--to", "dot", "--fail", "hv22")
+        assert done.returncode == 1 and "did you mean" in done.stderr

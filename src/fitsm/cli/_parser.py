@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 from importlib.metadata import PackageNotFoundError, version
 
-__all__ = ["FORMATS", "parser"]
+__all__ = ["EXPORTS", "FORMATS", "parser"]
 
 FORMATS = ("table", "json", "csv")
+EXPORTS = ("graphml", "dot", "mermaid", "json")
 
 _CMDB_HELP = (
     "a .json CMDB file, a directory of CSV files (see the CMDB file formats), "
@@ -88,6 +89,20 @@ def parser() -> argparse.ArgumentParser:
     )
     _common(blast, ids="the CIs to rank (default: every CI)")
     blast.add_argument("--top", type=int, metavar="N", help="keep the first N")
+
+    export = commands.add_parser(
+        "export", help="write the CMDB graph as GraphML, DOT, Mermaid or JSON"
+    )
+    export.add_argument("--cmdb", required=True, metavar="SOURCE", help=_CMDB_HELP)
+    export.add_argument("--to", required=True, choices=EXPORTS, help="the format to write")
+    export.add_argument(
+        "--fail",
+        nargs="+",
+        default=[],
+        metavar="ID",
+        help="colour the graph by the impact of these nodes failing (graph formats)",
+    )
+    export.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
 
     imports = commands.add_parser("import", help="read an inventory from another tool into a CMDB")
     sources = imports.add_subparsers(dest="source", required=True, metavar="SOURCE")

@@ -24,6 +24,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.command == "import":
         return _import_netbox(args, out)
     cmdb = load(args.cmdb)
+    if args.command == "export":
+        return _export(cmdb, args, out)
     command = args.command.replace("-", "_")
     rows, columns, summary = globals()[f"_{command}"](cmdb, args)
     if args.format == "table" and summary:
@@ -141,4 +143,33 @@ def _import_netbox(args: argparse.Namespace, out: TextIO) -> int:
         )
     rows = [attrs.asdict(s, recurse=False) for s in done.skipped]
     emit(rows, ["model", "pks", "reason"], args.format, out)
+    return 0
+
+
+def _export(cmdb: Any, args: argparse.Namespace, out: TextIO) -> int:
+    """The CMDB in another format: a graph (with an impact's states) or fitsm's JSON."""
+    if args.to == "json":
+        if args.fail:
+            raise _usage("--fail colours a graph; JSON holds the CMDB itself")
+        from fitsm.interop.files import cmdb_json
+
+        text = cmdb_json(cmdb)
+    else:
+        from fitsm.cmdb import to_dot, to_graphml, to_mermaid
+
+        require_known(cmdb, args.fail)
+        impact = cmdb.impact(args.fail) if args.fail else None
+        render = {"graphml": to_graphml, "dot": to_dot, "mermaid": to_mermaid}[args.to]
+        text = render(cmdb, impact=impact)
+    if args.out is None:
+        out.write(text if text.endswith("\n") else text + "\n")
+        return 0
+    from pathlib import Path
+
+    try:
+        Path(args.out).write_text(text, encoding="utf-8")
+    except OSError as e:
+        from fitsm.errors import StoreError
+
+        raise StoreError(f"{args.out}: cannot write: {e.strerror}") from None
     return 0

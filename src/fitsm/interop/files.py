@@ -39,7 +39,7 @@ from fitsm.cmdb.database import Cmdb
 from fitsm.errors import CycleError, LoadError, NotFoundError, ValidationError
 from fitsm.interop._json import JsonPlaces, read_json
 
-__all__ = ["dump_cmdb_json", "load_cmdb", "load_cmdb_csv", "load_cmdb_json"]
+__all__ = ["cmdb_json", "dump_cmdb_json", "load_cmdb", "load_cmdb_csv", "load_cmdb_json"]
 
 FORMAT = "fitsm-cmdb/1"
 LOADER = "loader"
@@ -152,6 +152,11 @@ def load_cmdb_json(path: str | Path, *, at: datetime, actor: str = LOADER) -> Cm
 
 def dump_cmdb_json(cmdb: Cmdb, path: str | Path) -> None:
     """Write ``cmdb`` (schema, nodes, relationships; not its history) as JSON."""
+    Path(path).write_text(cmdb_json(cmdb), encoding="utf-8")
+
+
+def cmdb_json(cmdb: Cmdb) -> str:
+    """``cmdb`` (schema, nodes, relationships; not its history) as the text of a JSON file."""
     doc: dict[str, Any] = {
         "format": FORMAT,
         "id": cmdb.id,
@@ -215,7 +220,7 @@ def dump_cmdb_json(cmdb: Cmdb, path: str | Path) -> None:
             if r.source not in cmdb.groups
         ],
     }
-    Path(path).write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
 # -- CSV --------------------------------------------------------------------------
