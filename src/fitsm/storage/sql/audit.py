@@ -256,7 +256,9 @@ class AuditEntries:
                 "nodes": len(entry.nodes), "relationships": len(entry.sources), "sha256": digest,
             })  # fmt: skip
         else:
-            subject = entry.subject if entry.target is None else f"{entry.subject} -> {entry.target}"
+            subject = (
+                entry.subject if entry.target is None else f"{entry.subject} -> {entry.target}"
+            )
             kind = "ci" if entry.target is None else "relationship"
             index = self.add(entry.at, entry.actor, kind, f"{cmdb_id}:{subject}", entry.action.value, {
                 "attribute": entry.attribute, "old": codec.encode(entry.old), "new": codec.encode(entry.new),

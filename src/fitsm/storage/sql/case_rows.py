@@ -88,7 +88,9 @@ def index_cases(
             if audit is not None and entries is not None:
                 cur.execute(select, (case.id,))
                 old = cur.fetchone()
-                cur.execute(db.sql("SELECT case_id, ci FROM case_cis WHERE case_id = ?"), (case.id,))
+                cur.execute(
+                    db.sql("SELECT case_id, ci FROM case_cis WHERE case_id = ?"), (case.id,)
+                )
                 _record(audit, entries[case.id], case, old, {ci for _, ci in cur.fetchall()})
             cur.execute(db.sql("DELETE FROM case_index WHERE id = ?"), (case.id,))
             cur.execute(db.sql("DELETE FROM case_cis WHERE case_id = ?"), (case.id,))

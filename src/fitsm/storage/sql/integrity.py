@@ -261,16 +261,16 @@ class _Check:
         """The rows of a store as it was upgraded to schema 6, checked against the entry."""
         running = hashlib.sha256()
         n = 0
-        for line in self.reader.stream("SELECT n, tbl, item, digest FROM audit_baseline ORDER BY n"):
+        for line in self.reader.stream(
+            "SELECT n, tbl, item, digest FROM audit_baseline ORDER BY n"
+        ):
             n += 1
             running.update(ENCODE(line).encode() + b"\n")
             table = line[1]
             if table in STATE_COLUMNS and (only is None or table == only):
                 yield table, tuple(json.loads(line[2])), None, _raw(line[3])
         if check and (n != rows or running.hexdigest() != sha):
-            self._mismatch(
-                "audit_baseline", (), sha, running.hexdigest(), seq, "baseline altered"
-            )
+            self._mismatch("audit_baseline", (), sha, running.hexdigest(), seq, "baseline altered")
 
     # -- the stored rows ----------------------------------------------------------------------
 
@@ -374,10 +374,11 @@ def _walk(text: str, start: int) -> Iterator[tuple[Any, int]]:
 
 
 def _array_end(text: str, start: int) -> int:
-    end = _skip(text, start + 1) + 1  # an empty array
-    for _, end in _walk(text, start):
+    """The position after the JSON array at ``start``."""
+    last = _skip(text, start + 1) + 1  # an empty array
+    for _, last in _walk(text, start):  # noqa: B007 - the last item carries the end
         pass
-    return end
+    return last
 
 
 def batch_rows(body: str) -> tuple[Iterator[list[Any]], Iterator[tuple[Any, Any, Any]]]:
