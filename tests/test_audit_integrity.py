@@ -409,7 +409,33 @@ class TestTheKeyNeverShows:
         assert "<AuditKey ***>" in text
 
 
+def as_schema_5(raw: Raw) -> None:
+    """Turn a store into one as schema 5 wrote it: entries without state records or HMACs."""
+    rewrite(raw, lambda state: None)
+    raw.run("ALTER TABLE audit DROP COLUMN state")
+    raw.run("ALTER TABLE audit DROP COLUMN mac")
+    raw.run("DROP TABLE audit_baseline")
+    raw.run("UPDATE fitsm_meta SET value = '5' WHERE key = 'schema_version'")
+
+
 class TestUpgradedStores:
+    def test_a_schema_5_store_upgrades_to_a_baseline_and_verifies(self, url: str, raw: Raw) -> None:
+        fill(url).close()
+        as_schema_5(raw)
+        store = open_store(url)
+        report = store.verify_audit()
+        assert report.ok, report.reason
+        assert [e["action"] for e in store.audit_entries()][-1] == "baseline"
+        (rows,) = raw.one("SELECT COUNT(*) FROM audit_baseline")
+        assert report.rows == rows > 100
+        raw.run("UPDATE outages SET subject = 'x' WHERE id = 'o1'")
+        assert problems(store.verify_audit()) == {("outages", ("o1",), "changed")}
+        raw.run("UPDATE outages SET subject = 'db1' WHERE id = 'o1'")
+        with store.unit_of_work(actor="ann") as uow:  # what is written from now on is recorded
+            uow.cmdbs.get("example").update_ci("web1", actor="ann", at=AT, owner="web")
+            uow.commit()
+        assert store.verify_audit().ok
+
     @pytest.fixture
     def old(self, tmp_path: Path) -> Path:
         path = tmp_path / "old.db"

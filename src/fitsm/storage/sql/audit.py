@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Sequence
+import json.encoder
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,6 +27,7 @@ from fitsm.storage import codec
 from fitsm.storage.sql.connection import Connection
 
 __all__ = [
+    "DOCUMENT_COLUMNS",
     "ENCODE",
     "GENESIS",
     "STATE_COLUMNS",
@@ -60,18 +62,42 @@ STATE_COLUMNS: dict[str, tuple[tuple[str, ...], int]] = {
 """The state tables the audit trail covers: the columns of a row's digest, and how many of
 them (the first ones) are its key. A version counter is left out: it is no content."""
 
-_DOCUMENTS = {"aggregates": 2, "cmdbs": 1, "cmdb_log": 2}
+DOCUMENT_COLUMNS = {"aggregates": 2, "cmdbs": 1, "cmdb_log": 2}
 """Tables with a document column (its position): a row's digest takes the document's SHA-256."""
 
-ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-"""The JSON that row digests and state records are made of."""
+
+def _encoder() -> Callable[[Any], str]:
+    """``json.dumps(value, ensure_ascii=False, separators=(",", ":"))``, without building an
+    encoder for each call (the digest of every stored row goes through it)."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    quote = getattr(json.encoder, "c_encode_basestring", None)
+    if make is None or quote is None:  # pragma: no cover - CPython has the C encoder
+        return json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    chunks = make(None, _unencodable, quote, None, ":", ",", False, False, True)
+
+    def encode(value: Any) -> str:
+        return "".join(chunks(value, 0))
+
+    return encode
+
+
+def _unencodable(value: Any) -> Any:
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+ENCODE = _encoder()
+"""The compact JSON that row digests and state records are made of.
+
+>>> ENCODE(("example", "db1", None, 2, "Zürich"))
+'["example","db1",null,2,"Zürich"]'
+"""
 
 
 def row_digest(table: str, row: Sequence[Any], document: str | None = None) -> str:
     """The SHA-256 of one stored row of ``table`` (the values of its :data:`STATE_COLUMNS`),
     as hex. A document column (a JSON body) counts by its own SHA-256, ``document`` if
     it is known already."""
-    column = _DOCUMENTS.get(table)
+    column = DOCUMENT_COLUMNS.get(table)
     if column is not None:
         sha = document or hashlib.sha256(row[column].encode()).hexdigest()
         row = (*row[:column], sha, *row[column + 1 :])

@@ -231,15 +231,17 @@ class SqlCmdbRepository:
             )
             index = audit.cmdb_entry(id, entry, body, baseline + offset)
             if isinstance(entry, Batch):
-                skipped = [n.id for n in entry.nodes if n.id in singles]
-                pairs = [
-                    [s, tg]
-                    for s, tg in zip(entry.sources, entry.targets, strict=True)
-                    if f"{s} -> {tg}" in singles
-                ]
-                audit.batch(index, id, baseline + offset, skipped, pairs)
-                if singles:
+                skipped: list[str] = []
+                pairs: list[list[str]] = []
+                if singles:  # rows a single change of this commit writes (and records)
+                    skipped = [n.id for n in entry.nodes if n.id in singles]
+                    pairs = [
+                        [s, tg]
+                        for s, tg in zip(entry.sources, entry.targets, strict=True)
+                        if f"{s} -> {tg}" in singles
+                    ]
                     last.update(dict.fromkeys(touched([entry]) & singles, index))
+                audit.batch(index, id, baseline + offset, skipped, pairs)
             else:
                 last.update(dict.fromkeys(touched([entry]), index))
         for item in sorted(singles):

@@ -6,26 +6,31 @@ records the change-log row that holds its rows; an upgraded store's rows were
 recorded once, as a baseline. Replaying those records gives, per table, the rows
 that should be stored.
 
-Rather than hold that per row, the check adds up a keyed hash of each expected
-row digest, and of each stored row's digest, per table (a multiset hash). The
-key is drawn for this one check, so no one could have prepared rows that add
-up the same. That is one pass over the trail and one over each table, in any
-order and in constant memory. Only a table whose sums differ is replayed row
-by row to name the rows that differ, which costs memory in proportion to that
-table, and happens only when something is wrong.
+Rather than hold that per row, the check compares two multisets per table: on
+one side the digests the trail says were written, on the other the digests of
+the stored rows plus those the trail says were replaced. Each multiset is
+folded into the product of ``(r - digest)`` modulo a 255-bit prime, ``r``
+drawn at random for this one check: two different multisets of ``n`` digests
+give the same product with a probability of at most ``n / 2**254``, and no one
+could have prepared rows for an ``r`` not yet drawn. That is one pass over the
+trail and one over each table, in any order and in constant memory. Only a
+table whose products differ is replayed row by row to name the rows that
+differ, which costs memory in proportion to that table, and happens only when
+something is wrong.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import re
-from collections.abc import Iterator
+import json.scanner
+import secrets
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 from fitsm.storage.sql.audit import (
+    DOCUMENT_COLUMNS,
     ENCODE,
     GENESIS,
     STATE_COLUMNS,
@@ -47,9 +52,11 @@ BASELINE_TABLES = [
 ]
 """The rows of a store as they were when it was upgraded to schema 6 (schema 6)."""
 
-_MODULUS = 1 << 256
-_DECODE = json.JSONDecoder().raw_decode
-_SPACE = re.compile(r"[ \t\n\r]*")
+_PRIME = (1 << 255) - 19
+_SCAN: Callable[[str, int], tuple[Any, int]] = json.scanner.make_scanner(
+    json.JSONDecoder()  # type: ignore[arg-type]  # typeshed names the class, not its argument
+)
+_SPACE = " \t\n\r"
 _BATCH_TABLES = frozenset({"cmdb_nodes", "cmdb_edges"})
 
 Event = tuple[str, tuple[Any, ...], bytes | None, bytes | None]
@@ -72,20 +79,23 @@ class _Check:
         self.reader = reader
         self.key = key
         self.limit = limit
-        self.secret = os.urandom(32)
+        self.r = secrets.randbelow(_PRIME)
+        self.written = dict.fromkeys(STATE_COLUMNS, 1)
+        """Per table, the product over the digests the trail says were written."""
+        self.held = dict.fromkeys(STATE_COLUMNS, 1)
+        """Per table, the product over the stored rows' digests and those the trail says
+        were replaced: equal to ``written`` when the rows are what the trail says."""
         self.mismatches: list[StateMismatch] = []
         self.count = 0
 
     # -- the report ---------------------------------------------------------------------
 
     def run(self, anchor: tuple[int, str] | None) -> AuditReport:
-        expected = dict.fromkeys(STATE_COLUMNS, 0)
-        entries, broken, reason, signed = self._chain(anchor, expected)
+        entries, broken, reason, signed = self._chain(anchor)
         rows = 0
         for table in STATE_COLUMNS:
-            found, n = self._stored_sum(table)
-            rows += n
-            if (expected[table] - found) % _MODULUS:
+            rows += self._hold_stored(table)
+            if self.written[table] != self.held[table]:
                 self._diagnose(table)
         if broken is None and self.count:
             first = self.mismatches[0]
@@ -118,24 +128,17 @@ class _Check:
                 StateMismatch(table, key, _hex(expected), _hex(found), entry, problem)
             )
 
-    def _hash(self, digest: bytes | None) -> int:
-        if digest is None:
-            return 0
-        keyed = hashlib.blake2b(digest, key=self.secret, digest_size=32)
-        return int.from_bytes(keyed.digest(), "big")
-
     # -- the chain ------------------------------------------------------------------------
 
-    def _chain(
-        self, anchor: tuple[int, str] | None, expected: dict[str, int]
-    ) -> tuple[int, int | None, str, bool]:
-        """Walk the trail once: hashes, HMACs, the anchor; add up the rows it records."""
+    def _chain(self, anchor: tuple[int, str] | None) -> tuple[int, int | None, str, bool]:
+        """Walk the trail once: hashes, HMACs, the anchor; fold in the rows it records."""
         broken: int | None = None
         reason = ""
         prev = GENESIS
         count = 0
         signed_from: int | None = None
         anchored = anchor is None or anchor == (0, GENESIS)
+        written, held, r, number = self.written, self.held, self.r, int.from_bytes
         for row in self.reader.stream(
             "SELECT seq, at, actor, kind, subject, action, detail, prev, hash, state, mac "
             "FROM audit ORDER BY seq"
@@ -151,14 +154,18 @@ class _Check:
                 elif mac is not None and signed_from is None:
                     signed_from = seq
                 prev = row[8]
-            if state is not None:
-                try:
-                    for table, _, before, after in self._events(seq, json.loads(state), None):
-                        expected[table] += self._hash(after) - self._hash(before)
-                except (ValueError, TypeError, KeyError, IndexError):
-                    if broken is None:
-                        broken = seq
-                        reason = f"entry {seq}'s record of the rows it wrote cannot be read"
+            if state is None:
+                continue
+            try:
+                for table, _, before, after in self._events(seq, json.loads(state), None):
+                    if before is not None:
+                        held[table] = held[table] * (r - number(before, "big")) % _PRIME
+                    if after is not None:
+                        written[table] = written[table] * (r - number(after, "big")) % _PRIME
+            except (ValueError, TypeError, KeyError, IndexError):
+                if broken is None:
+                    broken = seq
+                    reason = f"entry {seq}'s record of the rows it wrote cannot be read"
         if broken is None:
             head = self.reader.read("SELECT value FROM fitsm_meta WHERE key = 'audit_head'")
             if not head:
@@ -238,21 +245,16 @@ class _Check:
         )
         if not found:
             return  # the change-log check names the missing row
+        skipped: set[tuple[str, tuple[str, ...]]] = {
+            ("cmdb_nodes", (cmdb, id)) for id in skipped_nodes
+        }
+        skipped |= {("cmdb_edges", (cmdb, s, t)) for s, t in skipped_edges}
+        sha256 = hashlib.sha256
         try:
-            nodes, edges = batch_rows(found[0][0])
-            if only in (None, "cmdb_nodes"):
-                skipped = set(skipped_nodes)
-                for node in nodes:
-                    if node[0] not in skipped:
-                        row = (cmdb, *node)
-                        yield "cmdb_nodes", row[:2], None, _digest(row)
-            if only in (None, "cmdb_edges"):
-                pairs = {(s, t) for s, t in skipped_edges}
-                for source, target, kind in edges:
-                    if (source, target) not in pairs:
-                        row = (cmdb, source, target, kind)
-                        yield "cmdb_edges", row[:3], None, _digest(row)
-        except (ValueError, IndexError):
+            for table, key, text in batch_rows(cmdb, found[0][0]):
+                if (only is None or table == only) and (not skipped or (table, key) not in skipped):
+                    yield table, key, None, sha256(text.encode()).digest()
+        except ValueError:
             return  # a log row changed: the change-log check names it
 
     def _baseline(
@@ -261,9 +263,8 @@ class _Check:
         """The rows of a store as it was upgraded to schema 6, checked against the entry."""
         running = hashlib.sha256()
         n = 0
-        for line in self.reader.stream(
-            "SELECT n, tbl, item, digest FROM audit_baseline ORDER BY n"
-        ):
+        lines = self.reader.stream("SELECT n, tbl, item, digest FROM audit_baseline ORDER BY n")
+        for line in lines:
             n += 1
             running.update(ENCODE(line).encode() + b"\n")
             table = line[1]
@@ -274,24 +275,30 @@ class _Check:
 
     # -- the stored rows ----------------------------------------------------------------------
 
+    def _select(self, table: str) -> str:
+        return f"SELECT {', '.join(STATE_COLUMNS[table][0])} FROM {table}"
+
     def _stored(self, table: str) -> Iterator[tuple[tuple[Any, ...], bytes]]:
         """Each stored row of ``table``: its key and digest."""
-        columns, keys = STATE_COLUMNS[table]
-        select = f"SELECT {', '.join(columns)} FROM {table}"
-        if table in ("cmdb_nodes", "cmdb_edges", "outages", "case_cis", "case_index"):
-            for row in self.reader.stream(select):
-                yield row[:keys], _digest(row)
-        else:
-            for row in self.reader.stream(select):
-                yield row[:keys], bytes.fromhex(row_digest(table, row))
+        keys = STATE_COLUMNS[table][1]
+        for row in self.reader.stream(self._select(table)):
+            yield row[:keys], _row_digest(table, row)
 
-    def _stored_sum(self, table: str) -> tuple[int, int]:
-        total = 0
-        n = 0
-        for _, digest in self._stored(table):
-            total += self._hash(digest)
-            n += 1
-        return total, n
+    def _hold_stored(self, table: str) -> int:
+        """Fold every stored row of ``table`` into ``held``; how many there are."""
+        product, r, n = self.held[table], self.r, 0
+        sha256, encode, number = hashlib.sha256, ENCODE, int.from_bytes
+        if table in DOCUMENT_COLUMNS:
+            for row in self.reader.stream(self._select(table)):
+                product = product * (r - number(_row_digest(table, row), "big")) % _PRIME
+                n += 1
+        else:  # the big tables: the same, inline
+            for row in self.reader.stream(self._select(table)):
+                digest = sha256(encode(row).encode()).digest()
+                product = product * (r - number(digest, "big")) % _PRIME
+                n += 1
+        self.held[table] = product
+        return n
 
     def _diagnose(self, table: str) -> None:
         """Replay ``table``'s records row by row and name each row that differs."""
@@ -321,12 +328,14 @@ class _Check:
                 self._mismatch(table, key, kept[0], digest, kept[1], "changed")
         for key, (digest, seq) in model.items():
             self._mismatch(table, key, digest, None, seq, "missing")
-        if self.count == before_count:  # pragma: no cover - only if a keyed hash collided
+        if self.count == before_count:  # pragma: no cover - only if the products collided
             self._mismatch(table, (), None, None, None, "the rows do not add up")
 
 
-def _digest(row: tuple[Any, ...]) -> bytes:
-    """:func:`~fitsm.storage.sql.audit.row_digest` of a row without a document column, raw."""
+def _row_digest(table: str, row: tuple[Any, ...]) -> bytes:
+    """:func:`~fitsm.storage.sql.audit.row_digest`, raw."""
+    if table in DOCUMENT_COLUMNS:
+        return bytes.fromhex(row_digest(table, row))
     return hashlib.sha256(ENCODE(row).encode()).digest()
 
 
@@ -341,88 +350,116 @@ def _hex(digest: bytes | str | None) -> str | None:
 # -- the rows of a bulk load, one at a time ------------------------------------------------------
 
 
-def _skip(text: str, pos: int) -> int:
-    found = _SPACE.match(text, pos)
-    assert found is not None
-    return found.end()
+def _scan(text: str, pos: int) -> tuple[Any, int]:
+    """The JSON value at ``pos`` and the position after it."""
+    try:
+        found: tuple[Any, int] = _SCAN(text, pos)
+    except StopIteration:
+        raise ValueError(f"no JSON value at {pos}") from None
+    return found
 
 
-def _items(text: str, start: int) -> Iterator[Any]:
-    """The items of the JSON array at ``start`` (its ``[``), decoded one at a time."""
-    for item, _ in _walk(text, start):
-        yield item
+def _space(text: str, pos: int) -> int:
+    while text[pos] in _SPACE:
+        pos += 1
+    return pos
 
 
-def _walk(text: str, start: int) -> Iterator[tuple[Any, int]]:
-    """Each item of the JSON array at ``start``, with the position after the array once
-    the last item was read (-1 before)."""
-    if text[start] != "[":
-        raise ValueError(f"no array at {start}")
-    pos = _skip(text, start + 1)
+def _expect(text: str, pos: int, char: str) -> int:
+    """The position after ``char``, which must be at ``pos``, and any space."""
+    if text[pos] != char:
+        raise ValueError(f"expected {char!r} at {pos}")
+    return _space(text, pos + 1)
+
+
+def _values(text: str, start: int) -> Iterator[tuple[Any, int, int]]:
+    """Each item of the JSON array at ``start`` as decoded, with where its text starts and
+    ends; an array of a million items is never decoded whole."""
+    pos = _expect(text, start, "[")
     if text[pos] == "]":
         return
+    scan = _SCAN
     while True:
-        item, pos = _DECODE(text, pos)
-        pos = _skip(text, pos)
-        if text[pos] == "]":
-            yield item, pos + 1
+        try:
+            value, end = scan(text, pos)
+        except StopIteration:
+            raise ValueError(f"no JSON value at {pos}") from None
+        yield value, pos, end
+        after = text[end]
+        if after == ",":  # compact JSON, as the store writes it
+            pos = end + 1
+            if text[pos] in _SPACE:
+                pos = _space(text, pos)
+        elif after == "]":
             return
-        if text[pos] != ",":
-            raise ValueError(f"expected ',' at {pos}")
-        yield item, -1
-        pos = _skip(text, pos + 1)
-
-
-def _array_end(text: str, start: int) -> int:
-    """The position after the JSON array at ``start``."""
-    last = _skip(text, start + 1) + 1  # an empty array
-    for _, last in _walk(text, start):  # noqa: B007 - the last item carries the end
-        pass
-    return last
-
-
-def batch_rows(body: str) -> tuple[Iterator[list[Any]], Iterator[tuple[Any, Any, Any]]]:
-    """The node rows and relationships of a bulk load's change-log row, decoded as they are
-    read: a million-CI load is not held in memory as Python objects.
-
-    >>> nodes, edges = batch_rows('{"batch":["t","ann"],"nodes":[["a","service",null,"A","",'
-    ...                           '"{}",null]],"edges":[["a"],["b"],["depends_on"]]}')
-    >>> list(nodes), list(edges)
-    ([['a', 'service', None, 'A', '', '{}', None]], [('a', 'b', 'depends_on')])
-    """
-    starts: dict[str, int] = {}
-    columns: list[int] = []
-    pos = _skip(body, 0)
-    if body[pos] != "{":
-        raise ValueError("not a JSON object")
-    pos = _skip(body, pos + 1)
-    while body[pos] != "}":
-        name, pos = _DECODE(body, pos)
-        pos = _skip(body, pos)
-        if body[pos] != ":":
-            raise ValueError(f"expected ':' at {pos}")
-        pos = _skip(body, pos + 1)
-        starts[name] = pos
-        if name == "edges":  # [sources, targets, types]: skipped without decoding them whole
-            inner = _skip(body, pos + 1)
-            for _ in range(3):
-                columns.append(inner)
-                inner = _skip(body, _array_end(body, inner))
-                inner = _skip(body, inner + 1) if body[inner] == "," else inner
-            if body[inner] != "]":
-                raise ValueError(f"expected ']' at {inner}")
-            pos = inner + 1
-        elif body[pos] == "[":
-            pos = _array_end(body, pos)
         else:
-            pos = _DECODE(body, pos)[1]
-        pos = _skip(body, pos)
+            pos = _space(text, end)
+            if text[pos] == "]":
+                return
+            pos = _expect(text, pos, ",")
+
+
+def _after(text: str, start: int) -> int:
+    """The position after the JSON array at ``start``."""
+    end = _expect(text, start, "[")
+    for _, _, end in _values(text, start):  # noqa: B007 - the last item tells where it ends
+        pass
+    return _close(text, end)
+
+
+def _close(text: str, pos: int) -> int:
+    """The position after the ``]`` that must follow ``pos``."""
+    pos = _space(text, pos)
+    if text[pos] != "]":
+        raise ValueError(f"expected ']' at {pos}")
+    return pos + 1
+
+
+def batch_rows(cmdb: str, body: str) -> Iterator[tuple[str, tuple[Any, ...], str]]:
+    """Each node and relationship row of a bulk load's change-log row ``body``: its table,
+    its key, and its JSON (what :func:`~fitsm.storage.sql.audit.row_digest` hashes), read
+    one at a time; a million-CI load is never held as Python objects.
+
+    The row's JSON is cut from the body's own text, which the store wrote in the same
+    compact JSON (and which the change-log check holds to its digest).
+
+    >>> body = ('{"batch":["t","ann"],"nodes":[["a","service",null,"A","","{}",null]],'
+    ...         '"edges":[["a"],["b"],["depends_on"]]}')
+    >>> for row in batch_rows("m", body):
+    ...     print(row)
+    ('cmdb_nodes', ('m', 'a'), '["m","a","service",null,"A","","{}",null]')
+    ('cmdb_edges', ('m', 'a', 'b'), '["m","a","b","depends_on"]')
+    """
+    prefix = "[" + ENCODE(cmdb) + ","
+    pos = _expect(body, _space(body, 0), "{")
+    while body[pos] != "}":
+        name, pos = _scan(body, pos)
+        pos = _expect(body, _space(body, pos), ":")
+        if name == "nodes":
+            end = _expect(body, pos, "[")
+            for row, start, end in _values(body, pos):
+                if not isinstance(row, list) or not row or body[start] != "[":
+                    raise ValueError(f"not a node row at {start}")
+                yield "cmdb_nodes", (cmdb, row[0]), prefix + body[start + 1 : end]
+            pos = _close(body, end)
+        elif name == "edges":  # [sources, targets, types], read side by side
+            starts = [_expect(body, pos, "[")]
+            for _ in range(2):  # the next column starts after this one
+                starts.append(_expect(body, _space(body, _after(body, starts[-1])), ","))
+            end = _expect(body, starts[2], "[")
+            sources, targets, types = (_values(body, at) for at in starts)
+            for (s, s0, s1), (t, t0, t1), (_, k0, end) in zip(sources, targets, types, strict=True):
+                yield (
+                    "cmdb_edges",
+                    (cmdb, s, t),
+                    f"{prefix}{body[s0:s1]},{body[t0:t1]},{body[k0:end]}]",
+                )
+            pos = _close(body, _close(body, end))
+        else:
+            pos = _scan(body, pos)[1]
+        pos = _space(body, pos)
         if body[pos] == ",":
-            pos = _skip(body, pos + 1)
-    if "nodes" not in starts or len(columns) != 3:
-        raise ValueError("not a bulk load")
-    sources, targets, types = (_items(body, at) for at in columns)
-    return _items(body, starts["nodes"]), zip(sources, targets, types, strict=True)
+            pos = _space(body, pos + 1)
 
 
 # -- the baseline of an upgraded store ---------------------------------------------------------
