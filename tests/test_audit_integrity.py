@@ -206,6 +206,10 @@ class TestStoredRows:
         report = store.verify_audit(limit=3)
         assert len(report.mismatches) == 3 and report.mismatch_count > 3
         assert len(store.verify_audit(limit=None).mismatches) == report.mismatch_count
+        counted = store.verify_audit(limit=0)
+        assert (counted.mismatches, counted.mismatch_count) == ((), report.mismatch_count)
+        with pytest.raises(ValidationError, match="limit"):
+            store.verify_audit(limit=-1)
 
     def test_a_row_changed_then_written_over_stays_visible(self, url: str, raw: Raw) -> None:
         store = fill(url)

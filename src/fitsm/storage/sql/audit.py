@@ -76,6 +76,7 @@ def _encoder() -> Callable[[Any], str]:
     chunks = make(None, _unencodable, quote, None, ":", ",", False, False, True)
 
     def encode(value: Any) -> str:
+        """``value`` as compact JSON, non-ASCII characters as they are."""
         return "".join(chunks(value, 0))
 
     return encode
@@ -122,8 +123,7 @@ class AuditKey:
             )
         if len(secret) < 16:
             raise ValidationError(
-                f"an audit key must be at least 16 bytes long (32 random bytes are best), "
-                f"got {len(secret)}",
+                "an audit key must be at least 16 bytes long (32 random bytes are best)",
                 field="audit_key",
             )
         self._secret = secret

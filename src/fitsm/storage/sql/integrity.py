@@ -50,7 +50,7 @@ BASELINE_TABLES = [
     "CREATE TABLE audit_baseline (n BIGINT PRIMARY KEY, tbl TEXT NOT NULL, item TEXT NOT NULL, "
     "digest TEXT NOT NULL)",
 ]
-"""The rows of a store as they were when it was upgraded to schema 6 (schema 6)."""
+"""The rows of a store as they were when it was upgraded to schema 6."""
 
 _PRIME = (1 << 255) - 19
 _SCAN: Callable[[str, int], tuple[Any, int]] = json.scanner.make_scanner(
@@ -59,7 +59,7 @@ _SCAN: Callable[[str, int], tuple[Any, int]] = json.scanner.make_scanner(
 _SPACE = " \t\n\r"
 _BATCH_TABLES = frozenset({"cmdb_nodes", "cmdb_edges"})
 
-Event = tuple[str, tuple[Any, ...], bytes | None, bytes | None]
+_Event = tuple[str, tuple[Any, ...], bytes | None, bytes | None]
 """One recorded row change: table, key, digest before, digest after (None: no row)."""
 
 
@@ -98,11 +98,12 @@ class _Check:
             if self.written[table] != self.held[table]:
                 self._diagnose(table)
         if broken is None and self.count:
-            first = self.mismatches[0]
             reason = (
                 f"{self.count} stored row{'s differ' if self.count > 1 else ' differs'} from "
-                f"what the audit trail says; the first: {first}"
+                "what the audit trail says"
             )
+            if self.mismatches:
+                reason += f"; the first: {self.mismatches[0]}"
         return AuditReport(
             entries,
             broken,
@@ -215,7 +216,7 @@ class _Check:
 
     def _events(
         self, seq: int, state: dict[str, Any], only: str | None, *, check: bool = True
-    ) -> Iterator[Event]:
+    ) -> Iterator[_Event]:
         """The row changes entry ``seq`` records (of table ``only``, if given)."""
         for table, key, before, after in state.get("rows", ()):
             if table not in STATE_COLUMNS or len(key) != STATE_COLUMNS[table][1]:
@@ -238,7 +239,7 @@ class _Check:
         skipped_nodes: list[str],
         skipped_edges: list[list[str]],
         only: str | None,
-    ) -> Iterator[Event]:
+    ) -> Iterator[_Event]:
         """The node and relationship rows of a bulk load, read from its change-log row."""
         found = self.reader.read(
             "SELECT body FROM cmdb_log WHERE cmdb = ? AND seq = ?", (cmdb, log_seq)
@@ -254,12 +255,12 @@ class _Check:
             for table, key, text in batch_rows(cmdb, found[0][0]):
                 if (only is None or table == only) and (not skipped or (table, key) not in skipped):
                     yield table, key, None, sha256(text.encode()).digest()
-        except ValueError:
+        except (ValueError, IndexError):
             return  # a log row changed: the change-log check names it
 
     def _baseline(
         self, seq: int, rows: int, sha: str, only: str | None, check: bool
-    ) -> Iterator[Event]:
+    ) -> Iterator[_Event]:
         """The rows of a store as it was upgraded to schema 6, checked against the entry."""
         running = hashlib.sha256()
         n = 0
@@ -308,18 +309,19 @@ class _Check:
             "SELECT seq, state FROM audit WHERE state IS NOT NULL ORDER BY seq"
         ):
             try:
-                events = list(self._events(seq, json.loads(state), table, check=False))
+                for _, key, before, after in self._events(
+                    seq, json.loads(state), table, check=False
+                ):
+                    current = model.get(key)
+                    was = None if current is None else current[0]
+                    if was != before:
+                        self._mismatch(table, key, was, before, seq, f"changed before entry {seq}")
+                    if after is None:
+                        model.pop(key, None)
+                    else:
+                        model[key] = (after, seq)
             except (ValueError, TypeError, KeyError, IndexError):
                 continue  # the chain check names the entry
-            for _, key, before, after in events:
-                current = model.get(key)
-                if (None if current is None else current[0]) != before:
-                    was = None if current is None else current[0]
-                    self._mismatch(table, key, was, before, seq, f"changed before entry {seq}")
-                if after is None:
-                    model.pop(key, None)
-                else:
-                    model[key] = (after, seq)
         for key, digest in self._stored(table):
             kept = model.pop(key, None)
             if kept is None:

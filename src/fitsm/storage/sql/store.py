@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fitsm.cmdb.database import Cmdb
+from fitsm.errors import ValidationError
 from fitsm.portfolio.services import ServicePortfolio
 from fitsm.roles import RoleModel
 from fitsm.storage._scope import RollsBackOnExit
@@ -106,6 +107,8 @@ class SqlStore:
         someone with write access to the database. The audit key (which the
         writer would not have) or an anchor kept outside the store find that.
         """
+        if limit is not None and (not isinstance(limit, int) or limit < 0):
+            raise ValidationError(f"limit must be None or a count >= 0, got {limit!r}")
         return integrity.verify(self.connection, anchor, self._audit_key, limit)
 
     def audit_anchor(self) -> tuple[int, str]:
