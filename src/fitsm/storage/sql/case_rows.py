@@ -77,15 +77,19 @@ def index_cases(
     replace: bool,
     audit: AuditEntries | None = None,
     entries: dict[str, int] | None = None,
+    added: frozenset[str] = frozenset(),
 ) -> None:
     """Write the index rows of ``cases`` (replacing their old rows if ``replace``); with
-    ``audit``, record each row written or removed with the case's entry in ``entries``."""
+    ``audit``, record each row written or removed with the case's entry in ``entries``
+    (the cases ``added`` had none)."""
     if not cases:
         return
     if replace:
         select = db.sql(f"SELECT {', '.join(_INDEX_COLUMNS)} FROM case_index WHERE id = ?")
         for case in cases:
-            if audit is not None and entries is not None:
+            if audit is not None and entries is not None and case.id in added:
+                _record(audit, entries[case.id], case, None, set())
+            elif audit is not None and entries is not None:
                 cur.execute(select, (case.id,))
                 old = cur.fetchone()
                 cur.execute(
@@ -215,8 +219,15 @@ class SqlCaseRepository:
         if written:
             tracked = self.documents.tracked
             cases = [tracked[id].aggregate for id in sorted(written)]
+            added = frozenset(id for id in written if tracked[id].loaded_at is None)
             index_cases(
-                self._db, cur, cases, replace=True, audit=audit, entries=self.documents.audited
+                self._db,
+                cur,
+                cases,
+                replace=True,
+                audit=audit,
+                entries=self.documents.audited,
+                added=added,
             )
 
 
