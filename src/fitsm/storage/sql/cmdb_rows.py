@@ -187,8 +187,7 @@ class SqlCmdbRepository:
         if schema_body != stored_schema:
             cur.execute(sql("UPDATE cmdbs SET schema_body = ? WHERE id = ?"), (schema_body, id))
         t.loaded_at = version - 1
-        stored: str = stored_schema
-        return stored
+        return str(stored_schema)
 
     def _write_entries(
         self, cur: Any, audit: AuditEntries, id: str, cmdb: Cmdb, baseline: int
