@@ -15,7 +15,15 @@ size N (number of CIs), every figure and ratio (library / baseline) from the sam
 * with ``--postgresql URL``, the same import into PostgreSQL: the library's store
   write (and end to end) against raw psycopg, the faster of ``executemany`` and
   ``COPY`` being the baseline. Every import goes to a schema of its own, created for
-  the run and dropped at its end.
+  the run and dropped at its end;
+* verifying the imported store (SQLite, and PostgreSQL with ``--postgresql``):
+  ``verify_audit()`` checks the audit chain and every stored row against it, against
+  the baseline of reading every row of the tables it reads (nodes, relationships,
+  change log, audit trail) and taking a SHA-256 of each row, streamed, raw driver.
+  The peak memory of each (and, for scale, of loading the CMDB) is measured in a
+  fresh interpreter, above that of one that only opens the store; and
+  ``verify_audit()`` once more after one node row was edited behind the store's
+  back, which replays the nodes table row by row to name it.
 
 The baselines insert ready-made row tuples (prepared untimed); the library turns its
 records into rows and also writes its change log and audit entries. Timed: from the
@@ -40,13 +48,16 @@ from __future__ import annotations
 
 import argparse
 import gc
+import hashlib
 import os
 import platform
 import secrets
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing, contextmanager
@@ -69,6 +80,13 @@ Row = tuple[Any, ...]
 GOAL_IMPORT = 2.0
 GOAL_LOAD = 1.5
 GOAL_POSTGRESQL = 2.0
+GOAL_VERIFY = 4.0
+VERIFIED_TABLES = (
+    "SELECT cmdb, id, kind, type, name, owner, attributes, min_up FROM cmdb_nodes",
+    "SELECT cmdb, source, target, type FROM cmdb_edges",
+    "SELECT cmdb, seq, body FROM cmdb_log",
+    "SELECT seq, at, actor, kind, subject, action, detail, prev, hash, state, mac FROM audit",
+)
 
 NODES_TABLE = (
     "CREATE TABLE cmdb_nodes (cmdb TEXT NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, "
@@ -354,6 +372,177 @@ def postgres_import(url: str, rows: Rows, copy: bool) -> float:
         return time.perf_counter() - start
 
 
+# -- verifying the audit trail ----------------------------------------------------------------
+
+
+def raw_digest_rows(url: str) -> tuple[float, int]:
+    """Seconds to read every row ``verify_audit`` reads (streamed, raw driver) and take a
+    SHA-256 of each; and how many rows that was."""
+    gc.collect()
+    start = time.perf_counter()
+    n = 0
+    if url.startswith("sqlite"):
+        conn: Any = sqlite3.connect(url[len("sqlite:///") :])
+        cursors: Any = [conn.cursor() for _ in VERIFIED_TABLES]
+    else:
+        import psycopg
+
+        conn = psycopg.connect(url)  # in a transaction: server-side cursors stream
+        cursors = [conn.cursor(name=f"raw{i}") for i in range(len(VERIFIED_TABLES))]
+    try:
+        for cur, select in zip(cursors, VERIFIED_TABLES, strict=True):
+            cur.execute(select)
+            while rows := cur.fetchmany(2000):
+                for row in rows:
+                    hashlib.sha256(repr(row).encode()).digest()
+                n += len(rows)
+            cur.close()
+        return time.perf_counter() - start, n
+    finally:
+        conn.close()
+
+
+def library_verify(url: str) -> tuple[float, int]:
+    """Seconds ``verify_audit()`` takes on a newly opened store, and how many rows it checked."""
+    store = open_store(url)
+    try:
+        gc.collect()
+        start = time.perf_counter()
+        report = store.verify_audit()  # type: ignore[attr-defined]
+        seconds = time.perf_counter() - start
+        assert report.ok, report.reason
+        return seconds, int(report.rows)
+    finally:
+        store.close()
+
+
+PEAK = textwrap.dedent(
+    """
+    import os, resource, sys
+    sys.path.insert(0, {here!r})
+    from fitsm import open_store
+    from storage_bench import raw_digest_rows
+    url = os.environ["FITSM_BENCH_URL"]
+    store = open_store(url)
+    if {what!r} == "raw":
+        raw_digest_rows(url)
+    elif {what!r} == "verify":
+        assert store.verify_audit().ok
+    elif {what!r} == "load":
+        with store.unit_of_work() as uow:
+            uow.cmdbs.get({cmdb!r})
+    try:  # the peak of this address space: ru_maxrss would count the parent's, on Linux
+        status = open("/proc/self/status").read()
+        print(int(status.split("VmHWM:")[1].split()[0]))
+    except (OSError, IndexError):
+        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    """
+)
+
+
+def peak_mb(url: str, what: str, cmdb_id: str) -> float:
+    """The peak memory (MB) of a fresh interpreter that opens the store and does ``what``:
+    ``verify``, ``raw``, ``load`` or ``none``. The URL goes by the environment, never the
+    command line."""
+    code = PEAK.format(here=str(Path(__file__).resolve().parent), what=what, cmdb=cmdb_id)
+    env = {**os.environ, "FITSM_BENCH_URL": url}
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    return int(done.stdout) / 1024
+
+
+def tampered_verify(url: str, cmdb_id: str) -> tuple[float, int]:
+    """Seconds ``verify_audit()`` takes to name one edited node row (it replays the nodes
+    table row by row); the row is put back afterwards."""
+    store = open_store(url)
+    try:
+        with store.unit_of_work() as uow:
+            node = next(iter(uow.cmdbs.get(cmdb_id).nodes()))
+        rename = "UPDATE cmdb_nodes SET name = ? WHERE cmdb = ? AND id = ?"
+        raw_write(url, rename, (f"{node.name}x", cmdb_id, node.id))
+        gc.collect()
+        start = time.perf_counter()
+        report = store.verify_audit()  # type: ignore[attr-defined]
+        seconds = time.perf_counter() - start
+        raw_write(url, rename, (node.name, cmdb_id, node.id))
+        assert report.mismatch_count == 1, report.reason
+        return seconds, int(report.mismatches[0].key == (cmdb_id, node.id))
+    finally:
+        store.close()
+
+
+def raw_write(url: str, statement: str, params: tuple[Any, ...]) -> None:
+    if url.startswith("sqlite"):
+        with closing(sqlite3.connect(url[len("sqlite:///") :])) as conn:
+            conn.execute(statement, params)
+            conn.commit()
+        return
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(statement.replace("?", "%s"), params)
+
+
+def run_verify(backend: str, url: str, cmdb_id: str, repeat: int) -> float:
+    """The verification section of one backend; the ratio verify / raw."""
+    times: dict[str, list[float]] = {"verify": [], "raw": []}
+    rows = raw_rows_read = 0
+    for _ in range(repeat):
+        seconds, rows = library_verify(url)
+        times["verify"].append(seconds)
+        seconds, raw_rows_read = raw_digest_rows(url)
+        times["raw"].append(seconds)
+    verify, raw = statistics.median(times["verify"]), statistics.median(times["raw"])
+    tampered, named = tampered_verify(url, cmdb_id)
+    assert named
+    memory = {what: peak_mb(url, what, cmdb_id) for what in ("none", "verify", "raw", "load")}
+    base = memory.pop("none")
+    memory = {what: mb - base for what, mb in memory.items()}
+    print(
+        f"Verifying the audit trail of the imported store, {backend} ({runs(repeat)}; "
+        f"verify_audit checks {rows:,} stored rows, the baseline reads {raw_rows_read:,} "
+        "rows including the audit trail's)"
+    )
+    table(
+        ["", "s", "rows/s", "vs raw", "goal", "peak MB"],
+        [
+            [
+                "library: verify_audit()",
+                f"{verify:.3f}",
+                f"{rows / verify:,.0f}",
+                ratio(verify, raw),
+                verdict(verify / raw, GOAL_VERIFY),
+                f"{memory['verify']:.0f}",
+            ],
+            [
+                "raw: read every row, SHA-256 each",
+                f"{raw:.3f}",
+                f"{raw_rows_read / raw:,.0f}",
+                ratio(raw, raw),
+                "",
+                f"{memory['raw']:.0f}",
+            ],
+            [
+                "library: one node row edited, named",
+                f"{tampered:.3f}",
+                "",
+                ratio(tampered, raw),
+                "",
+                "",
+            ],
+            ["(for scale) library: load the CMDB", "", "", "", "", f"{memory['load']:.0f}"],
+        ],
+    )
+    print(
+        f"goal: verify / raw = {verify / raw:.2f}x, {verdict(verify / raw, GOAL_VERIFY)}; "
+        f"peak MB: a fresh interpreter's peak memory above the {base:.0f} MB of one that "
+        "only imports and opens the store\n",
+        flush=True,
+    )
+    return verify / raw
+
+
 # -- one size ------------------------------------------------------------------------------
 
 
@@ -367,6 +556,8 @@ class Summary:
     load: float
     postgres_end_to_end: float | None
     postgres_store: float | None
+    sqlite_verify: float
+    postgres_verify: float | None
 
 
 def repeats(n_cis: int) -> int:
@@ -391,8 +582,9 @@ def import_rows(
 
 def run_sqlite(
     data: Dataset, cmdb: Cmdb, rows: Rows, tmp: Path, repeat: int
-) -> tuple[float, float, float]:
-    """Section 1; the ratios (a)/(c) and (b)/(c), and the load ratio of section 2."""
+) -> tuple[float, float, float, float]:
+    """Sections 1, 2 and the SQLite verification; the ratios (a)/(c) and (b)/(c), the
+    load ratio, and verify / raw."""
     expected = rows.counts
     kept = {"library": tmp / "library.db", "raw": tmp / "raw.db"}
 
@@ -474,15 +666,17 @@ def run_sqlite(
         ],
     )
     print(f"goal: library load / raw = {load:.2f}x, {verdict(load, GOAL_LOAD)}\n")
+    verify = run_verify("SQLite", sqlite_url(kept["library"]), cmdb.id, repeat)
     for path in kept.values():
         remove_database(path)
-    return times["end"] / raw, times["store"] / raw, load
+    return times["end"] / raw, times["store"] / raw, load, verify
 
 
 def run_postgres(
     server: Postgres, data: Dataset, cmdb: Cmdb, rows: Rows, repeat: int
-) -> tuple[float, float]:
-    """Section 3; the ratios end to end and store write against the faster raw import."""
+) -> tuple[float, float, float]:
+    """Section 3 and the PostgreSQL verification; the ratios end to end and store write
+    against the faster raw import, and verify / raw."""
     expected = rows.counts
 
     def checked(name: str, what: str, run: Callable[[str], float]) -> Callable[[int], float]:
@@ -533,7 +727,11 @@ def run_postgres(
         f"end to end / raw {faster} = {ratio(times['end'], baseline)} is informative\n",
         flush=True,
     )
-    return times["end"] / baseline, store
+    # the schema "store" holds the last store write
+    verify = run_verify(
+        "PostgreSQL", with_search_path(server.url, f"{server.prefix}_store"), cmdb.id, repeat
+    )
+    return times["end"] / baseline, store, verify
 
 
 def run_size(n_cis: int, seed: int, server: Postgres | None) -> Summary:
@@ -553,10 +751,14 @@ def run_size(n_cis: int, seed: int, server: Postgres | None) -> Summary:
     gc.freeze()
     try:
         with tempfile.TemporaryDirectory(prefix="fitsm-storage-bench-") as tmp:
-            sqlite_end, sqlite_store, load = run_sqlite(data, cmdb, rows, Path(tmp), repeat)
-        postgres_end = postgres_store = None
+            sqlite_end, sqlite_store, load, sqlite_verify = run_sqlite(
+                data, cmdb, rows, Path(tmp), repeat
+            )
+        postgres_end = postgres_store = postgres_verify = None
         if server is not None:
-            postgres_end, postgres_store = run_postgres(server, data, cmdb, rows, repeat)
+            postgres_end, postgres_store, postgres_verify = run_postgres(
+                server, data, cmdb, rows, repeat
+            )
     finally:
         gc.unfreeze()
     return Summary(
@@ -568,6 +770,8 @@ def run_size(n_cis: int, seed: int, server: Postgres | None) -> Summary:
         load,
         postgres_end,
         postgres_store,
+        sqlite_verify,
+        postgres_verify,
     )
 
 
@@ -603,8 +807,9 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     section("Summary: ratios library / baseline")
     header = ["N", "nodes", "edges", "SQLite (a) e2e", "SQLite (b) store", "SQLite load"]
+    header.append("SQLite verify")
     if args.postgresql:
-        header += ["PostgreSQL e2e", "PostgreSQL store"]
+        header += ["PostgreSQL e2e", "PostgreSQL store", "PostgreSQL verify"]
     lines = []
     for s in summaries:
         line = [
@@ -614,14 +819,24 @@ def main(argv: Sequence[str] | None = None) -> None:
             f"{s.sqlite_end_to_end:.2f}x",
             f"{s.sqlite_store:.2f}x",
             f"{s.load:.2f}x",
+            f"{s.sqlite_verify:.2f}x",
         ]
-        if s.postgres_end_to_end is not None and s.postgres_store is not None:
-            line += [f"{s.postgres_end_to_end:.2f}x", f"{s.postgres_store:.2f}x"]
+        if (
+            s.postgres_end_to_end is not None
+            and s.postgres_store is not None
+            and s.postgres_verify is not None
+        ):
+            line += [
+                f"{s.postgres_end_to_end:.2f}x",
+                f"{s.postgres_store:.2f}x",
+                f"{s.postgres_verify:.2f}x",
+            ]
         lines.append(line)
     table(header, lines)
     goals = (
         f"goals: SQLite store write <= {GOAL_IMPORT:g}x raw sqlite3 executemany, "
-        f"load <= {GOAL_LOAD:g}x raw fetch + networkx"
+        f"load <= {GOAL_LOAD:g}x raw fetch + networkx, "
+        f"verify <= {GOAL_VERIFY:g}x reading and digesting every row raw"
     )
     if args.postgresql:
         goals += f", PostgreSQL store write <= {GOAL_POSTGRESQL:g}x the faster of raw psycopg"

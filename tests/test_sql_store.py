@@ -325,16 +325,18 @@ class TestAuditAnchor:
         with store.unit_of_work() as uow:
             assert "sw9" not in uow.cmdbs.get("example")
 
-    def test_a_consistently_rewritten_chain_is_found_with_an_anchor(self, db) -> None:
+    def test_a_truncated_chain_is_found_by_its_rows_and_by_an_anchor(self, db) -> None:
         store = saved_store(db)
         anchor = store.audit_anchor()
         store.close()
-        with sqlite3.connect(db) as conn:  # rewrite the whole chain, consistently
+        with sqlite3.connect(db) as conn:  # cut the chain after its first entry, consistently
             conn.execute("DELETE FROM audit WHERE seq > 1")
             (first,) = conn.execute("SELECT hash FROM audit WHERE seq = 1").fetchone()
             conn.execute("UPDATE fitsm_meta SET value = ? WHERE key = 'audit_head'", (first,))
         store = open_store(f"sqlite:///{db}")
-        assert store.verify_audit().ok  # consistent in itself: nothing to see without an anchor
+        report = store.verify_audit()
+        assert report.first_broken is None  # consistent in itself...
+        assert not report.ok and report.mismatch_count  # ...but not with the rows stored
         report = store.verify_audit(anchor=anchor)
         assert not report.ok
         assert f"entry {anchor[0]} is not the one anchored" in report.reason

@@ -137,6 +137,12 @@ def machine(backend: str, tmp: str) -> type[RuleBasedStateMachine]:
                     self.case.history,
                 )
 
+        @invariant()
+        def every_stored_row_is_what_the_audit_trail_says(self) -> None:
+            if hasattr(self.store, "verify_audit"):
+                report = self.store.verify_audit()
+                assert report.ok, report.reason
+
         def teardown(self) -> None:
             self.uow.rollback()
             self.store.close()

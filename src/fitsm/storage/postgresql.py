@@ -7,12 +7,13 @@ from urllib.parse import urlsplit
 
 from fitsm.errors import StoreError
 from fitsm.storage.sql import Dialect, SqlStore
+from fitsm.storage.sql.audit import AuditKey
 from fitsm.storage.urls import redacted
 
 __all__ = ["open_postgres"]
 
 
-def open_postgres(url: str) -> SqlStore:
+def open_postgres(url: str, audit_key: AuditKey | None = None) -> SqlStore:
     """A store in the PostgreSQL database ``url`` names (needs the ``postgresql`` extra)."""
     try:
         import psycopg
@@ -32,6 +33,7 @@ def open_postgres(url: str) -> SqlStore:
         ),
         begin_read="BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
         lock_read=" FOR SHARE",
+        server_cursors=True,
     )
     shown = redacted(url)
     password = urlsplit(url).password or ""
@@ -45,4 +47,4 @@ def open_postgres(url: str) -> SqlStore:
     def reconnect() -> Any:
         return psycopg.connect(url, autocommit=True)
 
-    return SqlStore(shown, connection, dialect, reconnect=reconnect)
+    return SqlStore(shown, connection, dialect, reconnect=reconnect, audit_key=audit_key)

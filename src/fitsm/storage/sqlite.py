@@ -7,6 +7,7 @@ from pathlib import Path
 
 from fitsm.errors import StoreError
 from fitsm.storage.sql import Dialect, SqlStore
+from fitsm.storage.sql.audit import AuditKey
 
 __all__ = ["SQLITE", "open_sqlite"]
 
@@ -20,7 +21,7 @@ SQLITE = Dialect(
 """What SQLite needs: ``?`` placeholders, write transactions that take the lock at once."""
 
 
-def open_sqlite(url: str, path: str) -> SqlStore:
+def open_sqlite(url: str, path: str, audit_key: AuditKey | None = None) -> SqlStore:
     """Open (or create) the SQLite store at ``path``; ``:memory:`` keeps it in this process.
 
     ``path?mode=ro`` opens an existing store read-only: reads work, commits raise.
@@ -66,4 +67,4 @@ def open_sqlite(url: str, path: str) -> SqlStore:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
 
-    return SqlStore(url, connection, SQLITE, after_open=tune)
+    return SqlStore(url, connection, SQLITE, after_open=tune, audit_key=audit_key)

@@ -69,16 +69,51 @@ def _index_row(case: Case) -> tuple[Any, ...]:
     )
 
 
-def index_cases(db: Connection, cur: Any, cases: list[Case], *, replace: bool) -> None:
-    """Write the index rows of ``cases`` (replacing their old rows if ``replace``)."""
+def index_cases(
+    db: Connection,
+    cur: Any,
+    cases: list[Case],
+    *,
+    replace: bool,
+    audit: AuditEntries | None = None,
+    entries: dict[str, int] | None = None,
+    added: frozenset[str] = frozenset(),
+) -> None:
+    """Write the index rows of ``cases`` (replacing their old rows if ``replace``); with
+    ``audit``, record each row written or removed with the case's entry in ``entries``
+    (the cases ``added`` had none)."""
     if not cases:
         return
     if replace:
+        select = db.sql(f"SELECT {', '.join(_INDEX_COLUMNS)} FROM case_index WHERE id = ?")
         for case in cases:
+            if audit is not None and entries is not None and case.id in added:
+                _record(audit, entries[case.id], case, None, set())
+            elif audit is not None and entries is not None:
+                cur.execute(select, (case.id,))
+                old = cur.fetchone()
+                cur.execute(
+                    db.sql("SELECT case_id, ci FROM case_cis WHERE case_id = ?"), (case.id,)
+                )
+                _record(audit, entries[case.id], case, old, {ci for _, ci in cur.fetchall()})
             cur.execute(db.sql("DELETE FROM case_index WHERE id = ?"), (case.id,))
             cur.execute(db.sql("DELETE FROM case_cis WHERE case_id = ?"), (case.id,))
+    elif audit is not None and entries is not None:
+        for case in cases:
+            _record(audit, entries[case.id], case, None, set())
     db.bulk(cur, "case_index", _INDEX_COLUMNS, [_index_row(c) for c in cases])
     db.bulk(cur, "case_cis", ("case_id", "ci"), [(c.id, ci) for c in cases for ci in set(c.cis)])
+
+
+def _record(
+    audit: AuditEntries, index: int, case: Case, old: tuple[Any, ...] | None, cis: set[str]
+) -> None:
+    """The audit entry ``index`` records the case's index row and CI rows it writes."""
+    audit.changed(index, "case_index", old, _index_row(case))
+    now = set(case.cis)
+    for ci in sorted(cis ^ now):
+        row = (case.id, ci)
+        audit.changed(index, "case_cis", row if ci in cis else None, row if ci in now else None)
 
 
 def _where(query: CaseQuery) -> tuple[list[str], list[Any]]:
@@ -192,7 +227,16 @@ class SqlCaseRepository:
         if written:
             tracked = self.documents.tracked
             cases = [tracked[id].aggregate for id in sorted(written)]
-            index_cases(self._db, cur, cases, replace=True)
+            added = frozenset(id for id in written if tracked[id].loaded_at is None)
+            index_cases(
+                self._db,
+                cur,
+                cases,
+                replace=True,
+                audit=audit,
+                entries=self.documents.audited,
+                added=added,
+            )
 
 
 def index_stored_cases(db: Connection, cur: Any) -> None:

@@ -140,6 +140,7 @@ class SqlCmdbRepository:
             ):
                 continue  # every change to a CMDB is logged: no new entry, no change
             self.written.add(id)
+            replaced: str | None = None
             if t.loaded_at is None:
                 cur.execute(sql("SELECT 1 FROM cmdbs WHERE id = ?"), (id,))
                 if cur.fetchone() is not None:
@@ -151,11 +152,17 @@ class SqlCmdbRepository:
                     (id, 1, schema_body),
                 )
             else:
-                self._rebase(cur, id, t, schema_body)
-            self._write_entries(cur, audit, id, cmdb, t.baseline)
+                replaced = self._rebase(cur, id, t, schema_body)
+            index = self._write_entries(cur, audit, id, cmdb, t.baseline)
+            if replaced != schema_body:
+                if index is None:  # a new, empty CMDB: no change of its own to record it with
+                    index = audit.saved("cmdb", id, cmdb.version + 1, schema_body)
+                before = None if replaced is None else (id, replaced)
+                audit.changed(index, "cmdbs", before, (id, schema_body))
 
-    def _rebase(self, cur: Any, id: str, t: Tracked[Cmdb], schema_body: str) -> None:
-        """Lock the CMDB's head row; put our changes on top of what others committed since."""
+    def _rebase(self, cur: Any, id: str, t: Tracked[Cmdb], schema_body: str) -> str:
+        """Lock the CMDB's head row; put our changes on top of what others committed since.
+        Returns the stored schema."""
         sql = self._db.sql
         cur.execute(sql("UPDATE cmdbs SET version = version + 1 WHERE id = ?"), (id,))
         cur.execute(sql("SELECT version, schema_body FROM cmdbs WHERE id = ?"), (id,))
@@ -180,15 +187,20 @@ class SqlCmdbRepository:
         if schema_body != stored_schema:
             cur.execute(sql("UPDATE cmdbs SET schema_body = ? WHERE id = ?"), (schema_body, id))
         t.loaded_at = version - 1
+        return str(stored_schema)
 
     def _write_entries(
         self, cur: Any, audit: AuditEntries, id: str, cmdb: Cmdb, baseline: int
-    ) -> None:
+    ) -> int | None:
         """Append the new log entries and rewrite the rows of the nodes and relationships
-        they touched, from the CMDB's state after all of them."""
+        they touched, from the CMDB's state after all of them; record each row in the audit
+        entry of the last change that touched it. Returns the index of the last entry."""
         sql = self._db.sql
         new_entries = cmdb.journal[baseline:]
         singles = touched(e for e in new_entries if not isinstance(e, Batch))
+        last: dict[str, int] = {}
+        """Item -> the audit entry of the last change to it, for items single changes touched."""
+        index: int | None = None
         for offset, entry in enumerate(new_entries):
             if isinstance(entry, Batch):
                 # rows of items a single change also touched are written from the final state
@@ -216,30 +228,65 @@ class SqlCmdbRepository:
                 sql("INSERT INTO cmdb_log (cmdb, seq, body) VALUES (?, ?, ?)"),
                 (id, baseline + offset, body),
             )
-            audit.cmdb_entry(id, entry, body)
+            index = audit.cmdb_entry(id, entry, body, baseline + offset)
+            if isinstance(entry, Batch):
+                skipped: list[str] = []
+                pairs: list[list[str]] = []
+                if singles:  # rows a single change of this commit writes (and records)
+                    skipped = [n.id for n in entry.nodes if n.id in singles]
+                    pairs = [
+                        [s, tg]
+                        for s, tg in zip(entry.sources, entry.targets, strict=True)
+                        if f"{s} -> {tg}" in singles
+                    ]
+                    last.update(dict.fromkeys(touched([entry]) & singles, index))
+                audit.batch(index, id, baseline + offset, skipped, pairs)
+            else:
+                last.update(dict.fromkeys(touched([entry]), index))
         for item in sorted(singles):
             source, _, target = item.partition(" -> ")
             if not target:
+                cur.execute(
+                    sql(
+                        "SELECT id, kind, type, name, owner, attributes, min_up FROM cmdb_nodes "
+                        "WHERE cmdb = ? AND id = ?"
+                    ),
+                    (id, item),
+                )
+                old = cur.fetchone()
                 cur.execute(sql("DELETE FROM cmdb_nodes WHERE cmdb = ? AND id = ?"), (id, item))
+                new: tuple[Any, ...] | None = None
                 if item in cmdb:
+                    new = (id, *_node_row(cmdb[item]))
                     cur.execute(
                         sql(
                             "INSERT INTO cmdb_nodes (cmdb, id, kind, type, name, owner, attributes, "
                             "min_up) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                         ),
-                        (id, *_node_row(cmdb[item])),
+                        new,
                     )
+                audit.changed(last[item], "cmdb_nodes", None if old is None else (id, *old), new)
                 continue
+            cur.execute(
+                sql("SELECT type FROM cmdb_edges WHERE cmdb = ? AND source = ? AND target = ?"),
+                (id, source, target),
+            )
+            old = cur.fetchone()
             cur.execute(
                 sql("DELETE FROM cmdb_edges WHERE cmdb = ? AND source = ? AND target = ?"),
                 (id, source, target),
             )
             data = cmdb.succ.get(source, {}).get(target)
+            new = None
             if data is not None:
+                new = (id, source, target, data["type"])
                 cur.execute(
                     sql("INSERT INTO cmdb_edges (cmdb, source, target, type) VALUES (?, ?, ?, ?)"),
-                    (id, source, target, data["type"]),
+                    new,
                 )
+            before = None if old is None else (id, source, target, old[0])
+            audit.changed(last[item], "cmdb_edges", before, new)
+        return index
 
     def settle(self) -> None:
         for id in self.written:

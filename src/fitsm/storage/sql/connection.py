@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import attrs
@@ -34,6 +34,9 @@ class Dialect:
     """The statement that starts a read transaction: one consistent snapshot."""
     lock_read: str = ""
     """Appended to a SELECT whose row must not change until the commit (`` FOR SHARE``)."""
+    server_cursors: bool = False
+    """Whether a long read is streamed through a named (server-side) cursor: psycopg's
+    ordinary cursors fetch a whole result at once, sqlite3's step through it anyway."""
 
 
 class Connection:
@@ -54,6 +57,7 @@ class Connection:
         # one statement at a time: the store may be shared by the threads of a process
         self._lock = threading.RLock()
         self.closed = False
+        self._streams = 0
 
     def _usable(self) -> None:
         """Check the store is open; replace a connection the server dropped."""
@@ -108,6 +112,24 @@ class Connection:
                 return rows
             except self.dialect.errors as e:
                 raise StoreError(f"cannot read store {self.url!r}: {e}") from e
+
+    def stream(
+        self, statement: str, params: Sequence[Any] = (), size: int = 2000
+    ) -> Iterator[tuple[Any, ...]]:
+        """The rows of ``statement``, fetched ``size`` at a time: a table of millions of rows
+        is read without holding it in memory. Only inside a transaction (a snapshot, a
+        write), which must outlive the iteration; read the stream to its end or close it."""
+        if self.dialect.server_cursors:
+            self._streams += 1
+            cur = self.raw.cursor(name=f"fitsm_stream_{self._streams}")
+        else:
+            cur = self.raw.cursor()
+        try:
+            cur.execute(self.sql(statement), params)
+            while rows := cur.fetchmany(size):
+                yield from rows
+        finally:
+            cur.close()
 
     def table_names(self) -> set[str]:
         cur = self.raw.cursor()
@@ -178,3 +200,7 @@ class Reader:
         self._cur.execute(self._db.sql(statement), params)
         rows: list[tuple[Any, ...]] = self._cur.fetchall()
         return rows
+
+    def stream(self, statement: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
+        """The rows of ``statement`` a few thousand at a time (:meth:`Connection.stream`)."""
+        return self._db.stream(statement, params)

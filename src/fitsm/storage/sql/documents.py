@@ -57,6 +57,8 @@ class SqlRepository(Generic[A]):
         self.written: dict[str, str] = {}
         self.read_checked: set[str] = set()
         """Ids whose stored version must still be the loaded one at commit."""
+        self.audited: dict[str, int] = {}
+        """Id -> the index of the audit entry that records its row, in the commit under way."""
 
     def add(self, aggregate: A) -> None:
         if aggregate.id in self.tracked or self._exists(aggregate.id):
@@ -111,10 +113,12 @@ class SqlRepository(Generic[A]):
                     f"{self.label} {id!r} changed since it was read for this decision; "
                     "reload and decide again"
                 )
+        self.audited.clear()
         for id, t in sorted(self.tracked.items()):  # one lock order for every writer
             body = codec.dumps(t.aggregate)
             if body == t.body:
                 continue  # read, not changed: no write, no version bump, no conflict
+            replaced = t.body if t.loaded_at is not None else None
             if t.loaded_at is None:
                 cur.execute(
                     self._db.sql("SELECT 1 FROM aggregates WHERE kind = ? AND id = ?"),
@@ -139,13 +143,21 @@ class SqlRepository(Generic[A]):
                     (body, self.kind, id, t.loaded_at),
                 )
                 if cur.rowcount != 1:
-                    body = self._merge(cur, id, t)
-            audit.aggregate(self.kind, t.aggregate, t.baseline, body)
+                    body, replaced = self._merge(cur, id, t)
+            index = audit.aggregate(self.kind, t.aggregate, t.baseline, body)
+            audit.changed(
+                index,
+                "aggregates",
+                None if replaced is None else (self.kind, id, replaced),
+                (self.kind, id, body),
+            )
+            self.audited[id] = index
             self.written[id] = body
 
-    def _merge(self, cur: Any, id: str, t: Tracked[A]) -> str:
+    def _merge(self, cur: Any, id: str, t: Tracked[A]) -> tuple[str, str]:
         """Someone else committed this aggregate since it was loaded: conflict (the rule for
-        aggregates changed as a whole). Returns the body written instead, where it can merge."""
+        aggregates changed as a whole). Returns the body written instead, where it can merge,
+        and the stored body it replaced."""
         raise ConflictError(
             f"{self.label} {id!r} was changed by someone else since it was loaded "
             f"at version {t.loaded_at}; reload and apply the change again"
@@ -175,7 +187,7 @@ class SqlAgreementsRepository(SqlRepository[Agreements]):
     ) -> None:
         super().__init__(db, "agreements", "agreement set", version_count, decoded)
 
-    def _merge(self, cur: Any, id: str, t: Tracked[Agreements]) -> str:
+    def _merge(self, cur: Any, id: str, t: Tracked[Agreements]) -> tuple[str, str]:
         cur.execute(
             self._db.sql("SELECT version, body FROM aggregates WHERE kind = ? AND id = ?"),
             (self.kind, id),
@@ -198,4 +210,4 @@ class SqlAgreementsRepository(SqlRepository[Agreements]):
         if cur.rowcount != 1:  # yet another writer in between: the caller retries
             return super()._merge(cur, id, t)
         t.loaded_at = version
-        return body
+        return body, stored_body

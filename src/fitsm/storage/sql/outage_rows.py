@@ -147,7 +147,7 @@ class SqlOutageRepository:
                 [_row(o) for o in self.pending.new.values()],
             )
             for outage in self.pending.new.values():
-                audit.outage(outage, "recorded")
+                audit.changed(audit.outage(outage, "recorded"), "outages", None, _row(outage))
         for id, outage in self.pending.closed.items():
             assert outage.end is not None
             cur.execute(
@@ -156,7 +156,9 @@ class SqlOutageRepository:
             )
             if cur.rowcount != 1:
                 raise ConflictError(f"outage {id!r} was ended by someone else meanwhile")
-            audit.outage(outage, "ended")
+            # the stored row was the outage as loaded, still going on: only its end changed
+            row = _row(outage)
+            audit.changed(audit.outage(outage, "ended"), "outages", (*row[:3], OPEN, *row[4:]), row)
 
     def settle(self) -> None:
         self.pending.clear()

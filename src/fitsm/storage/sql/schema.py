@@ -10,12 +10,13 @@ from fitsm.errors import StoreError
 from fitsm.storage.sql.audit import GENESIS
 from fitsm.storage.sql.case_rows import CASE_TABLES, case_roles_to_cases, index_stored_cases
 from fitsm.storage.sql.connection import Connection
+from fitsm.storage.sql.integrity import BASELINE_TABLES, record_baseline
 from fitsm.storage.sql.outage_rows import OUTAGE_TABLES, outages_to_rows
 from fitsm.storage.sql.outbox import OUTBOX_TABLES, create_outbox
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "prepare"]
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """The version of the tables this code writes; older stores are upgraded on open.
 
 1. fitsm 0.1.0.dev0: documents, the CMDB row-wise, the audit chain.
@@ -23,6 +24,11 @@ SCHEMA_VERSION = 5
 3. the read side of cases: an index row per case, the CIs of each case.
 4. the outbox of events and its consumers' cursors.
 5. roles held for one case are fields of the case, no longer role-model entries.
+6. audit entries record the rows they wrote (``state``) and may carry an HMAC (``mac``);
+   an upgraded store's rows are recorded once, as a baseline (``audit_baseline``).
+
+A migration that rewrites stored rows after schema 6 must record them in the audit
+trail (or a new baseline), or :meth:`~fitsm.storage.sql.SqlStore.verify_audit` reports them.
 """
 
 TABLES = [
@@ -39,7 +45,8 @@ TABLES = [
     "PRIMARY KEY (cmdb, seq))",
     "CREATE TABLE audit (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, "
     "kind TEXT NOT NULL, subject TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL, "
-    "prev TEXT NOT NULL, hash TEXT NOT NULL)",
+    "prev TEXT NOT NULL, hash TEXT NOT NULL, state TEXT, mac TEXT)",
+    *BASELINE_TABLES,
     *OUTAGE_TABLES,
     *CASE_TABLES,
     *OUTBOX_TABLES,
@@ -51,6 +58,7 @@ MIGRATIONS: dict[int, Callable[[Connection, Any], None]] = {
     2: index_stored_cases,
     3: create_outbox,
     4: case_roles_to_cases,
+    5: record_baseline,
 }
 """Upgrade steps: ``MIGRATIONS[n]`` takes a store from schema ``n`` to ``n + 1``."""
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fitsm.cmdb.database import Cmdb
+from fitsm.errors import ValidationError
 from fitsm.portfolio.services import ServicePortfolio
 from fitsm.roles import RoleModel
 from fitsm.storage._scope import RollsBackOnExit
@@ -18,8 +19,8 @@ from fitsm.storage.events import (
     outage_events,
     published,
 )
-from fitsm.storage.sql import audit
-from fitsm.storage.sql.audit import AuditEntries, AuditReport, append
+from fitsm.storage.sql import audit, integrity
+from fitsm.storage.sql.audit import AuditEntries, AuditKey, AuditReport, append
 from fitsm.storage.sql.case_rows import SqlCaseRepository
 from fitsm.storage.sql.cmdb_rows import SqlCmdbRepository
 from fitsm.storage.sql.connection import Connection, Dialect
@@ -41,8 +42,10 @@ class SqlStore:
         dialect: Dialect,
         after_open: Callable[[Any], None] | None = None,
         reconnect: Callable[[], Any] | None = None,
+        audit_key: AuditKey | None = None,
     ) -> None:
         self.url = url
+        self._audit_key = audit_key
         self.dialect = dialect
         self.connection = Connection(url, connection, dialect, reconnect)
         self.cmdb_cache: dict[str, tuple[Cmdb, int]] = {}
@@ -86,15 +89,27 @@ class SqlStore:
         """``consumer`` has handled every event up to ``position``."""
         acknowledge(self.connection, consumer, position)
 
-    def verify_audit(self, anchor: tuple[int, str] | None = None) -> AuditReport:
-        """Recompute the hash chain; name the first entry that was edited or removed.
+    def verify_audit(
+        self, anchor: tuple[int, str] | None = None, *, limit: int | None = 1000
+    ) -> AuditReport:
+        """Check the audit trail, and every stored row against it, in one snapshot.
 
-        What it finds: an entry edited, removed or inserted, the newest entries
-        removed, the head row gone. What it cannot find by itself: a chain
-        rewritten consistently by someone with write access to the database; keep
-        :meth:`audit_anchor` outside the store and pass it as ``anchor`` for that.
+        The chain: an entry edited, removed or inserted, the newest entries removed,
+        the head row gone (``first_broken``, ``reason``); with the store's audit key,
+        every entry's HMAC (``authenticated``); with ``anchor`` (an earlier
+        :meth:`audit_anchor`), that the anchored entry is still there. The rows:
+        CMDB nodes, relationships, change log and schema, documents (portfolios,
+        agreements, role models, case bodies), the case index and outages must be
+        what the entries say they left (``mismatches``, at most ``limit`` of them,
+        and ``mismatch_count``). ``ok`` when all of it holds.
+
+        What it cannot find by itself: a chain and rows rewritten consistently by
+        someone with write access to the database. The audit key (which the
+        writer would not have) or an anchor kept outside the store find that.
         """
-        return audit.verify_chain(self.connection, anchor)
+        if limit is not None and (not isinstance(limit, int) or limit < 0):
+            raise ValidationError(f"limit must be None or a count >= 0, got {limit!r}")
+        return integrity.verify(self.connection, anchor, self._audit_key, limit)
 
     def audit_anchor(self) -> tuple[int, str]:
         """The newest audit entry's ``(seq, hash)``, to keep outside the store."""
@@ -123,7 +138,7 @@ class SqlUnitOfWork(RollsBackOnExit):
 
     def commit(self) -> None:
         db = self.store.connection
-        audit = AuditEntries(self.actor)
+        audit = AuditEntries(self.actor, self.store._audit_key)
 
         def work(cur: Any) -> None:
             for repo in (self.portfolios, self.agreements, self.roles):
