@@ -43,14 +43,22 @@ class Raw:
     """The database behind a store, written to directly."""
 
     def __init__(self, url: str) -> None:
-        if url.startswith("sqlite"):
-            self.conn: Any = sqlite3.connect(url[len("sqlite:///") :], isolation_level=None)
-            self.mark = "?"
-        else:
-            import psycopg
+        self.url = url
+        self.mark = "?" if url.startswith("sqlite") else "%s"
+        self._conn: Any = None
 
-            self.conn = psycopg.connect(url, autocommit=True)
-            self.mark = "%s"
+    @property
+    def conn(self) -> Any:
+        # connected on first use: an SQLite connection would create the store's file
+        # empty, which the store then rightly refuses to open
+        if self._conn is None:
+            if self.url.startswith("sqlite"):
+                self._conn = sqlite3.connect(self.url[len("sqlite:///") :], isolation_level=None)
+            else:
+                import psycopg
+
+                self._conn = psycopg.connect(self.url, autocommit=True)
+        return self._conn
 
     def run(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         cur = self.conn.execute(sql.replace("?", self.mark), params)
@@ -61,7 +69,8 @@ class Raw:
         return row
 
     def close(self) -> None:
-        self.conn.close()
+        if self._conn is not None:
+            self._conn.close()
 
 
 @pytest.fixture
