@@ -530,17 +530,16 @@ def to_frame(
     for name, dtype in dtypes.items():
         values = columns[name]
         if isinstance(dtype, tuple):
-            categorical = pd.Categorical(values, categories=list(dtype))
-            lost = [
-                v
-                for v, code in zip(values, categorical.codes, strict=True)
-                if code < 0 and v is not None
-            ]
-            if lost:
+            allowed = set(dtype)
+            stray = next((v for v in values if v is not None and v not in allowed), None)
+            if stray is not None:
                 raise ValidationError(
-                    f"column {name!r}: {lost[0]!r} is not one of {', '.join(dtype)}"
+                    f"column {name!r}: {stray!r} is not one of {', '.join(dtype)}"
                 )
-            series[name] = categorical
+            series[name] = pd.Categorical(values, categories=list(dtype))
+        elif dtype == "object":
+            # a Series, since pandas 3 would otherwise infer text columns as "str"
+            series[name] = pd.Series(list(values), dtype="object")
         else:
             series[name] = pd.array(list(values), dtype=dtype)
     return pd.DataFrame(series)

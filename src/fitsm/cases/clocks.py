@@ -176,7 +176,7 @@ class SlaClock:
             reading = f"{elapsed} elapsed, no target"
         else:
             target = format_duration(self.target, calendar=calendar)
-            reading = f"{elapsed} of {target} ({float(self.used):.0%})"
+            reading = f"{elapsed} of {target} ({float(self.used) * 100:.0f} %)"
         if self.breached_at is not None:
             state = f"breached at {self.breached_at.isoformat()}"
         elif self.running:
