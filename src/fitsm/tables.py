@@ -93,6 +93,9 @@ _DTYPES: Mapping[ColumnKind, tuple[str, str]] = {
 }
 
 
+_FEW_VALUES = frozenset({ColumnKind.STRING, ColumnKind.CATEGORY, ColumnKind.BOOL, ColumnKind.INT})
+
+
 def _kind(value: str) -> ColumnKind:
     try:
         return ColumnKind(value)
@@ -180,6 +183,21 @@ class Column:
         if kind is ColumnKind.BOOL:
             return bool(raw)
         return raw
+
+    def plain(self, values: Sequence[Any], *, iso: bool = False) -> list[Any]:
+        """A whole column of raw values as plain values: :meth:`cell` of each, faster."""
+        kind = self.kind
+        cell = self.cell
+        if kind is ColumnKind.STRING:
+            if all(type(v) is str for v in values):
+                return list(values)
+            return [cell(v) for v in values]
+        if kind in _FEW_VALUES:
+            # statuses, kinds, flags, counts: convert (and check) each distinct value once;
+            # values equal across types (True and 1, a StrEnum and its str) convert alike here
+            plain = {v: cell(v) for v in set(values)}
+            return list(map(plain.__getitem__, values))
+        return [cell(v, iso=iso) for v in values]
 
     def text(self, raw: Any, item: Any = None) -> str:
         """A raw value as a person reads it in the HTML of a table."""
@@ -269,18 +287,18 @@ class Columns:
 
     # -- from results ----------------------------------------------------------------
 
-    def cells(self, items: Iterable[Any]) -> list[tuple[Any, ...]]:
-        """The raw values of each result, one tuple per row in column order."""
-        getters = [c.value for c in self._columns]
-        return [tuple(get(item) for get in getters) for item in items]
+    def values(self, items: Iterable[Any]) -> list[list[Any]]:
+        """The raw values of the results, column by column, as the results hold them."""
+        found = list(items)
+        return [[column.value(item) for item in found] for column in self._columns]
 
     def records(self, items: Iterable[Any], *, iso: bool = False) -> list[dict[str, Any]]:
         """One dict of plain values per result (instants as ISO strings with ``iso=True``)."""
-        return self.records_from_cells(self.cells(items), iso=iso)
+        return self.records_from_columns(self.values(items), iso=iso)
 
     def frame(self, items: Iterable[Any]) -> Any:
         """The results as a pandas DataFrame with typed columns (needs the ``pandas`` extra)."""
-        return self.frame_from_cells(self.cells(items))
+        return self.frame_from_columns(self.values(items))
 
     def html(
         self,
@@ -312,35 +330,43 @@ class Columns:
         rows = [(c.name, c.text(c.value(item), item)) for c in shown]
         return html_table(None, rows, caption=caption)
 
-    # -- from raw cells ----------------------------------------------------------------
+    # -- from raw values, for reports that compute them --------------------------------
+
+    def records_from_columns(
+        self, values: Sequence[Sequence[Any]], *, iso: bool = False
+    ) -> list[dict[str, Any]]:
+        """Records from raw values given column by column, in column order."""
+        names = self.names
+        plain = [c.plain(v, iso=iso) for c, v in zip(self._columns, values, strict=True)]
+        return [dict(zip(names, row, strict=True)) for row in zip(*plain, strict=True)]
+
+    def frame_from_columns(self, values: Sequence[Sequence[Any]]) -> Any:
+        """A DataFrame from raw values given column by column, in column order."""
+        plain = {c.name: c.plain(v) for c, v in zip(self._columns, values, strict=True)}
+        return to_frame(plain, self.dtypes)
 
     def records_from_cells(
-        self, cells: Iterable[Sequence[Any]], *, iso: bool = False
+        self, cells: Sequence[Sequence[Any]], *, iso: bool = False
     ) -> list[dict[str, Any]]:
-        """Records from raw rows (tuples in column order), for reports that build them."""
-        columns = self._columns
-        names = self.names
-        return [
-            {name: c.cell(v, iso=iso) for name, c, v in zip(names, columns, row, strict=True)}
-            for row in cells
-        ]
+        """Records from raw values given row by row (tuples in column order)."""
+        return self.records_from_columns(self._transposed(cells), iso=iso)
+
+    def frame_from_cells(self, cells: Sequence[Sequence[Any]]) -> Any:
+        """A DataFrame from raw values given row by row (tuples in column order)."""
+        return self.frame_from_columns(self._transposed(cells))
 
     def html_from_cells(
         self, cells: Sequence[Sequence[Any]], *, caption: str | None = None, limit: int = HTML_ROWS
     ) -> str:
-        """An HTML table from raw rows (tuples in column order), every value escaped."""
+        """An HTML table from raw values given row by row, every value escaped."""
         columns = self._columns
         rows = [[c.text(v) for c, v in zip(columns, row, strict=True)] for row in cells[:limit]]
         return html_table(self.names, rows, caption=caption, more=max(len(cells) - limit, 0))
 
-    def frame_from_cells(self, cells: Sequence[Sequence[Any]]) -> Any:
-        """A DataFrame from raw rows (tuples in column order)."""
-        pd_columns: dict[str, list[Any]] = {}
-        transposed = list(zip(*cells, strict=True)) if cells else [()] * len(self._columns)
-        for column, raw in zip(self._columns, transposed, strict=True):
-            cell = column.cell
-            pd_columns[column.name] = [cell(v) for v in raw]
-        return to_frame(pd_columns, self.dtypes)
+    def _transposed(self, cells: Sequence[Sequence[Any]]) -> list[list[Any]]:
+        if not cells:
+            return [[] for _ in self._columns]
+        return [list(column) for column in zip(*cells, strict=True)]
 
 
 def html_table(

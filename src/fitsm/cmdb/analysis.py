@@ -319,30 +319,47 @@ class ImpactReport:
     def _impacted(
         self,
     ) -> tuple[dict[str, str | None], dict[str, ImpactStatus], dict[str, NodeKind]]:
-        """Each impacted node with the next node on its path, its status and its kind."""
+        """Each impacted node with the next node on its path, its status and its kind,
+        nodes nearer the failure first (so a path's tail comes before the path)."""
         if self._dense is not None:
             cg, state, parent = self._dense
             where = np.flatnonzero(state != UP)
-            ids: list[str] = cg.ids[where].tolist()
+            # the next node on each path, as an index into ``where`` (-1: a failed node)
+            local = np.full(state.size, -1, dtype=np.int64)
+            local[where] = np.arange(where.size)
             up = parent[where]
-            above: list[str] = cg.ids[np.where(up >= 0, up, 0)].tolist()
-            following = [a if p >= 0 else None for a, p in zip(above, up.tolist(), strict=True)]
+            nxt = np.where(up >= 0, local[np.maximum(up, 0)], -1)
+            # steps from the failure, one numpy pass per step of the longest path
+            depth = np.zeros(where.size, dtype=np.int64)
+            has_next = nxt >= 0
+            while True:
+                deeper = np.where(has_next, depth[np.maximum(nxt, 0)] + 1, 0)
+                if np.array_equal(deeper, depth):
+                    break
+                depth = deeper
+            order = np.argsort(depth, kind="stable")
+            ids: list[str] = cg.ids[where[order]].tolist()
+            above: list[str] = cg.ids[np.maximum(up[order], 0)].tolist()
+            following = [
+                a if p >= 0 else None for a, p in zip(above, up[order].tolist(), strict=True)
+            ]
             kinds = list(NodeKind)
-            statuses = [_STATUS[code] for code in state[where].tolist()]
+            statuses = [_STATUS[code] for code in state[where[order]].tolist()]
             return (
                 dict(zip(ids, following, strict=True)),
                 dict(zip(ids, statuses, strict=True)),
-                dict(zip(ids, (kinds[k] for k in cg.kinds[where].tolist()), strict=True)),
+                dict(zip(ids, (kinds[k] for k in cg.kinds[where[order]].tolist()), strict=True)),
             )
         assert self._sparse is not None
         down, worse = self._sparse
+        # the walk records a node after the node that impacted it: already in path order
         nexts: dict[str, str | None] = {**down, **worse}
         status = dict.fromkeys(down, ImpactStatus.DOWN)
         status.update(dict.fromkeys(worse, ImpactStatus.DEGRADED))
         return nexts, status, {n: self._kinds[n] for n in nexts}
 
-    def _cells(self) -> list[tuple[Any, ...]]:
-        """The rows of the table, in its order; paths share their explained tails."""
+    def _values(self) -> list[list[Any]]:
+        """The table's columns, rows in table order; paths share their explained tails."""
         parent, status, kind = self._impacted()
         failed = set(self.failed)
         groups, succ = self._cmdb.groups, self._cmdb.succ
@@ -355,44 +372,53 @@ class ImpactReport:
                 return f"{node} [{lost} of {len(members)} down, needs {groups[node]} up]"
             return f"{node} (failed)" if node in failed else node
 
-        # each path is its first step plus the path of the next node: explain each once
+        # a path is its first step and then the path of the next node: explain each once
         chain: dict[str, str] = {}
         depth: dict[str, int] = {}
         cause: dict[str, str] = {}
         for node in parent:
-            stack = []
-            at: str | None = node
-            while at is not None and at not in chain:
-                stack.append(at)
-                at = parent[at]
-            for step in reversed(stack):
-                nxt = parent[step]
-                if nxt is None:
-                    chain[step], depth[step], cause[step] = label(step), 0, step
-                else:
-                    chain[step] = f"{label(step)} -> {chain[nxt]}"
-                    depth[step], cause[step] = depth[nxt] + 1, cause[nxt]
-        order = sorted(parent, key=lambda n: (_KIND_ORDER[kind[n]], _STATUS_ORDER[status[n]], n))
+            nxt = parent[node]
+            if nxt is None:
+                chain[node], depth[node], cause[node] = label(node), 0, node
+                continue
+            if nxt not in chain:  # not in path order after all: explain the tail first
+                stack = []
+                at: str | None = nxt
+                while at is not None and at not in chain:
+                    stack.append(at)
+                    at = parent[at]
+                for step in reversed(stack):
+                    before = parent[step]
+                    if before is None:
+                        chain[step], depth[step], cause[step] = label(step), 0, step
+                    else:
+                        chain[step] = f"{label(step)} -> {chain[before]}"
+                        depth[step], cause[step] = depth[before] + 1, cause[before]
+            chain[node] = f"{label(node)} -> {chain[nxt]}"
+            depth[node], cause[node] = depth[nxt] + 1, cause[nxt]
+        buckets: dict[tuple[int, int], list[str]] = {}
+        for node in parent:
+            key = (_KIND_ORDER[kind[node]], _STATUS_ORDER[status[node]])
+            buckets.setdefault(key, []).append(node)
+        order = [node for key in sorted(buckets) for node in sorted(buckets[key])]
+        shown = {s: s.value for s in ImpactStatus}
         return [
-            (
-                n,
-                kind[n],
-                status[n],
-                n in failed,
-                cause[n],
-                depth[n],
-                f"{n} is {status[n].value}: {chain[n]}",
-            )
-            for n in order
+            order,
+            [kind[n] for n in order],
+            [status[n] for n in order],
+            [n in failed for n in order],
+            [cause[n] for n in order],
+            [depth[n] for n in order],
+            [f"{n} is {shown[status[n]]}: {chain[n]}" for n in order],
         ]
 
     def to_records(self, *, iso: bool = False) -> list[dict[str, Any]]:
         """One dict per impacted node (see the class documentation for the columns)."""
-        return self.columns.records_from_cells(self._cells(), iso=iso)
+        return self.columns.records_from_columns(self._values(), iso=iso)
 
     def to_frame(self) -> Any:
         """One row per impacted node as a pandas DataFrame (needs the ``pandas`` extra)."""
-        return self.columns.frame_from_cells(self._cells())
+        return self.columns.frame_from_columns(self._values())
 
     def _repr_html_(self) -> str:
         services = self.impacted_services()
