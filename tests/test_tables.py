@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -31,20 +32,30 @@ from fitsm import (
     evaluate,
     measure_availability,
 )
-from fitsm.cases import Case, SlaClock, change_schedule, schedule_conflicts, sla_clocks
+from fitsm.availability import AvailabilityReport
+from fitsm.cases import (
+    Case,
+    ScheduleConflict,
+    SlaClock,
+    change_schedule,
+    schedule_conflicts,
+    sla_clocks,
+)
 from fitsm.cmdb import (
     BlastRadius,
     ConfigurationItem,
     Dependency,
+    Difference,
     DiscoveredState,
     ImpactedService,
     ImpactReport,
     Relationship,
     ServiceNode,
+    VerificationReport,
     verify,
 )
 from fitsm.errors import MissingExtraError
-from fitsm.service_levels import Agreements, ErrorBudget, error_budget
+from fitsm.service_levels import Agreements, ErrorBudget, TargetEvaluation, error_budget
 from fitsm.tables import Column, ColumnKind, Columns, Rows, Table, frame, records, to_frame
 from tests.strategies import graphs_with_failures
 
@@ -560,3 +571,40 @@ print(sorted(m for m in sys.modules if m.split(".")[0] == "pandas"))
             [sys.executable, "-c", code], capture_output=True, text=True, check=False
         )
         assert done.stdout.strip() == "[]", done.stderr
+
+
+# -- the docs -----------------------------------------------------------------------------
+
+
+class TestColumnReference:
+    @pytest.mark.parametrize(
+        ("section", "columns"),
+        [
+            ("AvailabilityReport", AvailabilityReport.columns),
+            ("Evaluation", TargetEvaluation.columns),
+            ("ErrorBudget", ErrorBudget.columns),
+            ("ImpactReport", ImpactReport.columns),
+            ("ImpactedService", ImpactedService.columns),
+            ("Dependency", Dependency.columns),
+            ("BlastRadius", BlastRadius.columns),
+            ("VerificationReport", VerificationReport.columns),
+            ("Difference", Difference.columns),
+            ("SlaClock", SlaClock.columns),
+            ("ScheduleConflict", ScheduleConflict.columns),
+            ("Case", Case.columns),
+        ],
+    )
+    def test_the_docs_list_every_column_as_the_code_declares_it(
+        self, section: str, columns: Columns
+    ) -> None:
+        text = (Path(__file__).parent.parent / "docs" / "tables.md").read_text()
+        listed = text.split(f"\n### {section}\n")[1].split("\n### ")[0]
+        for column in columns:
+            if column.kind is ColumnKind.CATEGORY:
+                dtype = "`category`: " + ", ".join(column.categories)
+            else:
+                dtype = f"`{column.dtype}`"
+            empty = "yes" if column.nullable else ""
+            line = f"| `{column.name}` | {column.kind.value} | {dtype} | {empty} |"
+            assert line in listed, line
+        assert listed.count("\n| `") == len(columns)

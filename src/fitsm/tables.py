@@ -189,7 +189,7 @@ class Column:
         kind = self.kind
         cell = self.cell
         if kind is ColumnKind.STRING:
-            if all(type(v) is str for v in values):
+            if set(map(type, values)) <= {str}:  # in C: ids and texts are mostly str already
                 return list(values)
             return [cell(v) for v in values]
         if kind in _FEW_VALUES:

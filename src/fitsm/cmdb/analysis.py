@@ -363,53 +363,54 @@ class ImpactReport:
         parent, status, kind = self._impacted()
         failed = set(self.failed)
         groups, succ = self._cmdb.groups, self._cmdb.succ
-        up = ImpactStatus.UP
+        # the steps explain() writes other than as a bare id: failed nodes and groups
+        label = {f: f"{f} (failed)" for f in failed}
+        down = ImpactStatus.DOWN
+        for group in groups:
+            if group in parent:
+                members = succ[group]
+                lost = sum(status.get(m) is down for m in members)
+                label[group] = f"{group} [{lost} of {len(members)} down, needs {groups[group]} up]"
+        shown = label.get
 
-        def label(node: str) -> str:
-            if node in groups:
-                members = succ[node]
-                lost = sum(status.get(m, up) is ImpactStatus.DOWN for m in members)
-                return f"{node} [{lost} of {len(members)} down, needs {groups[node]} up]"
-            return f"{node} (failed)" if node in failed else node
-
-        # a path is its first step and then the path of the next node: explain each once
-        chain: dict[str, str] = {}
-        depth: dict[str, int] = {}
-        cause: dict[str, str] = {}
-        for node in parent:
-            nxt = parent[node]
+        # a path is its first step and then the path of the next node, whose
+        # (explanation, depth, cause) comes first in path order: explain each node once
+        info: dict[str, tuple[str, int, str]] = {}
+        for node, nxt in parent.items():
             if nxt is None:
-                chain[node], depth[node], cause[node] = label(node), 0, node
+                info[node] = (shown(node, node), 0, node)
                 continue
-            if nxt not in chain:  # not in path order after all: explain the tail first
+            tail = info.get(nxt)
+            if tail is None:  # not in path order after all: explain the tail first
                 stack = []
                 at: str | None = nxt
-                while at is not None and at not in chain:
+                while at is not None and at not in info:
                     stack.append(at)
                     at = parent[at]
                 for step in reversed(stack):
                     before = parent[step]
                     if before is None:
-                        chain[step], depth[step], cause[step] = label(step), 0, step
+                        info[step] = (shown(step, step), 0, step)
                     else:
-                        chain[step] = f"{label(step)} -> {chain[before]}"
-                        depth[step], cause[step] = depth[before] + 1, cause[before]
-            chain[node] = f"{label(node)} -> {chain[nxt]}"
-            depth[node], cause[node] = depth[nxt] + 1, cause[nxt]
+                        chain, depth, cause = info[before]
+                        info[step] = (f"{shown(step, step)} -> {chain}", depth + 1, cause)
+                tail = info[nxt]
+            info[node] = (f"{shown(node, node)} -> {tail[0]}", tail[1] + 1, tail[2])
         buckets: dict[tuple[int, int], list[str]] = {}
         for node in parent:
             key = (_KIND_ORDER[kind[node]], _STATUS_ORDER[status[node]])
             buckets.setdefault(key, []).append(node)
         order = [node for key in sorted(buckets) for node in sorted(buckets[key])]
-        shown = {s: s.value for s in ImpactStatus}
+        named = {s: s.value for s in ImpactStatus}
+        rows = [info[n] for n in order]
         return [
             order,
             [kind[n] for n in order],
             [status[n] for n in order],
             [n in failed for n in order],
-            [cause[n] for n in order],
-            [depth[n] for n in order],
-            [f"{n} is {shown[status[n]]}: {chain[n]}" for n in order],
+            [cause for _, _, cause in rows],
+            [depth for _, depth, _ in rows],
+            [f"{n} is {named[status[n]]}: {row[0]}" for n, row in zip(order, rows, strict=True)],
         ]
 
     def to_records(self, *, iso: bool = False) -> list[dict[str, Any]]:
