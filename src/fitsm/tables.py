@@ -93,7 +93,8 @@ _DTYPES: Mapping[ColumnKind, tuple[str, str]] = {
 }
 
 
-_FEW_VALUES = frozenset({ColumnKind.STRING, ColumnKind.CATEGORY, ColumnKind.BOOL, ColumnKind.INT})
+_FEW_VALUES = frozenset({ColumnKind.CATEGORY, ColumnKind.BOOL, ColumnKind.INT})
+"""Kinds whose columns hold few distinct values, each converted once."""
 
 
 def _kind(value: str) -> ColumnKind:
