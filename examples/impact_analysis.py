@@ -1,23 +1,21 @@
 """Load the example CMDB from JSON and report what matters to an analyst.
 
-Run from the repository root:  python examples/impact_analysis.py [CI ...]
+Run from anywhere:  python examples/impact_analysis.py [CI ...]
+(the example CMDB ships with fitsm, see ``fitsm.data``)
 """
 
 from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
 
-from fitsm import load_cmdb
+from fitsm import data, load_cmdb
 from fitsm.cmdb import NodeKind
-
-HERE = Path(__file__).parent
 
 
 def main(failing: list[str]) -> None:
     # the history records the load as made now: the application holds the clock
-    cmdb = load_cmdb(HERE / "data" / "example-cmdb.json", at=datetime.now(UTC))
+    cmdb = load_cmdb(data.path(data.EXAMPLE_CMDB), at=datetime.now(UTC))
     services = [s.id for s in cmdb.nodes(NodeKind.SERVICE)]
     print(f"{len(cmdb)} nodes, {len(services)} services: {', '.join(services)}")
 

@@ -4,7 +4,8 @@ Loads the example CMDB, reads CI outages (as monitoring records them) from a CSV
 file, derives the service outages through the CMDB, and evaluates each
 service's SLA for March 2024.
 
-Run from the repository root:  python examples/sla_report_from_ci_outages.py
+Run from anywhere:  python examples/sla_report_from_ci_outages.py
+(the example data ships with fitsm, see ``fitsm.data``)
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from fitsm import (
     BusinessCalendar,
     Outage,
     ServiceTarget,
+    data,
     derive_outages,
     evaluate,
     load_cmdb,
@@ -26,8 +28,6 @@ from fitsm import (
 )
 from fitsm.availability import AvailabilityPolicy
 from fitsm.service_levels import Agreements
-
-DATA = Path(__file__).parent / "data"
 
 
 def read_ci_outages(path: Path) -> list[Outage]:
@@ -45,7 +45,7 @@ def read_ci_outages(path: Path) -> list[Outage]:
 
 
 def main() -> None:
-    cmdb = load_cmdb(DATA / "example-cmdb.json", at=datetime.now(UTC))
+    cmdb = load_cmdb(data.path(data.EXAMPLE_CMDB), at=datetime.now(UTC))
     staff_hours = BusinessCalendar.from_rules(
         {"mon-fri": "07:00-19:00"}, zone="Europe/Berlin", holidays=[date(2024, 3, 29)]
     )
@@ -72,7 +72,7 @@ def main() -> None:
         )
     )
 
-    ci_outages = read_ci_outages(DATA / "ci-outages-2024-03.csv")
+    ci_outages = read_ci_outages(data.path("ci-outages-2024-03.csv"))
     services = derive_outages(cmdb, ci_outages)
     print(f"{len(ci_outages)} CI outages became {len(services)} service outage intervals:")
     for o in sorted(services, key=lambda o: (o.subject, o.start)):

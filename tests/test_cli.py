@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +13,7 @@ import pytest
 
 from fitsm.cli import main
 
-EXAMPLES = Path(__file__).parent.parent / "examples" / "data"
+EXAMPLES = Path(__file__).parent.parent / "src" / "fitsm" / "data"
 
 
 def test_demo_reports_impact_and_single_points_of_failure(capsys, tmp_path, monkeypatch) -> None:
@@ -41,6 +44,20 @@ def test_impact_from_a_csv_directory(capsys) -> None:
     assert "shop is down: shop -> frontend -> web-pool [2 of 3 down, needs 2 up] -> web" in out
 
 
+def test_impact_on_the_shipped_example_cmdb(capsys, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no repository around: the data comes from the package
+    assert main(["impact", "--cmdb", "example", "hv2"]) == 0
+    out = capsys.readouterr().out
+    assert "Services: 1 down, 3 degraded." in out
+
+
+def test_a_local_file_named_example_is_named_with_a_path(capsys, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "example").mkdir()
+    assert main(["impact", "--cmdb", "./example", "hv2"]) == 3
+    assert "example/schema.json: no such file" in capsys.readouterr().err
+
+
 def test_impact_from_json(capsys) -> None:
     assert main(["impact", "--cmdb", str(EXAMPLES / "example-cmdb.json"), "hv2"]) == 0
     out = capsys.readouterr().out
@@ -48,25 +65,134 @@ def test_impact_from_json(capsys) -> None:
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("args", "code", "message"),
     [
-        (["impact", "--cmdb", str(EXAMPLES / "example-cmdb.json"), "nope"], "'nope'"),
-        (["impact", "--cmdb", "missing.json", "x"], "missing.json: no such file"),
-        (["demo", "--store", "ftp://x"], "no store serves 'ftp://x'"),
+        (
+            ["impact", "--cmdb", "example", "hv9"],
+            1,
+            "no node 'hv9' in the CMDB; did you mean 'hv4'",
+        ),
+        (["impact", "--cmdb", "example", "--where", "type=toaster"], 1, "no node has type=toaster"),
+        (["impact", "--cmdb", "example"], 2, "needs the ids of the failing nodes"),
+        (["blast-radius", "--cmdb", "example", "--top", "0"], 2, "--top must be at least 1"),
+        (["impact", "--cmdb", "missing.json", "x"], 3, "missing.json: no such file"),
+        (["impact", "--cmdb", "example", "--where", "type"], 3, "--where takes KEY=VALUE"),
+        (["demo", "--store", "ftp://x"], 3, "no store serves 'ftp://x'"),
     ],
 )
-def test_errors_are_reported_with_exit_code_2(capsys, args, message) -> None:
-    assert main(args) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("fitsm: error:") and message in err
+def test_exit_codes_say_what_went_wrong(capsys, args, code, message) -> None:
+    assert main(args) == code
+    assert message in capsys.readouterr().err
+
+
+def fitsm(*args: str, stdin: str | None = None, cwd: Path | None = None):
+    return subprocess.run(
+        [sys.executable, "-m", "fitsm", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        cwd=cwd,
+        check=False,
+    )
 
 
 def test_the_module_runs_as_a_command(tmp_path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "fitsm", "demo"],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=tmp_path,
-    )
+    done = fitsm("demo", cwd=tmp_path)
+    assert done.returncode == 0
     assert "Single points of failure" in done.stdout
+
+
+class TestEndToEnd:
+    """The command in a subprocess, as a shell user runs it."""
+
+    def test_version(self) -> None:
+        done = fitsm("--version")
+        assert done.returncode == 0 and done.stdout.startswith("fitsm ")
+
+    def test_a_usage_error_exits_2(self) -> None:
+        done = fitsm("impact", "--format", "xml", "--cmdb", "example", "web1")
+        assert done.returncode == 2 and "invalid choice: 'xml'" in done.stderr
+
+    def test_impact_as_json_lists_each_impacted_service_with_its_state(self) -> None:
+        done = fitsm("impact", "--cmdb", "example", "hv2", "--format", "json")
+        assert done.returncode == 0, done.stderr
+        rows = json.loads(done.stdout)
+        assert {r["id"]: r["state"] for r in rows} == {
+            "hr": "degraded", "mail": "degraded", "shop": "down", "vpn": "degraded",
+        }  # fmt: skip
+        assert all(set(r) == {"id", "name", "kind", "state", "failed", "explanation"}
+                   for r in rows)  # fmt: skip
+
+    def test_every_impacted_node_with_all_nodes(self) -> None:
+        rows = json.loads(fitsm("impact", "--cmdb", "example", "hv2", "--all-nodes",
+                                "--format", "json").stdout)  # fmt: skip
+        assert {"hv2", "shop"} <= {r["id"] for r in rows}
+        assert [r["failed"] for r in rows if r["id"] == "hv2"] == [True]
+
+    def test_ids_from_standard_input_and_csv_output(self) -> None:
+        done = fitsm("impact", "--cmdb", "example", "--ids-from", "-", "--format", "csv",
+                     stdin="hv3\n\nhv4\n")  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        rows = list(csv.DictReader(io.StringIO(done.stdout)))
+        assert [r["id"] for r in rows] == ["hr", "mail", "shop", "vpn"]
+        assert {r["state"] for r in rows} == {"down"}
+
+    def test_ids_from_a_file_and_selection_by_attribute(self, tmp_path) -> None:
+        (tmp_path / "ids.txt").write_text("web1\n")
+        by_file = fitsm("impact", "--cmdb", "example", "--ids-from", str(tmp_path / "ids.txt"),
+                        "--format", "json")  # fmt: skip
+        assert by_file.returncode == 0, by_file.stderr
+        by_where = fitsm("impact", "--cmdb", "example", "--where", "type=hypervisor",
+                         "--format", "json")  # fmt: skip
+        assert {r["state"] for r in json.loads(by_where.stdout)} == {"down"}
+
+    def test_spof_blast_radius_and_dependencies(self) -> None:
+        spof = json.loads(fitsm("spof", "--cmdb", "example", "shop", "--format", "json").stdout)
+        assert len(spof) == 18 and {"id": "hv2", "name": "", "kind": "configuration_item",
+                                    "type": "hypervisor"} in spof  # fmt: skip
+        ranked = json.loads(fitsm("blast-radius", "--cmdb", "example", "--top", "2",
+                                  "--format", "json").stdout)  # fmt: skip
+        assert len(ranked) == 2 and ranked[0]["services_down"] >= ranked[1]["services_down"]
+        deps = fitsm("dependencies", "--cmdb", "example", "shop", "--format", "csv")
+        assert deps.returncode == 0 and deps.stdout.startswith("id,name,kind,depth\n")
+
+    def test_an_unknown_id_exits_1_with_a_suggestion(self) -> None:
+        done = fitsm("spof", "--cmdb", "example", "shopp")
+        assert done.returncode == 1
+        assert "did you mean 'shop', 'shop-app'?" in done.stderr
+
+    def test_bad_data_exits_3(self, tmp_path) -> None:
+        (tmp_path / "bad.json").write_text("{")
+        done = fitsm("impact", "--cmdb", str(tmp_path / "bad.json"), "x")
+        assert done.returncode == 3 and "bad.json" in done.stderr
+
+
+class TestImportNetbox:
+    NETBOX = Path(__file__).parent / "data" / "netbox"
+
+    def test_into_a_store_then_ask_it(self, tmp_path) -> None:
+        url = f"sqlite:///{tmp_path / 'cmdb.db'}"
+        done = fitsm("import", "netbox", str(self.NETBOX / "dump.json"), "--store", url,
+                     "--format", "json")  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        skipped = json.loads(done.stdout)
+        assert {"model", "pks", "reason"} == set(skipped[0])
+        from fitsm import open_store
+
+        store = open_store(url)
+        with store.unit_of_work() as uow:
+            cmdb = uow.cmdbs.get()
+        store.close()
+        assert len(cmdb) == 40
+
+    def test_into_a_file_that_the_other_commands_read(self, tmp_path) -> None:
+        out = tmp_path / "netbox.json"
+        done = fitsm("import", "netbox", str(self.NETBOX / "rest"), "--out", str(out))
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith("40 nodes, 40 relationships and 2 suppliers from NetBox")
+        ranked = fitsm("blast-radius", "--cmdb", str(out), "--top", "3", "--format", "json")
+        assert ranked.returncode == 0 and len(json.loads(ranked.stdout)) == 3
+
+    def test_a_missing_source_is_bad_data(self, tmp_path) -> None:
+        done = fitsm("import", "netbox", str(tmp_path / "nowhere"), "--out", str(tmp_path / "x"))
+        assert done.returncode == 3 and "nowhere" in done.stderr

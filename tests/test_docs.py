@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).parent.parent
-DOCS = sorted([*ROOT.glob("docs/*.md"), ROOT / "README.md"])
+DOCS = sorted([*ROOT.glob("docs/**/*.md"), ROOT / "README.md"])
 EXAMPLES = sorted(ROOT.glob("examples/*.py"))
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
 

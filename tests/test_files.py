@@ -16,7 +16,7 @@ from fitsm.errors import LoadError, NaiveDatetimeError, ValidationError
 from fitsm.interop import dump_cmdb_json, load_cmdb_csv, load_cmdb_json
 from tests.conftest import AT
 
-EXAMPLES = Path(__file__).parent.parent / "examples" / "data"
+EXAMPLES = Path(__file__).parent.parent / "src" / "fitsm" / "data"
 
 
 @pytest.fixture

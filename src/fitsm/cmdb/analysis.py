@@ -15,7 +15,7 @@ lists of dependencies, single points of failure and blast radii are
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from enum import StrEnum
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
@@ -558,11 +558,16 @@ def single_points_of_failure(
 
 
 def blast_radius(
-    cmdb: CmdbView, cis: Iterable[str] | None = None, *, top: int | None = None
+    cmdb: CmdbView,
+    cis: Iterable[str] | None = None,
+    *,
+    top: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Rows[BlastRadius]:
     """Rank CIs by the services their failure alone would take down, then degrade.
 
     ``cis`` limits the candidates (default: every CI); ``top`` keeps the first n.
+    ``progress(done, total)`` is called as candidates are analysed, for a progress bar.
     """
     candidates = (
         [c.id for c in cmdb.nodes(NodeKind.CI)] if cis is None else list(_failed_ids(cmdb, cis))
@@ -570,7 +575,10 @@ def blast_radius(
     records = cmdb.records
     service = NodeKind.SERVICE
     ranked = []
-    for ci in candidates:
+    total = len(candidates)
+    for done, ci in enumerate(candidates, 1):
+        if progress is not None and (done % 256 == 0 or done == total):
+            progress(done, total)
         down, worse = propagate_sparse(cmdb.pred, cmdb.succ, cmdb.groups, (ci,))
         ranked.append(
             BlastRadius(

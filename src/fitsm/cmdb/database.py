@@ -533,10 +533,14 @@ class Cmdb:
         return single_points_of_failure(self, service_id, components=components)
 
     def blast_radius(
-        self, cis: Iterable[str] | None = None, *, top: int | None = None
+        self,
+        cis: Iterable[str] | None = None,
+        *,
+        top: int | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> Rows[BlastRadius]:
         """CIs ranked by how many services their failure alone would impact."""
-        return blast_radius(self, cis, top=top)
+        return blast_radius(self, cis, top=top, progress=progress)
 
     def as_of(self, at: datetime) -> Cmdb:
         """The CMDB as it was at ``at``, replayed from its own change log (PR11.4).

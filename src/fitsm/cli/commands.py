@@ -1,0 +1,144 @@
+"""The commands of ``fitsm``: each reads its arguments, asks the library, prints rows."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any, TextIO
+
+from fitsm.cli._io import Row, UsageError, emit, load, node_ids, require_known
+from fitsm.cli._progress import bar
+
+__all__ = ["run"]
+
+Result = tuple[list[Row], list[str], str]
+"""The rows, their columns, and a summary line for people (tables only)."""
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Run the command ``args`` names, writing to ``out``; return the exit code."""
+    if args.command == "demo":
+        from fitsm.demo import run as demo
+
+        demo(out, store_url=args.store, failures=args.fail, service=args.service)
+        return 0
+    if args.command == "import":
+        return _import_netbox(args, out)
+    cmdb = load(args.cmdb)
+    command = args.command.replace("-", "_")
+    rows, columns, summary = globals()[f"_{command}"](cmdb, args)
+    if args.format == "table" and summary:
+        out.write(summary + "\n")
+    emit(rows, columns, args.format, out)
+    return 0
+
+
+def _impact(cmdb: Any, args: argparse.Namespace) -> Result:
+    failed = node_ids(cmdb, args.ids, args.ids_from, args.where)
+    if not failed:
+        raise _usage("impact needs the ids of the failing nodes (arguments, --ids-from or --where)")
+    report = cmdb.impact(failed)
+    rows = []
+    for node_id in sorted(report.down | report.degraded):
+        node = cmdb[node_id]
+        if not args.all_nodes and str(node.kind) != "service":
+            continue
+        rows.append(
+            {
+                "id": node_id,
+                "name": node.name,
+                "kind": str(node.kind),
+                "state": str(report.status(node_id)),
+                "failed": node_id in report.failed,
+                "explanation": report.explain(node_id),
+            }
+        )
+    summary = (
+        f"{len(report.failed)} failed. Services: {len(report.services_down)} down, "
+        f"{len(report.services_degraded)} degraded. Components: "
+        f"{report.count('down', 'service_component')} down, "
+        f"{report.count('degraded', 'service_component')} degraded. CIs: "
+        f"{report.count('down', 'configuration_item')} down."
+    )
+    return rows, ["id", "name", "kind", "state", "failed", "explanation"], summary
+
+
+def _spof(cmdb: Any, args: argparse.Namespace) -> Result:
+    require_known(cmdb, [args.service])
+    found = cmdb.single_points_of_failure(args.service, components=args.components)
+    rows = [
+        {
+            "id": n,
+            "name": cmdb[n].name,
+            "kind": str(cmdb[n].kind),
+            "type": getattr(cmdb[n], "type", ""),
+        }
+        for n in found
+    ]
+    summary = f"Single points of failure of {args.service}: {len(rows)}"
+    return rows, ["id", "name", "kind", "type"], summary
+
+
+def _blast_radius(cmdb: Any, args: argparse.Namespace) -> Result:
+    chosen = node_ids(cmdb, args.ids, args.ids_from, args.where) or None
+    if args.top is not None and args.top < 1:
+        raise _usage(f"--top must be at least 1, got {args.top}")
+    with bar("blast radius", "CI") as progress:
+        ranked = cmdb.blast_radius(chosen, top=args.top, progress=progress)
+    rows = [
+        {"ci": r.ci, "name": cmdb[r.ci].name, "services_down": r.services_down,
+         "services_degraded": r.services_degraded}
+        for r in ranked
+    ]  # fmt: skip
+    return rows, ["ci", "name", "services_down", "services_degraded"], ""
+
+
+def _dependencies(cmdb: Any, args: argparse.Namespace) -> Result:
+    require_known(cmdb, [args.node])
+    rows = [
+        {"id": d.id, "name": cmdb[d.id].name, "kind": str(d.kind), "depth": d.depth}
+        for d in cmdb.dependencies(args.node)
+    ]
+    return rows, ["id", "name", "kind", "depth"], f"{args.node} relies on {len(rows)} nodes"
+
+
+def _usage(message: str) -> Exception:
+    return UsageError(message)
+
+
+def _import_netbox(args: argparse.Namespace, out: TextIO) -> int:
+    """Read a NetBox inventory; keep the CMDB in a store or a JSON file; list what was skipped."""
+    from datetime import UTC, datetime
+
+    import attrs
+
+    from fitsm.interop.netbox import read_netbox
+
+    done = read_netbox(args.path, at=datetime.now(UTC))
+    cmdb = done.cmdb
+    if args.id != cmdb.id:
+        cmdb = cmdb.copy()
+        cmdb.id = args.id
+    if args.store is not None:
+        from fitsm.storage import open_store
+
+        store = open_store(args.store)
+        try:
+            with store.unit_of_work(actor="netbox") as uow:
+                uow.cmdbs.add(cmdb)
+                uow.commit()
+        finally:
+            store.close()
+        where = store.url  # redacted: a password never shows
+    else:
+        from fitsm.interop.files import dump_cmdb_json
+
+        dump_cmdb_json(cmdb, args.out)
+        where = args.out
+    if args.format == "table":
+        out.write(
+            f"{len(cmdb)} nodes, {sum(1 for _ in cmdb.relationships())} relationships and "
+            f"{len(done.suppliers)} suppliers from NetBox into {where}; skipped:\n"
+        )
+    rows = [attrs.asdict(s, recurse=False) for s in done.skipped]
+    emit(rows, ["model", "pks", "reason"], args.format, out)
+    return 0
