@@ -117,10 +117,10 @@ class TestEndToEnd:
         done = fitsm("impact", "--cmdb", "example", "hv2", "--format", "json")
         assert done.returncode == 0, done.stderr
         rows = json.loads(done.stdout)
-        assert {r["id"]: r["state"] for r in rows} == {
+        assert {r["id"]: r["status"] for r in rows} == {
             "hr": "degraded", "mail": "degraded", "shop": "down", "vpn": "degraded",
         }  # fmt: skip
-        assert all(set(r) == {"id", "name", "kind", "state", "failed", "explanation"}
+        assert all(set(r) == {"id", "name", "kind", "status", "failed", "cause", "depth", "explanation"}
                    for r in rows)  # fmt: skip
 
     def test_every_impacted_node_with_all_nodes(self) -> None:
@@ -135,7 +135,7 @@ class TestEndToEnd:
         assert done.returncode == 0, done.stderr
         rows = list(csv.DictReader(io.StringIO(done.stdout)))
         assert [r["id"] for r in rows] == ["hr", "mail", "shop", "vpn"]
-        assert {r["state"] for r in rows} == {"down"}
+        assert {r["status"] for r in rows} == {"down"}
 
     def test_ids_from_a_file_and_selection_by_attribute(self, tmp_path) -> None:
         (tmp_path / "ids.txt").write_text("web1\n")
@@ -144,7 +144,7 @@ class TestEndToEnd:
         assert by_file.returncode == 0, by_file.stderr
         by_where = fitsm("impact", "--cmdb", "example", "--where", "type=hypervisor",
                          "--format", "json")  # fmt: skip
-        assert {r["state"] for r in json.loads(by_where.stdout)} == {"down"}
+        assert {r["status"] for r in json.loads(by_where.stdout)} == {"down"}
 
     def test_spof_blast_radius_and_dependencies(self) -> None:
         spof = json.loads(fitsm("spof", "--cmdb", "example", "shop", "--format", "json").stdout)
@@ -207,7 +207,7 @@ class TestExport:
                      "--out", str(out))  # fmt: skip
         assert done.returncode == 0, done.stderr
         graph = nx.read_graphml(out)
-        assert graph.nodes["shop"]["state"] == "down" and graph.nodes["hv2"]["failed"]
+        assert graph.nodes["shop"]["status"] == "down" and graph.nodes["hv2"]["failed"]
 
     def test_dot_and_mermaid_to_standard_output(self) -> None:
         assert fitsm("export", "--cmdb", "example", "--to", "dot").stdout.startswith("digraph")

@@ -136,7 +136,7 @@ class TestToNetworkx:
 
     def test_an_impact_gives_every_node_its_state_and_whether_it_failed(self, shop: Cmdb) -> None:
         graph = to_networkx(shop, impact=shop.impact("web2"))
-        states = dict(graph.nodes(data="state"))
+        states = dict(graph.nodes(data="status"))
         assert states == {
             "shop": "degraded",
             "frontend": "degraded",
@@ -177,7 +177,7 @@ class TestGraphml:
         assert dict(back.nodes(data=True)) == dict(expected.nodes(data=True))
         assert back.nodes["web-pool"]["min_up"] == 2
         assert back.nodes["web1"]["failed"] is True
-        assert back.nodes["shop"]["state"] == "down"
+        assert back.nodes["shop"]["status"] == "down"
         assert back.edges["web1", "sw1"]["type"] == "connects_to"
         assert back.graph["cmdb"] == "default"
 
@@ -215,11 +215,11 @@ class TestDot:
         assert nodes["web1"]["ci_type"] == "server"
         assert nodes["web-pool"]["label"] == "2 of 3 needed"
         assert nodes["web-pool"]["min_up"] == "2"
-        assert "state" not in nodes["shop"]
+        assert "status" not in nodes["shop"]
 
     def test_an_impact_fills_nodes_by_state_and_marks_the_failed(self, shop: Cmdb) -> None:
         nodes = dot_nodes(to_dot(shop, impact=shop.impact(["web1", "web3"])))
-        assert nodes["shop"]["state"] == "down"
+        assert nodes["shop"]["status"] == "down"
         assert nodes["shop"]["fillcolor"] == STATE_COLOURS["down"]
         assert nodes["web2"]["fillcolor"] == STATE_COLOURS["up"]
         assert nodes["web1"]["failed"] == "true"
@@ -318,8 +318,8 @@ class TestRandomGraphs:
         assert dict(back.nodes(data=True)) == dict(expected.nodes(data=True))
         assert set(back.edges) == set(expected.edges) == set(cmdb.graph.edges)
         dot = to_dot(cmdb, impact=report)
-        assert {n: a["state"] for n, a in dot_nodes(dot).items()} == dict(
-            expected.nodes(data="state")
+        assert {n: a["status"] for n, a in dot_nodes(dot).items()} == dict(
+            expected.nodes(data="status")
         )
         assert dot_edges(dot) == set(expected.edges)
         mermaid = to_mermaid(cmdb, impact=report)

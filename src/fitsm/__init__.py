@@ -14,6 +14,7 @@ namespace of its FitSM area:
 - ``fitsm.storage``: ports and stores opened by URL
 - ``fitsm.interop``: CMDB files (JSON, CSV)
 - ``fitsm.testing``: the contract suite for third-party stores
+- ``fitsm.tables``: results as records, pandas DataFrames and HTML
 - ``fitsm.time``, ``fitsm.units``, ``fitsm.clock``, ``fitsm.errors``: the shared kernel
 
 Root names are imported on first use, so ``import fitsm`` is cheap and a

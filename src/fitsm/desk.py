@@ -32,6 +32,7 @@ from fitsm.errors import (
 from fitsm.roles import RoleModel
 from fitsm.service_levels.agreements import Agreements
 from fitsm.storage.ports import Store, UnitOfWork
+from fitsm.tables import Rows
 
 __all__ = ["CaseDesk"]
 
@@ -208,13 +209,15 @@ class CaseDesk:
         limit: int | None = None,
         after: Case | None = None,
         newest_first: bool = False,
-    ) -> list[Case]:
-        """The cases ``query`` wants, a page at a time (see ``CaseRepository.find``).
+    ) -> Rows[Case]:
+        """The cases ``query`` wants, a page at a time (see ``CaseRepository.find``), as a
+        table of cases (``Case.columns``).
 
         >>> # desk.find(CaseQuery(kind="incident", service="mail", open=True), limit=50)
         """
         with self.store.unit_of_work() as uow:
-            return uow.cases.find(query, limit=limit, after=after, newest_first=newest_first)
+            found = uow.cases.find(query, limit=limit, after=after, newest_first=newest_first)
+        return Rows(found, columns=Case.columns)
 
     def due_soon(
         self,
@@ -223,7 +226,7 @@ class CaseDesk:
         at: datetime | None = None,
         kind: ClockKind | str = ClockKind.RESOLUTION,
         policy: ClockPolicy | None = None,
-    ) -> list[SlaClock]:
+    ) -> Rows[SlaClock]:
         """The SLA clocks of open incidents and service requests that warn or breach by
         ``at + within`` (already warned or breached included), soonest due first.
 
@@ -242,7 +245,7 @@ class CaseDesk:
         clocks = sla_clocks(cases, agreements, horizon, kind=kind, policy=policy)
         soon = [c for c in clocks if c.warned_at is not None or c.breached_at is not None]
         soon.sort(key=lambda c: (c.due or horizon, c.case))
-        return soon
+        return Rows(soon, columns=SlaClock.columns)
 
     # -- internals -------------------------------------------------------------------
 

@@ -15,7 +15,8 @@ The choices a report depends on are explicit in :class:`AvailabilityPolicy`:
 - ``minimum_outage``: outages shorter than this are ignored (default: none).
 
 Results are exact (:class:`~fractions.Fraction` of microseconds); round only to
-report.
+report. A report is also a one-row table (``to_records()``, ``to_frame()``), and
+``fitsm.tables.frame(reports)`` puts many in one frame.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 import numpy as np
@@ -35,7 +36,9 @@ import numpy.typing as npt
 from fitsm._validators import enum_value, flag, identifier, shown
 from fitsm.clock import as_utc
 from fitsm.errors import NotFoundError, ValidationError
+from fitsm.tables import Column, Columns
 from fitsm.time.calendar import BusinessCalendar
+from fitsm.time.durations import format_duration, is_wall_clock
 from fitsm.time.intervals import Intervals, from_micros, micros
 from fitsm.units import percent, to_fraction
 
@@ -295,13 +298,49 @@ class AvailabilityPolicy:
     minimum_outage: timedelta = attrs.field(default=timedelta(0), validator=_non_negative)
 
 
-@attrs.frozen
+def _availability_pct(report: AvailabilityReport) -> Fraction | None:
+    return None if report.availability is None else report.availability * 100
+
+
+def _business_hours(result: Any) -> bool:
+    return not is_wall_clock(result.calendar)
+
+
+@attrs.frozen(repr=False)
 class AvailabilityReport:
     """Availability of one subject over one period.
 
     ``availability`` is exact (``None`` when there was no agreed time); MTRS, MTBF
-    and MTBSI are ``None`` when no outage counted, never zero.
+    and MTBSI are ``None`` when no outage counted, never zero. ``calendar`` is the
+    service hours it was measured in; its durations are business time unless
+    that is 24x7.
+
+    As a table it is one row: the ``subject``, ``start`` and ``end``,
+    ``availability`` (a ratio) and ``availability_pct``, the durations in seconds
+    (``agreed_time_s``, ``downtime_s``, ``degraded_time_s``,
+    ``planned_downtime_s``, ``mtrs_s``, ``mtbf_s``, ``mtbsi_s``), the number of
+    ``outages``, the ``maintenance`` policy and whether the durations count
+    ``business_hours`` only.
     """
+
+    columns: ClassVar[Columns] = Columns(
+        Column("subject", "string"),
+        Column("start", "instant"),
+        Column("end", "instant"),
+        Column("availability", "float", nullable=True),
+        Column("availability_pct", "float", _availability_pct, nullable=True),
+        Column("agreed_time_s", "seconds", "agreed_time", calendar="calendar"),
+        Column("downtime_s", "seconds", "downtime", calendar="calendar"),
+        Column("degraded_time_s", "seconds", "degraded_time", calendar="calendar"),
+        Column("planned_downtime_s", "seconds", "planned_downtime", calendar="calendar"),
+        Column("outages", "int"),
+        Column("mtrs_s", "seconds", "mtrs", nullable=True, calendar="calendar"),
+        Column("mtbf_s", "seconds", "mtbf", nullable=True, calendar="calendar"),
+        Column("mtbsi_s", "seconds", "mtbsi", nullable=True, calendar="calendar"),
+        Column("maintenance", "category", "maintenance", categories=MaintenancePolicy),
+        Column("business_hours", "bool", _business_hours),
+    )
+    """The table of availability reports: one row each."""
 
     subject: str
     start: datetime
@@ -313,6 +352,12 @@ class AvailabilityReport:
     outages: int
     availability: Fraction | None
     policy: AvailabilityPolicy
+    calendar: BusinessCalendar | None = attrs.field(default=None, kw_only=True)
+
+    @property
+    def maintenance(self) -> MaintenancePolicy:
+        """How planned maintenance counted (the policy's choice)."""
+        return self.policy.maintenance
 
     @property
     def percent(self) -> Decimal | None:
@@ -337,6 +382,28 @@ class AvailabilityReport:
     def mtbsi(self) -> timedelta | None:
         """Mean time between service incidents: agreed time per outage."""
         return self.agreed_time / self.outages if self.outages else None
+
+    def to_records(self, *, iso: bool = False) -> list[dict[str, Any]]:
+        """The report as one record of plain values (see the class documentation)."""
+        return self.columns.records([self], iso=iso)
+
+    def to_frame(self) -> Any:
+        """The report as a one-row pandas DataFrame (needs the ``pandas`` extra)."""
+        return self.columns.frame([self])
+
+    def _repr_html_(self) -> str:
+        return self.columns.html_card(self, caption=f"Availability of {self.subject}")
+
+    def __repr__(self) -> str:
+        shown = "no agreed time" if self.percent is None else f"{self.percent} %"
+        down = format_duration(self.downtime, calendar=self.calendar)
+        agreed = format_duration(self.agreed_time, calendar=self.calendar)
+        plural = "" if self.outages == 1 else "s"
+        return (
+            f"<AvailabilityReport {self.subject} {self.start.isoformat()} to "
+            f"{self.end.isoformat()}: {shown}, {down} down of {agreed} agreed, "
+            f"{self.outages} outage{plural}>"
+        )
 
 
 def measure_availability(
@@ -413,4 +480,5 @@ def measure_availability(
         outages=outages_count,
         availability=Fraction(agreed_us - weighted) / agreed_us if agreed_us else None,
         policy=policy,
+        calendar=calendar,
     )

@@ -4,7 +4,8 @@ A *case* is FitSM-3's word for the things a case owner owns: an incident, a
 service request, a problem, a change, a release, an improvement, a complaint.
 The status moves only through the case type's lifecycle (``fitsm.cases.kinds``),
 and every move appends a :class:`HistoryEntry` that cannot be edited afterwards
-(GR2.3: the execution of key activities is recorded).
+(GR2.3: the execution of key activities is recorded). A list of cases (a query's
+answer) is a table through ``Case.columns`` or ``fitsm.tables.frame(cases)``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from fitsm._validators import (
     to_id_tuple,
 )
 from fitsm.clock import as_utc
+from fitsm.tables import Column, Columns
 
 __all__ = ["Case", "HistoryEntry"]
 
@@ -65,9 +67,44 @@ def _aware(value: datetime) -> datetime:
     return as_utc(value, "registered_at")
 
 
+def _priority(case: Case) -> str | None:
+    return getattr(case, "priority", None)
+
+
+def _cis(case: Case) -> str:
+    return ", ".join(case.cis)
+
+
+def _updated_at(case: Case) -> datetime:
+    return case.history[-1].at if case.history else case.registered_at
+
+
 @attrs.define(eq=True)
 class Case:
-    """Fields every case type shares. Subclasses add their own and name their lifecycle."""
+    """Fields every case type shares. Subclasses add their own and name their lifecycle.
+
+    As a row of a table (``Case.columns``): ``id``, ``kind``, ``status``,
+    ``title``, ``service``, ``owner``, ``priority`` (empty for case types
+    without one), ``category``, ``cis`` (the ids joined with ``", "``),
+    ``registered_at``, ``registered_by``, and ``updated_at``, the time of the
+    last history entry.
+    """
+
+    columns: ClassVar[Columns] = Columns(
+        Column("id", "string"),
+        Column("kind", "string"),
+        Column("status", "string"),
+        Column("title", "string"),
+        Column("service", "string", nullable=True),
+        Column("owner", "string", nullable=True),
+        Column("priority", "string", _priority, nullable=True),
+        Column("category", "string"),
+        Column("cis", "string", _cis),
+        Column("registered_at", "instant"),
+        Column("registered_by", "string"),
+        Column("updated_at", "instant", _updated_at),
+    )
+    """The table of cases: one row each, whatever their type."""
 
     kind: ClassVar[str] = "case"
     process: ClassVar[str] = ""

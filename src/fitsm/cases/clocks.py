@@ -14,7 +14,9 @@ happens to the time already elapsed: ``keep`` (the default) counts it against th
 new target, ``restart`` starts the clock afresh at the change.
 
 Many cases are computed at once with numpy (one pass over all running intervals),
-so replaying a year of a service desk takes seconds.
+so replaying a year of a service desk takes seconds. The clocks come back as a
+table (:class:`~fitsm.tables.Rows`) with one row per clock, durations in seconds
+of the agreement's service hours.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
 from fractions import Fraction
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 import numpy as np
@@ -33,7 +35,9 @@ from fitsm.cases.base import Case
 from fitsm.cases.incidents import RESOLUTION_CLOCK_RUNS, RESPONSE_CLOCK_RUNS, IncidentStatus
 from fitsm.errors import ValidationError
 from fitsm.service_levels.agreements import Agreement, Agreements
+from fitsm.tables import Column, Columns, Rows
 from fitsm.time.calendar import BusinessCalendar
+from fitsm.time.durations import format_duration, is_wall_clock
 from fitsm.time.intervals import EPOCH, from_micros, micros
 from fitsm.units import to_fraction
 
@@ -94,9 +98,40 @@ class ClockPolicy:
     """The statuses in which each clock runs; any other status pauses or stops it."""
 
 
-@attrs.frozen
+def _business_hours(clock: SlaClock) -> bool:
+    return not is_wall_clock(clock.calendar)
+
+
+@attrs.frozen(repr=False)
 class SlaClock:
-    """A clock's reading at ``now``."""
+    """A clock's reading at ``now``.
+
+    ``calendar`` is the agreement's service hours, which the clock counts in
+    (business time unless it is 24x7). As a row of a table: ``case``, ``kind``,
+    ``agreement``, ``version``, ``priority``, ``target_s``, ``elapsed_s`` and
+    ``remaining_s`` in seconds of service time (``remaining_s`` is negative once
+    breached), ``used`` (a ratio), ``running``, ``breached``, ``due``,
+    ``breached_at``, ``warned_at`` and ``business_hours``.
+    """
+
+    columns: ClassVar[Columns] = Columns(
+        Column("case", "string"),
+        Column("kind", "category", categories=ClockKind),
+        Column("agreement", "string", nullable=True),
+        Column("version", "int", nullable=True),
+        Column("priority", "string", nullable=True),
+        Column("target_s", "seconds", "target", nullable=True, calendar="calendar"),
+        Column("elapsed_s", "seconds", "elapsed", calendar="calendar"),
+        Column("remaining_s", "seconds", "remaining", nullable=True, calendar="calendar"),
+        Column("used", "float", nullable=True),
+        Column("running", "bool"),
+        Column("breached", "bool"),
+        Column("due", "instant", nullable=True),
+        Column("breached_at", "instant", nullable=True),
+        Column("warned_at", "instant", nullable=True),
+        Column("business_hours", "bool", _business_hours),
+    )
+    """The table of SLA clocks: one row each."""
 
     case: str
     kind: ClockKind
@@ -112,6 +147,8 @@ class SlaClock:
     warned_at: datetime | None
     version: int | None = None
     """The version of ``agreement`` whose targets the clock runs against."""
+    calendar: BusinessCalendar | None = attrs.field(default=None, kw_only=True)
+    """The service hours the clock counts in."""
 
     @property
     def breached(self) -> bool:
@@ -123,6 +160,30 @@ class SlaClock:
         if self.target is None:
             return None
         return Fraction(self.elapsed // _US, self.target // _US)
+
+    @property
+    def remaining(self) -> timedelta | None:
+        """What is left of the target; negative once breached, ``None`` without a target."""
+        return None if self.target is None else self.target - self.elapsed
+
+    def _repr_html_(self) -> str:
+        return self.columns.html_card(self, caption=f"{self.kind.value} clock of {self.case}")
+
+    def __repr__(self) -> str:
+        calendar = self.calendar
+        elapsed = format_duration(self.elapsed, calendar=calendar)
+        if self.target is None or self.used is None:
+            reading = f"{elapsed} elapsed, no target"
+        else:
+            target = format_duration(self.target, calendar=calendar)
+            reading = f"{elapsed} of {target} ({float(self.used) * 100:.0f} %)"
+        if self.breached_at is not None:
+            state = f"breached at {self.breached_at.isoformat()}"
+        elif self.running:
+            state = "running" + (f", due {self.due.isoformat()}" if self.due else "")
+        else:
+            state = "stopped"
+        return f"<SlaClock {self.case} {self.kind.value}: {reading}, {state}>"
 
 
 @attrs.frozen
@@ -165,7 +226,7 @@ def sla_clocks(
     *,
     kind: ClockKind | str = ClockKind.RESOLUTION,
     policy: ClockPolicy | None = None,
-) -> list[SlaClock]:
+) -> Rows[SlaClock]:
     """Read one kind of clock for each case at ``now``, from the cases' histories.
 
     The agreement is the one the case names (set when it was prioritised), else
@@ -205,7 +266,7 @@ def sla_clocks(
             members,
             readings,
         )
-    return [r for r in readings if r is not None]
+    return Rows((r for r in readings if r is not None), columns=SlaClock.columns)
 
 
 def _read_group(
@@ -314,6 +375,7 @@ def _read_group(
             breached_at=from_micros(breached) if breached is not None else None,
             warned_at=from_micros(int(warn[c])) if warn[c] >= 0 else None,
             version=agreement.version if agreement is not None else None,
+            calendar=calendar,
         )
 
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from fitsm.cases.base import Case
 from fitsm.cases.changes import Change, ChangeStatus
 from fitsm.cmdb.analysis import dependencies
 from fitsm.errors import ValidationError
+from fitsm.tables import Column, Columns, Rows
 from fitsm.time.calendar import BusinessCalendar
 
 if TYPE_CHECKING:
@@ -19,6 +21,15 @@ if TYPE_CHECKING:
 __all__ = ["ScheduleConflict", "change_schedule", "schedule_conflicts"]
 
 _SCHEDULABLE = {ChangeStatus.APPROVED, ChangeStatus.SCHEDULED, ChangeStatus.IMPLEMENTED}
+_PROBLEMS = ("same_ci", "dependent_cis", "outside_maintenance")
+
+
+def _first(conflict: ScheduleConflict) -> str:
+    return conflict.changes[0]
+
+
+def _second(conflict: ScheduleConflict) -> str | None:
+    return conflict.changes[1] if len(conflict.changes) > 1 else None
 
 
 @attrs.frozen
@@ -26,7 +37,17 @@ class ScheduleConflict:
     """Two changes that collide, or one that falls outside its services' maintenance windows.
 
     ``problem`` is ``"same_ci"``, ``"dependent_cis"`` or ``"outside_maintenance"``.
+    As a row of a table: ``problem``, ``change``, ``other_change`` (empty for a
+    change outside its maintenance windows) and ``detail``.
     """
+
+    columns: ClassVar[Columns] = Columns(
+        Column("problem", "category", categories=_PROBLEMS),
+        Column("change", "string", _first),
+        Column("other_change", "string", _second, nullable=True),
+        Column("detail", "string"),
+    )
+    """The table of schedule conflicts: one row each."""
 
     problem: str
     changes: tuple[str, ...]
@@ -39,14 +60,17 @@ def _window(change: Change) -> tuple[datetime, datetime]:
     return change.planned_start, change.planned_end
 
 
-def change_schedule(changes: Iterable[Change]) -> list[Change]:
-    """Approved changes with a planned window, in the order they are planned (PR12.6)."""
+def change_schedule(changes: Iterable[Change]) -> Rows[Change]:
+    """Approved changes with a planned window, in the order they are planned (PR12.6).
+
+    The list is a table of cases (``Case.columns``).
+    """
     planned = [
         c
         for c in changes
         if c.status in _SCHEDULABLE and c.planned_start is not None and c.planned_end is not None
     ]
-    return sorted(planned, key=lambda c: (c.planned_start, c.id))
+    return Rows(sorted(planned, key=lambda c: (c.planned_start, c.id)), columns=Case.columns)
 
 
 def schedule_conflicts(
@@ -54,7 +78,7 @@ def schedule_conflicts(
     *,
     cmdb: CmdbView | None = None,
     maintenance: Mapping[str, BusinessCalendar] | None = None,
-) -> list[ScheduleConflict]:
+) -> Rows[ScheduleConflict]:
     """Changes overlapping in time on the same CI or on CIs that depend on each other
     (needs ``cmdb``), and changes outside the maintenance windows of the services they
     impact (``maintenance`` maps a service to its maintenance calendar)."""
@@ -108,4 +132,4 @@ def schedule_conflicts(
                         f"within the maintenance windows of {service!r}",
                     )
                 )
-    return found
+    return Rows(found, columns=ScheduleConflict.columns)

@@ -39,21 +39,11 @@ def _impact(cmdb: Any, args: argparse.Namespace) -> Result:
     if not failed:
         raise _usage("impact needs the ids of the failing nodes (arguments, --ids-from or --where)")
     report = cmdb.impact(failed)
-    rows = []
-    for node_id in sorted(report.down | report.degraded):
-        node = cmdb[node_id]
-        if not args.all_nodes and str(node.kind) != "service":
-            continue
-        rows.append(
-            {
-                "id": node_id,
-                "name": node.name,
-                "kind": str(node.kind),
-                "state": str(report.status(node_id)),
-                "failed": node_id in report.failed,
-                "explanation": report.explain(node_id),
-            }
-        )
+    rows = [
+        _named(cmdb, row)
+        for row in report.to_records(iso=True)
+        if args.all_nodes or row["kind"] == "service"
+    ]
     summary = (
         f"{len(report.failed)} failed. Services: {len(report.services_down)} down, "
         f"{len(report.services_degraded)} degraded. Components: "
@@ -61,7 +51,8 @@ def _impact(cmdb: Any, args: argparse.Namespace) -> Result:
         f"{report.count('degraded', 'service_component')} degraded. CIs: "
         f"{report.count('down', 'configuration_item')} down."
     )
-    return rows, ["id", "name", "kind", "state", "failed", "explanation"], summary
+    columns = ["id", "name", "kind", "status", "failed", "cause", "depth", "explanation"]
+    return rows, columns, summary
 
 
 def _spof(cmdb: Any, args: argparse.Namespace) -> Result:
@@ -86,21 +77,21 @@ def _blast_radius(cmdb: Any, args: argparse.Namespace) -> Result:
         raise _usage(f"--top must be at least 1, got {args.top}")
     with bar("blast radius", "CI") as progress:
         ranked = cmdb.blast_radius(chosen, top=args.top, progress=progress)
-    rows = [
-        {"ci": r.ci, "name": cmdb[r.ci].name, "services_down": r.services_down,
-         "services_degraded": r.services_degraded}
-        for r in ranked
-    ]  # fmt: skip
+    rows = [_named(cmdb, row, "ci") for row in ranked.to_records()]
     return rows, ["ci", "name", "services_down", "services_degraded"], ""
 
 
 def _dependencies(cmdb: Any, args: argparse.Namespace) -> Result:
     require_known(cmdb, [args.node])
-    rows = [
-        {"id": d.id, "name": cmdb[d.id].name, "kind": str(d.kind), "depth": d.depth}
-        for d in cmdb.dependencies(args.node)
-    ]
+    rows = [_named(cmdb, row) for row in cmdb.dependencies(args.node).to_records()]
     return rows, ["id", "name", "kind", "depth"], f"{args.node} relies on {len(rows)} nodes"
+
+
+def _named(cmdb: Any, row: Row, key: str = "id") -> Row:
+    """``row`` with the node's name after its id, for people reading the table."""
+    named = {key: row[key], "name": cmdb[row[key]].name}
+    named.update(row)
+    return named
 
 
 def _usage(message: str) -> Exception:

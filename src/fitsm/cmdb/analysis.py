@@ -5,14 +5,20 @@ Impact honours redundancy groups: a group of n members with ``min_up=k`` is
 than k are up. Anything that depends on a down node is down; anything that
 depends on a degraded node (and on nothing down) is degraded. Each answer
 explains itself with a path from the impacted node to a failed one.
+
+Every answer is also a table (:mod:`fitsm.tables`): an :class:`ImpactReport`
+has ``to_records()`` and ``to_frame()`` with one row per impacted node, and the
+lists of dependencies, single points of failure and blast radii are
+:class:`~fitsm.tables.Rows`.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from enum import StrEnum
-from typing import TYPE_CHECKING, Literal
+from functools import partial
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import attrs
 import numpy as np
@@ -30,6 +36,7 @@ from fitsm.cmdb._propagation import (
 )
 from fitsm.cmdb.configuration import NodeKind
 from fitsm.errors import NotFoundError, ValidationError
+from fitsm.tables import HTML_ROWS, Column, Columns, Rows, html_table
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -67,9 +74,20 @@ class ImpactStatus(StrEnum):
 _STATUS = {UP: ImpactStatus.UP, DEGRADED: ImpactStatus.DEGRADED, DOWN: ImpactStatus.DOWN}
 
 
+def _joined_path(service: ImpactedService) -> str:
+    return " -> ".join(service.path)
+
+
 @attrs.frozen
 class ImpactedService:
     """One impacted service, how badly, and the dependency path that explains it."""
+
+    columns: ClassVar[Columns] = Columns(
+        Column("id", "string"),
+        Column("status", "category", categories=ImpactStatus),
+        Column("path", "string", _joined_path),
+    )
+    """The table of impacted services; ``path`` joins the ids with ``" -> "``."""
 
     id: str
     status: ImpactStatus
@@ -80,6 +98,13 @@ class ImpactedService:
 class Dependency:
     """Something a node relies on, ``depth`` relationships away."""
 
+    columns: ClassVar[Columns] = Columns(
+        Column("id", "string"),
+        Column("kind", "category", categories=NodeKind),
+        Column("depth", "int"),
+    )
+    """The table of dependencies: one row each."""
+
     id: str
     kind: NodeKind
     depth: int
@@ -89,9 +114,20 @@ class Dependency:
 class BlastRadius:
     """How many services one CI's failure alone takes down or degrades."""
 
+    columns: ClassVar[Columns] = Columns(
+        Column("ci", "string"),
+        Column("services_down", "int"),
+        Column("services_degraded", "int"),
+    )
+    """The table of blast radii: one row per CI."""
+
     ci: str
     services_down: int
     services_degraded: int
+
+
+_KIND_ORDER = {kind: i for i, kind in enumerate(NodeKind)}
+_STATUS_ORDER = {ImpactStatus.DOWN: 0, ImpactStatus.DEGRADED: 1, ImpactStatus.UP: 2}
 
 
 class ImpactReport:
@@ -101,7 +137,24 @@ class ImpactReport:
     down); the ``services_*``, ``components_*`` and ``cis_*`` properties split them
     by kind, and :meth:`path` and :meth:`explain` say why a node is impacted.
     The report describes the CMDB as it was when the report was made.
+
+    As a table (``to_records()``, ``to_frame()``) it has one row per impacted
+    node, services first, then components, CIs and groups, down before
+    degraded: the node, its kind and status, whether it is one of the failed
+    nodes, the failed node its path ends at (``cause``), how many relationships
+    away that is (``depth``), and :meth:`explain`'s line.
     """
+
+    columns: ClassVar[Columns] = Columns(
+        Column("id", "string"),
+        Column("kind", "category", categories=NodeKind),
+        Column("status", "category", categories=ImpactStatus),
+        Column("failed", "bool"),
+        Column("cause", "string"),
+        Column("depth", "int"),
+        Column("explanation", "string"),
+    )
+    """The table of an impact: one row per impacted node."""
 
     def __init__(
         self,
@@ -247,16 +300,142 @@ class ImpactReport:
                 steps.append(step)
         return f"{node_id} is {status.value}: " + " -> ".join(steps)
 
-    def impacted_services(self) -> list[ImpactedService]:
+    def impacted_services(self) -> Rows[ImpactedService]:
         """Impacted services, down ones first, each with its explaining path."""
-        return [
-            ImpactedService(s, status, self.path(s))
-            for status, ids in (
-                (ImpactStatus.DOWN, self.services_down),
-                (ImpactStatus.DEGRADED, self.services_degraded),
+        return Rows(
+            (
+                ImpactedService(s, status, self.path(s))
+                for status, ids in (
+                    (ImpactStatus.DOWN, self.services_down),
+                    (ImpactStatus.DEGRADED, self.services_degraded),
+                )
+                for s in sorted(ids)
+            ),
+            columns=ImpactedService.columns,
+        )
+
+    # -- as a table ----------------------------------------------------------------
+
+    def _impacted(
+        self,
+    ) -> tuple[dict[str, str | None], dict[str, ImpactStatus], dict[str, NodeKind]]:
+        """Each impacted node with the next node on its path, its status and its kind,
+        nodes nearer the failure first (so a path's tail comes before the path)."""
+        if self._dense is not None:
+            cg, state, parent = self._dense
+            where = np.flatnonzero(state != UP)
+            # the next node on each path, as an index into ``where`` (-1: a failed node)
+            local = np.full(state.size, -1, dtype=np.int64)
+            local[where] = np.arange(where.size)
+            up = parent[where]
+            nxt = np.where(up >= 0, local[np.maximum(up, 0)], -1)
+            # steps from the failure, one numpy pass per step of the longest path
+            depth = np.zeros(where.size, dtype=np.int64)
+            has_next = nxt >= 0
+            while True:
+                deeper = np.where(has_next, depth[np.maximum(nxt, 0)] + 1, 0)
+                if np.array_equal(deeper, depth):
+                    break
+                depth = deeper
+            order = np.argsort(depth, kind="stable")
+            ids: list[str] = cg.ids[where[order]].tolist()
+            above: list[str] = cg.ids[np.maximum(up[order], 0)].tolist()
+            following = [
+                a if p >= 0 else None for a, p in zip(above, up[order].tolist(), strict=True)
+            ]
+            kinds = list(NodeKind)
+            statuses = [_STATUS[code] for code in state[where[order]].tolist()]
+            return (
+                dict(zip(ids, following, strict=True)),
+                dict(zip(ids, statuses, strict=True)),
+                dict(zip(ids, (kinds[k] for k in cg.kinds[where[order]].tolist()), strict=True)),
             )
-            for s in sorted(ids)
+        assert self._sparse is not None
+        down, worse = self._sparse
+        # the walk records a node after the node that impacted it: already in path order
+        nexts: dict[str, str | None] = {**down, **worse}
+        status = dict.fromkeys(down, ImpactStatus.DOWN)
+        status.update(dict.fromkeys(worse, ImpactStatus.DEGRADED))
+        return nexts, status, {n: self._kinds[n] for n in nexts}
+
+    def _values(self) -> list[list[Any]]:
+        """The table's columns, rows in table order; paths share their explained tails."""
+        parent, status, kind = self._impacted()
+        failed = set(self.failed)
+        groups, succ = self._cmdb.groups, self._cmdb.succ
+        # the steps explain() writes other than as a bare id: failed nodes and groups
+        label = {f: f"{f} (failed)" for f in failed}
+        down = ImpactStatus.DOWN
+        for group in groups:
+            if group in parent:
+                members = succ[group]
+                lost = sum(status.get(m) is down for m in members)
+                label[group] = f"{group} [{lost} of {len(members)} down, needs {groups[group]} up]"
+        shown = label.get
+
+        # a path is its first step and then the path of the next node, whose
+        # (explanation, depth, cause) comes first in path order: explain each node once
+        info: dict[str, tuple[str, int, str]] = {}
+        for node, nxt in parent.items():
+            if nxt is None:
+                info[node] = (shown(node, node), 0, node)
+                continue
+            tail = info.get(nxt)
+            if tail is None:  # not in path order after all: explain the tail first
+                stack = []
+                at: str | None = nxt
+                while at is not None and at not in info:
+                    stack.append(at)
+                    at = parent[at]
+                for step in reversed(stack):
+                    before = parent[step]
+                    if before is None:
+                        info[step] = (shown(step, step), 0, step)
+                    else:
+                        chain, depth, cause = info[before]
+                        info[step] = (f"{shown(step, step)} -> {chain}", depth + 1, cause)
+                tail = info[nxt]
+            info[node] = (f"{shown(node, node)} -> {tail[0]}", tail[1] + 1, tail[2])
+        buckets: dict[tuple[int, int], list[str]] = {}
+        for node in parent:
+            key = (_KIND_ORDER[kind[node]], _STATUS_ORDER[status[node]])
+            buckets.setdefault(key, []).append(node)
+        order = [node for key in sorted(buckets) for node in sorted(buckets[key])]
+        named = {s: s.value for s in ImpactStatus}
+        rows = [info[n] for n in order]
+        return [
+            order,
+            [kind[n] for n in order],
+            [status[n] for n in order],
+            [n in failed for n in order],
+            [cause for _, _, cause in rows],
+            [depth for _, depth, _ in rows],
+            [f"{n} is {named[status[n]]}: {row[0]}" for n, row in zip(order, rows, strict=True)],
         ]
+
+    def to_records(self, *, iso: bool = False) -> list[dict[str, Any]]:
+        """One dict per impacted node (see the class documentation for the columns)."""
+        return self.columns.records_from_columns(self._values(), iso=iso)
+
+    def to_frame(self) -> Any:
+        """One row per impacted node as a pandas DataFrame (needs the ``pandas`` extra)."""
+        return self.columns.frame_from_columns(self._values())
+
+    def _repr_html_(self) -> str:
+        services = self.impacted_services()
+        rows = [(s.id, s.status.value, self.explain(s.id)) for s in services[:HTML_ROWS]]
+        others = len(self.down) + len(self.degraded) - len(services)
+        caption = (
+            f"{len(self.failed)} failed: {self.count(ImpactStatus.DOWN, NodeKind.SERVICE)} "
+            f"services down, {self.count(ImpactStatus.DEGRADED, NodeKind.SERVICE)} degraded, "
+            f"{others} other nodes impacted"
+        )
+        return html_table(
+            ["service", "status", "explanation"],
+            rows,
+            caption=caption,
+            more=max(len(services) - HTML_ROWS, 0),
+        )
 
     def __repr__(self) -> str:
         return (
@@ -320,18 +499,25 @@ def _walk(cmdb: CmdbView, node_id: str) -> Iterator[tuple[str, int]]:
                 yield dep, d
 
 
-def dependencies(cmdb: CmdbView, node_id: str) -> list[Dependency]:
+def dependencies(cmdb: CmdbView, node_id: str) -> Rows[Dependency]:
     """Everything ``node_id`` relies on, nearest first, with the shortest depth to each.
 
     >>> # cmdb.dependencies("shop") -> [Dependency('web-tier', 'service_component', 1), ...]
     """
     records = cmdb.records
-    return [Dependency(n, records[n].kind, d) for n, d in _walk(cmdb, node_id)]
+    return Rows(
+        (Dependency(n, records[n].kind, d) for n, d in _walk(cmdb, node_id)),
+        columns=Dependency.columns,
+    )
+
+
+def _looked_up(table: Mapping[str, Any], key: str) -> Any:
+    return table[key]
 
 
 def single_points_of_failure(
     cmdb: CmdbView, service_id: str, *, components: bool = False
-) -> list[str]:
+) -> Rows[str]:
     """The CIs whose failure alone takes ``service_id`` down, nearest first.
 
     Without redundancy groups every CI the service relies on is one; with them,
@@ -339,24 +525,37 @@ def single_points_of_failure(
     CIs only by default, as a CMDB's owners act on CIs; ``components=True`` also
     names the service components (and services) the service relies on, which
     FitSM counts as configuration items too and the impact engine fails alike.
+
+    The list is a table of ``id``, ``kind`` and ``depth`` (relationships from
+    the service).
     """
     reach = dict(_walk(cmdb, service_id))
     records = cmdb.records
     kinds = {NodeKind.CI, NodeKind.COMPONENT, NodeKind.SERVICE} if components else {NodeKind.CI}
     cis = [n for n in reach if records[n].kind in kinds]
-    if not any(n in cmdb.groups for n in reach):
-        return cis
-    within = set(reach)
-    within.add(service_id)
-    pred, succ, groups = cmdb.pred, cmdb.succ, cmdb.groups
-    return [
-        ci
-        for ci in cis
-        if service_id
-        in propagate_sparse(
-            pred, succ, groups, (ci,), within=within, goal=service_id, degraded=False
-        )[0]
-    ]
+    if any(n in cmdb.groups for n in reach):
+        within = set(reach)
+        within.add(service_id)
+        pred, succ, groups = cmdb.pred, cmdb.succ, cmdb.groups
+        cis = [
+            ci
+            for ci in cis
+            if service_id
+            in propagate_sparse(
+                pred, succ, groups, (ci,), within=within, goal=service_id, degraded=False
+            )[0]
+        ]
+    columns = Columns(
+        Column("id", "string", str),
+        Column(
+            "kind",
+            "category",
+            partial(_looked_up, {n: records[n].kind for n in cis}),
+            categories=NodeKind,
+        ),
+        Column("depth", "int", partial(_looked_up, {n: reach[n] for n in cis})),
+    )
+    return Rows(cis, columns=columns)
 
 
 def blast_radius(
@@ -365,7 +564,7 @@ def blast_radius(
     *,
     top: int | None = None,
     progress: Callable[[int, int], None] | None = None,
-) -> list[BlastRadius]:
+) -> Rows[BlastRadius]:
     """Rank CIs by the services their failure alone would take down, then degrade.
 
     ``cis`` limits the candidates (default: every CI); ``top`` keeps the first n.
@@ -390,4 +589,4 @@ def blast_radius(
             )
         )
     ranked.sort(key=lambda r: (-r.services_down, -r.services_degraded, r.ci))
-    return ranked if top is None else ranked[:top]
+    return Rows(ranked if top is None else ranked[:top], columns=BlastRadius.columns)

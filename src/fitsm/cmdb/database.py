@@ -62,6 +62,7 @@ from fitsm.errors import (
 
 if TYPE_CHECKING:
     from fitsm.portfolio.services import ServicePortfolio
+    from fitsm.tables import Rows
 
 __all__ = ["Cmdb"]
 
@@ -542,11 +543,11 @@ class Cmdb:
         """Which nodes are down or degraded when the ``failed`` nodes fail."""
         return impact(self, failed, strategy=strategy)
 
-    def dependencies(self, node_id: str) -> list[Dependency]:
+    def dependencies(self, node_id: str) -> Rows[Dependency]:
         """Everything ``node_id`` relies on, directly or not, nearest first."""
         return dependencies(self, node_id)
 
-    def single_points_of_failure(self, service_id: str, *, components: bool = False) -> list[str]:
+    def single_points_of_failure(self, service_id: str, *, components: bool = False) -> Rows[str]:
         """The CIs (and with ``components=True`` the components) whose failure alone takes
         ``service_id`` down."""
         return single_points_of_failure(self, service_id, components=components)
@@ -557,7 +558,7 @@ class Cmdb:
         *,
         top: int | None = None,
         progress: Callable[[int, int], None] | None = None,
-    ) -> list[BlastRadius]:
+    ) -> Rows[BlastRadius]:
         """CIs ranked by how many services their failure alone would impact."""
         return blast_radius(self, cis, top=top, progress=progress)
 

@@ -9,7 +9,7 @@ nothing: :func:`fitsm.interop.dump_cmdb_graph` writes one to a file.
 Every export carries, per node, its ``name``, ``kind``, ``ci_type`` (CIs),
 ``owner`` (CIs that have one) and ``min_up`` (redundancy groups), and per edge
 its relationship ``type``. Given an :class:`~fitsm.cmdb.ImpactReport`, every node
-also carries its ``state`` (``up``, ``degraded`` or ``down``) and whether it
+also carries its ``status`` (``up``, ``degraded`` or ``down``) and whether it
 ``failed`` itself. ``nodes`` limits an export to some nodes and the
 relationships among them, e.g. a service and what it relies on::
 
@@ -91,7 +91,7 @@ def to_networkx(
     ...               [("web", "srv1")], actor="ann", at=datetime(2026, 1, 5, tzinfo=UTC))
     >>> g = to_networkx(cmdb, impact=cmdb.impact("srv1"))
     >>> g.nodes["web"]
-    {'name': 'Website', 'kind': 'service', 'state': 'down', 'failed': False}
+    {'name': 'Website', 'kind': 'service', 'status': 'down', 'failed': False}
     >>> g.edges["web", "srv1"]
     {'type': 'depends_on'}
     """
@@ -103,7 +103,7 @@ def to_networkx(
     for node_id in chosen:
         data = _node_data(records[node_id], cmdb.groups)
         if impact is not None:
-            data["state"] = (
+            data["status"] = (
                 "down" if node_id in down else "degraded" if node_id in degraded else "up"
             )
             data["failed"] = node_id in failed
@@ -189,9 +189,9 @@ def to_dot(
             **{k: v for k, v in data.items() if k != "failed"},
         }
         style = ["rounded"] if data["kind"] == NodeKind.COMPONENT else []
-        if "state" in data:
+        if "status" in data:
             style.append("filled")
-            attributes["fillcolor"] = STATE_COLOURS[data["state"]]
+            attributes["fillcolor"] = STATE_COLOURS[data["status"]]
             attributes["failed"] = "true" if data["failed"] else "false"
             if data["failed"]:
                 attributes["penwidth"] = 3
@@ -255,8 +255,8 @@ def to_mermaid(
         data = graph.nodes[node_id]
         opening, closing = _MERMAID_SHAPES[NodeKind(data["kind"])]
         label = "<br/>".join(_mermaid_text(line) for line in _label_lines(node_id, data, cmdb))
-        if "state" in data:
-            by_class.setdefault(data["state"], []).append(ids[node_id])
+        if "status" in data:
+            by_class.setdefault(data["status"], []).append(ids[node_id])
             if data["failed"]:
                 by_class.setdefault("failed", []).append(ids[node_id])
         if node_id in children:

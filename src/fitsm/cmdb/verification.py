@@ -9,7 +9,7 @@ recorded (*unexpected*), and found with other values than recorded (*different*)
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
@@ -21,11 +21,12 @@ from fitsm.cmdb.configuration import (
     Relationship,
 )
 from fitsm.errors import ValidationError
+from fitsm.tables import Column, Columns
 
 if TYPE_CHECKING:
     from fitsm.cmdb.view import CmdbView
 
-__all__ = ["Difference", "DiscoveredState", "VerificationReport", "verify"]
+__all__ = ["FINDINGS", "Difference", "DiscoveredState", "VerificationReport", "verify"]
 
 
 def _records(value: Any, cls: type[Any]) -> tuple[Any, ...]:
@@ -62,15 +63,48 @@ class Difference:
     ``"relationship type"``; ``item`` is a CI id or ``"source -> target"``.
     """
 
+    columns: ClassVar[Columns] = Columns(
+        Column("item", "string"),
+        Column("field", "string"),
+        Column("recorded", "value", nullable=True),
+        Column("discovered", "value", nullable=True),
+    )
+    """The table of differences; the values keep their types (``object`` in a frame)."""
+
     item: str
     field: str
     recorded: AttributeValue | None
     discovered: AttributeValue | None
 
 
+FINDINGS = (
+    "missing_ci",
+    "unexpected_ci",
+    "missing_relationship",
+    "unexpected_relationship",
+    "different",
+)
+"""The kinds of finding a verification reports, in the order its table lists them."""
+
+
 @attrs.frozen
 class VerificationReport:
-    """The outcome of a verification; ``ok`` when nothing is missing, unexpected or different."""
+    """The outcome of a verification; ``ok`` when nothing is missing, unexpected or different.
+
+    As a table it has one row per finding: ``finding`` (one of :data:`FINDINGS`),
+    the ``item`` (a CI id or ``"source -> target"``), the ``field`` that differs
+    (``"relationship type"`` for a relationship) and the ``recorded`` and
+    ``discovered`` values, kept as they are (``object`` in a frame).
+    """
+
+    columns: ClassVar[Columns] = Columns(
+        Column("finding", "category", categories=FINDINGS),
+        Column("item", "string"),
+        Column("field", "string", nullable=True),
+        Column("recorded", "value", nullable=True),
+        Column("discovered", "value", nullable=True),
+    )
+    """The table of findings: one row each."""
 
     scope: frozenset[str]
     """The CI types that were compared."""
@@ -89,6 +123,36 @@ class VerificationReport:
             or self.unexpected_relationships
             or self.different
         )
+
+    def _cells(self) -> list[tuple[Any, ...]]:
+        rel = "relationship type"
+        return [
+            *(("missing_ci", ci, None, None, None) for ci in self.missing_cis),
+            *(("unexpected_ci", ci, None, None, None) for ci in self.unexpected_cis),
+            *(
+                ("missing_relationship", f"{r.source} -> {r.target}", rel, r.type, None)
+                for r in self.missing_relationships
+            ),
+            *(
+                ("unexpected_relationship", f"{r.source} -> {r.target}", rel, None, r.type)
+                for r in self.unexpected_relationships
+            ),
+            *(("different", d.item, d.field, d.recorded, d.discovered) for d in self.different),
+        ]
+
+    def to_records(self, *, iso: bool = False) -> list[dict[str, Any]]:
+        """One dict per finding: missing, unexpected, then different."""
+        return self.columns.records_from_cells(self._cells(), iso=iso)
+
+    def to_frame(self) -> Any:
+        """One row per finding as a pandas DataFrame (needs the ``pandas`` extra)."""
+        return self.columns.frame_from_cells(self._cells())
+
+    def _repr_html_(self) -> str:
+        cells = self._cells()
+        scope = ", ".join(sorted(self.scope)) or "nothing"
+        verdict = "ok" if self.ok else f"{len(cells)} findings"
+        return self.columns.html_from_cells(cells, caption=f"Verification of {scope}: {verdict}")
 
 
 def verify(

@@ -141,7 +141,7 @@ def dependency_graph(
         if not members:
             continue
         colours = [
-            STATE_COLOURS[graph.nodes[n]["state"]] if impact is not None else GREY for n in members
+            STATE_COLOURS[graph.nodes[n]["status"]] if impact is not None else GREY for n in members
         ]
         widths = [3.0 if graph.nodes[n].get("failed") else 1.0 for n in members]
         drawn = nx.draw_networkx_nodes(
@@ -179,7 +179,7 @@ def dependency_graph(
     )
 
     if impact is not None:
-        present = {s for _, s in graph.nodes(data="state")}
+        present = {s for _, s in graph.nodes(data="status")}
         handles += [
             Patch(facecolor=colour, edgecolor=_LINE, label=state)
             for state, colour in STATE_COLOURS.items()

@@ -6,7 +6,8 @@ measured value, met or not, the margin, and for availability the error budget
 left. A period across a revision is split: each version is measured over the
 part of the period it governed, against its own targets. Each violated target
 also yields a :class:`TargetViolated` event, so an application can notify the
-customer or escalate to the supplier.
+customer or escalate to the supplier. An :class:`Evaluation` is also a table
+with one row per result (``to_records()``, ``to_frame()``).
 
 :func:`check_alignment` is the check a service level manager wants before signing
 an SLA: can the OLAs and UAs underneath support it?
@@ -18,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
@@ -40,7 +41,10 @@ from fitsm.service_levels.agreements import (
     ServiceTarget,
     TargetKind,
 )
-from fitsm.units import Q_, percent
+from fitsm.tables import Column, Columns
+from fitsm.time.calendar import BusinessCalendar
+from fitsm.time.durations import format_duration
+from fitsm.units import Q_, Quantity, percent
 
 if TYPE_CHECKING:
     from fitsm.cmdb.view import CmdbView
@@ -71,10 +75,85 @@ class TargetViolated:
     end: datetime
 
 
-@attrs.frozen
+def _in_target_unit(result: TargetEvaluation, value: Any) -> Any:
+    """A measured value or margin as a plain number in the unit of the target."""
+    if not isinstance(value, Quantity):
+        return value
+    units = result.target.value.units
+    if value.units == units:
+        return value.magnitude
+    # a Decimal magnitude does not mix with pint's float factors: convert as a float
+    return Q_(float(value.magnitude), str(value.units)).to(units).magnitude
+
+
+def _target_value(result: TargetEvaluation) -> Any:
+    return result.target.value.magnitude
+
+
+def _measured(result: TargetEvaluation) -> Any:
+    return _in_target_unit(result, result.measured)
+
+
+def _margin(result: TargetEvaluation) -> Any:
+    return _in_target_unit(result, result.margin)
+
+
+def _unit(result: TargetEvaluation) -> str:
+    return str(result.target.value.units)
+
+
+def _availability(result: TargetEvaluation) -> Fraction | None:
+    return None if result.report is None else result.report.availability
+
+
+def _agreed_time(result: TargetEvaluation) -> timedelta | None:
+    return None if result.report is None else result.report.agreed_time
+
+
+def _downtime(result: TargetEvaluation) -> timedelta | None:
+    return None if result.report is None else result.report.downtime
+
+
+@attrs.frozen(repr=False)
 class TargetEvaluation:
     """One target of one agreement version, for one covered service or component, over
-    the part of the evaluated period (``start`` to ``end``) that version governed."""
+    the part of the evaluated period (``start`` to ``end``) that version governed.
+
+    As a row of a table: the ``agreement``, its ``version``, the ``subject``, the
+    ``target`` (its label), ``target_kind`` and ``priority``, ``start`` and ``end``,
+    ``met`` (empty when unmeasured), and ``target_value``, ``measured`` and
+    ``margin`` as plain numbers in the target's ``unit`` (``percent`` for
+    availability); for availability also the measured ``availability`` (a
+    ratio), ``agreed_time_s``, ``downtime_s`` and ``error_budget_left_s``
+    (negative when overspent).
+    """
+
+    columns: ClassVar[Columns] = Columns(
+        Column("agreement", "string"),
+        Column("version", "int"),
+        Column("subject", "string"),
+        Column("target", "string", "label"),
+        Column("target_kind", "category", "target_kind", categories=TargetKind),
+        Column("priority", "string", "priority", nullable=True),
+        Column("start", "instant"),
+        Column("end", "instant"),
+        Column("met", "bool", nullable=True),
+        Column("target_value", "float", _target_value),
+        Column("measured", "float", _measured, nullable=True),
+        Column("margin", "float", _margin, nullable=True),
+        Column("unit", "string", _unit),
+        Column("availability", "float", _availability, nullable=True),
+        Column("agreed_time_s", "seconds", _agreed_time, nullable=True, calendar="calendar"),
+        Column("downtime_s", "seconds", _downtime, nullable=True, calendar="calendar"),
+        Column(
+            "error_budget_left_s",
+            "seconds",
+            "error_budget_left",
+            nullable=True,
+            calendar="calendar",
+        ),
+    )
+    """The table of target evaluations: one row each."""
 
     agreement: str
     version: int
@@ -90,10 +169,61 @@ class TargetEvaluation:
     start: datetime = attrs.field(kw_only=True)
     end: datetime = attrs.field(kw_only=True)
 
+    @property
+    def label(self) -> str:
+        """The target's label: its name, or its kind with the priority."""
+        return self.target.label
+
+    @property
+    def target_kind(self) -> TargetKind:
+        """What the target measures."""
+        return self.target.kind
+
+    @property
+    def priority(self) -> str | None:
+        """The priority a response or resolution time target is for."""
+        return self.target.priority
+
+    @property
+    def calendar(self) -> BusinessCalendar | None:
+        """The service hours an availability target was measured in."""
+        return None if self.report is None else self.report.calendar
+
+    def __repr__(self) -> str:
+        verdict = {True: "met", False: "violated", None: "unmeasured"}[self.met]
+        shown = [f"{self.agreement} v{self.version} {self.subject} {self.label}: {verdict}"]
+        if self.measured is not None:
+            shown.append(f"measured {self.measured} against {self.target.value}")
+        if self.error_budget_left is not None:
+            left = format_duration(self.error_budget_left, calendar=self.calendar)
+            shown.append(f"error budget left {left}")
+        return f"<TargetEvaluation {', '.join(shown)}>"
+
+
+_SHOWN = (
+    "agreement",
+    "version",
+    "subject",
+    "target",
+    "met",
+    "measured",
+    "target_value",
+    "unit",
+    "margin",
+    "error_budget_left_s",
+)
+
 
 @attrs.frozen
 class Evaluation:
-    """An agreement measured over a period: one result per target, and the violations (PR2.3)."""
+    """An agreement measured over a period: one result per target, and the violations (PR2.3).
+
+    As a table it has one row per result, with the columns of
+    :class:`TargetEvaluation`.
+    """
+
+    columns: ClassVar[Columns] = TargetEvaluation.columns
+    """The table of an evaluation: one row per target evaluation."""
 
     start: datetime
     end: datetime
@@ -107,6 +237,22 @@ class Evaluation:
     @property
     def unmeasured(self) -> tuple[TargetEvaluation, ...]:
         return tuple(r for r in self.results if r.met is None)
+
+    def to_records(self, *, iso: bool = False) -> list[dict[str, Any]]:
+        """One dict of plain values per target evaluation."""
+        return self.columns.records(self.results, iso=iso)
+
+    def to_frame(self) -> Any:
+        """One row per target evaluation as a pandas DataFrame (needs the ``pandas`` extra)."""
+        return self.columns.frame(self.results)
+
+    def _repr_html_(self) -> str:
+        caption = (
+            f"Evaluation {self.start.isoformat()} to {self.end.isoformat()}: "
+            f"{len(self.results)} targets, {len(self.violated)} violated, "
+            f"{len(self.unmeasured)} unmeasured"
+        )
+        return self.columns.html(self.results, caption=caption, names=_SHOWN)
 
 
 def evaluate(

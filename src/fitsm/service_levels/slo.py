@@ -21,6 +21,8 @@ datetime.timedelta(days=3)
 Fraction(72, 5)
 >>> allowed_bad_events(3_663_253, Q_(97, "percent"))
 109897
+>>> budget
+<ErrorBudget 99.9 % over 30 d: 43 min 12 s allowed>
 """
 
 from __future__ import annotations
@@ -30,12 +32,14 @@ from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import attrs
 import pint
 
 from fitsm.errors import ValidationError
+from fitsm.tables import Column, Columns
+from fitsm.time.durations import format_duration
 from fitsm.units import duration, percent, share
 
 __all__ = [
@@ -107,14 +111,35 @@ def _window(value: Any) -> timedelta:
     return _positive_duration(value, "window")
 
 
-@attrs.frozen
+def _target_pct(budget: ErrorBudget) -> Fraction:
+    return budget.target * 100
+
+
+def _allowed_pct(budget: ErrorBudget) -> Fraction:
+    return budget.allowed_share * 100
+
+
+@attrs.frozen(repr=False)
 class ErrorBudget:
     """How much bad time an SLO ``target`` allows over a ``window``.
 
     ``allowed`` is derived: the window times ``1 - target``, rounded down to the
     microsecond. Shares of the budget are computed from the exact budget, not
     from the rounded ``allowed``.
+
+    As a table it is one row: ``target`` (a ratio) and ``target_pct``,
+    ``window_s`` and ``allowed_s`` in seconds, ``allowed_share`` and ``allowed_pct``.
     """
+
+    columns: ClassVar[Columns] = Columns(
+        Column("target", "float"),
+        Column("target_pct", "float", _target_pct),
+        Column("window_s", "seconds", "window"),
+        Column("allowed_s", "seconds", "allowed"),
+        Column("allowed_share", "float"),
+        Column("allowed_pct", "float", _allowed_pct),
+    )
+    """The table of error budgets: one row each."""
 
     target: Fraction = attrs.field(converter=_target)
     window: timedelta = attrs.field(converter=_window)
@@ -158,6 +183,23 @@ class ErrorBudget:
                 f"burn rate must be above 0, got {_shown(burn_rate)}", field="burn rate"
             )
         return timedelta(microseconds=_micros(self.window) / rate // 1)
+
+    def to_records(self, *, iso: bool = False) -> list[dict[str, Any]]:
+        """The budget as one record of plain values (see the class documentation)."""
+        return self.columns.records([self], iso=iso)
+
+    def to_frame(self) -> Any:
+        """The budget as a one-row pandas DataFrame (needs the ``pandas`` extra)."""
+        return self.columns.frame([self])
+
+    def _repr_html_(self) -> str:
+        return self.columns.html_card(self, caption=repr(self)[1:-1])
+
+    def __repr__(self) -> str:
+        return (
+            f"<ErrorBudget {percent(self.target)} % over {format_duration(self.window)}: "
+            f"{format_duration(self.allowed)} allowed>"
+        )
 
 
 def error_budget(target: Any, window: Any) -> ErrorBudget:

@@ -1,4 +1,5 @@
-"""Time shared by every area: service hours and holidays, and interval arithmetic in UTC.
+"""Time shared by every area: service hours and holidays, interval arithmetic in UTC,
+and durations printed for people.
 
 >>> from fitsm.time import BusinessCalendar
 >>> BusinessCalendar.always().zone
@@ -6,6 +7,7 @@
 """
 
 from fitsm.time.calendar import BusinessCalendar, Window
+from fitsm.time.durations import format_duration, is_wall_clock
 from fitsm.time.intervals import Intervals
 
-__all__ = ["BusinessCalendar", "Intervals", "Window"]
+__all__ = ["BusinessCalendar", "Intervals", "Window", "format_duration", "is_wall_clock"]
