@@ -1,4 +1,4 @@
-"""Time shared by every area: service hours and holidays, and interval arithmetic in UTC.
+"""Time shared by every area: service hours and holidays, reporting months, intervals in UTC.
 
 >>> from fitsm.time import BusinessCalendar
 >>> BusinessCalendar.always().zone
@@ -7,5 +7,6 @@
 
 from fitsm.time.calendar import BusinessCalendar, Window
 from fitsm.time.intervals import Intervals
+from fitsm.time.periods import Period, month, months
 
-__all__ = ["BusinessCalendar", "Intervals", "Window"]
+__all__ = ["BusinessCalendar", "Intervals", "Period", "Window", "month", "months"]
