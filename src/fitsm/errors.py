@@ -23,6 +23,7 @@ __all__ = [
     "FitsmError",
     "InvalidTransitionError",
     "LoadError",
+    "MissingExtraError",
     "NaiveDatetimeError",
     "NotFoundError",
     "StoreError",
@@ -87,6 +88,10 @@ class LoadError(ValidationError):
         self.path = path
         self.line = line
         self.reason = reason
+
+
+class MissingExtraError(FitsmError, ImportError):
+    """An optional dependency is not installed; the message names the extra that brings it."""
 
 
 class ConflictError(FitsmError, RuntimeError):

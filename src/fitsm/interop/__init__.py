@@ -1,8 +1,20 @@
-"""Reading and writing other formats: CMDB files in JSON and CSV.
+"""Reading and writing other formats, at the edge of the library.
 
-Errors name the file, the line and the field; nothing is half-loaded.
+CMDB files in JSON and CSV (read and written), outage records from CSV files and
+pandas DataFrames, service level objectives in OpenSLO v1 YAML, and the change
+schedule as an iCalendar file. Errors name the file, the line and the field;
+nothing is half-loaded. The optional formats need their extras (``pandas``,
+``openslo``, ``ical``) and say which when one is missing.
 """
 
 from fitsm.interop.files import dump_cmdb_json, load_cmdb, load_cmdb_csv, load_cmdb_json
+from fitsm.interop.outages import outages_from_frame, read_outages
 
-__all__ = ["dump_cmdb_json", "load_cmdb", "load_cmdb_csv", "load_cmdb_json"]
+__all__ = [
+    "dump_cmdb_json",
+    "load_cmdb",
+    "load_cmdb_csv",
+    "load_cmdb_json",
+    "outages_from_frame",
+    "read_outages",
+]
