@@ -7,10 +7,12 @@ nothing is half-loaded. The optional formats need their extras (``pandas``,
 ``openslo``, ``ical``) and say which when one is missing.
 """
 
+from fitsm.interop.cmdb_writer import dump_cmdb_csv
 from fitsm.interop.files import dump_cmdb_json, load_cmdb, load_cmdb_csv, load_cmdb_json
 from fitsm.interop.outages import outages_from_frame, read_outages
 
 __all__ = [
+    "dump_cmdb_csv",
     "dump_cmdb_json",
     "load_cmdb",
     "load_cmdb_csv",
