@@ -9,10 +9,12 @@ nothing is half-loaded. The optional formats need their extras (``pandas``,
 
 from fitsm.interop.cmdb_writer import dump_cmdb_csv
 from fitsm.interop.files import dump_cmdb_json, load_cmdb, load_cmdb_csv, load_cmdb_json
+from fitsm.interop.ical import changes_to_ical
 from fitsm.interop.openslo import read_openslo, write_openslo
 from fitsm.interop.outages import outages_from_frame, read_outages
 
 __all__ = [
+    "changes_to_ical",
     "dump_cmdb_csv",
     "dump_cmdb_json",
     "load_cmdb",
