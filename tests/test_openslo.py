@@ -567,6 +567,17 @@ class TestValidation:
         found = error(f"{ROLLING}---\n{rolling_with('kind: SLO', 'kind: SLI')}")
         assert (found.field, found.line) == ("[1].kind", 22)
 
+    def test_a_trailing_document_marker_adds_no_document(self) -> None:
+        found = error(rolling_with("kind: SLO", "kind: SLI") + "---\n")
+        assert found.field == "kind"
+
+    def test_tags_that_build_objects_are_refused(self) -> None:
+        found = error(rolling_with("service: api", "service: !!python/object:object {}"))
+        assert (found.line, found.field) == (7, "spec.service")
+        assert "the YAML tag 'tag:yaml.org,2002:python/object:object' is not allowed" in str(found)
+        found = error(rolling_with("service: api", "service: !!python/name:os.system ''"))
+        assert found.line == 7 and "not valid YAML" in found.reason
+
     def test_a_missing_file_is_named(self, tmp_path: Path) -> None:
         with pytest.raises(LoadError, match="no such file"):
             read_openslo(tmp_path / "none.yaml")
@@ -630,6 +641,15 @@ class TestWriting:
         [slo] = read_openslo(ROLLING)
         odd = attrs.evolve(slo, display_name="a\x85b", description="one\u2028two")
         assert read_openslo(write_openslo(odd)) == [odd]
+
+    def test_an_inline_indicator_yaml_cannot_hold_is_refused(self) -> None:
+        [slo] = read_openslo(CALENDAR)
+        spec = {
+            "metadata": {"name": "web-good-requests"},
+            "spec": {"thresholdMetric": {"metricSource": {"spec": {"query": Fraction(1, 3)}}}},
+        }
+        with pytest.raises(ValidationError, match="cannot write the SLOs as YAML"):
+            write_openslo(attrs.evolve(slo, indicator_spec=spec))
 
     def test_only_slos_are_written(self) -> None:
         with pytest.raises(ValidationError, match="expected ServiceLevelObjective"):

@@ -88,6 +88,7 @@ _SLICE_UNITS = (
     ("m", timedelta(minutes=1)),
 )
 _METHODS = tuple(m.value for m in BudgetingMethod)
+_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 # fitsm's field names and the OpenSLO keys they are read from, for error messages
 _KEYS = {
     "name": "metadata.name",
@@ -143,7 +144,10 @@ def write_openslo(slos: ServiceLevelObjective | Iterable[ServiceLevelObjective])
     checker = _Reader("<written>", yaml)
     for doc in docs:
         checker.slo(doc, "")
-    dumped: str = yaml.dump_all(docs, Dumper=_dumper(yaml), sort_keys=False, allow_unicode=True)
+    try:
+        dumped: str = yaml.dump_all(docs, Dumper=_dumper(yaml), sort_keys=False, allow_unicode=True)
+    except yaml.YAMLError as e:  # a value in an inline indicator YAML cannot hold
+        raise ValidationError(f"cannot write the SLOs as YAML: {e}") from None
     return dumped
 
 
@@ -177,24 +181,24 @@ class _Reader:
         self.lines: dict[str, int] = {}
 
     def read(self, text: str, *, skip_other_kinds: bool) -> list[ServiceLevelObjective]:
+        objects: list[tuple[str, Any]] = []
         try:
             nodes = list(self.yaml.compose_all(text, Loader=self.yaml.SafeLoader))
+            # an empty document, as a trailing "---" makes, holds nothing
+            nodes = [n for n in nodes if not n.tag.endswith(":null")]
+            constructor = self.yaml.constructor.SafeConstructor()
+            for number, node in enumerate(nodes):
+                prefix = f"[{number}]" if len(nodes) > 1 else ""
+                value = self._plain(node, prefix, constructor)
+                if isinstance(value, list):
+                    objects += [(f"{prefix}[{i}]", v) for i, v in enumerate(value)]
+                else:
+                    objects.append((prefix, value))
         except self.yaml.YAMLError as e:
             mark = getattr(e, "problem_mark", None)
             line = mark.line + 1 if mark is not None else None
             reason = getattr(e, "problem", None) or str(e)
             raise LoadError(self.name, line, None, f"not valid YAML: {reason}") from None
-        constructor = self.yaml.constructor.SafeConstructor()
-        objects: list[tuple[str, Any]] = []
-        for number, node in enumerate(nodes):
-            if node.tag.endswith(":null"):
-                continue  # an empty document, as a trailing "---" makes
-            prefix = f"[{number}]" if len(nodes) > 1 else ""
-            value = self._plain(node, prefix, constructor)
-            if isinstance(value, list):
-                objects += [(f"{prefix}[{i}]", v) for i, v in enumerate(value)]
-            else:
-                objects.append((prefix, value))
         found = []
         for path, doc in objects:
             kind = doc.get("kind") if isinstance(doc, dict) else None
@@ -206,6 +210,8 @@ class _Reader:
     def _plain(self, node: Any, path: str, constructor: Any) -> Any:
         """The node as plain Python values, noting the line where each path starts."""
         self.lines[path] = node.start_mark.line + 1
+        if not isinstance(node, self.yaml.ScalarNode) and node.tag not in _PLAIN_TAGS:
+            raise self.fail(path, f"the YAML tag {node.tag!r} is not allowed here")
         if isinstance(node, self.yaml.MappingNode):
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
