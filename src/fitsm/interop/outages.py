@@ -75,6 +75,12 @@ def read_outages(
     (``{"subject": "host", "start": "down_at", "end": "up_at"}``); ``ignore``
     names columns to pass over; ``zone`` is the IANA time zone of timestamps
     written without an offset. See the module documentation for the columns.
+
+    >>> csv_text = "host,down_at,up_at\\ndb1,2026-03-02 09:00,2026-03-02 09:45\\n"
+    >>> [outage] = read_outages(io.StringIO(csv_text), zone="Europe/Berlin",
+    ...                         columns={"subject": "host", "start": "down_at", "end": "up_at"})
+    >>> outage.start.isoformat(), outage.duration
+    ('2026-03-02T08:00:00+00:00', datetime.timedelta(seconds=2700))
     """
     reader = _Rows(_name(source), zone, columns, ignore, ambiguous)
     text = _text(source, reader.path)
