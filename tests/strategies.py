@@ -232,3 +232,6 @@ odd_ids = st.text(
     max_size=8,
 ).filter(lambda s: s == s.strip())
 """Node ids with quotes, backslashes, spaces inside, markup and any script."""
+
+STORABLE = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
+"""Characters every store keeps: no lone surrogates, no NUL (issue 10)."""

@@ -120,8 +120,8 @@ class TestEndToEnd:
         assert {r["id"]: r["status"] for r in rows} == {
             "hr": "degraded", "mail": "degraded", "shop": "down", "vpn": "degraded",
         }  # fmt: skip
-        assert all(set(r) == {"id", "name", "kind", "status", "failed", "cause", "depth", "explanation"}
-                   for r in rows)  # fmt: skip
+        columns = {"id", "name", "kind", "status", "failed", "cause", "depth", "explanation"}
+        assert all(set(r) == columns for r in rows)
 
     def test_every_impacted_node_with_all_nodes(self) -> None:
         rows = json.loads(fitsm("impact", "--cmdb", "example", "hv2", "--all-nodes",

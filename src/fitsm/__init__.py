@@ -12,7 +12,7 @@ namespace of its FitSM area:
 - ``fitsm.roles``: the FitSM-3 role model
 - ``fitsm.desk``: running cases against a store as the acting person
 - ``fitsm.storage``: ports and stores opened by URL
-- ``fitsm.interop``: CMDB files (JSON, CSV)
+- ``fitsm.interop``: CMDB files (JSON, CSV), outages, OpenSLO, iCalendar
 - ``fitsm.testing``: the contract suite for third-party stores
 - ``fitsm.tables``: results as records, pandas DataFrames and HTML
 - ``fitsm.time``, ``fitsm.units``, ``fitsm.clock``, ``fitsm.errors``: the shared kernel

@@ -121,6 +121,14 @@ class Change(Case):
     release: str | None = None
 
 
+def _at_least_one(instance: Any, attribute: attrs.Attribute[int], value: int) -> None:
+    if value < 1:
+        raise ValidationError(
+            f"ChangeCriteria.{attribute.name} must be at least 1 approval, got {value}",
+            field=attribute.name,
+        )
+
+
 @attrs.frozen
 class ChangeCriteria:
     """Documented classification criteria (PR12.1).
@@ -136,8 +144,8 @@ class ChangeCriteria:
     standard_changes: frozenset[str] = attrs.field(default=frozenset(), converter=to_str_set)
     major_from_services: int = attrs.field(default=3, validator=whole)
     major_risks: frozenset[str] = attrs.field(default=frozenset({"high"}), converter=to_str_set)
-    cab_quorum: int = attrs.field(default=1, validator=[whole, attrs.validators.ge(1)])
-    ecab_quorum: int = attrs.field(default=1, validator=[whole, attrs.validators.ge(1)])
+    cab_quorum: int = attrs.field(default=1, validator=[whole, _at_least_one])
+    ecab_quorum: int = attrs.field(default=1, validator=[whole, _at_least_one])
 
     def quorum(self, change_type: ChangeType, major: bool) -> int:
         """How many approvals a change of this type needs (PR12.4)."""

@@ -1,17 +1,32 @@
-"""Reading and writing other formats: CMDB files in JSON and CSV, graphs for graph tools.
+"""Reading and writing other formats, at the edge of the library: CMDB files in JSON
+and CSV, graphs for graph tools, outages from CSV, OpenSLO, iCalendar.
 
-Errors name the file, the line and the field; nothing is half-loaded.
+CMDB files in JSON and CSV (read and written), outage records from CSV files and
+pandas DataFrames, service level objectives in OpenSLO v1 YAML, and the change
+schedule as an iCalendar file. Errors name the file, the line and the field;
+nothing is half-loaded. The optional formats need their extras (``pandas``,
+``openslo``, ``ical``) and say which when one is missing.
 """
 
+from fitsm.interop.cmdb_writer import dump_cmdb_csv
 from fitsm.interop.files import cmdb_json, dump_cmdb_json, load_cmdb, load_cmdb_csv, load_cmdb_json
 from fitsm.interop.graphs import GraphFormat, dump_cmdb_graph
+from fitsm.interop.ical import changes_to_ical
+from fitsm.interop.openslo import read_openslo, write_openslo
+from fitsm.interop.outages import outages_from_frame, read_outages
 
 __all__ = [
     "GraphFormat",
+    "changes_to_ical",
     "cmdb_json",
+    "dump_cmdb_csv",
     "dump_cmdb_graph",
     "dump_cmdb_json",
     "load_cmdb",
     "load_cmdb_csv",
     "load_cmdb_json",
+    "outages_from_frame",
+    "read_openslo",
+    "read_outages",
+    "write_openslo",
 ]

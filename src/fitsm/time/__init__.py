@@ -1,5 +1,5 @@
-"""Time shared by every area: service hours and holidays, interval arithmetic in UTC,
-and durations printed for people.
+"""Time shared by every area: service hours and holidays, reporting months, interval
+arithmetic in UTC, and durations printed for people.
 
 >>> from fitsm.time import BusinessCalendar
 >>> BusinessCalendar.always().zone
@@ -9,5 +9,15 @@ and durations printed for people.
 from fitsm.time.calendar import BusinessCalendar, Window
 from fitsm.time.durations import format_duration, is_wall_clock
 from fitsm.time.intervals import Intervals
+from fitsm.time.periods import Period, month, months
 
-__all__ = ["BusinessCalendar", "Intervals", "Window", "format_duration", "is_wall_clock"]
+__all__ = [
+    "BusinessCalendar",
+    "Intervals",
+    "Period",
+    "Window",
+    "format_duration",
+    "is_wall_clock",
+    "month",
+    "months",
+]
