@@ -227,3 +227,39 @@ class TestExport:
     def test_an_impact_of_an_unknown_node_is_not_found(self) -> None:
         done = fitsm("export", "--cmdb", "example", "--to", "dot", "--fail", "hv22")
         assert done.returncode == 1 and "did you mean" in done.stderr
+
+
+class TestAvailability:
+    def test_a_month_of_service_hours_against_a_target(self) -> None:
+        done = fitsm("availability", "--outages", "example", "--month", "2024-03",
+                     "--zone", "Europe/Berlin", "--hours", "mon-fri=08:00-18:00",
+                     "--target", "99.9", "--format", "json")  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        rows = {r["subject"]: r for r in json.loads(done.stdout)}
+        # 21 weekdays of 10 h in March 2024: 756,000 s agreed; shop was down 8,100 s of them
+        assert rows["shop"]["agreed_time_s"] == 756_000.0
+        assert rows["shop"]["downtime_s"] == 8_100.0
+        assert rows["shop"]["availability_pct"] == pytest.approx(100 * (1 - 8_100 / 756_000))
+        assert rows["shop"]["met"] is False
+        assert rows["shop"]["budget_left"] == "-2 business h 2 min 24 s"  # 756 s - 8,100 s
+
+    def test_a_span_around_the_clock_for_one_subject(self) -> None:
+        done = fitsm("availability", "--outages", "example", "shop",
+                     "--between", "2024-03-01T00:00+00:00", "2024-03-08T00:00+00:00",
+                     "--format", "csv")  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        (row,) = csv.DictReader(io.StringIO(done.stdout))
+        assert row["subject"] == "shop" and float(row["agreed_time_s"]) == 7 * 86_400
+
+    @pytest.mark.parametrize(
+        ("args", "code", "message"),
+        [
+            (["--month", "March"], 2, "--month takes YYYY-MM"),
+            (["--month", "2024-03", "--target", "lots"], 2, "--target takes a percentage"),
+            (["--month", "2024-03", "--hours", "weekdays"], 2, "--hours takes DAYS=HOURS"),
+            (["--month", "2024-03", "--zone", "Mars/Olympus"], 3, "Mars/Olympus"),
+        ],
+    )
+    def test_bad_options(self, args, code, message) -> None:
+        done = fitsm("availability", "--outages", "example", *args)
+        assert done.returncode == code and message in done.stderr

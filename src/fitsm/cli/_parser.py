@@ -90,6 +90,48 @@ def parser() -> argparse.ArgumentParser:
     _common(blast, ids="the CIs to rank (default: every CI)")
     blast.add_argument("--top", type=int, metavar="N", help="keep the first N")
 
+    avail = commands.add_parser(
+        "availability", help="availability of services or CIs from an outages file (PR4.4)"
+    )
+    avail.add_argument(
+        "--outages",
+        required=True,
+        metavar="FILE",
+        help="a CSV of outages: subject,start,end[,state,planned,id]; 'example' for the "
+        "example month shipped with fitsm",
+    )
+    avail.add_argument(
+        "subjects",
+        nargs="*",
+        metavar="SUBJECT",
+        help="what to measure (default: every subject in the file)",
+    )
+    period = avail.add_mutually_exclusive_group(required=True)
+    period.add_argument("--month", metavar="YYYY-MM", help="a calendar month in --zone")
+    period.add_argument(
+        "--between",
+        nargs=2,
+        metavar=("START", "END"),
+        help="two ISO 8601 times; without an offset they are in --zone",
+    )
+    avail.add_argument(
+        "--zone",
+        default="UTC",
+        help="the time zone of the period, the service hours and times without an offset "
+        "(default: %(default)s)",
+    )
+    avail.add_argument(
+        "--hours",
+        action="append",
+        default=[],
+        metavar="DAYS=HOURS",
+        help="service hours, e.g. 'mon-fri=08:00-18:00' (repeat; default: around the clock)",
+    )
+    avail.add_argument(
+        "--target", type=str, metavar="PERCENT", help="the availability target, e.g. 99.9"
+    )
+    avail.add_argument("--format", choices=FORMATS, default="table", help="output format")
+
     export = commands.add_parser(
         "export", help="write the CMDB graph as GraphML, DOT, Mermaid or JSON"
     )

@@ -23,6 +23,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         return 0
     if args.command == "import":
         return _import_netbox(args, out)
+    if args.command == "availability":
+        return _availability(args, out)
     cmdb = load(args.cmdb)
     if args.command == "export":
         return _export(cmdb, args, out)
@@ -163,4 +165,69 @@ def _export(cmdb: Any, args: argparse.Namespace, out: TextIO) -> int:
         from fitsm.errors import StoreError
 
         raise StoreError(f"{args.out}: cannot write: {e.strerror}") from None
+    return 0
+
+
+def _availability(args: argparse.Namespace, out: TextIO) -> int:
+    """Availability of each subject over a month or a span, against a target (PR4.4)."""
+    from datetime import datetime
+    from decimal import Decimal, InvalidOperation
+
+    from fitsm import data
+    from fitsm.availability import measure_availability
+    from fitsm.interop import read_outages
+    from fitsm.service_levels import ErrorBudget
+    from fitsm.time import BusinessCalendar, format_duration, month
+    from fitsm.time.periods import localize
+
+    source = data.path("outages-2024-03.csv") if args.outages == "example" else args.outages
+    outages = read_outages(source, zone=args.zone)
+    if args.month is not None:
+        year, sep, number = args.month.partition("-")
+        if not (sep and year.isdigit() and number.isdigit()):
+            raise _usage(f"--month takes YYYY-MM, got {args.month!r}")
+        start, end = month(int(year), int(number), zone=args.zone)
+    else:
+        try:
+            given = [datetime.fromisoformat(t) for t in args.between]
+            start, end = (t if t.tzinfo else localize(t, args.zone) for t in given)
+        except ValueError:
+            raise _usage(f"--between takes two ISO 8601 times, got {args.between}") from None
+    rules: dict[str, str] = {}
+    for rule in args.hours:
+        days, sep, hours = rule.partition("=")
+        if not sep:
+            raise _usage(f"--hours takes DAYS=HOURS such as mon-fri=08:00-18:00, got {rule!r}")
+        rules[days] = hours
+    calendar = (
+        BusinessCalendar.from_rules(rules, zone=args.zone) if rules else BusinessCalendar.always()
+    )
+    target = None
+    if args.target is not None:
+        try:
+            target = Decimal(args.target) / 100
+        except InvalidOperation:
+            raise _usage(f"--target takes a percentage such as 99.9, got {args.target!r}") from None
+    known = sorted({o.subject for o in outages})
+    subjects = list(args.subjects) or known
+    rows: list[Row] = []
+    for subject in subjects:
+        report = measure_availability(outages, subject, calendar, start, end)
+        (row,) = report.to_records(iso=True)
+        if target is not None and report.agreed_time:
+            # the budget of the agreed time, as an SLA evaluation counts it (PR2.3)
+            budget = ErrorBudget(target, report.agreed_time)
+            ratio = report.availability
+            row["target_pct"] = float(budget.target * 100)
+            row["met"] = None if ratio is None else ratio >= budget.target
+            row["budget_left"] = format_duration(
+                budget.remaining(report.downtime), calendar=calendar
+            )
+        rows.append(row)
+    columns = ["subject", "availability_pct", "agreed_time_s", "downtime_s", "outages", "mtrs_s"]
+    if target is not None:
+        columns += ["target_pct", "met", "budget_left"]
+    if args.format == "table":
+        out.write(f"{len(outages)} outages from {start.isoformat()} to {end.isoformat()}\n")
+    emit(rows, columns, args.format, out)
     return 0
