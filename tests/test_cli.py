@@ -263,3 +263,16 @@ class TestAvailability:
     def test_bad_options(self, args, code, message) -> None:
         done = fitsm("availability", "--outages", "example", *args)
         assert done.returncode == code and message in done.stderr
+
+
+def test_export_csv_writes_a_directory_the_commands_read(tmp_path) -> None:
+    out = tmp_path / "cmdb"
+    done = fitsm("export", "--cmdb", "example", "--to", "csv", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in out.iterdir()) == [
+        "nodes.csv", "relationships.csv", "schema.json",
+    ]  # fmt: skip
+    first = json.loads(fitsm("impact", "--cmdb", "example", "hv2", "--format", "json").stdout)
+    again = json.loads(fitsm("impact", "--cmdb", str(out), "hv2", "--format", "json").stdout)
+    assert first == again
+    assert fitsm("export", "--cmdb", "example", "--to", "csv").returncode == 2  # needs --out

@@ -8,7 +8,7 @@ from importlib.metadata import PackageNotFoundError, version
 __all__ = ["EXPORTS", "FORMATS", "parser"]
 
 FORMATS = ("table", "json", "csv")
-EXPORTS = ("graphml", "dot", "mermaid", "json")
+EXPORTS = ("graphml", "dot", "mermaid", "json", "csv")
 
 _CMDB_HELP = (
     "a .json CMDB file, a directory of CSV files (see the CMDB file formats), "
@@ -133,7 +133,7 @@ def parser() -> argparse.ArgumentParser:
     avail.add_argument("--format", choices=FORMATS, default="table", help="output format")
 
     export = commands.add_parser(
-        "export", help="write the CMDB graph as GraphML, DOT, Mermaid or JSON"
+        "export", help="write the CMDB graph as GraphML, DOT or Mermaid, or the CMDB as JSON or CSV"
     )
     export.add_argument("--cmdb", required=True, metavar="SOURCE", help=_CMDB_HELP)
     export.add_argument("--to", required=True, choices=EXPORTS, help="the format to write")

@@ -141,9 +141,18 @@ def _import_netbox(args: argparse.Namespace, out: TextIO) -> int:
 
 def _export(cmdb: Any, args: argparse.Namespace, out: TextIO) -> int:
     """The CMDB in another format: a graph (with an impact's states) or fitsm's JSON."""
+    if args.to in ("json", "csv") and args.fail:
+        raise _usage(f"--fail colours a graph; {args.to} holds the CMDB itself")
+    if args.to == "csv":
+        if args.out is None:
+            raise _usage(
+                "--to csv writes schema.json, nodes.csv and relationships.csv: give --out DIR"
+            )
+        from fitsm.interop import dump_cmdb_csv
+
+        dump_cmdb_csv(cmdb, args.out)
+        return 0
     if args.to == "json":
-        if args.fail:
-            raise _usage("--fail colours a graph; JSON holds the CMDB itself")
         from fitsm.interop.files import cmdb_json
 
         text = cmdb_json(cmdb)
