@@ -398,3 +398,34 @@ class TestCandidates:
     def test_the_scope_must_be_services(self, shop, services, error, message: str) -> None:
         with pytest.raises(error, match=message):
             candidate_risks(shop, services)
+
+
+class TestDemo:
+    def test_the_demo_seeds_risks_once_and_shows_the_overdue_sla_review(self, tmp_path) -> None:
+        import io
+
+        from fitsm import open_store
+        from fitsm.demo import run
+
+        url = f"sqlite:///{tmp_path / 'demo.db'}"
+        outs = []
+        for _ in range(2):  # the second run reads what the first stored and adds nothing
+            out = io.StringIO()
+            run(out, store_url=url)
+            outs.append(out.getvalue().splitlines()[-2:])
+        expected = [
+            "Risk seeded from a single point of failure (18 for shop): spof-fw1, rated high "
+            "(possible x severe = 15): fw1 (firewall) failing alone takes down hr, mail, shop, "
+            "vpn and degrades no service; it is a single point of failure of shop.",
+            "Overdue review (1 on 2026-01-05): agreement:sla-shop, due 2025-12-01, 35 days "
+            "ago, owner carol.",
+        ]
+        assert outs == [expected, expected]
+        store = open_store(url)
+        with store.unit_of_work() as uow:
+            register, schedules = uow.risks.get(), uow.reviews.get()
+            assert (register.version, schedules.version) == (2, 2)
+        store.close()
+        assert len(register) == 18
+        assert len(schedules.of_kind("risk_assessment")) == 18
+        assert [str(s.subject) for s in schedules.of_kind("agreement")] == ["agreement:sla-shop"]
