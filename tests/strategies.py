@@ -22,6 +22,7 @@ from fitsm import (
     ServiceTarget,
 )
 from fitsm.cmdb import HAS_MEMBER
+from fitsm.reviews import MonthlyRule
 from fitsm.service_levels import Agreements
 
 AT = datetime(2026, 1, 5, 9, tzinfo=UTC)
@@ -221,3 +222,17 @@ def agreement_histories(draw: st.DrawFn) -> AgreementHistory:
     start = draw(st.integers(0, end - 1))
     at = BASE + draw(st.integers(0, (cutoff - BASE) // timedelta(hours=1) - 1)) * timedelta(hours=1)
     return AgreementHistory(steps, outages, cutoff, BASE + start * DAY, BASE + end * DAY, at)
+
+
+def review_rules() -> st.SearchStrategy[timedelta | MonthlyRule]:
+    """Review rules: an interval from a second to 800 days, or every 1 to 24 calendar months
+    on any day, in zones whose clocks change (Lord Howe by half an hour, Santiago at midnight)."""
+    return st.one_of(
+        st.timedeltas(min_value=timedelta(seconds=1), max_value=timedelta(days=800)),
+        st.builds(
+            MonthlyRule,
+            st.integers(1, 24),
+            st.integers(1, 31),
+            st.sampled_from(["UTC", "Europe/Berlin", "Australia/Lord_Howe", "America/Santiago"]),
+        ),
+    )

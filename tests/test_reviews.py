@@ -29,6 +29,7 @@ from fitsm.reviews import (
     record_verification,
 )
 from fitsm.service_levels import Agreements
+from tests.strategies import review_rules
 
 T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
 SLA = ("agreement", "sla-shop")
@@ -272,20 +273,9 @@ class TestDueAndOverdue:
         assert subjects(three_schedules().of_kind("supplier")) == ["supplier:payco"]
 
 
-RULES = st.one_of(
-    st.timedeltas(min_value=timedelta(seconds=1), max_value=timedelta(days=800)),
-    st.builds(
-        MonthlyRule,
-        st.integers(1, 24),
-        st.integers(1, 31),
-        st.sampled_from(["UTC", "Europe/Berlin", "Australia/Lord_Howe", "America/Santiago"]),
-    ),
-)
-
-
 class TestProperties:
     @given(
-        rule=RULES,
+        rule=review_rules(),
         gaps=st.lists(
             st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=400)),
             min_size=1,

@@ -245,7 +245,7 @@ class RiskRegister:
     >>> _ = register.add(Risk("r1", "Data centre flood", "continuity", ["dc1"],
     ...                       "unlikely", "severe", owner="carol"), at=t0, by="ann")
     >>> str(register.rating("r1"))
-    'medium (unlikely x severe = 10)'
+    'high (unlikely x severe = 10)'
     """
 
     def __init__(self, id: str = "default", matrix: RiskMatrix | None = None) -> None:
