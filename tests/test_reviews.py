@@ -258,6 +258,8 @@ class TestDueAndOverdue:
             schedules.perform(SLA, at=T0, by="ann", outcome="great")
         with pytest.raises(ValidationError, match="Review.by must be a non-empty string"):
             schedules.perform(SLA, at=T0, by="")
+        with pytest.raises(ValidationError, match="ReviewSchedule.owner must be a non-empty"):
+            schedules.reschedule(SLA, owner="carol ", at=T0, by="ann")
         with pytest.raises(ValidationError, match="period must be a timedelta of zero or more"):
             schedules.due_within(T0, timedelta(days=-1))
         assert schedules.schedule(SLA).reviews == ()

@@ -64,9 +64,11 @@ class TestMatrix:
         assert str(rating) == f"{level} ({likelihood} x {impact} = {score})"
 
     def test_an_unknown_level_is_named_with_the_levels_expected(self) -> None:
-        with pytest.raises(ValidationError, match="'often' is not a likelihood level .*'rare'"):
+        with pytest.raises(
+            ValidationError, match="likelihood 'often' is not on this risk matrix's scale; .*'rare'"
+        ):
             RiskMatrix.default().rate("often", "minor")
-        with pytest.raises(ValidationError, match="'huge' is not a impact level"):
+        with pytest.raises(ValidationError, match="impact 'huge' is not on this risk matrix"):
             RiskMatrix.default().rate("rare", "huge")
 
     def test_a_scale_of_ones_own(self) -> None:
@@ -97,6 +99,10 @@ class TestMatrix:
             (
                 lambda: RiskMatrix.banded(["a", "b"], ["x", "y"], {"lo": 1, "hi": 3}),
                 "to cover the highest score, 4",
+            ),
+            (
+                lambda: RiskMatrix.banded(["a"], ["x"], {"lo": 1.5}),
+                "band 'lo' ends at 1.5; expected a whole score",
             ),
         ],
     )
@@ -133,6 +139,7 @@ class TestRisk:
             ({"concerns": []}, "must concern at least one asset, CI or service"),
             ({"concerns": ["dc1", "dc1"]}, "concerns names an id twice"),
             ({"title": " "}, "needs a title"),
+            ({"owner": " bob"}, "Risk.owner must be a non-empty string without surrounding"),
             ({"area": "finance"}, "'finance' is not a valid RiskArea"),
             ({"treatment": "ignore"}, "'ignore' is not a valid Treatment"),
             ({"measures": ["M-1"]}, "has measures or a residual rating but no treatment"),
@@ -170,7 +177,7 @@ class TestRegister:
         register = register_with(flood())
         with pytest.raises(DuplicateError, match="risk 'flood' is in the register already"):
             register.add(flood(), at=T0, by="ann")
-        with pytest.raises(ValidationError, match="'often' is not a likelihood level"):
+        with pytest.raises(ValidationError, match="likelihood 'often' is not on"):
             register.add(Risk("r2", "x", "availability", ["a"], "often", "minor"), at=T0, by="ann")
         stamped = register.risk("flood")
         with pytest.raises(ValidationError, match="comes with a history"):
@@ -384,7 +391,7 @@ class TestCandidates:
         m = RiskMatrix.banded(["low", "high"], ["minor", "serious", "fatal"], {"ok": 2, "act": 6})
         [_, sw1] = candidate_risks(shop, ["shop"], matrix=m, likelihood="high")
         assert (sw1.likelihood, sw1.impact) == ("high", "serious")
-        with pytest.raises(ValidationError, match="'often' is not a likelihood level"):
+        with pytest.raises(ValidationError, match="likelihood 'often' is not on"):
             candidate_risks(shop, ["shop"], matrix=m, likelihood="often")
 
     @pytest.mark.parametrize(

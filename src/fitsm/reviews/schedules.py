@@ -189,6 +189,12 @@ def _changes(value: Iterable[ScheduleChange]) -> tuple[ScheduleChange, ...]:
     return tuple(value)
 
 
+def _owner(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """An owner is a person id, or empty while none is named."""
+    if value != "":
+        identifier(instance, attribute, value)
+
+
 @attrs.frozen
 class ReviewSchedule:
     """The planned reviews of one subject: the rule, when the next is due, and those done.
@@ -201,7 +207,7 @@ class ReviewSchedule:
     subject: ReviewSubject
     rule: ReviewRule = attrs.field(converter=checked_rule)
     next_due: datetime = attrs.field(converter=_utc)
-    owner: str = attrs.field(default="", validator=text)
+    owner: str = attrs.field(default="", validator=_owner)
     """Who sees to the reviews (a person id), where one is named."""
     reviews: tuple[Review, ...] = attrs.field(default=(), converter=_reviews)
     changes: tuple[ScheduleChange, ...] = attrs.field(default=(), converter=_changes)

@@ -132,6 +132,11 @@ class RiskMatrix:
         bounds = list(bands.items())
         if not bounds:
             raise ValidationError("a banded risk matrix needs at least one band", field="bands")
+        for name, bound in bounds:
+            if isinstance(bound, bool) or not isinstance(bound, int):
+                raise ValidationError(
+                    f"band {name!r} ends at {bound!r}; expected a whole score", field="bands"
+                )
         for (name, bound), (_, before) in zip(bounds[1:], bounds, strict=False):
             if bound <= before:
                 raise ValidationError(
@@ -181,7 +186,7 @@ class RiskMatrix:
             return levels.index(value)
         except ValueError:
             raise ValidationError(
-                f"{value!r} is not a {what} level of this risk matrix; expected one of "
+                f"{what} {value!r} is not on this risk matrix's scale; expected one of "
                 + ", ".join(map(repr, levels)),
                 field=what,
             ) from None

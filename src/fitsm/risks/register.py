@@ -132,6 +132,12 @@ def _history(value: Iterable[RiskChange]) -> tuple[RiskChange, ...]:
     return tuple(value)
 
 
+def _owner(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """An owner is a person id, or empty while none is named."""
+    if value != "":
+        identifier(instance, attribute, value)
+
+
 @attrs.frozen
 class Risk:
     """A risk: what it concerns, its rating, who owns it and how it is treated.
@@ -151,7 +157,7 @@ class Risk:
     concerns: tuple[str, ...] = attrs.field(converter=to_str_tuple, validator=_ids)
     likelihood: str = attrs.field(validator=_level)
     impact: str = attrs.field(validator=_level)
-    owner: str = attrs.field(default="", validator=text)
+    owner: str = attrs.field(default="", validator=_owner)
     description: str = attrs.field(default="", validator=text)
     treatment: Treatment | None = attrs.field(default=None, converter=_treatment)
     measures: tuple[str, ...] = attrs.field(default=(), converter=to_str_tuple, validator=_ids)
