@@ -22,6 +22,7 @@ from fitsm import (
     ServiceTarget,
 )
 from fitsm.cmdb import HAS_MEMBER
+from fitsm.reviews import MonthlyRule
 from fitsm.service_levels import Agreements
 
 AT = datetime(2026, 1, 5, 9, tzinfo=UTC)
@@ -235,3 +236,17 @@ odd_ids = st.text(
 
 STORABLE = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
 """Characters every store keeps: no lone surrogates, no NUL (issue 10)."""
+
+
+def review_rules() -> st.SearchStrategy[timedelta | MonthlyRule]:
+    """Review rules: an interval from a second to 800 days, or every 1 to 24 calendar months
+    on any day, in zones whose clocks change (Lord Howe by half an hour, Santiago at midnight)."""
+    return st.one_of(
+        st.timedeltas(min_value=timedelta(seconds=1), max_value=timedelta(days=800)),
+        st.builds(
+            MonthlyRule,
+            st.integers(1, 24),
+            st.integers(1, 31),
+            st.sampled_from(["UTC", "Europe/Berlin", "Australia/Lord_Howe", "America/Santiago"]),
+        ),
+    )

@@ -44,6 +44,7 @@ def conformant(services: tuple[str, ...] = ("mail",)) -> RoleModel:
     for process in Process:
         m.assign("alice", Role.PROCESS_OWNER, process)
         m.assign("bob", Role.PROCESS_MANAGER, process)
+    m.assign("bob", Role.INFORMATION_SECURITY_RISK_MANAGER)
     for service in services:
         m.assign("bob", Role.SERVICE_OWNER, service)
     return m
@@ -165,6 +166,7 @@ class TestContexts:
                 Role.PROCESS_MANAGER,
                 Role.PROCESS_STAFF,
                 Role.CAB_MEMBER,
+                Role.INFORMATION_SECURITY_RISK_MANAGER,
             }
         ),
     )
@@ -340,6 +342,7 @@ class TestCheck:
             (problem, p.value)
             for p in Process
             for problem in ("no_process_owner", "no_process_manager")
+            + (("no_information_security_risk_manager",) if p is Process.ISM else ())
         ]
 
     def test_several_sms_owners_are_named(self) -> None:
@@ -392,6 +395,34 @@ class TestCheck:
         assert [(f.problem, f.context) for f in m.check(processes=[Process.PM])] == [
             ("no_process_manager", "PM")
         ]
+
+    def test_information_security_needs_a_risk_manager(self) -> None:
+        """FitSM-3 names one information security risk manager for ISM (PR6.2)."""
+        m = conformant()
+        m.revoke("bob", Role.INFORMATION_SECURITY_RISK_MANAGER)
+        [finding] = m.check()
+        assert finding == RoleFinding(
+            "no_information_security_risk_manager",
+            "ISM",
+            "process ISM (PR6) has no information security risk manager",
+        )
+
+    def test_the_risk_manager_is_needed_only_where_ism_is_in_scope(self) -> None:
+        m = conformant()
+        m.revoke("bob", Role.INFORMATION_SECURITY_RISK_MANAGER)
+        in_scope = [p for p in Process if p is not Process.ISM]
+        assert m.check(processes=in_scope) == []
+        assert [f.problem for f in m.check(processes=["ISM"])] == [
+            "no_information_security_risk_manager"
+        ]
+
+    def test_the_risk_manager_is_held_without_a_context(self) -> None:
+        m = conformant()
+        with pytest.raises(ValidationError, match="needs no context"):
+            m.assign("alice", Role.INFORMATION_SECURITY_RISK_MANAGER, Process.ISM)
+        m.assign("alice", Role.INFORMATION_SECURITY_RISK_MANAGER)
+        assert m.has_role("alice", "information_security_risk_manager")
+        assert m.check() == []  # FitSM-3 says 1 in total, and two are not a finding
 
     def test_an_unknown_process_in_scope_is_refused(self) -> None:
         with pytest.raises(ValidationError, match="'PR9' is not a valid Process"):

@@ -10,6 +10,8 @@ namespace of its FitSM area:
 - ``fitsm.cmdb``: the CMDB, impact analysis, verification (PR11)
 - ``fitsm.cases``: incidents, problems, changes, releases, improvements
 - ``fitsm.roles``: the FitSM-3 role model
+- ``fitsm.reviews``: review schedules, what is due at planned intervals (GR1.3, PR2.2, PR11.5, ...)
+- ``fitsm.risks``: one risk register for availability, continuity and security (PR4.2, PR6.2)
 - ``fitsm.desk``: running cases against a store as the acting person
 - ``fitsm.storage``: ports and stores opened by URL
 - ``fitsm.interop``: CMDB files (JSON, CSV), outages, OpenSLO, iCalendar

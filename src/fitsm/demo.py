@@ -1,13 +1,15 @@
 """An example service provider: four services, their components and a CMDB of 50 CIs.
 
 ``fitsm demo`` builds it, saves it to a store, loads it back and asks the CMDB
-what a failure impacts and where one service's single points of failure are.
+what a failure impacts and where one service's single points of failure are; it
+seeds the risk register from those single points of failure (PR4.2) and keeps the
+web shop's SLA on a review schedule (PR2.2), which is overdue.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import TextIO
 
 from fitsm.cmdb.configuration import (
@@ -26,10 +28,23 @@ from fitsm.portfolio.services import (
     ServicePortfolio,
     SupplierInvolvement,
 )
+from fitsm.reviews.followers import follow_agreements
+from fitsm.reviews.schedules import ReviewSchedules
+from fitsm.risks.candidates import SINGLE_POINT_OF_FAILURE, candidate_risks
+from fitsm.risks.register import RiskRegister, plan_assessments
+from fitsm.service_levels.agreements import Agreement, Agreements, ServiceTarget
 from fitsm.storage.opening import open_store
 from fitsm.suppliers.supplier import Supplier, SupplierKind
+from fitsm.units import Q_
 
-__all__ = ["DEFAULT_FAILURES", "DEFAULT_SERVICE", "DEFAULT_STORE", "example_provider", "run"]
+__all__ = [
+    "DEFAULT_FAILURES",
+    "DEFAULT_SERVICE",
+    "DEFAULT_STORE",
+    "example_agreements",
+    "example_provider",
+    "run",
+]
 
 DEFAULT_STORE = "sqlite:///fitsm-demo.db"
 """The embedded default: an SQLite file in the current directory."""
@@ -296,6 +311,25 @@ def example_provider() -> tuple[ServicePortfolio, Cmdb]:
     return portfolio, cmdb
 
 
+def example_agreements() -> Agreements:
+    """The web shop's SLA, reviewed every 90 days; its first review was due on 1 December 2025."""
+    agreements = Agreements()
+    agreements.add(
+        Agreement(
+            "sla-shop",
+            "SLA",
+            "consumers",
+            ["shop"],
+            [ServiceTarget("availability", Q_(99.5, "percent"))],
+            valid_from=datetime(2025, 6, 1, tzinfo=UTC),
+            owner="carol",
+            review_interval=timedelta(days=90),
+            next_review=date(2025, 12, 1),
+        )
+    )
+    return agreements
+
+
 def run(
     out: TextIO,
     *,
@@ -307,14 +341,27 @@ def run(
     portfolio, cmdb = example_provider()
     store = open_store(store_url)
     try:
-        with store.unit_of_work() as uow:
+        with store.unit_of_work(ACTOR) as uow:
             if cmdb.id not in uow.cmdbs.ids():
                 uow.portfolios.add(portfolio)
                 uow.cmdbs.add(cmdb)
-                uow.commit()
-        with store.unit_of_work() as uow:
+            # a store written by an older demo has the CMDB but none of these yet
+            if "default" not in uow.agreements.ids():
+                uow.agreements.add(example_agreements())
+            if "default" not in uow.reviews.ids():
+                uow.reviews.add(ReviewSchedules())
+            if "default" not in uow.risks.ids():
+                uow.risks.add(RiskRegister())
+            uow.commit()
+        with store.unit_of_work(ACTOR) as uow:
             portfolio = uow.portfolios.get("example")
             cmdb = uow.cmdbs.get("example")
+            schedules, register = uow.reviews.get(), uow.risks.get()
+            # the same calls on every run: a second run changes nothing
+            follow_agreements(schedules, uow.agreements.get(), at=AT, by=ACTOR)
+            register.seed(candidate_risks(cmdb, [service]), at=AT, by=ACTOR)
+            plan_assessments(schedules, register, timedelta(days=365), at=AT, by=ACTOR)
+            uow.commit()
     finally:
         store.close()
 
@@ -346,3 +393,28 @@ def run(
     )
     for ci in spofs:
         print(f"  {ci} ({cmdb.ci(ci).type})", file=out)
+    print(file=out)
+    seeded = [
+        r
+        for r in register.ranked(area="availability")
+        if r.source == SINGLE_POINT_OF_FAILURE and service in r.concerns
+    ]
+    if seeded:
+        top = seeded[0]
+        print(
+            f"Risk seeded from a single point of failure ({len(seeded)} for {service}): "
+            f"{top.id}, rated {register.rating(top.id)}: {top.description}",
+            file=out,
+        )
+    overdue = schedules.overdue(AT)
+    if overdue:
+        first = overdue[0]
+        days = (AT - first.next_due).days
+        owner = f", owner {first.owner}" if first.owner else ""
+        print(
+            f"Overdue review ({len(overdue)} on {AT.date().isoformat()}): {first.subject}, "
+            f"due {first.next_due.date().isoformat()}, {days} days ago{owner}.",
+            file=out,
+        )
+    else:
+        print(f"No review is overdue on {AT.date().isoformat()}.", file=out)

@@ -140,6 +140,9 @@ class Role(StrEnum):
     """Contact point for one customer (PR7); context: customer id."""
     SUPPLIER_RELATIONSHIP_MANAGER = "supplier_relationship_manager"
     """Contact point for one supplier (PR8); context: supplier id."""
+    INFORMATION_SECURITY_RISK_MANAGER = "information_security_risk_manager"
+    """Keeps the asset inventory complete and the information security risk assessment
+    up to date (PR6.2); 1 in total, needed where ISM is in scope. No context."""
     ASSET_OWNER = "asset_owner"
     """Owns one information asset (PR6); context: asset id."""
     CAB_MEMBER = "cab_member"
@@ -166,7 +169,10 @@ assignments in the role model, so the role model does not grow with the cases.""
 CAB_CONTEXTS: tuple[str, ...] = ("CAB", "ECAB")
 """The contexts of :attr:`Role.CAB_MEMBER`: the change advisory board and the emergency CAB."""
 
-_GENERAL_ROLES = frozenset({Role.SMS_OWNER, Role.SMS_MANAGER})
+_PROCESS_WIDE_ROLES: dict[Role, Process] = {Role.INFORMATION_SECURITY_RISK_MANAGER: Process.ISM}
+"""Roles FitSM-3 names once for a whole process ("1 in total"): held without a context, and
+needed only where their process is in scope."""
+_GENERAL_ROLES = frozenset({Role.SMS_OWNER, Role.SMS_MANAGER, *_PROCESS_WIDE_ROLES})
 _PROCESS_ROLES = frozenset({Role.PROCESS_OWNER, Role.PROCESS_MANAGER, Role.PROCESS_STAFF})
 
 _PROCESS_VALUES = frozenset(p.value for p in Process)
@@ -462,8 +468,10 @@ class RoleModel:
 
         One SMS owner (GR1.1); one process owner (the SMS owner when none is named,
         as FitSM-3 allows) and at least one process manager per process in scope
-        (GR2.2); one service owner per service (PR1). Case owners are
-        fields of the cases: :func:`fitsm.cases.unowned` finds cases without one.
+        (GR2.2); an information security risk manager where ISM is in scope (PR6.2);
+        one service owner per service (PR1). Case owners are
+        fields of the cases: :func:`fitsm.cases.unowned` finds cases without one;
+        risk owners are fields of the risks (``fitsm.risks.RiskRegister.unowned``).
         """
         scope = list(dict.fromkeys(enum_value(Process)(p) for p in processes))
         service_ids = list(dict.fromkeys(_context(Role.SERVICE_OWNER, s) or "" for s in services))
@@ -506,6 +514,12 @@ class RoleModel:
                         "no_process_manager", process.value, f"{label} has no process manager"
                     )
                 )
+            for role, of in _PROCESS_WIDE_ROLES.items():
+                if of is process and not self.holders(role):
+                    name = role.value.replace("_", " ")
+                    findings.append(
+                        RoleFinding(f"no_{role.value}", process.value, f"{label} has no {name}")
+                    )
         for service in service_ids:
             owners = self.holders(Role.SERVICE_OWNER, service)
             if not owners:

@@ -205,6 +205,10 @@ class Agreement:
     ``effective_from`` says when this version of it takes effect (PR2.2). Without
     one, a version takes effect when it becomes valid (``valid_from``), or has
     always been in effect when that is open too: see :attr:`effective`.
+
+    ``review_interval`` and ``next_review`` plan the agreement's reviews (PR2.2,
+    PR2.4); ``fitsm.reviews.follow_agreements`` keeps them on a review schedule
+    that records each review and advances.
     """
 
     id: str = attrs.field(validator=identifier)
@@ -272,6 +276,8 @@ class Agreement:
         return general
 
     def review_due(self, today: date) -> bool:
+        """Whether ``next_review`` has come; the review schedule that advances as reviews
+        are done is ``fitsm.reviews.follow_agreements``'."""
         return self.next_review is not None and today >= self.next_review
 
 

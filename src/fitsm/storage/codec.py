@@ -44,6 +44,16 @@ from fitsm.portfolio.services import (
     ServicePortfolio,
     SupplierInvolvement,
 )
+from fitsm.reviews.rules import MonthlyRule
+from fitsm.reviews.schedules import (
+    Review,
+    ReviewSchedule,
+    ReviewSchedules,
+    ReviewSubject,
+    ScheduleChange,
+)
+from fitsm.risks.matrix import RiskMatrix
+from fitsm.risks.register import Risk, RiskChange, RiskRegister
 from fitsm.roles import Person, RoleAssignment, RoleModel, Team
 from fitsm.service_levels.agreements import Agreement, Agreements, ServiceTarget
 from fitsm.suppliers.supplier import Supplier
@@ -62,11 +72,14 @@ _CLASSES: dict[str, type[Any]] = {
         ComponentNode, ConfigurationItem, RedundancyGroup, RelationshipType, ServiceNode, Supplier,
         PhaseChange, Service, ServiceComponent, ServiceLifecycle, SupplierInvolvement, Person,
         RoleAssignment, Team, Outage, *CASE_TYPES,
+        MonthlyRule, Review, ReviewSchedule, ReviewSubject, ScheduleChange,
+        RiskMatrix, Risk, RiskChange,
     )
 } | {"ChangeRecord": CmdbChangeRecord}  # fmt: skip
 _TAGS: dict[type[Any], str] = {cls: tag for tag, cls in _CLASSES.items()}
 _AGGREGATES: dict[str, type[Any]] = {
-    cls.__name__: cls for cls in (ServicePortfolio, Agreements, RoleModel)
+    cls.__name__: cls
+    for cls in (ServicePortfolio, Agreements, RoleModel, ReviewSchedules, RiskRegister)
 }
 _ADDED_LATER: dict[type[Any], frozenset[str]] = {
     Agreement: frozenset({"effective_from"}),

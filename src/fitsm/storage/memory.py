@@ -18,6 +18,8 @@ from fitsm.cases.query import CaseQuery
 from fitsm.cmdb.database import Cmdb
 from fitsm.errors import ConflictError, DuplicateError, NotFoundError, StoreError
 from fitsm.portfolio.services import ServicePortfolio
+from fitsm.reviews.schedules import ReviewSchedules
+from fitsm.risks.register import RiskRegister
 from fitsm.roles import RoleModel
 from fitsm.service_levels.agreements import Agreements
 from fitsm.storage._cases import checked_paging, checked_write, page
@@ -36,12 +38,13 @@ from fitsm.storage.events import (
     published,
     unseen,
 )
-from fitsm.storage.ports import Aggregate
+from fitsm.storage.ports import Aggregate, MergingAggregate
 
 __all__ = [
     "MemoryAgreementsRepository",
     "MemoryCaseRepository",
     "MemoryCmdbRepository",
+    "MemoryMergingRepository",
     "MemoryOutageRepository",
     "MemoryRepository",
     "MemoryStore",
@@ -49,6 +52,7 @@ __all__ = [
 ]
 
 A = TypeVar("A", bound=Aggregate)
+M = TypeVar("M", bound=MergingAggregate)
 
 
 class MemoryRepository(Generic[A]):
@@ -112,9 +116,12 @@ class MemoryRepository(Generic[A]):
             if loaded_at is not None and (stored is None or stored.version != loaded_at):
                 base = self.tracked[id][2]
                 if stored is not None and base is not None:
-                    self._merge(self.tracked[id][0], stored, base)
-                    # ours is now on top of what is stored: commit as if loaded at its version
-                    self.tracked[id] = (self.tracked[id][0], stored.version, stored)
+                    mine = self.tracked[id][0]
+                    self._merge(mine, stored, base)
+                    # ours is now on top of what is stored: commit as if loaded at its version,
+                    # so the commit writes the version after it, never one someone else holds
+                    mine.version = stored.version
+                    self.tracked[id] = (mine, stored.version, stored)
                     continue
                 raise ConflictError(
                     f"{self._label} {id!r} was removed by someone else since it was loaded at "
@@ -150,11 +157,16 @@ class MemoryCmdbRepository(MemoryRepository[Cmdb]):
         aggregate.rebase(stored.journal[since:], since)
 
 
-class MemoryAgreementsRepository(MemoryRepository[Agreements]):
-    """Agreement sets of a memory store: writers of different agreements do not conflict."""
+class MemoryMergingRepository(MemoryRepository[M]):
+    """Aggregates whose items are each a unit of change: writers of different items (agreements,
+    review schedules, risks) do not conflict."""
 
-    def _merge(self, aggregate: Agreements, stored: Agreements, base: Agreements) -> None:
+    def _merge(self, aggregate: M, stored: M, base: M) -> None:
         aggregate.rebase(stored, base)
+
+
+class MemoryAgreementsRepository(MemoryMergingRepository[Agreements]):
+    """Agreement sets of a memory store: writers of different agreements do not conflict."""
 
 
 class MemoryCaseRepository(MemoryRepository[Case]):
@@ -265,6 +277,12 @@ class MemoryUnitOfWork(RollsBackOnExit):
         self.cmdbs = MemoryCmdbRepository("CMDB", store._cmdbs)
         self.agreements = MemoryAgreementsRepository("agreement set", store._agreements)
         self.roles: MemoryRepository[RoleModel] = MemoryRepository("role model", store._roles)
+        self.reviews: MemoryMergingRepository[ReviewSchedules] = MemoryMergingRepository(
+            "set of review schedules", store._reviews
+        )
+        self.risks: MemoryMergingRepository[RiskRegister] = MemoryMergingRepository(
+            "risk register", store._risks
+        )
         self.cases = MemoryCaseRepository("case", store._cases)
         self.outages = MemoryOutageRepository(store)
         self._repositories = (
@@ -272,6 +290,8 @@ class MemoryUnitOfWork(RollsBackOnExit):
             self.cmdbs,
             self.agreements,
             self.roles,
+            self.reviews,
+            self.risks,
             self.cases,
         )
 
@@ -325,6 +345,8 @@ class MemoryStore:
         self._cmdbs: dict[str, Cmdb] = {}
         self._agreements: dict[str, Agreements] = {}
         self._roles: dict[str, RoleModel] = {}
+        self._reviews: dict[str, ReviewSchedules] = {}
+        self._risks: dict[str, RiskRegister] = {}
         self._cases: dict[str, Case] = {}
         self._outages: dict[str, Outage] = {}
         self._outages_of: dict[str, list[str]] = {}

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from fitsm.cases.query import CaseQuery
     from fitsm.cmdb.database import Cmdb  # noqa: F401 - quoted in base classes
     from fitsm.portfolio.services import ServicePortfolio  # noqa: F401 - quoted in base classes
+    from fitsm.reviews.schedules import ReviewSchedules  # noqa: F401 - quoted in base classes
+    from fitsm.risks.register import RiskRegister  # noqa: F401 - quoted in base classes
     from fitsm.roles import RoleModel  # noqa: F401 - quoted in base classes
     from fitsm.service_levels.agreements import Agreements  # noqa: F401 - quoted in base classes
     from fitsm.storage.events import StoredEvent
@@ -39,9 +41,12 @@ __all__ = [
     "AgreementsRepository",
     "CaseRepository",
     "CmdbRepository",
+    "MergingAggregate",
     "OutageRepository",
     "PortfolioRepository",
     "Repository",
+    "ReviewSchedulesRepository",
+    "RiskRegisterRepository",
     "RoleModelRepository",
     "Store",
     "UnitOfWork",
@@ -58,6 +63,16 @@ class Aggregate(Protocol):
 
 
 A = TypeVar("A", bound=Aggregate)
+
+
+class MergingAggregate(Aggregate, Protocol):
+    """An aggregate whose items are each a unit of change (agreements, review schedules,
+    risks): a store that finds it changed by someone else since it was loaded puts this
+    copy's changes on top of the stored one, and conflicts only where both changed an item."""
+
+    def rebase(self, stored: Self, base: Self) -> None:
+        """Put the items changed here since ``base`` on top of ``stored``; ConflictError, with
+        nothing changed, where ``stored`` changed one of them too."""
 
 
 class Repository(Protocol[A]):
@@ -88,6 +103,16 @@ class CmdbRepository(Repository["Cmdb"], Protocol):
 
 class AgreementsRepository(Repository["Agreements"], Protocol):
     """Agreements with all their versions (PR2)."""
+
+
+class ReviewSchedulesRepository(Repository["ReviewSchedules"], Protocol):
+    """Review schedules (GR1.3, PR2.2, PR4.2, PR11.5, ...): two writers of different schedules
+    both commit; two writers of the same schedule conflict."""
+
+
+class RiskRegisterRepository(Repository["RiskRegister"], Protocol):
+    """Risk registers (PR4.2, PR6.2): two writers of different risks both commit; two writers
+    of the same risk conflict."""
 
 
 class OutageRepository(Protocol):
@@ -163,6 +188,12 @@ class UnitOfWork(Protocol):
 
     @property
     def outages(self) -> OutageRepository: ...
+
+    @property
+    def reviews(self) -> ReviewSchedulesRepository: ...
+
+    @property
+    def risks(self) -> RiskRegisterRepository: ...
 
     @property
     def cases(self) -> CaseRepository: ...

@@ -60,6 +60,14 @@ from fitsm.cases import (
 from fitsm.cmdb import CmdbAction
 from fitsm.demo import example_provider
 from fitsm.errors import DuplicateError, InvalidTransitionError, ValidationError
+from fitsm.reviews import MonthlyRule, ReviewSchedules
+from fitsm.risks import (
+    RiskMatrix,
+    RiskRegister,
+    assessment_subject,
+    candidate_risks,
+    plan_assessments,
+)
 from fitsm.service_levels import Agreements
 from fitsm.storage import Store
 from fitsm.time import BusinessCalendar
@@ -541,6 +549,203 @@ class AgreementChangesContract(_Contract):
             assert uow.agreements.get().current("sla-shop").party == "a"
 
 
+_T1 = datetime(2026, 1, 5, 9, tzinfo=UTC)
+_VERIFY = ("cmdb_verification", "example")
+_SLA = ("agreement", "sla-shop")
+
+
+def _schedules() -> ReviewSchedules:
+    """Two schedules, one by interval and one by calendar months, one reviewed once."""
+    schedules = ReviewSchedules()
+    schedules.plan(_VERIFY, MonthlyRule(3, day=31, zone="Europe/Berlin"), at=_T1, by="ann")
+    schedules.plan(
+        _SLA,
+        timedelta(days=90),
+        at=_T1,
+        by="ann",
+        first_due=_T1 + timedelta(days=30),
+        owner="carol",
+    )
+    schedules.perform(
+        _SLA, at=_T1 + timedelta(days=20), by="carol", outcome="findings", follow_ups=["CSI-1"]
+    )
+    return schedules
+
+
+def _register() -> RiskRegister:
+    """The example CMDB's candidate risks for the shop, on a 3 x 3 matrix; one treated, one
+    closed."""
+    matrix = RiskMatrix.banded(
+        ["low", "medium", "high"], ["minor", "serious", "critical"], {"ok": 2, "watch": 4, "act": 9}
+    )
+    register = RiskRegister(matrix=matrix)
+    _, cmdb = example_provider()
+    register.seed(candidate_risks(cmdb, ["shop"], matrix=matrix), at=_T1, by="ann")
+    register.treat(
+        "spof-db1",
+        "reduce",
+        measures=["CHG-7"],
+        residual_likelihood="low",
+        residual_impact="serious",
+        at=_T1,
+        by="bob",
+    )
+    register.close("spof-shop-cert", at=_T1, by="bob", note="certificate now renewed by ACME")
+    return register
+
+
+class ReviewsAndRisksContract(_Contract):
+    """Review schedules and the risk register go through every store, each schedule and each
+    risk its own unit of change."""
+
+    def _stored(self, store: Store) -> tuple[ReviewSchedules, RiskRegister]:
+        schedules, register = _schedules(), _register()
+        with store.unit_of_work("ann") as uow:
+            uow.reviews.add(schedules)
+            uow.risks.add(register)
+            uow.commit()
+        return schedules, register
+
+    def test_schedules_and_risks_read_back_equal_with_the_same_answers(self, store: Store) -> None:
+        schedules, register = self._stored(store)
+        with store.unit_of_work() as uow:
+            loaded, risks = uow.reviews.get(), uow.risks.get()
+            assert uow.reviews.ids() == uow.risks.ids() == ["default"]
+        assert loaded == schedules
+        assert risks == register
+        assert (loaded.version, risks.version) == (1, 1)
+        for days in (0, 40, 90, 200):
+            at = _T1 + timedelta(days=days)
+            assert loaded.overdue(at) == schedules.overdue(at)
+            assert loaded.due_within(at, timedelta(days=60)) == schedules.due_within(
+                at, timedelta(days=60)
+            )
+        assert loaded.schedule(_SLA).last == schedules.schedule(_SLA).last
+        assert [r.id for r in risks.ranked()] == [r.id for r in register.ranked()]
+        assert risks.residual_rating("spof-db1") == register.residual_rating("spof-db1")
+        assert risks.risk("spof-shop-cert").closed
+
+    def test_an_exception_rolls_back_schedules_and_risks_together(self, store: Store) -> None:
+        self._stored(store)
+        with pytest.raises(RuntimeError), store.unit_of_work("ann") as uow:
+            uow.reviews.get().perform(_VERIFY, at=_T1, by="ann")
+            uow.risks.get().assess(
+                "spof-db1", likelihood="high", impact="critical", at=_T1, by="ann"
+            )
+            raise RuntimeError("boom")
+        with store.unit_of_work() as uow:
+            assert uow.reviews.get().schedule(_VERIFY).reviews == ()
+            assert uow.risks.get().risk("spof-db1").likelihood == "medium"
+
+    def test_an_assessment_on_its_schedule_commits_both(self, store: Store) -> None:
+        self._stored(store)
+        with store.unit_of_work("bob") as uow:
+            schedules, register = uow.reviews.get(), uow.risks.get()
+            plan_assessments(schedules, register, timedelta(days=180), at=_T1, by="bob")
+            uow.commit()
+        later = _T1 + timedelta(days=3)
+        with store.unit_of_work("bob") as uow:
+            schedules, register = uow.reviews.get(), uow.risks.get()
+            register.assess(
+                "spof-db1",
+                likelihood="low",
+                impact="serious",
+                at=later,
+                by="bob",
+                schedules=schedules,
+            )
+            uow.commit()
+        with store.unit_of_work() as uow:
+            schedule = uow.reviews.get().schedule(assessment_subject("spof-db1"))
+            assert uow.risks.get().risk("spof-db1").assessed.at == later  # type: ignore[union-attr]
+        assert schedule.last.at == later  # type: ignore[union-attr]
+        assert schedule.next_due == later + timedelta(days=180)
+
+    def test_reviews_of_different_subjects_both_commit(self, store: Store) -> None:
+        self._stored(store)
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.reviews.get().perform(_VERIFY, at=_T1 + timedelta(days=1), by="ann")
+            second.reviews.get().perform(_SLA, at=_T1 + timedelta(days=25), by="bob")
+            first.commit()
+            second.commit()
+        with store.unit_of_work() as uow:
+            schedules = uow.reviews.get()
+        assert schedules.schedule(_VERIFY).last.by == "ann"  # type: ignore[union-attr]
+        assert [r.by for r in schedules.schedule(_SLA).reviews] == ["carol", "bob"]
+        assert schedules.version == 3
+
+    def test_reviews_of_the_same_subject_conflict_and_the_loser_writes_nothing(
+        self, store: Store
+    ) -> None:
+        self._stored(store)
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.reviews.get().perform(_VERIFY, at=_T1 + timedelta(days=1), by="ann")
+            theirs = second.reviews.get()
+            theirs.perform(_VERIFY, at=_T1 + timedelta(days=2), by="bob")
+            theirs.perform(_SLA, at=_T1 + timedelta(days=25), by="bob")
+            first.commit()
+            with pytest.raises(ConflictError, match="cmdb_verification:example"):
+                second.commit()
+        with store.unit_of_work() as uow:
+            schedules = uow.reviews.get()
+        assert [r.by for r in schedules.schedule(_VERIFY).reviews] == ["ann"]
+        assert len(schedules.schedule(_SLA).reviews) == 1
+
+    def test_changes_to_different_risks_both_commit(self, store: Store) -> None:
+        self._stored(store)
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.risks.get().assess(
+                "spof-db1", likelihood="high", impact="critical", at=_T1, by="ann"
+            )
+            second.risks.get().revise("spof-fw1", owner="net", at=_T1, by="bob")
+            first.commit()
+            second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.risks.get()
+        assert register.rating("spof-db1").level == "act"
+        assert register.risk("spof-fw1").owner == "net"
+        assert [c.by for c in register.risk("spof-fw1").history] == ["ann", "bob"]
+
+    def test_changes_to_the_same_risk_conflict_and_the_loser_writes_nothing(
+        self, store: Store
+    ) -> None:
+        self._stored(store)
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.risks.get().revise("spof-db1", owner="dba", at=_T1, by="ann")
+            theirs = second.risks.get()
+            theirs.revise("spof-db1", owner="ops2", at=_T1, by="bob")
+            theirs.revise("spof-fw1", owner="net", at=_T1, by="bob")
+            first.commit()
+            with pytest.raises(ConflictError, match="'spof-db1'"):
+                second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.risks.get()
+        assert register.risk("spof-db1").owner == "dba"
+        assert register.risk("spof-fw1").owner == "ops"
+
+    def test_a_merged_commit_gets_a_version_of_its_own(self, store: Store) -> None:
+        """After a merge the stored version moves past both writers', so a third writer who
+        loaded between them is still caught."""
+        self._stored(store)
+        with (
+            store.unit_of_work("ann") as first,
+            store.unit_of_work("bob") as second,
+        ):
+            first.reviews.get().perform(_VERIFY, at=_T1 + timedelta(days=1), by="ann")
+            second.reviews.get().perform(_SLA, at=_T1 + timedelta(days=25), by="bob")
+            first.commit()
+            with store.unit_of_work("eve") as third:
+                stale = third.reviews.get()  # has ann's review, not bob's
+                second.commit()
+                stale.perform(_SLA, at=_T1 + timedelta(days=26), by="eve")
+                with pytest.raises(ConflictError, match="agreement:sla-shop"):
+                    third.commit()
+        with store.unit_of_work() as uow:
+            schedules = uow.reviews.get()
+        assert schedules.version == 3
+        assert [r.by for r in schedules.schedule(_SLA).reviews] == ["carol", "bob"]
+
+
 class CasesAndRolesContract(_Contract):
     def test_cases_with_their_history_read_back_equal(self, store: Store) -> None:
         from datetime import UTC, datetime
@@ -938,5 +1143,6 @@ class StoreContract(
     TeamEditingContract,
     OutboxContract,
     AgreementChangesContract,
+    ReviewsAndRisksContract,
 ):
     """Every behaviour a store must have; subclass it and provide a ``store`` fixture."""

@@ -1,4 +1,5 @@
-"""Document aggregates (portfolios, agreements, roles, cases, outages): one JSON body a row."""
+"""Document aggregates (portfolios, agreements, roles, review schedules, risk registers,
+cases): one JSON body a row."""
 
 from __future__ import annotations
 
@@ -10,13 +11,20 @@ import attrs
 from fitsm.errors import ConflictError, DuplicateError, NotFoundError
 from fitsm.service_levels.agreements import Agreements
 from fitsm.storage import codec
-from fitsm.storage.ports import Aggregate
+from fitsm.storage.ports import Aggregate, MergingAggregate
 from fitsm.storage.sql.audit import AuditEntries
 from fitsm.storage.sql.connection import Connection
 
-__all__ = ["SqlAgreementsRepository", "SqlRepository", "Tracked", "version_count"]
+__all__ = [
+    "SqlAgreementsRepository",
+    "SqlMergingRepository",
+    "SqlRepository",
+    "Tracked",
+    "version_count",
+]
 
 A = TypeVar("A", bound=Aggregate)
+M = TypeVar("M", bound=MergingAggregate)
 
 
 @attrs.define
@@ -179,15 +187,11 @@ def version_count(agreements: Agreements) -> dict[str, int]:
     return {a.id: len(agreements.versions(a.id)) for a in agreements}
 
 
-class SqlAgreementsRepository(SqlRepository[Agreements]):
-    """Agreement sets: each agreement is its own unit of change, merged at commit."""
+class SqlMergingRepository(SqlRepository[M]):
+    """Aggregates whose items are each a unit of change (agreements, review schedules, risks):
+    a commit that finds the stored one changed since it was loaded merges per item."""
 
-    def __init__(
-        self, db: Connection, decoded: dict[tuple[str, str], tuple[str, Any]] | None = None
-    ) -> None:
-        super().__init__(db, "agreements", "agreement set", version_count, decoded)
-
-    def _merge(self, cur: Any, id: str, t: Tracked[Agreements]) -> tuple[str, str]:
+    def _merge(self, cur: Any, id: str, t: Tracked[M]) -> tuple[str, str]:
         cur.execute(
             self._db.sql("SELECT version, body FROM aggregates WHERE kind = ? AND id = ?"),
             (self.kind, id),
@@ -196,9 +200,9 @@ class SqlAgreementsRepository(SqlRepository[Agreements]):
         if found is None or t.body is None:
             return super()._merge(cur, id, t)
         version, stored_body = found
-        stored: Agreements = codec.loads(stored_body)
+        stored: M = codec.loads(stored_body)
         t.aggregate.rebase(stored, codec.loads(t.body))  # ConflictError: nothing changes
-        t.baseline = version_count(stored)  # what the others added is audited already
+        t.baseline = self._history(stored)  # what the others added is audited already
         body = codec.dumps(t.aggregate)
         cur.execute(
             self._db.sql(
@@ -210,4 +214,14 @@ class SqlAgreementsRepository(SqlRepository[Agreements]):
         if cur.rowcount != 1:  # yet another writer in between: the caller retries
             return super()._merge(cur, id, t)
         t.loaded_at = version
+        t.aggregate.version = version  # the audit names the version this commit writes
         return body, stored_body
+
+
+class SqlAgreementsRepository(SqlMergingRepository[Agreements]):
+    """Agreement sets: each agreement is its own unit of change, merged at commit."""
+
+    def __init__(
+        self, db: Connection, decoded: dict[tuple[str, str], tuple[str, Any]] | None = None
+    ) -> None:
+        super().__init__(db, "agreements", "agreement set", version_count, decoded)

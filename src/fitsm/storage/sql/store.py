@@ -8,6 +8,8 @@ from typing import Any
 from fitsm.cmdb.database import Cmdb
 from fitsm.errors import ValidationError
 from fitsm.portfolio.services import ServicePortfolio
+from fitsm.reviews.schedules import ReviewSchedules
+from fitsm.risks.register import RiskRegister
 from fitsm.roles import RoleModel
 from fitsm.storage._scope import RollsBackOnExit
 from fitsm.storage._scope import checked_actor as _actor
@@ -24,7 +26,11 @@ from fitsm.storage.sql.audit import AuditEntries, AuditKey, AuditReport, append
 from fitsm.storage.sql.case_rows import SqlCaseRepository
 from fitsm.storage.sql.cmdb_rows import SqlCmdbRepository
 from fitsm.storage.sql.connection import Connection, Dialect
-from fitsm.storage.sql.documents import SqlAgreementsRepository, SqlRepository
+from fitsm.storage.sql.documents import (
+    SqlAgreementsRepository,
+    SqlMergingRepository,
+    SqlRepository,
+)
 from fitsm.storage.sql.outage_rows import SqlOutageRepository
 from fitsm.storage.sql.outbox import acknowledge, append_events, consumer_position, read_events
 from fitsm.storage.sql.schema import prepare
@@ -131,17 +137,30 @@ class SqlUnitOfWork(RollsBackOnExit):
         self.roles: SqlRepository[RoleModel] = SqlRepository(
             db, "roles", "role model", lambda r: 0, store.decoded
         )
+        self.reviews: SqlMergingRepository[ReviewSchedules] = SqlMergingRepository(
+            db, "reviews", "set of review schedules", lambda r: 0, store.decoded
+        )
+        self.risks: SqlMergingRepository[RiskRegister] = SqlMergingRepository(
+            db, "risks", "risk register", lambda r: 0, store.decoded
+        )
         self.cases = SqlCaseRepository(db)
         self.outages = SqlOutageRepository(db)
         self.cmdbs = SqlCmdbRepository(db, store.cmdb_cache)
-        self._documents = (self.portfolios, self.agreements, self.roles, self.cases.documents)
+        self._documents = (
+            self.portfolios,
+            self.agreements,
+            self.roles,
+            self.reviews,
+            self.risks,
+            self.cases.documents,
+        )
 
     def commit(self) -> None:
         db = self.store.connection
         audit = AuditEntries(self.actor, self.store._audit_key)
 
         def work(cur: Any) -> None:
-            for repo in (self.portfolios, self.agreements, self.roles):
+            for repo in (self.portfolios, self.agreements, self.roles, self.reviews, self.risks):
                 repo.write(cur, audit)
             self.cases.write(cur, audit)
             self.cmdbs.write(cur, audit)
