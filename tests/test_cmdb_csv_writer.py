@@ -48,8 +48,8 @@ SCHEMA = CmdbSchema(
 )
 attribute_values = {
     "label": csv_text.filter(bool),
-    "cores": st.integers(-(2**63), 2**63 - 1),  # what every store keeps
-    "ratio": st.floats(allow_nan=False) | st.integers(-5, 5),
+    "cores": st.integers(-(2**63), 2**63 - 1),  # what every store keeps (issue 10)
+    "ratio": st.floats(allow_nan=False, allow_infinity=False) | st.integers(-5, 5),
     "virtual": st.booleans(),
 }
 
