@@ -29,6 +29,7 @@ from fitsm.cmdb.configuration import (
 )
 from fitsm.cmdb.database import Cmdb
 from fitsm.errors import StoreError, ValidationError
+from fitsm.interop.files import schema_document
 
 __all__ = ["NODE_COLUMNS", "dump_cmdb_csv"]
 
@@ -53,7 +54,7 @@ def dump_cmdb_csv(cmdb: Cmdb, directory: str | Path) -> None:
         list(_RELATIONSHIP_COLUMNS),
         ([r.source, r.target, r.type] for r in cmdb.relationships()),
     )
-    schema = json.dumps(_schema(cmdb), indent=2, ensure_ascii=False) + "\n"
+    schema = json.dumps(schema_document(cmdb.schema), indent=2, ensure_ascii=False) + "\n"
     root = Path(directory)
     try:
         root.mkdir(parents=True, exist_ok=True)
@@ -136,27 +137,3 @@ def _table(header: list[str], rows: Any) -> str:
     writer.writerow(header)
     writer.writerows(rows)
     return out.getvalue()
-
-
-def _schema(cmdb: Cmdb) -> dict[str, Any]:
-    return {
-        "ci_types": [
-            {
-                "name": t.name,
-                "description": t.description,
-                "attributes": [
-                    {
-                        "name": a.name,
-                        "type": a.type.value,
-                        "required": a.required,
-                        "description": a.description,
-                    }
-                    for a in t.attributes
-                ],
-            }
-            for t in cmdb.schema.ci_types
-        ],
-        "relationship_types": [
-            {"name": t.name, "description": t.description} for t in cmdb.schema.relationship_types
-        ],
-    }

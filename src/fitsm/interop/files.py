@@ -155,33 +155,38 @@ def dump_cmdb_json(cmdb: Cmdb, path: str | Path) -> None:
     Path(path).write_text(cmdb_json(cmdb), encoding="utf-8")
 
 
+def schema_document(schema: CmdbSchema) -> dict[str, Any]:
+    """The CMDB's scope (CI and relationship types) as the ``schema`` part of its files,
+    the same in the JSON file and beside the CSV files."""
+    return {
+        "ci_types": [
+            {
+                "name": t.name,
+                "description": t.description,
+                "attributes": [
+                    {
+                        "name": a.name,
+                        "type": a.type.value,
+                        "required": a.required,
+                        "description": a.description,
+                    }
+                    for a in t.attributes
+                ],
+            }
+            for t in schema.ci_types
+        ],
+        "relationship_types": [
+            {"name": t.name, "description": t.description} for t in schema.relationship_types
+        ],
+    }
+
+
 def cmdb_json(cmdb: Cmdb) -> str:
     """``cmdb`` (schema, nodes, relationships; not its history) as the text of a JSON file."""
     doc: dict[str, Any] = {
         "format": FORMAT,
         "id": cmdb.id,
-        "schema": {
-            "ci_types": [
-                {
-                    "name": t.name,
-                    "description": t.description,
-                    "attributes": [
-                        {
-                            "name": a.name,
-                            "type": a.type.value,
-                            "required": a.required,
-                            "description": a.description,
-                        }
-                        for a in t.attributes
-                    ],
-                }
-                for t in cmdb.schema.ci_types
-            ],
-            "relationship_types": [
-                {"name": t.name, "description": t.description}
-                for t in cmdb.schema.relationship_types
-            ],
-        },
+        "schema": schema_document(cmdb.schema),
         "services": [
             {"id": n.id, "name": n.name, "owner": n.owner}
             for n in cmdb.nodes(NodeKind.SERVICE)
