@@ -20,9 +20,10 @@ from typing import Any
 
 import attrs
 
+from fitsm._merging import merge_items
 from fitsm._validators import enum_value, identifier, text, to_str_tuple
 from fitsm.clock import as_utc
-from fitsm.errors import ConflictError, DuplicateError, NotFoundError, ValidationError
+from fitsm.errors import DuplicateError, NotFoundError, ValidationError
 from fitsm.reviews.rules import ReviewRule, checked_rule
 from fitsm.reviews.rules import next_due as _next
 
@@ -447,17 +448,15 @@ class ReviewSchedules:
         ConflictError is raised and nothing changes; otherwise this set then holds
         both.
         """
-        ours, theirs = _changed(self, base), _changed(stored, base)
-        both = sorted(ours & theirs)
-        if both:
-            raise ConflictError(
-                f"the review schedule of {', '.join(str(s) for s in both)} was changed by "
-                "someone else since it was loaded; reload and apply the change again"
-            )
-        merged = dict(stored._schedules)
-        for key in ours:
-            merged[key] = self._schedules[key]
-        self._schedules = merged
+        self._schedules = merge_items(
+            self._schedules,
+            stored._schedules,
+            base._schedules,
+            lambda both: (
+                f"the review schedule of {', '.join(str(s) for s in both)} was "
+                "changed by someone else since it was loaded; reload and apply the change again"
+            ),
+        )
 
     def copy(self) -> ReviewSchedules:
         """An independent copy; schedules are immutable, so sharing them is safe."""
@@ -479,7 +478,3 @@ class ReviewSchedules:
 
 def _by_due(schedules: Iterable[ReviewSchedule]) -> list[ReviewSchedule]:
     return sorted(schedules, key=lambda s: (s.next_due, s.subject))
-
-
-def _changed(schedules: ReviewSchedules, base: ReviewSchedules) -> set[ReviewSubject]:
-    return {key for key, value in schedules._schedules.items() if base._schedules.get(key) != value}

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from fitsm._merging import merge_items
 from fitsm._validators import enum_value, identifier, text, to_str_tuple
 from fitsm.clock import as_utc
 from fitsm.errors import ConflictError, DuplicateError, NotFoundError, ValidationError
@@ -501,17 +502,15 @@ class RiskRegister:
                 f"risk register {self.id!r}: its matrix changed since it was loaded; reload "
                 "and apply the change again"
             )
-        ours, theirs = _changed(self, base), _changed(stored, base)
-        both = sorted(ours & theirs)
-        if both:
-            raise ConflictError(
-                f"risk {', '.join(map(repr, both))} was changed by someone else since it was "
-                "loaded; reload and apply the change again"
-            )
-        merged = dict(stored._risks)
-        for risk_id in ours:
-            merged[risk_id] = self._risks[risk_id]
-        self._risks = merged
+        self._risks = merge_items(
+            self._risks,
+            stored._risks,
+            base._risks,
+            lambda both: (
+                f"risk {', '.join(map(repr, both))} was changed by someone else since "
+                "it was loaded; reload and apply the change again"
+            ),
+        )
 
     def copy(self) -> RiskRegister:
         """An independent copy; risks are immutable, so sharing them is safe."""
@@ -548,7 +547,3 @@ def _treatment_fields(risk: Risk) -> dict[str, Any]:
 
 def _negated(key: tuple[int, int]) -> tuple[int, int]:
     return (-key[0], -key[1])
-
-
-def _changed(register: RiskRegister, base: RiskRegister) -> set[str]:
-    return {k for k, v in register._risks.items() if base._risks.get(k) != v}
