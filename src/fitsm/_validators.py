@@ -31,6 +31,7 @@ __all__ = [
     "flag",
     "frozen_mapping",
     "identifier",
+    "identifier_or_empty",
     "items",
     "optional_identifier",
     "plain_id",
@@ -154,6 +155,12 @@ def identifier(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> No
 def optional_identifier(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if value is not None:
         check_id(value, _where(instance, attribute), field=attribute.name)
+
+
+def identifier_or_empty(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    """An id, or ``""`` while there is none yet (an owner not named, an id a store assigns)."""
+    if value != "":
+        identifier(instance, attribute, value)
 
 
 def text(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:

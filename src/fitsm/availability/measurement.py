@@ -33,7 +33,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from fitsm._validators import enum_value, flag, identifier, shown
+from fitsm._validators import enum_value, flag, identifier, identifier_or_empty, shown
 from fitsm.clock import as_utc
 from fitsm.errors import NotFoundError, ValidationError
 from fitsm.tables import Column, Columns
@@ -86,11 +86,6 @@ def _aware_or_open(value: datetime | None) -> datetime | None:
     return None if value is None else as_utc(value, "outage time")
 
 
-def _outage_id(instance: Outage, attribute: attrs.Attribute[str], value: str) -> None:
-    if value != "":  # "" until a store gives the record its id
-        identifier(instance, attribute, value)
-
-
 @attrs.frozen
 class Outage:
     """A service, component or CI not working (``down``) or working worse (``degraded``).
@@ -110,7 +105,7 @@ class Outage:
     end: datetime | None = attrs.field(default=None, converter=_aware_or_open)
     state: OutageState = attrs.field(default=OutageState.DOWN, converter=_state)
     planned: bool = attrs.field(default=False, validator=flag)
-    id: str = attrs.field(default="", kw_only=True, validator=_outage_id)
+    id: str = attrs.field(default="", kw_only=True, validator=identifier_or_empty)
 
     def __attrs_post_init__(self) -> None:
         if self.end is not None and self.end < self.start:

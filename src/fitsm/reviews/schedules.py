@@ -21,7 +21,7 @@ from typing import Any
 import attrs
 
 from fitsm._merging import merge_items
-from fitsm._validators import enum_value, identifier, text, to_str_tuple
+from fitsm._validators import enum_value, identifier, identifier_or_empty, text, to_str_tuple
 from fitsm.clock import as_utc
 from fitsm.errors import DuplicateError, NotFoundError, ValidationError
 from fitsm.reviews.rules import ReviewRule, checked_rule
@@ -190,12 +190,6 @@ def _changes(value: Iterable[ScheduleChange]) -> tuple[ScheduleChange, ...]:
     return tuple(value)
 
 
-def _owner(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    """An owner is a person id, or empty while none is named."""
-    if value != "":
-        identifier(instance, attribute, value)
-
-
 @attrs.frozen
 class ReviewSchedule:
     """The planned reviews of one subject: the rule, when the next is due, and those done.
@@ -208,7 +202,7 @@ class ReviewSchedule:
     subject: ReviewSubject
     rule: ReviewRule = attrs.field(converter=checked_rule)
     next_due: datetime = attrs.field(converter=_utc)
-    owner: str = attrs.field(default="", validator=_owner)
+    owner: str = attrs.field(default="", validator=identifier_or_empty)
     """Who sees to the reviews (a person id), where one is named."""
     reviews: tuple[Review, ...] = attrs.field(default=(), converter=_reviews)
     changes: tuple[ScheduleChange, ...] = attrs.field(default=(), converter=_changes)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from fitsm._merging import merge_items
-from fitsm._validators import enum_value, identifier, text, to_str_tuple
+from fitsm._validators import enum_value, identifier, identifier_or_empty, text, to_str_tuple
 from fitsm.clock import as_utc
 from fitsm.errors import ConflictError, DuplicateError, NotFoundError, ValidationError
 from fitsm.reviews.schedules import ReviewOutcome, ReviewSubject, SubjectKind
@@ -133,12 +133,6 @@ def _history(value: Iterable[RiskChange]) -> tuple[RiskChange, ...]:
     return tuple(value)
 
 
-def _owner(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    """An owner is a person id, or empty while none is named."""
-    if value != "":
-        identifier(instance, attribute, value)
-
-
 @attrs.frozen
 class Risk:
     """A risk: what it concerns, its rating, who owns it and how it is treated.
@@ -158,7 +152,7 @@ class Risk:
     concerns: tuple[str, ...] = attrs.field(converter=to_str_tuple, validator=_ids)
     likelihood: str = attrs.field(validator=_level)
     impact: str = attrs.field(validator=_level)
-    owner: str = attrs.field(default="", validator=_owner)
+    owner: str = attrs.field(default="", validator=identifier_or_empty)
     description: str = attrs.field(default="", validator=text)
     treatment: Treatment | None = attrs.field(default=None, converter=_treatment)
     measures: tuple[str, ...] = attrs.field(default=(), converter=to_str_tuple, validator=_ids)

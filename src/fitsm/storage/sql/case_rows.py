@@ -152,16 +152,17 @@ class SqlCaseRepository:
         self.documents: SqlRepository[Case] = SqlRepository(
             db, "case", "case", lambda c: len(c.history)
         )
-        self._loaded: dict[str, tuple[HistoryEntry, ...]] = {}
-        """The history of each case handed out, as stored: what a write must keep."""
+        self._loaded: dict[str, tuple[tuple[HistoryEntry, ...], str]] = {}
+        """The history and status of each case handed out, as stored: what a write must keep,
+        and how to tell a case only read from one changed."""
 
     def add(self, case: Case) -> None:
         self.documents.add(case)
-        self._loaded[case.id] = ()
+        self._loaded[case.id] = ((), "")
 
     def get(self, id: str = "default") -> Case:
         case = self.documents.get(id)
-        self._loaded.setdefault(id, case.history)
+        self._loaded.setdefault(id, (case.history, str(case.status)))
         return case
 
     def ids(self) -> list[str]:
@@ -216,12 +217,16 @@ class SqlCaseRepository:
         for case in cases:
             if case.id in found:  # track what is handed out, as get() does
                 tracked[case.id] = Tracked(case, case.version, len(case.history), bodies[case.id])
-                self._loaded[case.id] = case.history
+                self._loaded[case.id] = (case.history, str(case.status))
         return cases
 
     def write(self, cur: Any, audit: AuditEntries) -> None:
         for id, t in self.documents.tracked.items():
-            checked_write(t.aggregate, self._loaded.get(id, ()))
+            history, status = self._loaded.get(id, ((), ""))
+            case = t.aggregate
+            if case.history is history and str(case.status) == status:
+                continue  # as loaded: a query's cases are not replayed again at commit
+            checked_write(case, history)
         self.documents.write(cur, audit)
         written = self.documents.written
         if written:
