@@ -12,7 +12,7 @@ every assignment against the context its role needs.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from typing import Any
 
@@ -24,6 +24,7 @@ from fitsm.errors import DuplicateError, NotFoundError, ValidationError
 __all__ = [
     "CAB_CONTEXTS",
     "CASE_ROLES",
+    "OBJECT_ROLES",
     "Person",
     "Process",
     "Role",
@@ -144,7 +145,19 @@ class Role(StrEnum):
     """Keeps the asset inventory complete and the information security risk assessment
     up to date (PR6.2); 1 in total, needed where ISM is in scope. No context."""
     ASSET_OWNER = "asset_owner"
-    """Owns one information asset (PR6); context: asset id."""
+    """Maintains the description and classification of one information asset (PR6.3);
+    1 per asset; context: asset id."""
+    AVAILABILITY_PLAN_OWNER = "availability_plan_owner"
+    """Creates and maintains one availability plan and has it approved (PR4.1); 1 per plan;
+    context: plan id."""
+    CONTINUITY_PLAN_OWNER = "continuity_plan_owner"
+    """Creates and maintains one continuity plan and sees that it is tested (PR4.1, PR4.3);
+    1 per plan; context: plan id."""
+    CAPACITY_PLAN_OWNER = "capacity_plan_owner"
+    """Creates and maintains one capacity plan (PR5.3); 1 per plan; context: plan id."""
+    SECURITY_CONTROL_OWNER = "security_control_owner"
+    """Maintains and reviews one information security control (PR6.3); 1 per control;
+    context: control id."""
     CAB_MEMBER = "cab_member"
     """Sits on the change advisory board (PR12.4); context: ``"CAB"`` or ``"ECAB"``."""
     MAJOR_INCIDENT_COORDINATOR = "major_incident_coordinator"
@@ -165,6 +178,17 @@ CASE_ROLES = frozenset(
 )
 """Roles held for one case: they are fields of the case (``owner``, ``coordinator``), not
 assignments in the role model, so the role model does not grow with the cases."""
+
+OBJECT_ROLES: dict[Role, str] = {
+    Role.SERVICE_OWNER: "service",
+    Role.ASSET_OWNER: "information asset",
+    Role.AVAILABILITY_PLAN_OWNER: "availability plan",
+    Role.CONTINUITY_PLAN_OWNER: "continuity plan",
+    Role.CAPACITY_PLAN_OWNER: "capacity plan",
+    Role.SECURITY_CONTROL_OWNER: "security control",
+}
+"""Roles FitSM-3 wants held by exactly one person "per" object, with what the object is:
+:meth:`RoleModel.check` finds objects with none or several."""
 
 CAB_CONTEXTS: tuple[str, ...] = ("CAB", "ECAB")
 """The contexts of :attr:`Role.CAB_MEMBER`: the change advisory board and the emergency CAB."""
@@ -463,18 +487,36 @@ class RoleModel:
         *,
         processes: Iterable[Process | str] = tuple(Process),
         services: Iterable[str] = (),
+        owned: Mapping[Role | str, Iterable[str]] | None = None,
     ) -> list[RoleFinding]:
         """Where the model breaks FitSM-3 for the processes and services in scope.
 
         One SMS owner (GR1.1); one process owner (the SMS owner when none is named,
         as FitSM-3 allows) and at least one process manager per process in scope
         (GR2.2); an information security risk manager where ISM is in scope (PR6.2);
-        one service owner per service (PR1). Case owners are
+        one service owner per service (PR1); and one holder per object for each role of
+        ``owned`` (a role of :data:`OBJECT_ROLES` -> the ids of its objects: plans,
+        controls, assets). Case owners are
         fields of the cases: :func:`fitsm.cases.unowned` finds cases without one;
         risk owners are fields of the risks (``fitsm.risks.RiskRegister.unowned``).
         """
         scope = list(dict.fromkeys(enum_value(Process)(p) for p in processes))
-        service_ids = list(dict.fromkeys(_context(Role.SERVICE_OWNER, s) or "" for s in services))
+        per_object: dict[Role, list[str]] = {Role.SERVICE_OWNER: []}
+        for role, ids in [(Role.SERVICE_OWNER, services), *(owned or {}).items()]:
+            wanted = _to_role(role)
+            if wanted not in OBJECT_ROLES:
+                raise ValidationError(
+                    f"role {wanted.value!r} is not held once per object; owned= takes "
+                    + ", ".join(repr(r.value) for r in OBJECT_ROLES),
+                    field="owned",
+                )
+            if isinstance(ids, str):
+                raise ValidationError(
+                    f"owned[{wanted.value!r}] must be a collection of ids, got the string {ids!r}",
+                    field="owned",
+                )
+            objects = per_object.setdefault(wanted, [])
+            objects.extend(_context(wanted, i) or "" for i in ids)
 
         findings: list[RoleFinding] = []
         owners = self.holders(Role.SMS_OWNER)
@@ -520,23 +562,25 @@ class RoleModel:
                     findings.append(
                         RoleFinding(f"no_{role.value}", process.value, f"{label} has no {name}")
                     )
-        for service in service_ids:
-            owners = self.holders(Role.SERVICE_OWNER, service)
-            if not owners:
-                findings.append(
-                    RoleFinding(
-                        "no_service_owner", service, f"service {service!r} has no service owner"
+        for role, objects in per_object.items():
+            what, name = OBJECT_ROLES[role], role.value.replace("_", " ")
+            for object_id in dict.fromkeys(objects):
+                owners = self.holders(role, object_id)
+                if not owners:
+                    findings.append(
+                        RoleFinding(
+                            f"no_{role.value}", object_id, f"{what} {object_id!r} has no {name}"
+                        )
                     )
-                )
-            elif len(owners) > 1:
-                findings.append(
-                    RoleFinding(
-                        "several_service_owners",
-                        service,
-                        f"service {service!r} has {len(owners)} service owners, "
-                        f"{_names(owners)}; FitSM-3 expects 1 per service",
+                elif len(owners) > 1:
+                    findings.append(
+                        RoleFinding(
+                            f"several_{role.value}s",
+                            object_id,
+                            f"{what} {object_id!r} has {len(owners)} {name}s, "
+                            f"{_names(owners)}; FitSM-3 expects 1 per {what}",
+                        )
                     )
-                )
         return findings
 
     # -- aggregate -------------------------------------------------------------
