@@ -12,13 +12,13 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
+from fitsm.availability.continuity_register import ContinuityRegister
 from fitsm.availability.measurement import Outage, OutageLog
 from fitsm.cases.base import Case
 from fitsm.cases.query import CaseQuery
 from fitsm.cmdb.database import Cmdb
 from fitsm.errors import ConflictError, DuplicateError, NotFoundError, StoreError
 from fitsm.portfolio.services import ServicePortfolio
-from fitsm.availability.continuity_register import ContinuityRegister
 from fitsm.reviews.schedules import ReviewSchedules
 from fitsm.risks.register import RiskRegister
 from fitsm.roles import RoleModel

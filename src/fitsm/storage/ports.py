@@ -25,14 +25,14 @@ if TYPE_CHECKING:
     from datetime import datetime
     from types import TracebackType
 
+    from fitsm.availability.continuity_register import (  # noqa: F401 - quoted in base classes
+        ContinuityRegister,
+    )
     from fitsm.availability.measurement import Outage, OutageLog
     from fitsm.cases.base import Case
     from fitsm.cases.query import CaseQuery
     from fitsm.cmdb.database import Cmdb  # noqa: F401 - quoted in base classes
     from fitsm.portfolio.services import ServicePortfolio  # noqa: F401 - quoted in base classes
-    from fitsm.availability.continuity_register import (  # noqa: F401 - quoted in base classes
-        ContinuityRegister,
-    )
     from fitsm.reviews.schedules import ReviewSchedules  # noqa: F401 - quoted in base classes
     from fitsm.risks.register import RiskRegister  # noqa: F401 - quoted in base classes
     from fitsm.roles import RoleModel  # noqa: F401 - quoted in base classes

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from fitsm.availability.continuity_register import ContinuityRegister
 from fitsm.cmdb.database import Cmdb
 from fitsm.errors import ValidationError
 from fitsm.portfolio.services import ServicePortfolio
-from fitsm.availability.continuity_register import ContinuityRegister
 from fitsm.reviews.schedules import ReviewSchedules
 from fitsm.risks.register import RiskRegister
 from fitsm.roles import RoleModel
