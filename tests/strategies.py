@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import attrs
 from hypothesis import strategies as st
@@ -250,3 +250,38 @@ def review_rules() -> st.SearchStrategy[timedelta | MonthlyRule]:
             st.sampled_from(["UTC", "Europe/Berlin", "Australia/Lord_Howe", "America/Santiago"]),
         ),
     )
+
+
+@attrs.frozen
+class DrawnTest:
+    """A continuity test's events drawn with what they must give: the disruption at
+    ``start`` (in any zone), restored ``recovery`` later (or never), data recovered to
+    ``loss`` before it (or not recorded)."""
+
+    start: datetime
+    recovery: timedelta | None
+    loss: timedelta | None
+
+    def events(self) -> list[object]:
+        from fitsm.availability import TestEvent
+
+        found = [TestEvent("disrupted", self.start)]
+        if self.recovery is not None:
+            found.append(TestEvent("plan_invoked", self.start + self.recovery / 3))
+            found.append(TestEvent("restored", self.start + self.recovery))
+        if self.loss is not None:
+            found.append(TestEvent("data_recovered_to", self.start - self.loss))
+        return found
+
+
+@st.composite
+def drawn_tests(draw: st.DrawFn) -> DrawnTest:
+    """Continuity tests: a disruption between 2000 and 2090 at any UTC offset, recovered
+    within up to 30 days (or not), with up to a week of data lost (or not recorded)."""
+    offset = draw(st.integers(-14 * 60, 14 * 60))
+    zone = timezone(timedelta(minutes=offset))
+    start = draw(st.datetimes(datetime(2000, 1, 1), datetime(2090, 1, 1), timezones=st.just(zone)))
+    span = st.timedeltas(timedelta(0), timedelta(days=30))
+    recovery = draw(st.none() | span)
+    loss = draw(st.none() | st.timedeltas(timedelta(0), timedelta(days=7)))
+    return DrawnTest(start, recovery, loss)

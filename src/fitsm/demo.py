@@ -3,7 +3,8 @@
 ``fitsm demo`` builds it, saves it to a store, loads it back and asks the CMDB
 what a failure impacts and where one service's single points of failure are; it
 seeds the risk register from those single points of failure (PR4.2) and keeps the
-web shop's SLA on a review schedule (PR2.2), which is overdue.
+web shop's SLA on a review schedule (PR2.2), which is overdue; and it shows the
+e-mail service's last continuity test, which missed its RTO (PR4.3).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import TextIO
 
+from fitsm.availability.continuity import ContinuityTest, Measure, Plan, TestEvent
+from fitsm.availability.continuity_register import ContinuityRegister
 from fitsm.cmdb.configuration import (
     AttributeSpec,
     AttributeType,
@@ -42,6 +45,7 @@ __all__ = [
     "DEFAULT_SERVICE",
     "DEFAULT_STORE",
     "example_agreements",
+    "example_continuity",
     "example_provider",
     "run",
 ]
@@ -330,6 +334,54 @@ def example_agreements() -> Agreements:
     return agreements
 
 
+def example_continuity() -> ContinuityRegister:
+    """E-mail's continuity requirements (RTO 4 h), its continuity plan, and a test on
+    12 November 2025 in which mail came back after 5 h 30 min."""
+    register = ContinuityRegister()
+    made = datetime(2025, 9, 1, 9, 0, tzinfo=UTC)
+    register.identify_requirements(
+        "mail",
+        maximum_tolerable_downtime=Q_(8, "hour"),
+        rto=Q_(4, "hour"),
+        rpo=Q_(1, "hour"),
+        minimum_service_level="send and receive; no archive search",
+        source="business impact analysis 2025",
+        at=made,
+        by=ACTOR,
+    )
+    register.add_plan(
+        Plan(
+            "cp-mail",
+            "continuity",
+            "E-mail recovery without hv3 and san1",
+            ["mail"],
+            test_interval=timedelta(days=180),
+            measures=[Measure("m-imap-replica", "Mailbox replica on backup1", "dave")],
+        ),
+        at=made,
+        by=ACTOR,
+    )
+    start = datetime(2025, 11, 12, 7, 0, tzinfo=UTC)
+    register.record_test(
+        ContinuityTest(
+            "ct-mail-2025-11",
+            "cp-mail",
+            "mail",
+            "san1 lost: mailboxes restored from backup1",
+            [
+                TestEvent("disrupted", start),
+                TestEvent("plan_invoked", start + timedelta(minutes=25)),
+                TestEvent("restored", start + timedelta(hours=5, minutes=30)),
+                TestEvent("data_recovered_to", start - timedelta(minutes=45)),
+            ],
+            outcome="findings",
+        ),
+        at=start + timedelta(days=1),
+        by=ACTOR,
+    )
+    return register
+
+
 def run(
     out: TextIO,
     *,
@@ -352,11 +404,14 @@ def run(
                 uow.reviews.add(ReviewSchedules())
             if "default" not in uow.risks.ids():
                 uow.risks.add(RiskRegister())
+            if "default" not in uow.continuity.ids():
+                uow.continuity.add(example_continuity())
             uow.commit()
         with store.unit_of_work(ACTOR) as uow:
             portfolio = uow.portfolios.get("example")
             cmdb = uow.cmdbs.get("example")
             schedules, register = uow.reviews.get(), uow.risks.get()
+            continuity = uow.continuity.get()
             # the same calls on every run: a second run changes nothing
             follow_agreements(schedules, uow.agreements.get(), at=AT, by=ACTOR)
             register.seed(candidate_risks(cmdb, [service]), at=AT, by=ACTOR)
@@ -418,3 +473,10 @@ def run(
         )
     else:
         print(f"No review is overdue on {AT.date().isoformat()}.", file=out)
+    missed = [
+        verdict
+        for verdict in (continuity.verdict(t.id) for t in continuity.tests())
+        if verdict.rto_met is False
+    ]
+    if missed:
+        print(missed[-1], file=out)

@@ -20,6 +20,15 @@ from typing import Any
 import attrs
 
 from fitsm._validators import shown
+from fitsm.availability.continuity import (
+    ContinuityChange,
+    ContinuityTest,
+    Measure,
+    Plan,
+    ServiceRequirements,
+    TestEvent,
+)
+from fitsm.availability.continuity_register import ContinuityRegister
 from fitsm.availability.measurement import Outage
 from fitsm.cases.base import Case, HistoryEntry
 from fitsm.cases.changes import Change
@@ -74,13 +83,16 @@ _CLASSES: dict[str, type[Any]] = {
         RoleAssignment, Team, Outage, *CASE_TYPES,
         MonthlyRule, Review, ReviewSchedule, ReviewSubject, ScheduleChange,
         RiskMatrix, Risk, RiskChange,
+        ContinuityChange, ServiceRequirements, Measure, Plan, TestEvent, ContinuityTest,
     )
 } | {"ChangeRecord": CmdbChangeRecord}  # fmt: skip
 _TAGS: dict[type[Any], str] = {cls: tag for tag, cls in _CLASSES.items()}
 _AGGREGATES: dict[str, type[Any]] = {
     cls.__name__: cls
-    for cls in (ServicePortfolio, Agreements, RoleModel, ReviewSchedules, RiskRegister)
-}
+    for cls in (
+        ServicePortfolio, Agreements, RoleModel, ReviewSchedules, RiskRegister, ContinuityRegister,
+    )
+}  # fmt: skip
 _ADDED_LATER: dict[type[Any], frozenset[str]] = {
     Agreement: frozenset({"effective_from"}),
     Change: frozenset({"approvals", "quorum"}),

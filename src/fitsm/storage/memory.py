@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
+from fitsm.availability.continuity_register import ContinuityRegister
 from fitsm.availability.measurement import Outage, OutageLog
 from fitsm.cases.base import Case
 from fitsm.cases.query import CaseQuery
@@ -283,6 +284,9 @@ class MemoryUnitOfWork(RollsBackOnExit):
         self.risks: MemoryMergingRepository[RiskRegister] = MemoryMergingRepository(
             "risk register", store._risks
         )
+        self.continuity: MemoryMergingRepository[ContinuityRegister] = MemoryMergingRepository(
+            "continuity register", store._continuity
+        )
         self.cases = MemoryCaseRepository("case", store._cases)
         self.outages = MemoryOutageRepository(store)
         self._repositories = (
@@ -292,6 +296,7 @@ class MemoryUnitOfWork(RollsBackOnExit):
             self.roles,
             self.reviews,
             self.risks,
+            self.continuity,
             self.cases,
         )
 
@@ -347,6 +352,7 @@ class MemoryStore:
         self._roles: dict[str, RoleModel] = {}
         self._reviews: dict[str, ReviewSchedules] = {}
         self._risks: dict[str, RiskRegister] = {}
+        self._continuity: dict[str, ContinuityRegister] = {}
         self._cases: dict[str, Case] = {}
         self._outages: dict[str, Outage] = {}
         self._outages_of: dict[str, list[str]] = {}

@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from datetime import datetime
     from types import TracebackType
 
+    from fitsm.availability.continuity_register import (  # noqa: F401 - quoted in base classes
+        ContinuityRegister,
+    )
     from fitsm.availability.measurement import Outage, OutageLog
     from fitsm.cases.base import Case
     from fitsm.cases.query import CaseQuery
@@ -41,6 +44,7 @@ __all__ = [
     "AgreementsRepository",
     "CaseRepository",
     "CmdbRepository",
+    "ContinuityRegisterRepository",
     "MergingAggregate",
     "OutageRepository",
     "PortfolioRepository",
@@ -113,6 +117,11 @@ class ReviewSchedulesRepository(Repository["ReviewSchedules"], Protocol):
 class RiskRegisterRepository(Repository["RiskRegister"], Protocol):
     """Risk registers (PR4.2, PR6.2): two writers of different risks both commit; two writers
     of the same risk conflict."""
+
+
+class ContinuityRegisterRepository(Repository["ContinuityRegister"], Protocol):
+    """Continuity registers (PR4.1, PR4.3): two writers of different requirements, plans or
+    tests both commit; two writers of the same one conflict."""
 
 
 class OutageRepository(Protocol):
@@ -197,6 +206,9 @@ class UnitOfWork(Protocol):
 
     @property
     def cases(self) -> CaseRepository: ...
+
+    @property
+    def continuity(self) -> ContinuityRegisterRepository: ...
 
     def __enter__(self) -> Self: ...
 

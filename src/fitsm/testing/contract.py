@@ -42,7 +42,16 @@ from fitsm import (
     ServiceTarget,
     StoreError,
 )
-from fitsm.availability import Outage, OutageLog, measure_availability
+from fitsm.availability import (
+    ContinuityRegister,
+    ContinuityTest,
+    Measure,
+    Outage,
+    OutageLog,
+    Plan,
+    TestEvent,
+    measure_availability,
+)
 from fitsm.cases import (
     INCIDENT,
     Case,
@@ -746,6 +755,160 @@ class ReviewsAndRisksContract(_Contract):
         assert [r.by for r in schedules.schedule(_SLA).reviews] == ["carol", "bob"]
 
 
+_T_CONT = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
+
+
+def _continuity() -> ContinuityRegister:
+    """Mail's requirements, a continuity plan with a measure in progress, an availability
+    plan, and a test that missed the RTO (5 h 30 min against 4 h)."""
+    register = ContinuityRegister()
+    register.identify_requirements(
+        "mail",
+        availability_target=Fraction(995, 1000),
+        sla="sla-mail",
+        maximum_tolerable_downtime=Q_(8, "hour"),
+        rto=Q_(4, "hour"),
+        rpo=timedelta(hours=1),
+        minimum_service_level="send and receive, no archive",
+        source="BIA 2026",
+        at=_T1,
+        by="ann",
+    )
+    register.identify_requirements(
+        "shop", availability_target=Q_(99.5, "percent"), at=_T1, by="ann"
+    )
+    register.add_plan(
+        Plan(
+            "cp-mail",
+            "continuity",
+            "Mail recovery at the second site",
+            ["mail"],
+            test_interval=timedelta(days=180),
+            measures=[Measure("m-replica", "Mailbox replica in dc2", "dave")],
+        ),
+        at=_T1,
+        by="ann",
+    )
+    register.add_plan(
+        Plan("ap-shop", "availability", "Shop availability", ["shop"]), at=_T1, by="ann"
+    )
+    register.update_measure(
+        "cp-mail", "m-replica", status="in_progress", change="CHG-12", at=_T1, by="dave"
+    )
+    register.record_test(
+        ContinuityTest(
+            "ct-1",
+            "cp-mail",
+            "mail",
+            "dc1 lost",
+            [
+                TestEvent("disrupted", _T_CONT),
+                TestEvent("plan_invoked", _T_CONT + timedelta(minutes=20)),
+                TestEvent("restored", _T_CONT + timedelta(hours=5, minutes=30)),
+                TestEvent("data_recovered_to", _T_CONT - timedelta(minutes=40)),
+            ],
+            outcome="findings",
+            follow_ups=["CSI-3"],
+        ),
+        at=_T_CONT + timedelta(days=1),
+        by="dave",
+    )
+    return register
+
+
+class ContinuityContract(_Contract):
+    """The continuity register goes through every store; each service's requirements, each
+    plan and each test is its own unit of change."""
+
+    def _stored_register(self, store: Store) -> ContinuityRegister:
+        register = _continuity()
+        with store.unit_of_work("ann") as uow:
+            uow.continuity.add(register)
+            uow.commit()
+        return register
+
+    def test_the_register_reads_back_equal_with_the_same_answers(self, store: Store) -> None:
+        register = self._stored_register(store)
+        with store.unit_of_work() as uow:
+            loaded = uow.continuity.get()
+            assert uow.continuity.ids() == ["default"]
+        assert loaded == register
+        assert loaded.version == 1
+        assert loaded.requirements("mail").availability_target == Fraction(199, 200)
+        assert loaded.requirements("mail").rto == timedelta(hours=4)
+        assert loaded.plan("cp-mail").measure("m-replica").change == "CHG-12"
+        assert loaded.test("ct-1").recovery_time == timedelta(hours=5, minutes=30)
+        assert str(loaded.verdict("ct-1")) == str(register.verdict("ct-1"))
+        assert loaded.verdict("ct-1").rpo_met is True
+        assert loaded.next_test_due("cp-mail") == _T_CONT + timedelta(days=180)
+        assert [c.action for c in loaded.plan("cp-mail").history] == ["created", "measure updated"]
+
+    def test_an_exception_stores_nothing(self, store: Store) -> None:
+        self._stored_register(store)
+        with pytest.raises(RuntimeError), store.unit_of_work("ann") as uow:
+            uow.continuity.get().terminate_plan("ap-shop", at=_T_CONT, by="ann")
+            raise RuntimeError("boom")
+        with store.unit_of_work() as uow:
+            assert not uow.continuity.get().plan("ap-shop").terminated
+
+    def test_a_failed_commit_stores_nothing(self, store: Store) -> None:
+        """A conflict on the continuity register fails the whole unit of work: the review
+        schedule changed beside it is not stored either."""
+        self._stored_register(store)
+        with store.unit_of_work("ann") as uow:
+            uow.reviews.add(ReviewSchedules())
+            uow.commit()
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.continuity.get().terminate_plan("ap-shop", at=_T_CONT, by="ann")
+            theirs = second.continuity.get()
+            theirs.terminate_plan("ap-shop", at=_T_CONT, by="bob", note="superseded")
+            schedules = second.reviews.get()
+            schedules.plan(("plan", "cp-mail"), timedelta(days=365), at=_T_CONT, by="bob")
+            first.commit()
+            with pytest.raises(ConflictError, match="plan 'ap-shop'"):
+                second.commit()
+        with store.unit_of_work() as uow:
+            plan = uow.continuity.get().plan("ap-shop")
+            assert ("plan", "cp-mail") not in uow.reviews.get()
+        assert [c.by for c in plan.history] == ["ann", "ann"]
+
+    def test_changes_to_different_items_both_commit(self, store: Store) -> None:
+        self._stored_register(store)
+        later = _T_CONT + timedelta(days=2)
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.continuity.get().identify_requirements(
+                "shop", availability_target=Q_(99.9, "percent"), at=later, by="ann"
+            )
+            second.continuity.get().add_follow_ups("ct-1", ["CHG-20"], at=later, by="bob")
+            first.commit()
+            second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.continuity.get()
+        assert register.requirements("shop").availability_target == Fraction(999, 1000)
+        assert register.test("ct-1").follow_ups == ("CSI-3", "CHG-20")
+        assert register.version == 3
+
+    def test_changes_to_the_same_item_conflict_and_the_loser_writes_nothing(
+        self, store: Store
+    ) -> None:
+        self._stored_register(store)
+        later = _T_CONT + timedelta(days=2)
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.continuity.get().update_measure(
+                "cp-mail", "m-replica", status="implemented", at=later, by="ann"
+            )
+            theirs = second.continuity.get()
+            theirs.update_measure("cp-mail", "m-replica", status="cancelled", at=later, by="bob")
+            theirs.identify_requirements("hr", rto=Q_(1, "day"), at=later, by="bob")
+            first.commit()
+            with pytest.raises(ConflictError, match="plan 'cp-mail'"):
+                second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.continuity.get()
+        assert register.plan("cp-mail").measure("m-replica").status == "implemented"
+        assert register.services() == ["mail", "shop"]
+
+
 class CasesAndRolesContract(_Contract):
     def test_cases_with_their_history_read_back_equal(self, store: Store) -> None:
         from datetime import UTC, datetime
@@ -1144,5 +1307,6 @@ class StoreContract(
     OutboxContract,
     AgreementChangesContract,
     ReviewsAndRisksContract,
+    ContinuityContract,
 ):
     """Every behaviour a store must have; subclass it and provide a ``store`` fixture."""
