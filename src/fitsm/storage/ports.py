@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from fitsm.reviews.schedules import ReviewSchedules  # noqa: F401 - quoted in base classes
     from fitsm.risks.register import RiskRegister  # noqa: F401 - quoted in base classes
     from fitsm.roles import RoleModel  # noqa: F401 - quoted in base classes
+    from fitsm.security.register import SecurityRegister  # noqa: F401 - quoted in base classes
     from fitsm.service_levels.agreements import Agreements  # noqa: F401 - quoted in base classes
     from fitsm.storage.events import StoredEvent
 
@@ -48,6 +49,7 @@ __all__ = [
     "ReviewSchedulesRepository",
     "RiskRegisterRepository",
     "RoleModelRepository",
+    "SecurityRegisterRepository",
     "Store",
     "UnitOfWork",
 ]
@@ -113,6 +115,11 @@ class ReviewSchedulesRepository(Repository["ReviewSchedules"], Protocol):
 class RiskRegisterRepository(Repository["RiskRegister"], Protocol):
     """Risk registers (PR4.2, PR6.2): two writers of different risks both commit; two writers
     of the same risk conflict."""
+
+
+class SecurityRegisterRepository(Repository["SecurityRegister"], Protocol):
+    """Security registers (PR6.1, PR6.3, PR6.5): two writers of different assets, policies,
+    controls or access rights both commit; two writers of the same item conflict."""
 
 
 class OutageRepository(Protocol):
@@ -194,6 +201,9 @@ class UnitOfWork(Protocol):
 
     @property
     def risks(self) -> RiskRegisterRepository: ...
+
+    @property
+    def security(self) -> SecurityRegisterRepository: ...
 
     @property
     def cases(self) -> CaseRepository: ...
