@@ -42,6 +42,8 @@ from fitsm.reviews.schedules import ReviewSchedules
 from fitsm.risks.authority import RULES as RISK_RULES
 from fitsm.risks.register import RiskRegister
 from fitsm.roles import RoleModel
+from fitsm.security.authority import RULES as SECURITY_RULES
+from fitsm.security.register import SecurityRegister
 from fitsm.storage.ports import Store, UnitOfWork
 
 __all__ = ["PlanningDesk"]
@@ -64,6 +66,12 @@ class _Register:
 _REGISTERS: Mapping[str, _Register] = {
     "risks": _Register("risks", RiskRegister, RISK_RULES, {"schedules": "reviews"}),
     "reviews": _Register("reviews", ReviewSchedules, REVIEW_RULES),
+    "security": _Register(
+        "security",
+        SecurityRegister,
+        SECURITY_RULES,
+        {"schedules": "reviews", "risks": "risks"},
+    ),
 }
 
 

@@ -44,8 +44,13 @@ __all__ = ["RULES"]
 def _asset(register: Any, arguments: Mapping[str, Any]) -> str:
     if "asset_id" in arguments:
         return str(arguments["asset_id"])
-    # an access right is about the asset it gives access to
-    return str(register.right(arguments["right_id"]).asset)
+    # an access right is about the asset it gives access to; an unknown right is left to the
+    # register to refuse (NotFoundError), once the person is found to be allowed at all
+    right_id = arguments.get("right_id")
+    try:
+        return str(register.right(right_id).asset)
+    except LookupError:
+        return str(right_id)
 
 
 def _control(register: Any, arguments: Mapping[str, Any]) -> str:
