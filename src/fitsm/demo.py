@@ -3,7 +3,9 @@
 ``fitsm demo`` builds it, saves it to a store, loads it back and asks the CMDB
 what a failure impacts and where one service's single points of failure are; it
 seeds the risk register from those single points of failure (PR4.2) and keeps the
-web shop's SLA on a review schedule (PR2.2), which is overdue.
+web shop's SLA on a review schedule (PR2.2), which is overdue, and the access rights to
+the payroll records on an access review schedule (PR6.5), overdue with every right
+unconfirmed.
 """
 
 from __future__ import annotations
@@ -32,6 +34,10 @@ from fitsm.reviews.followers import follow_agreements
 from fitsm.reviews.schedules import ReviewSchedules
 from fitsm.risks.candidates import SINGLE_POINT_OF_FAILURE, candidate_risks
 from fitsm.risks.register import RiskRegister, plan_assessments
+from fitsm.security.assets import InformationAsset
+from fitsm.security.classification import Classification
+from fitsm.security.register import SecurityRegister
+from fitsm.security.reviews import overdue_access_reviews, plan_access_reviews
 from fitsm.service_levels.agreements import Agreement, Agreements, ServiceTarget
 from fitsm.storage.opening import open_store
 from fitsm.suppliers.supplier import Supplier, SupplierKind
@@ -43,6 +49,7 @@ __all__ = [
     "DEFAULT_STORE",
     "example_agreements",
     "example_provider",
+    "example_security",
     "run",
 ]
 
@@ -54,6 +61,8 @@ DEFAULT_SERVICE = "shop"
 """The service whose single points of failure the demo lists."""
 AT = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 ACTOR = "demo"
+ACCESS_REVIEW = datetime(2025, 12, 15, tzinfo=UTC)
+"""When the first access review of the payroll records was due."""
 
 SCHEMA = CmdbSchema(
     ci_types=[
@@ -330,6 +339,32 @@ def example_agreements() -> Agreements:
     return agreements
 
 
+def example_security() -> SecurityRegister:
+    """The payroll records (on db1, used by the HR service) and three people's read access,
+    granted on 1 June 2025 and never confirmed in an access review since."""
+    register = SecurityRegister()
+    granted = datetime(2025, 6, 1, tzinfo=UTC)
+    payroll = InformationAsset(
+        "payroll-db",
+        "Payroll records",
+        Classification("high", "high", "medium"),
+        cis=["db1"],
+        services=["hr"],
+    )
+    register.add_asset(payroll, at=granted, by=ACTOR)
+    for n, holder in enumerate(("bob", "dora", "eve"), 1):
+        register.grant_access(
+            f"payroll-read-{holder}",
+            holder=holder,
+            asset="payroll-db",
+            access="read",
+            reason="payroll clerk",
+            at=granted + n * timedelta(minutes=1),
+            by=ACTOR,
+        )
+    return register
+
+
 def run(
     out: TextIO,
     *,
@@ -352,6 +387,8 @@ def run(
                 uow.reviews.add(ReviewSchedules())
             if "default" not in uow.risks.ids():
                 uow.risks.add(RiskRegister())
+            if "default" not in uow.security.ids():
+                uow.security.add(example_security())
             uow.commit()
         with store.unit_of_work(ACTOR) as uow:
             portfolio = uow.portfolios.get("example")
@@ -361,6 +398,10 @@ def run(
             follow_agreements(schedules, uow.agreements.get(), at=AT, by=ACTOR)
             register.seed(candidate_risks(cmdb, [service]), at=AT, by=ACTOR)
             plan_assessments(schedules, register, timedelta(days=365), at=AT, by=ACTOR)
+            security = uow.security.get()
+            plan_access_reviews(
+                schedules, security, timedelta(days=180), at=AT, by=ACTOR, first_due=ACCESS_REVIEW
+            )
             uow.commit()
     finally:
         store.close()
@@ -418,3 +459,7 @@ def run(
         )
     else:
         print(f"No review is overdue on {AT.date().isoformat()}.", file=out)
+    late = overdue_access_reviews(security, schedules, AT)
+    if late:
+        line = str(late[0])
+        print(line[0].upper() + line[1:] + ".", file=out)
