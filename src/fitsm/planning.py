@@ -44,6 +44,8 @@ from fitsm.reviews.schedules import ReviewSchedules
 from fitsm.risks.authority import RULES as RISK_RULES
 from fitsm.risks.register import RiskRegister
 from fitsm.roles import RoleModel
+from fitsm.security.authority import RULES as SECURITY_RULES
+from fitsm.security.register import SecurityRegister
 from fitsm.storage.ports import Store, UnitOfWork
 
 __all__ = ["PlanningDesk"]
@@ -67,6 +69,12 @@ _REGISTERS: Mapping[str, _Register] = {
     "risks": _Register("risks", RiskRegister, RISK_RULES, {"schedules": "reviews"}),
     "reviews": _Register("reviews", ReviewSchedules, REVIEW_RULES),
     "continuity": _Register("continuity", ContinuityRegister, CONTINUITY_RULES),
+    "security": _Register(
+        "security",
+        SecurityRegister,
+        SECURITY_RULES,
+        {"schedules": "reviews", "risks": "risks"},
+    ),
 }
 
 

@@ -64,6 +64,13 @@ from fitsm.reviews.schedules import (
 from fitsm.risks.matrix import RiskMatrix
 from fitsm.risks.register import Risk, RiskChange, RiskRegister
 from fitsm.roles import Person, RoleAssignment, RoleModel, Team
+from fitsm.security.access import AccessConfirmation, AccessRight
+from fitsm.security.assets import InformationAsset
+from fitsm.security.classification import Classification, ClassificationScheme
+from fitsm.security.controls import SecurityControl
+from fitsm.security.history import SecurityChange
+from fitsm.security.policies import PolicyVersion, SecurityPolicy
+from fitsm.security.register import SecurityRegister
 from fitsm.service_levels.agreements import Agreement, Agreements, ServiceTarget
 from fitsm.suppliers.supplier import Supplier
 from fitsm.time.calendar import BusinessCalendar
@@ -84,13 +91,16 @@ _CLASSES: dict[str, type[Any]] = {
         MonthlyRule, Review, ReviewSchedule, ReviewSubject, ScheduleChange,
         RiskMatrix, Risk, RiskChange,
         ContinuityChange, ServiceRequirements, Measure, Plan, TestEvent, ContinuityTest,
+        ClassificationScheme, Classification, InformationAsset, SecurityChange, PolicyVersion,
+        SecurityPolicy, SecurityControl, AccessConfirmation, AccessRight,
     )
 } | {"ChangeRecord": CmdbChangeRecord}  # fmt: skip
 _TAGS: dict[type[Any], str] = {cls: tag for tag, cls in _CLASSES.items()}
 _AGGREGATES: dict[str, type[Any]] = {
     cls.__name__: cls
     for cls in (
-        ServicePortfolio, Agreements, RoleModel, ReviewSchedules, RiskRegister, ContinuityRegister,
+        ServicePortfolio, Agreements, RoleModel, ReviewSchedules, RiskRegister,
+        ContinuityRegister, SecurityRegister,
     )
 }  # fmt: skip
 _ADDED_LATER: dict[type[Any], frozenset[str]] = {

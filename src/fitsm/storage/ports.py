@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from fitsm.reviews.schedules import ReviewSchedules  # noqa: F401 - quoted in base classes
     from fitsm.risks.register import RiskRegister  # noqa: F401 - quoted in base classes
     from fitsm.roles import RoleModel  # noqa: F401 - quoted in base classes
+    from fitsm.security.register import SecurityRegister  # noqa: F401 - quoted in base classes
     from fitsm.service_levels.agreements import Agreements  # noqa: F401 - quoted in base classes
     from fitsm.storage.events import StoredEvent
 
@@ -52,6 +53,7 @@ __all__ = [
     "ReviewSchedulesRepository",
     "RiskRegisterRepository",
     "RoleModelRepository",
+    "SecurityRegisterRepository",
     "Store",
     "UnitOfWork",
 ]
@@ -122,6 +124,11 @@ class RiskRegisterRepository(Repository["RiskRegister"], Protocol):
 class ContinuityRegisterRepository(Repository["ContinuityRegister"], Protocol):
     """Continuity registers (PR4.1, PR4.3): two writers of different requirements, plans or
     tests both commit; two writers of the same one conflict."""
+
+
+class SecurityRegisterRepository(Repository["SecurityRegister"], Protocol):
+    """Security registers (PR6.1, PR6.3, PR6.5): two writers of different assets, policies,
+    controls or access rights both commit; two writers of the same item conflict."""
 
 
 class OutageRepository(Protocol):
@@ -203,6 +210,9 @@ class UnitOfWork(Protocol):
 
     @property
     def risks(self) -> RiskRegisterRepository: ...
+
+    @property
+    def security(self) -> SecurityRegisterRepository: ...
 
     @property
     def cases(self) -> CaseRepository: ...
