@@ -250,3 +250,7 @@ def review_rules() -> st.SearchStrategy[timedelta | MonthlyRule]:
             st.sampled_from(["UTC", "Europe/Berlin", "Australia/Lord_Howe", "America/Santiago"]),
         ),
     )
+
+
+satisfaction_scores = st.integers(1, 5)
+"""One answer of a satisfaction survey on the default 1-5 scale (PR7.6)."""

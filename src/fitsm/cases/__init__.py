@@ -33,6 +33,7 @@ from fitsm.cases.clocks import (
 )
 from fitsm.cases.diagrams import mermaid
 from fitsm.cases.improvements import (
+    COMPLAINT,
     DECISION_EVENTS,
     IMPROVEMENT,
     Complaint,
@@ -80,6 +81,7 @@ __all__ = [
     "APPROVAL_EVENTS",
     "CASE_TYPES",
     "CHANGE",
+    "COMPLAINT",
     "DECISION_EVENTS",
     "DEFAULT_MATRIX",
     "HIERARCHICAL_ESCALATION",

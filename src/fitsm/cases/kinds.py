@@ -11,7 +11,7 @@ from __future__ import annotations
 from fitsm.cases._engine import CaseLifecycle
 from fitsm.cases.base import Case
 from fitsm.cases.changes import CHANGE, Change
-from fitsm.cases.improvements import IMPROVEMENT, Complaint, Improvement
+from fitsm.cases.improvements import COMPLAINT, IMPROVEMENT, Complaint, Improvement
 from fitsm.cases.incidents import INCIDENT, Incident, ServiceRequest
 from fitsm.cases.problems import PROBLEM, Problem
 from fitsm.cases.releases import RELEASE, Release
@@ -26,7 +26,7 @@ CASE_TYPES: dict[type[Case], CaseLifecycle] = {
     Change: CHANGE,
     Release: RELEASE,
     Improvement: IMPROVEMENT,
-    Complaint: IMPROVEMENT,
+    Complaint: COMPLAINT,
 }
 """Every case class and the lifecycle its cases follow."""
 

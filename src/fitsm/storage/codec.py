@@ -35,6 +35,15 @@ from fitsm.cmdb.configuration import (
     ServiceNode,
 )
 from fitsm.cmdb.history import CmdbChangeRecord
+from fitsm.customers.contacts import Channel, Contact
+from fitsm.customers.register import Customer, CustomerChange, CustomerRegister
+from fitsm.customers.satisfaction import (
+    FollowUp,
+    SatisfactionScale,
+    SatisfactionScore,
+    SatisfactionSurvey,
+)
+from fitsm.customers.service_reviews import ReviewAction, ServiceReview
 from fitsm.errors import StoreError
 from fitsm.portfolio.services import (
     PhaseChange,
@@ -74,12 +83,21 @@ _CLASSES: dict[str, type[Any]] = {
         RoleAssignment, Team, Outage, *CASE_TYPES,
         MonthlyRule, Review, ReviewSchedule, ReviewSubject, ScheduleChange,
         RiskMatrix, Risk, RiskChange,
+        Customer, CustomerChange, Contact, Channel, ServiceReview, ReviewAction,
+        SatisfactionScale, SatisfactionScore, SatisfactionSurvey, FollowUp,
     )
 } | {"ChangeRecord": CmdbChangeRecord}  # fmt: skip
 _TAGS: dict[type[Any], str] = {cls: tag for tag, cls in _CLASSES.items()}
 _AGGREGATES: dict[str, type[Any]] = {
     cls.__name__: cls
-    for cls in (ServicePortfolio, Agreements, RoleModel, ReviewSchedules, RiskRegister)
+    for cls in (
+        ServicePortfolio,
+        Agreements,
+        RoleModel,
+        ReviewSchedules,
+        RiskRegister,
+        CustomerRegister,
+    )
 }
 _ADDED_LATER: dict[type[Any], frozenset[str]] = {
     Agreement: frozenset({"effective_from"}),
