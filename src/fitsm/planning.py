@@ -6,8 +6,8 @@ security, and the customer register) what :class:`fitsm.CaseDesk` is to cases.
 Each operation is one unit of work: load the register and the role model,
 refuse the operation if the person's FitSM-3 roles do not allow it
 (:class:`~fitsm.AuthorizationError`, nothing changed), run it as made by that
-person, commit. Who may run what is
-data, in each area's ``authority`` module (``RULES``).
+person, commit. Who may run what is data, in each area's ``authority`` module
+(``RULES``).
 
 >>> from datetime import UTC, datetime
 >>> from fitsm.roles import Person, Process, Role, RoleModel
