@@ -28,6 +28,10 @@ def test_demo_reports_impact_and_single_points_of_failure(capsys, tmp_path, monk
     assert "because shop is down: shop -> shop-backend -> db1 -> san1 (failed)" in out
     assert "Single points of failure of Web shop (shop): 18" in out
     assert "  hv2 (hypervisor)" in out  # web2 and web3 share it: the hidden common cause
+    assert (
+        "Customer 'consumers' (CRM: 'carol'): service review due 2026-02-01; agreements "
+        "sla-shop, services shop." in out
+    )
 
 
 def test_demo_takes_other_failures(capsys) -> None:

@@ -635,3 +635,43 @@ class TestStores:
             loaded = uow.customers.get()
         assert loaded == register
         assert loaded.below_threshold(4) == register.below_threshold(4)
+
+
+class TestDemo:
+    def test_the_demo_shows_the_customer_with_its_review_due_and_changes_nothing_again(
+        self, tmp_path
+    ) -> None:
+        import io
+
+        from fitsm.demo import run
+
+        url = f"sqlite:///{tmp_path / 'demo.db'}"
+        lines = []
+        for _ in range(2):
+            out = io.StringIO()
+            run(out, store_url=url)
+            lines += [x for x in out.getvalue().splitlines() if x.startswith("Customer ")]
+        expected = (
+            "Customer 'consumers' (CRM: 'carol'): service review due 2026-02-01; agreements "
+            "sla-shop, services shop."
+        )
+        assert lines == [expected, expected]
+        store = open_store(url)
+        with store.unit_of_work() as uow:
+            customers, roles = uow.customers.get(), uow.roles.get()
+            schedule = uow.reviews.get().schedule(service_review_subject("consumers"))
+        store.close()
+        assert (customers.version, roles.version) == (1, 2)
+        assert schedule.owner == "carol"
+        assert roles.check(owned={Role.CUSTOMER_RELATIONSHIP_MANAGER: ["consumers"]}) == [
+            f for f in roles.check() if f.problem != "no_customer_relationship_manager"
+        ]
+        assert unknown_customers(customers, uow_agreements(url)) == []
+
+
+def uow_agreements(url: str) -> Agreements:
+    store = open_store(url)
+    with store.unit_of_work() as uow:
+        found: Agreements = uow.agreements.get()
+    store.close()
+    return found

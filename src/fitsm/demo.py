@@ -3,7 +3,8 @@
 ``fitsm demo`` builds it, saves it to a store, loads it back and asks the CMDB
 what a failure impacts and where one service's single points of failure are; it
 seeds the risk register from those single points of failure (PR4.2) and keeps the
-web shop's SLA on a review schedule (PR2.2), which is overdue.
+web shop's SLA on a review schedule (PR2.2), which is overdue; the shop's customer
+has a relationship manager and a service review coming up (PR7.2, PR7.4).
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ from fitsm.cmdb.configuration import (
     RedundancyGroup,
 )
 from fitsm.cmdb.database import Cmdb
+from fitsm.customers.contacts import Channel, Contact
+from fitsm.customers.register import Customer, CustomerRegister, plan_service_reviews
+from fitsm.customers.relations import agreements_of
 from fitsm.portfolio.services import (
     Service,
     ServiceComponent,
@@ -29,9 +33,11 @@ from fitsm.portfolio.services import (
     SupplierInvolvement,
 )
 from fitsm.reviews.followers import follow_agreements
+from fitsm.reviews.rules import MonthlyRule
 from fitsm.reviews.schedules import ReviewSchedules
 from fitsm.risks.candidates import SINGLE_POINT_OF_FAILURE, candidate_risks
 from fitsm.risks.register import RiskRegister, plan_assessments
+from fitsm.roles import Person, Role, RoleModel
 from fitsm.service_levels.agreements import Agreement, Agreements, ServiceTarget
 from fitsm.storage.opening import open_store
 from fitsm.suppliers.supplier import Supplier, SupplierKind
@@ -42,6 +48,7 @@ __all__ = [
     "DEFAULT_SERVICE",
     "DEFAULT_STORE",
     "example_agreements",
+    "example_customers",
     "example_provider",
     "run",
 ]
@@ -330,6 +337,48 @@ def example_agreements() -> Agreements:
     return agreements
 
 
+def example_customers() -> CustomerRegister:
+    """The web shop's customer, the consumers its SLA is agreed for, with a contact and the
+    channels for ordering, complaints and escalation (PR7.1-PR7.3)."""
+    customers = CustomerRegister()
+    customers.add(
+        Customer(
+            "consumers",
+            "Retail consumers",
+            description="people buying in the web shop, represented by the consumer council",
+            contacts=[
+                Contact(
+                    "council",
+                    "Consumer council",
+                    email="council@consumers.example",
+                    matters=["service_review", "complaint"],
+                )
+            ],
+            channels=[
+                Channel("ordering", "portal", "https://shop.example/help"),
+                Channel("complaint", "email", "complaints@provider.example"),
+                Channel("escalation", "phone", "+49 30 1234", name="service desk"),
+                Channel("escalation", "email", "carol@provider.example", name="carol"),
+            ],
+        ),
+        at=AT,
+        by=ACTOR,
+    )
+    return customers
+
+
+_CRM = "carol"
+"""The demo's customer relationship manager of the consumers."""
+
+
+def _crm(roles: RoleModel) -> None:
+    """Name carol the consumers' relationship manager, once (PR7.2)."""
+    if not roles.knows(_CRM):
+        roles.add_person(Person(_CRM, "Carol", email="carol@provider.example"))
+    if not roles.has_role(_CRM, Role.CUSTOMER_RELATIONSHIP_MANAGER, "consumers"):
+        roles.assign(_CRM, Role.CUSTOMER_RELATIONSHIP_MANAGER, "consumers")
+
+
 def run(
     out: TextIO,
     *,
@@ -352,6 +401,10 @@ def run(
                 uow.reviews.add(ReviewSchedules())
             if "default" not in uow.risks.ids():
                 uow.risks.add(RiskRegister())
+            if "default" not in uow.customers.ids():
+                uow.customers.add(example_customers())
+            if "default" not in uow.roles.ids():
+                uow.roles.add(RoleModel())
             uow.commit()
         with store.unit_of_work(ACTOR) as uow:
             portfolio = uow.portfolios.get("example")
@@ -361,6 +414,20 @@ def run(
             follow_agreements(schedules, uow.agreements.get(), at=AT, by=ACTOR)
             register.seed(candidate_risks(cmdb, [service]), at=AT, by=ACTOR)
             plan_assessments(schedules, register, timedelta(days=365), at=AT, by=ACTOR)
+            customers, roles = uow.customers.get(), uow.roles.get()
+            _crm(roles)
+            # quarterly service reviews, the first on 1 February 2026 (PR7.4)
+            plan_service_reviews(
+                schedules,
+                customers,
+                MonthlyRule(3, day=1),
+                at=AT,
+                by=ACTOR,
+                first_due=datetime(2026, 2, 1, tzinfo=UTC),
+                roles=roles,
+            )
+            crm = roles.holders(Role.CUSTOMER_RELATIONSHIP_MANAGER, "consumers")
+            holdings = agreements_of(customers, uow.agreements.get(), "consumers", at=AT)
             uow.commit()
     finally:
         store.close()
@@ -394,6 +461,14 @@ def run(
     for ci in spofs:
         print(f"  {ci} ({cmdb.ci(ci).type})", file=out)
     print(file=out)
+    review = schedules.schedule(("customer_review", "consumers"))
+    print(
+        f"Customer 'consumers' (CRM: {', '.join(map(repr, crm)) or 'none'}): service review "
+        f"due {review.next_due.date().isoformat()}; agreements "
+        f"{', '.join(holdings.agreement_ids) or 'none'}, services "
+        f"{', '.join(holdings.services) or 'none'}.",
+        file=out,
+    )
     seeded = [
         r
         for r in register.ranked(area="availability")
