@@ -238,6 +238,38 @@ class TestMerging:
         with pytest.raises(ConflictError, match="'acme-it' is a unit of 'acme', which someone"):
             ours.rebase(theirs, base)
 
+    @given(
+        st.lists(st.tuples(st.sampled_from(["acme", "acme-hr", "globex"]), st.booleans()),
+                 max_size=8),
+        st.text(st.characters(codec="ascii", categories=["L"]), max_size=5),
+    )  # fmt: skip
+    @settings(max_examples=60)
+    def test_a_merge_holds_both_writers_changes_or_conflicts_on_a_shared_customer(
+        self, steps: list[tuple[str, bool]], word: str
+    ) -> None:
+        base = acme_register()
+        ours, theirs = base.copy(), base.copy()
+        for n, (customer, mine) in enumerate(steps):
+            (ours if mine else theirs).update(
+                customer, description=f"{word}{n}", at=T1, by="ann" if mine else "bob"
+            )
+        touched_by_us = {c for c, mine in steps if mine}
+        touched_by_them = {c for c, mine in steps if not mine}
+        if touched_by_us & touched_by_them:
+            with pytest.raises(ConflictError):
+                ours.copy().rebase(theirs, base)
+            return
+        before = ours.copy()
+        ours.rebase(theirs, base)
+        for customer in ("acme", "acme-hr", "globex"):
+            source = before if customer in touched_by_us else theirs
+            expected = (
+                source.customer(customer)
+                if customer in touched_by_them | touched_by_us
+                else base.customer(customer)
+            )
+            assert ours.customer(customer) == expected
+
     def test_a_changed_scale_conflicts(self) -> None:
         base = acme_register()
         theirs = CustomerRegister(scale=SatisfactionScale(0, 10))

@@ -349,13 +349,11 @@ class CustomerRegister:
         if not isinstance(contact, Contact):
             raise ValidationError(f"expected a Contact, got {shown(contact)}", field="contact")
         current = self._active(customer_id)
-        kept = [c for c in current.contacts if c.id != contact.id]
-        replaced = len(kept) != len(current.contacts)
-        contacts = (
-            tuple(contact if c.id == contact.id else c for c in current.contacts)
-            if replaced
-            else (*current.contacts, contact)
-        )
+        replaced = any(c.id == contact.id for c in current.contacts)
+        if replaced:  # in its place, so the order of the contacts stays as it was
+            contacts = tuple(contact if c.id == contact.id else c for c in current.contacts)
+        else:
+            contacts = (*current.contacts, contact)
         recorded = {
             "contact": contact.id,
             "matters": tuple(m.value for m in contact.matters),

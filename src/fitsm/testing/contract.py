@@ -22,7 +22,7 @@ It needs pytest, which the ``test`` extra installs.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from fractions import Fraction
 from typing import Any, TypeVar
 
@@ -778,7 +778,7 @@ def _customers() -> CustomerRegister:
     register.add(Customer("globex", "Globex"), at=_T1, by="ann")
     register.record_survey(
         "acme",
-        SatisfactionSurvey("q4", datetime(2025, 10, 1).date(), {"shop": [2, 3], "mail": 5}),
+        SatisfactionSurvey("q4", date(2025, 10, 1), {"shop": [2, 3], "mail": 5}),
         at=_T1,
         by="carol",
     )
