@@ -32,6 +32,10 @@ def test_demo_reports_impact_and_single_points_of_failure(capsys, tmp_path, monk
     missed = "Continuity test of 'mail' on 2025-11-12: recovered in 5 h 30 min, RTO 4 h: missed."
     assert out.splitlines().count(missed) == 2
     assert "Access review of 'payroll-db' overdue since 2025-12-15: 3 rights unconfirmed." in out
+    assert (
+        "Customer 'consumers' (CRM: 'carol'): service review due 2026-02-01; agreements "
+        "sla-shop, services shop." in out
+    )
 
 
 def test_demo_takes_other_failures(capsys) -> None:

@@ -6,7 +6,8 @@ seeds the risk register from those single points of failure (PR4.2) and keeps th
 web shop's SLA on a review schedule (PR2.2), which is overdue; it shows the e-mail
 service's last continuity test, which missed its RTO (PR4.3), and the access rights to
 the payroll records on an access review schedule (PR6.5), overdue with every right
-unconfirmed.
+unconfirmed. The shop's customer has a relationship manager and a service review coming
+up (PR7.2, PR7.4).
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ from fitsm.cmdb.configuration import (
     RedundancyGroup,
 )
 from fitsm.cmdb.database import Cmdb
+from fitsm.customers.contacts import Channel, Contact
+from fitsm.customers.register import Customer, CustomerRegister, plan_service_reviews
+from fitsm.customers.relations import agreements_of
 from fitsm.portfolio.services import (
     Service,
     ServiceComponent,
@@ -34,9 +38,11 @@ from fitsm.portfolio.services import (
     SupplierInvolvement,
 )
 from fitsm.reviews.followers import follow_agreements
+from fitsm.reviews.rules import MonthlyRule
 from fitsm.reviews.schedules import ReviewSchedules
 from fitsm.risks.candidates import SINGLE_POINT_OF_FAILURE, candidate_risks
 from fitsm.risks.register import RiskRegister, plan_assessments
+from fitsm.roles import Person, Role, RoleModel
 from fitsm.security.assets import InformationAsset
 from fitsm.security.classification import Classification
 from fitsm.security.register import SecurityRegister
@@ -52,6 +58,7 @@ __all__ = [
     "DEFAULT_STORE",
     "example_agreements",
     "example_continuity",
+    "example_customers",
     "example_provider",
     "example_security",
     "run",
@@ -417,6 +424,48 @@ def example_security() -> SecurityRegister:
     return register
 
 
+def example_customers() -> CustomerRegister:
+    """The web shop's customer, the consumers its SLA is agreed for, with a contact and the
+    channels for ordering, complaints and escalation (PR7.1-PR7.3)."""
+    customers = CustomerRegister()
+    customers.add(
+        Customer(
+            "consumers",
+            "Retail consumers",
+            description="people buying in the web shop, represented by the consumer council",
+            contacts=[
+                Contact(
+                    "council",
+                    "Consumer council",
+                    email="council@consumers.example",
+                    matters=["service_review", "complaint"],
+                )
+            ],
+            channels=[
+                Channel("ordering", "portal", "https://shop.example/help"),
+                Channel("complaint", "email", "complaints@provider.example"),
+                Channel("escalation", "phone", "+49 30 1234", name="service desk"),
+                Channel("escalation", "email", "carol@provider.example", name="carol"),
+            ],
+        ),
+        at=AT,
+        by=ACTOR,
+    )
+    return customers
+
+
+_CRM = "carol"
+"""The demo's customer relationship manager of the consumers."""
+
+
+def _crm(roles: RoleModel) -> None:
+    """Name carol the consumers' relationship manager, once (PR7.2)."""
+    if not roles.knows(_CRM):
+        roles.add_person(Person(_CRM, "Carol", email="carol@provider.example"))
+    if not roles.has_role(_CRM, Role.CUSTOMER_RELATIONSHIP_MANAGER, "consumers"):
+        roles.assign(_CRM, Role.CUSTOMER_RELATIONSHIP_MANAGER, "consumers")
+
+
 def run(
     out: TextIO,
     *,
@@ -443,6 +492,10 @@ def run(
                 uow.continuity.add(example_continuity())
             if "default" not in uow.security.ids():
                 uow.security.add(example_security())
+            if "default" not in uow.customers.ids():
+                uow.customers.add(example_customers())
+            if "default" not in uow.roles.ids():
+                uow.roles.add(RoleModel())
             uow.commit()
         with store.unit_of_work(ACTOR) as uow:
             portfolio = uow.portfolios.get("example")
@@ -457,6 +510,20 @@ def run(
             plan_access_reviews(
                 schedules, security, timedelta(days=180), at=AT, by=ACTOR, first_due=ACCESS_REVIEW
             )
+            customers, roles = uow.customers.get(), uow.roles.get()
+            _crm(roles)
+            # quarterly service reviews, the first on 1 February 2026 (PR7.4)
+            plan_service_reviews(
+                schedules,
+                customers,
+                MonthlyRule(3, day=1),
+                at=AT,
+                by=ACTOR,
+                first_due=datetime(2026, 2, 1, tzinfo=UTC),
+                roles=roles,
+            )
+            crm = roles.holders(Role.CUSTOMER_RELATIONSHIP_MANAGER, "consumers")
+            holdings = agreements_of(customers, uow.agreements.get(), "consumers", at=AT)
             uow.commit()
     finally:
         store.close()
@@ -490,6 +557,14 @@ def run(
     for ci in spofs:
         print(f"  {ci} ({cmdb.ci(ci).type})", file=out)
     print(file=out)
+    review = schedules.schedule(("customer_review", "consumers"))
+    print(
+        f"Customer 'consumers' (CRM: {', '.join(map(repr, crm)) or 'none'}): service review "
+        f"due {review.next_due.date().isoformat()}; agreements "
+        f"{', '.join(holdings.agreement_ids) or 'none'}, services "
+        f"{', '.join(holdings.services) or 'none'}.",
+        file=out,
+    )
     seeded = [
         r
         for r in register.ranked(area="availability")

@@ -1,12 +1,13 @@
 """Running the registers of the planning processes against a store, as the acting person.
 
 :class:`PlanningDesk` is to the registers (the risk register, review schedules,
-and the registers of availability and continuity, capacity and information
-security) what :class:`fitsm.CaseDesk` is to cases. Each operation is one unit
-of work: load the register and the role model, refuse the operation if the
-person's FitSM-3 roles do not allow it (:class:`~fitsm.AuthorizationError`,
-nothing changed), run it as made by that person, commit. Who may run what is
-data, in each area's ``authority`` module (``RULES``).
+the registers of availability and continuity, capacity and information
+security, and the customer register) what :class:`fitsm.CaseDesk` is to cases.
+Each operation is one unit of work: load the register and the role model,
+refuse the operation if the person's FitSM-3 roles do not allow it
+(:class:`~fitsm.AuthorizationError`, nothing changed), run it as made by that
+person, commit. Who may run what is data, in each area's ``authority`` module
+(``RULES``).
 
 >>> from datetime import UTC, datetime
 >>> from fitsm.roles import Person, Process, Role, RoleModel
@@ -38,6 +39,8 @@ from fitsm.authority import Rules
 from fitsm.availability.authority import RULES as CONTINUITY_RULES
 from fitsm.availability.continuity_register import ContinuityRegister
 from fitsm.clock import Clock, SystemClock, recorded_at
+from fitsm.customers.authority import RULES as CUSTOMER_RULES
+from fitsm.customers.register import CustomerRegister
 from fitsm.errors import AuthorizationError, NotFoundError, ValidationError
 from fitsm.reviews.authority import RULES as REVIEW_RULES
 from fitsm.reviews.schedules import ReviewSchedules
@@ -75,6 +78,7 @@ _REGISTERS: Mapping[str, _Register] = {
         SECURITY_RULES,
         {"schedules": "reviews", "risks": "risks"},
     ),
+    "customers": _Register("customers", CustomerRegister, CUSTOMER_RULES, {"schedules": "reviews"}),
 }
 
 

@@ -44,6 +44,15 @@ from fitsm.cmdb.configuration import (
     ServiceNode,
 )
 from fitsm.cmdb.history import CmdbChangeRecord
+from fitsm.customers.contacts import Channel, Contact
+from fitsm.customers.register import Customer, CustomerChange, CustomerRegister
+from fitsm.customers.satisfaction import (
+    FollowUp,
+    SatisfactionScale,
+    SatisfactionScore,
+    SatisfactionSurvey,
+)
+from fitsm.customers.service_reviews import ReviewAction, ServiceReview
 from fitsm.errors import StoreError
 from fitsm.portfolio.services import (
     PhaseChange,
@@ -93,6 +102,8 @@ _CLASSES: dict[str, type[Any]] = {
         ContinuityChange, ServiceRequirements, Measure, Plan, TestEvent, ContinuityTest,
         ClassificationScheme, Classification, InformationAsset, SecurityChange, PolicyVersion,
         SecurityPolicy, SecurityControl, AccessConfirmation, AccessRight,
+        Customer, CustomerChange, Contact, Channel, ServiceReview, ReviewAction,
+        SatisfactionScale, SatisfactionScore, SatisfactionSurvey, FollowUp,
     )
 } | {"ChangeRecord": CmdbChangeRecord}  # fmt: skip
 _TAGS: dict[type[Any], str] = {cls: tag for tag, cls in _CLASSES.items()}
@@ -100,7 +111,7 @@ _AGGREGATES: dict[str, type[Any]] = {
     cls.__name__: cls
     for cls in (
         ServicePortfolio, Agreements, RoleModel, ReviewSchedules, RiskRegister,
-        ContinuityRegister, SecurityRegister,
+        ContinuityRegister, SecurityRegister, CustomerRegister,
     )
 }  # fmt: skip
 _ADDED_LATER: dict[type[Any], frozenset[str]] = {

@@ -17,6 +17,7 @@ from fitsm.availability.measurement import Outage, OutageLog
 from fitsm.cases.base import Case
 from fitsm.cases.query import CaseQuery
 from fitsm.cmdb.database import Cmdb
+from fitsm.customers.register import CustomerRegister
 from fitsm.errors import ConflictError, DuplicateError, NotFoundError, StoreError
 from fitsm.portfolio.services import ServicePortfolio
 from fitsm.reviews.schedules import ReviewSchedules
@@ -291,6 +292,9 @@ class MemoryUnitOfWork(RollsBackOnExit):
         self.security: MemoryMergingRepository[SecurityRegister] = MemoryMergingRepository(
             "security register", store._security
         )
+        self.customers: MemoryMergingRepository[CustomerRegister] = MemoryMergingRepository(
+            "customer register", store._customers
+        )
         self.cases = MemoryCaseRepository("case", store._cases)
         self.outages = MemoryOutageRepository(store)
         self._repositories = (
@@ -302,6 +306,7 @@ class MemoryUnitOfWork(RollsBackOnExit):
             self.risks,
             self.continuity,
             self.security,
+            self.customers,
             self.cases,
         )
 
@@ -359,6 +364,7 @@ class MemoryStore:
         self._risks: dict[str, RiskRegister] = {}
         self._continuity: dict[str, ContinuityRegister] = {}
         self._security: dict[str, SecurityRegister] = {}
+        self._customers: dict[str, CustomerRegister] = {}
         self._cases: dict[str, Case] = {}
         self._outages: dict[str, Outage] = {}
         self._outages_of: dict[str, list[str]] = {}

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from fitsm.cases.base import Case
     from fitsm.cases.query import CaseQuery
     from fitsm.cmdb.database import Cmdb  # noqa: F401 - quoted in base classes
+    from fitsm.customers.register import CustomerRegister  # noqa: F401 - quoted in base classes
     from fitsm.portfolio.services import ServicePortfolio  # noqa: F401 - quoted in base classes
     from fitsm.reviews.schedules import ReviewSchedules  # noqa: F401 - quoted in base classes
     from fitsm.risks.register import RiskRegister  # noqa: F401 - quoted in base classes
@@ -46,6 +47,7 @@ __all__ = [
     "CaseRepository",
     "CmdbRepository",
     "ContinuityRegisterRepository",
+    "CustomerRegisterRepository",
     "MergingAggregate",
     "OutageRepository",
     "PortfolioRepository",
@@ -131,6 +133,11 @@ class SecurityRegisterRepository(Repository["SecurityRegister"], Protocol):
     controls or access rights both commit; two writers of the same item conflict."""
 
 
+class CustomerRegisterRepository(Repository["CustomerRegister"], Protocol):
+    """Customer registers (PR7): two writers of different customers both commit; two writers
+    of the same customer conflict."""
+
+
 class OutageRepository(Protocol):
     """Outage records (PR4.4), one row each: appended, closed once, read by query.
 
@@ -213,6 +220,9 @@ class UnitOfWork(Protocol):
 
     @property
     def security(self) -> SecurityRegisterRepository: ...
+
+    @property
+    def customers(self) -> CustomerRegisterRepository: ...
 
     @property
     def cases(self) -> CaseRepository: ...

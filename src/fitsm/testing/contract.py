@@ -22,7 +22,7 @@ It needs pytest, which the ``test`` extra installs.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from fractions import Fraction
 from typing import Any, TypeVar
 
@@ -71,6 +71,16 @@ from fitsm.cases import (
     lifecycle_of,
 )
 from fitsm.cmdb import CmdbAction
+from fitsm.customers import (
+    Channel,
+    Contact,
+    Customer,
+    CustomerRegister,
+    SatisfactionSurvey,
+    ServiceReview,
+    plan_service_reviews,
+    service_review_subject,
+)
 from fitsm.demo import example_provider
 from fitsm.errors import DuplicateError, InvalidTransitionError, ValidationError
 from fitsm.reviews import MonthlyRule, ReviewSchedules
@@ -765,6 +775,123 @@ class ReviewsAndRisksContract(_Contract):
             schedules = uow.reviews.get()
         assert schedules.version == 3
         assert [r.by for r in schedules.schedule(_SLA).reviews] == ["carol", "bob"]
+
+
+def _customers() -> CustomerRegister:
+    """ACME with a contact, an escalation path, a unit and a survey; Globex with a review."""
+    register = CustomerRegister()
+    register.add(
+        Customer(
+            "acme",
+            "ACME Corporation",
+            contacts=[
+                Contact("jane", "Jane Roe", email="jane@acme.example", matters=["escalation"])
+            ],
+            channels=[
+                Channel("escalation", "phone", "+49 30 1", name="service desk"),
+                Channel("escalation", "email", "crm@provider.example", name="CRM"),
+            ],
+        ),
+        at=_T1,
+        by="ann",
+    )
+    register.add(Customer("acme-hr", "ACME HR", parent="acme"), at=_T1, by="ann")
+    register.add(Customer("globex", "Globex"), at=_T1, by="ann")
+    register.record_survey(
+        "acme",
+        SatisfactionSurvey("q4", date(2025, 10, 1), {"shop": [2, 3], "mail": 5}),
+        at=_T1,
+        by="carol",
+    )
+    register.record_review(
+        "globex",
+        ServiceReview("rv-1", _T1 - timedelta(days=90), _T1, "targets met", actions=["more"]),
+        at=_T1,
+        by="dan",
+    )
+    return register
+
+
+class CustomersContract(_Contract):
+    """The customer register goes through every store, each customer its own unit of change."""
+
+    def _stored_customers(self, store: Store) -> CustomerRegister:
+        register = _customers()
+        with store.unit_of_work("ann") as uow:
+            uow.customers.add(register)
+            uow.commit()
+        return register
+
+    def test_the_register_reads_back_equal_with_the_same_answers(self, store: Store) -> None:
+        register = self._stored_customers(store)
+        with store.unit_of_work() as uow:
+            loaded = uow.customers.get()
+            assert uow.customers.ids() == ["default"]
+        assert loaded == register and loaded.version == 1
+        assert loaded.below_threshold(3) == register.below_threshold(3)
+        assert [c.name for c in loaded.customer("acme").escalation_path] == ["service desk", "CRM"]
+        assert loaded.customer("globex").last_review == register.customer("globex").last_review
+        assert [c.id for c in loaded.units_of("acme")] == ["acme-hr"]
+
+    def test_an_exception_stores_nothing(self, store: Store) -> None:
+        self._stored_customers(store)
+        with pytest.raises(RuntimeError), store.unit_of_work("ann") as uow:
+            uow.customers.get().update("acme", description="steel", at=_T1, by="ann")
+            raise RuntimeError("boom")
+        with store.unit_of_work() as uow:
+            assert uow.customers.get().customer("acme").description == ""
+
+    def test_changes_to_different_customers_both_commit(self, store: Store) -> None:
+        self._stored_customers(store)
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.customers.get().update("acme", description="steel", at=_T1, by="ann")
+            second.customers.get().retire("globex", at=_T1, by="bob")
+            first.commit()
+            second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.customers.get()
+        assert register.customer("acme").description == "steel"
+        assert register.customer("globex").retired
+        assert register.version == 3
+
+    def test_changes_to_the_same_customer_conflict_and_the_loser_writes_nothing(
+        self, store: Store
+    ) -> None:
+        self._stored_customers(store)
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.customers.get().update("acme", description="ann's", at=_T1, by="ann")
+            theirs = second.customers.get()
+            theirs.update("acme", description="bob's", at=_T1, by="bob")
+            theirs.update("globex", description="bob's", at=_T1, by="bob")
+            first.commit()
+            with pytest.raises(ConflictError, match="customer 'acme'"):
+                second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.customers.get()
+        assert register.customer("acme").description == "ann's"
+        assert register.customer("globex").description == ""
+
+    def test_a_review_on_its_schedule_commits_both(self, store: Store) -> None:
+        self._stored_customers(store)
+        with store.unit_of_work("ann") as uow:
+            uow.reviews.add(ReviewSchedules())
+            plan_service_reviews(
+                uow.reviews.get(), uow.customers.get(), timedelta(days=90), at=_T1, by="ann"
+            )
+            uow.commit()
+        later = _T1 + timedelta(days=2)
+        review = ServiceReview("rv-2", _T1 - timedelta(days=30), _T1, "fine")
+        with store.unit_of_work("carol") as uow:
+            schedules = uow.reviews.get()
+            uow.customers.get().record_review(
+                "acme", review, at=later, by="carol", schedules=schedules
+            )
+            uow.commit()
+        with store.unit_of_work() as uow:
+            schedule = uow.reviews.get().schedule(service_review_subject("acme"))
+            customer = uow.customers.get().customer("acme")
+        assert schedule.next_due == later + timedelta(days=90)
+        assert customer.last_review is not None and customer.last_review.held_at == later
 
 
 _T_CONT = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
@@ -1525,6 +1652,7 @@ class StoreContract(
     OutboxContract,
     AgreementChangesContract,
     ReviewsAndRisksContract,
+    CustomersContract,
     ContinuityContract,
     SecurityContract,
 ):

@@ -7,6 +7,7 @@ from typing import Any
 
 from fitsm.availability.continuity_register import ContinuityRegister
 from fitsm.cmdb.database import Cmdb
+from fitsm.customers.register import CustomerRegister
 from fitsm.errors import ValidationError
 from fitsm.portfolio.services import ServicePortfolio
 from fitsm.reviews.schedules import ReviewSchedules
@@ -151,6 +152,9 @@ class SqlUnitOfWork(RollsBackOnExit):
         self.security: SqlMergingRepository[SecurityRegister] = SqlMergingRepository(
             db, "security", "security register", lambda r: 0, store.decoded
         )
+        self.customers: SqlMergingRepository[CustomerRegister] = SqlMergingRepository(
+            db, "customers", "customer register", lambda r: 0, store.decoded
+        )
         self.cases = SqlCaseRepository(db)
         self.outages = SqlOutageRepository(db)
         self.cmdbs = SqlCmdbRepository(db, store.cmdb_cache)
@@ -162,6 +166,7 @@ class SqlUnitOfWork(RollsBackOnExit):
             self.risks,
             self.continuity,
             self.security,
+            self.customers,
             self.cases.documents,
         )
 
@@ -178,6 +183,7 @@ class SqlUnitOfWork(RollsBackOnExit):
                 self.risks,
                 self.continuity,
                 self.security,
+                self.customers,
             ):
                 repo.write(cur, audit)
             self.cases.write(cur, audit)
