@@ -186,6 +186,7 @@ OBJECT_ROLES: dict[Role, str] = {
     Role.CONTINUITY_PLAN_OWNER: "continuity plan",
     Role.CAPACITY_PLAN_OWNER: "capacity plan",
     Role.SECURITY_CONTROL_OWNER: "security control",
+    Role.REPORT_OWNER: "report",
 }
 """Roles FitSM-3 wants held by exactly one person "per" object, with what the object is:
 :meth:`RoleModel.check` finds objects with none or several."""

@@ -44,6 +44,12 @@ from fitsm.portfolio.services import (
     ServicePortfolio,
     SupplierInvolvement,
 )
+from fitsm.reporting.register import Delivery, Production, ReportRegister
+from fitsm.reporting.specifications import (
+    RecipientAgreement,
+    ReportSpecification,
+    SpecificationChange,
+)
 from fitsm.reviews.rules import MonthlyRule
 from fitsm.reviews.schedules import (
     Review,
@@ -74,12 +80,20 @@ _CLASSES: dict[str, type[Any]] = {
         RoleAssignment, Team, Outage, *CASE_TYPES,
         MonthlyRule, Review, ReviewSchedule, ReviewSubject, ScheduleChange,
         RiskMatrix, Risk, RiskChange,
+        ReportSpecification, RecipientAgreement, SpecificationChange, Production, Delivery,
     )
 } | {"ChangeRecord": CmdbChangeRecord}  # fmt: skip
 _TAGS: dict[type[Any], str] = {cls: tag for tag, cls in _CLASSES.items()}
 _AGGREGATES: dict[str, type[Any]] = {
     cls.__name__: cls
-    for cls in (ServicePortfolio, Agreements, RoleModel, ReviewSchedules, RiskRegister)
+    for cls in (
+        ServicePortfolio,
+        Agreements,
+        RoleModel,
+        ReviewSchedules,
+        RiskRegister,
+        ReportRegister,
+    )
 }
 _ADDED_LATER: dict[type[Any], frozenset[str]] = {
     Agreement: frozenset({"effective_from"}),
