@@ -297,10 +297,7 @@ class TestReports:
             "workload",
         ]
         assert report.label == "2024-03"
-        assert report.summary() == (
-            "report 'sla-acme-monthly' for 2024-03: 2 services, 1 breach, 1 major incident, "
-            "2 incidents"
-        )
+        assert report.summary() == "2 services, 1 breach, 1 major incident, 2 incidents"
 
     def test_a_report_needs_the_evaluation_of_its_own_period(self) -> None:
         spec = _spec()

@@ -23,7 +23,7 @@ from fitsm.reporting.builders import (
 )
 from fitsm.reporting.register import Delivery, DueReport, DueStatus, Production, ReportRegister
 from fitsm.reporting.rendering import Image, digest, to_html, to_markdown
-from fitsm.reporting.reports import Report, build_report, period_label
+from fitsm.reporting.reports import Report, build_report, period_label, summarise
 from fitsm.reporting.sections import CHART_KINDS, ChartRequest, Section
 from fitsm.reporting.specifications import (
     CONTENTS,
@@ -62,6 +62,7 @@ __all__ = [
     "period_label",
     "service_performance",
     "significant_events",
+    "summarise",
     "to_html",
     "to_markdown",
     "workload",

@@ -28,7 +28,7 @@ from fitsm._validators import enum_value, identifier, text
 from fitsm.clock import as_utc
 from fitsm.errors import DuplicateError, NotFoundError, ValidationError
 from fitsm.reporting.rendering import digest
-from fitsm.reporting.reports import Report
+from fitsm.reporting.reports import Report, summarise
 from fitsm.reporting.specifications import (
     RecipientAgreement,
     ReportFormat,
@@ -99,6 +99,10 @@ class Production:
     def period(self) -> ReportPeriod:
         """The period the report covers."""
         return ReportPeriod(self.start, self.end)
+
+    def summary(self) -> str:
+        """The report's counts in words (:func:`~fitsm.reporting.summarise`)."""
+        return summarise(self.counts)
 
     @property
     def delivered_to(self) -> tuple[str, ...]:

@@ -30,7 +30,7 @@ from fitsm.reporting.specifications import ReportPeriod, ReportSpecification
 from fitsm.reviews.rules import MonthlyRule
 from fitsm.service_levels.evaluation import Evaluation
 
-__all__ = ["Report", "build_report", "period_label"]
+__all__ = ["Report", "build_report", "period_label", "summarise"]
 
 
 def period_label(spec: ReportSpecification, period: ReportPeriod) -> str:
@@ -87,21 +87,30 @@ class Report:
         raise NotFoundError(f"report {self.report_id!r} has no section {key!r}")
 
     def summary(self) -> str:
-        """One line: ``report 'sla-acme-monthly' for 2024-03: 2 services, 1 breach, ...``."""
-        counts = self.counts
-        parts = []
-        plural = {"breach": "breaches", "nonconformity": "nonconformities"}
-        for key, one in (
-            ("services", "service"),
-            ("breaches", "breach"),
-            ("major_incidents", "major incident"),
-            ("incidents", "incident"),
-            ("nonconformities", "nonconformity"),
-        ):
-            if key in counts:
-                n = counts[key]
-                parts.append(f"{n} {one if n == 1 else plural.get(one, one + 's')}")
-        return f"report {self.report_id!r} for {self.label}: " + ", ".join(parts)
+        """The counts in words: ``"2 services, 1 breach, 0 major incidents, 14 incidents"``."""
+        return summarise(self.counts)
+
+
+_SUMMARY = (
+    ("services", "service", "services"),
+    ("breaches", "breach", "breaches"),
+    ("major_incidents", "major incident", "major incidents"),
+    ("incidents", "incident", "incidents"),
+    ("nonconformities", "nonconformity", "nonconformities"),
+)
+
+
+def summarise(counts: Mapping[str, int]) -> str:
+    """A report's counts in words, in a fixed order, those it has.
+
+    >>> summarise({"incidents": 14, "services": 2, "breaches": 1})
+    '2 services, 1 breach, 14 incidents'
+    """
+    return ", ".join(
+        f"{counts[key]} {one if counts[key] == 1 else many}"
+        for key, one, many in _SUMMARY
+        if key in counts
+    )
 
 
 def build_report(
@@ -168,7 +177,11 @@ def build_report(
         elif content == "nonconformities":
             sections.append(nonconformities(findings))
         else:
-            sections.append(workload(case_list, wanted.start, wanted.end, services=spec.services))
+            sections.append(
+                workload(
+                    case_list, wanted.start, wanted.end, services=spec.services, kinds=("incident",)
+                )
+            )
     return Report(
         spec.id,
         spec.title,
