@@ -407,10 +407,10 @@ def run(
                 evaluation = evaluate(
                     uow.agreements.get(), *DECEMBER, outages=uow.outages.log(*DECEMBER, ["shop"])
                 )
-                report = build_report(
+                december = build_report(
                     spec, DECEMBER[0], evaluation=evaluation, cases=uow.cases.find()
                 )
-                reports.produce(report, at=AT, by=ACTOR)
+                reports.produce(december, at=AT, by=ACTOR)
                 reports.deliver(spec.id, DECEMBER[0], recipients=spec.audience, at=AT, by=ACTOR)
             produced = reports.production(spec.id, DECEMBER[0])
             uow.commit()
