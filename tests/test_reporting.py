@@ -223,8 +223,8 @@ class TestBuilders:
             evaluation, outages=_outages(), history={"2024-03": evaluation}
         )
         assert [(c.kind, c.title) for c in section.charts] == [
-            ("availability_timeline", "Availability of shop (sla-acme)"),
             ("availability_timeline", "Availability of mail (sla-acme)"),
+            ("availability_timeline", "Availability of shop (sla-acme)"),
             ("compliance_heatmap", "SLA compliance by month"),
         ]
         assert section.charts[2].arguments["services"] == ["mail", "shop"]

@@ -155,7 +155,7 @@ def service_performance(
     charts: list[ChartRequest] = []
     if outages is not None:
         log = outages if isinstance(outages, OutageLog) else OutageLog.of(outages)
-        for result in results:
+        for result in sorted(results, key=lambda r: (r.subject, r.label, r.start)):
             if result.target_kind is TargetKind.AVAILABILITY and result.report is not None:
                 charts.append(
                     ChartRequest(
