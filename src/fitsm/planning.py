@@ -42,6 +42,8 @@ from fitsm.clock import Clock, SystemClock, recorded_at
 from fitsm.customers.authority import RULES as CUSTOMER_RULES
 from fitsm.customers.register import CustomerRegister
 from fitsm.errors import AuthorizationError, NotFoundError, ValidationError
+from fitsm.reporting.authority import RULES as REPORT_RULES
+from fitsm.reporting.register import ReportRegister
 from fitsm.reviews.authority import RULES as REVIEW_RULES
 from fitsm.reviews.schedules import ReviewSchedules
 from fitsm.risks.authority import RULES as RISK_RULES
@@ -71,6 +73,7 @@ class _Register:
 _REGISTERS: Mapping[str, _Register] = {
     "risks": _Register("risks", RiskRegister, RISK_RULES, {"schedules": "reviews"}),
     "reviews": _Register("reviews", ReviewSchedules, REVIEW_RULES),
+    "reports": _Register("reports", ReportRegister, REPORT_RULES),
     "continuity": _Register("continuity", ContinuityRegister, CONTINUITY_RULES),
     "security": _Register(
         "security",

@@ -62,6 +62,12 @@ from fitsm.portfolio.services import (
     ServicePortfolio,
     SupplierInvolvement,
 )
+from fitsm.reporting.register import Delivery, Production, ReportRegister
+from fitsm.reporting.specifications import (
+    RecipientAgreement,
+    ReportSpecification,
+    SpecificationChange,
+)
 from fitsm.reviews.rules import MonthlyRule
 from fitsm.reviews.schedules import (
     Review,
@@ -104,6 +110,7 @@ _CLASSES: dict[str, type[Any]] = {
         SecurityPolicy, SecurityControl, AccessConfirmation, AccessRight,
         Customer, CustomerChange, Contact, Channel, ServiceReview, ReviewAction,
         SatisfactionScale, SatisfactionScore, SatisfactionSurvey, FollowUp,
+        ReportSpecification, RecipientAgreement, SpecificationChange, Production, Delivery,
     )
 } | {"ChangeRecord": CmdbChangeRecord}  # fmt: skip
 _TAGS: dict[type[Any], str] = {cls: tag for tag, cls in _CLASSES.items()}
@@ -111,7 +118,7 @@ _AGGREGATES: dict[str, type[Any]] = {
     cls.__name__: cls
     for cls in (
         ServicePortfolio, Agreements, RoleModel, ReviewSchedules, RiskRegister,
-        ContinuityRegister, SecurityRegister, CustomerRegister,
+        ContinuityRegister, SecurityRegister, CustomerRegister, ReportRegister,
     )
 }  # fmt: skip
 _ADDED_LATER: dict[type[Any], frozenset[str]] = {

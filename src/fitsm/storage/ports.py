@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from fitsm.cmdb.database import Cmdb  # noqa: F401 - quoted in base classes
     from fitsm.customers.register import CustomerRegister  # noqa: F401 - quoted in base classes
     from fitsm.portfolio.services import ServicePortfolio  # noqa: F401 - quoted in base classes
+    from fitsm.reporting.register import ReportRegister  # noqa: F401 - quoted in base classes
     from fitsm.reviews.schedules import ReviewSchedules  # noqa: F401 - quoted in base classes
     from fitsm.risks.register import RiskRegister  # noqa: F401 - quoted in base classes
     from fitsm.roles import RoleModel  # noqa: F401 - quoted in base classes
@@ -51,6 +52,7 @@ __all__ = [
     "MergingAggregate",
     "OutageRepository",
     "PortfolioRepository",
+    "ReportRegisterRepository",
     "Repository",
     "ReviewSchedulesRepository",
     "RiskRegisterRepository",
@@ -121,6 +123,11 @@ class ReviewSchedulesRepository(Repository["ReviewSchedules"], Protocol):
 class RiskRegisterRepository(Repository["RiskRegister"], Protocol):
     """Risk registers (PR4.2, PR6.2): two writers of different risks both commit; two writers
     of the same risk conflict."""
+
+
+class ReportRegisterRepository(Repository["ReportRegister"], Protocol):
+    """Report registers (PR3.2, PR3.3): two writers of different reports, or of different
+    periods' productions, both commit; two writers of the same one conflict."""
 
 
 class ContinuityRegisterRepository(Repository["ContinuityRegister"], Protocol):
@@ -217,6 +224,9 @@ class UnitOfWork(Protocol):
 
     @property
     def risks(self) -> RiskRegisterRepository: ...
+
+    @property
+    def reports(self) -> ReportRegisterRepository: ...
 
     @property
     def security(self) -> SecurityRegisterRepository: ...

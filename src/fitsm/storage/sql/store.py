@@ -10,6 +10,7 @@ from fitsm.cmdb.database import Cmdb
 from fitsm.customers.register import CustomerRegister
 from fitsm.errors import ValidationError
 from fitsm.portfolio.services import ServicePortfolio
+from fitsm.reporting.register import ReportRegister
 from fitsm.reviews.schedules import ReviewSchedules
 from fitsm.risks.register import RiskRegister
 from fitsm.roles import RoleModel
@@ -155,6 +156,9 @@ class SqlUnitOfWork(RollsBackOnExit):
         self.customers: SqlMergingRepository[CustomerRegister] = SqlMergingRepository(
             db, "customers", "customer register", lambda r: 0, store.decoded
         )
+        self.reports: SqlMergingRepository[ReportRegister] = SqlMergingRepository(
+            db, "reports", "report register", lambda r: 0, store.decoded
+        )
         self.cases = SqlCaseRepository(db)
         self.outages = SqlOutageRepository(db)
         self.cmdbs = SqlCmdbRepository(db, store.cmdb_cache)
@@ -167,6 +171,7 @@ class SqlUnitOfWork(RollsBackOnExit):
             self.continuity,
             self.security,
             self.customers,
+            self.reports,
             self.cases.documents,
         )
 
@@ -184,6 +189,7 @@ class SqlUnitOfWork(RollsBackOnExit):
                 self.continuity,
                 self.security,
                 self.customers,
+                self.reports,
             ):
                 repo.write(cur, audit)
             self.cases.write(cur, audit)
