@@ -18,6 +18,7 @@ from fitsm.storage.ports import (
     RiskRegisterRepository,
     RoleModelRepository,
     Store,
+    SupplierRegisterRepository,
     UnitOfWork,
 )
 from fitsm.storage.retry import retrying
@@ -34,6 +35,7 @@ __all__ = [
     "RoleModelRepository",
     "Store",
     "StoredEvent",
+    "SupplierRegisterRepository",
     "UnitOfWork",
     "open_store",
     "retrying",

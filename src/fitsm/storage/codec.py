@@ -56,6 +56,15 @@ from fitsm.risks.matrix import RiskMatrix
 from fitsm.risks.register import Risk, RiskChange, RiskRegister
 from fitsm.roles import Person, RoleAssignment, RoleModel, Team
 from fitsm.service_levels.agreements import Agreement, Agreements, ServiceTarget
+from fitsm.suppliers.contacts import Channel, Contact, EscalationLevel
+from fitsm.suppliers.evaluations import (
+    AgreementPerformance,
+    FollowUpAction,
+    RatingScale,
+    SupplierEvaluation,
+)
+from fitsm.suppliers.products import VendorProduct
+from fitsm.suppliers.register import SupplierChange, SupplierRecord, SupplierRegister
 from fitsm.suppliers.supplier import Supplier
 from fitsm.time.calendar import BusinessCalendar
 from fitsm.units import Q_, Quantity
@@ -74,12 +83,16 @@ _CLASSES: dict[str, type[Any]] = {
         RoleAssignment, Team, Outage, *CASE_TYPES,
         MonthlyRule, Review, ReviewSchedule, ReviewSubject, ScheduleChange,
         RiskMatrix, Risk, RiskChange,
+        SupplierRecord, SupplierChange, Contact, Channel, EscalationLevel, VendorProduct,
+        RatingScale, SupplierEvaluation, AgreementPerformance, FollowUpAction,
     )
 } | {"ChangeRecord": CmdbChangeRecord}  # fmt: skip
 _TAGS: dict[type[Any], str] = {cls: tag for tag, cls in _CLASSES.items()}
 _AGGREGATES: dict[str, type[Any]] = {
     cls.__name__: cls
-    for cls in (ServicePortfolio, Agreements, RoleModel, ReviewSchedules, RiskRegister)
+    for cls in (
+        ServicePortfolio, Agreements, RoleModel, ReviewSchedules, RiskRegister, SupplierRegister
+    )
 }
 _ADDED_LATER: dict[type[Any], frozenset[str]] = {
     Agreement: frozenset({"effective_from"}),

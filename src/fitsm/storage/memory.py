@@ -20,6 +20,7 @@ from fitsm.errors import ConflictError, DuplicateError, NotFoundError, StoreErro
 from fitsm.portfolio.services import ServicePortfolio
 from fitsm.reviews.schedules import ReviewSchedules
 from fitsm.risks.register import RiskRegister
+from fitsm.suppliers.register import SupplierRegister
 from fitsm.roles import RoleModel
 from fitsm.service_levels.agreements import Agreements
 from fitsm.storage._cases import checked_paging, checked_write, page
@@ -283,6 +284,9 @@ class MemoryUnitOfWork(RollsBackOnExit):
         self.risks: MemoryMergingRepository[RiskRegister] = MemoryMergingRepository(
             "risk register", store._risks
         )
+        self.suppliers: MemoryMergingRepository[SupplierRegister] = MemoryMergingRepository(
+            "supplier register", store._suppliers
+        )
         self.cases = MemoryCaseRepository("case", store._cases)
         self.outages = MemoryOutageRepository(store)
         self._repositories = (
@@ -292,6 +296,7 @@ class MemoryUnitOfWork(RollsBackOnExit):
             self.roles,
             self.reviews,
             self.risks,
+            self.suppliers,
             self.cases,
         )
 
@@ -347,6 +352,7 @@ class MemoryStore:
         self._roles: dict[str, RoleModel] = {}
         self._reviews: dict[str, ReviewSchedules] = {}
         self._risks: dict[str, RiskRegister] = {}
+        self._suppliers: dict[str, SupplierRegister] = {}
         self._cases: dict[str, Case] = {}
         self._outages: dict[str, Outage] = {}
         self._outages_of: dict[str, list[str]] = {}

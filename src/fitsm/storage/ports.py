@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from fitsm.roles import RoleModel  # noqa: F401 - quoted in base classes
     from fitsm.service_levels.agreements import Agreements  # noqa: F401 - quoted in base classes
     from fitsm.storage.events import StoredEvent
+    from fitsm.suppliers.register import SupplierRegister  # noqa: F401 - quoted in base classes
 
 __all__ = [
     "Aggregate",
@@ -49,6 +50,7 @@ __all__ = [
     "RiskRegisterRepository",
     "RoleModelRepository",
     "Store",
+    "SupplierRegisterRepository",
     "UnitOfWork",
 ]
 
@@ -113,6 +115,11 @@ class ReviewSchedulesRepository(Repository["ReviewSchedules"], Protocol):
 class RiskRegisterRepository(Repository["RiskRegister"], Protocol):
     """Risk registers (PR4.2, PR6.2): two writers of different risks both commit; two writers
     of the same risk conflict."""
+
+
+class SupplierRegisterRepository(Repository["SupplierRegister"], Protocol):
+    """Supplier registers (PR8): two writers of different suppliers both commit; two writers
+    of the same supplier conflict."""
 
 
 class OutageRepository(Protocol):
@@ -194,6 +201,9 @@ class UnitOfWork(Protocol):
 
     @property
     def risks(self) -> RiskRegisterRepository: ...
+
+    @property
+    def suppliers(self) -> SupplierRegisterRepository: ...
 
     @property
     def cases(self) -> CaseRepository: ...
