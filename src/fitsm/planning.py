@@ -43,6 +43,8 @@ from fitsm.risks.authority import RULES as RISK_RULES
 from fitsm.risks.register import RiskRegister
 from fitsm.roles import RoleModel
 from fitsm.storage.ports import Store, UnitOfWork
+from fitsm.suppliers.authority import RULES as SUPPLIER_RULES
+from fitsm.suppliers.register import SupplierRegister
 
 __all__ = ["PlanningDesk"]
 
@@ -64,6 +66,12 @@ class _Register:
 _REGISTERS: Mapping[str, _Register] = {
     "risks": _Register("risks", RiskRegister, RISK_RULES, {"schedules": "reviews"}),
     "reviews": _Register("reviews", ReviewSchedules, REVIEW_RULES),
+    "suppliers": _Register(
+        "suppliers",
+        SupplierRegister,
+        SUPPLIER_RULES,
+        {"schedules": "reviews", "agreements": "agreements"},
+    ),
 }
 
 
