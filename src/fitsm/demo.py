@@ -2,8 +2,9 @@
 
 ``fitsm demo`` builds it, saves it to a store, loads it back and asks the CMDB
 what a failure impacts and where one service's single points of failure are; it
-seeds the risk register from those single points of failure (PR4.2) and keeps the
-web shop's SLA on a review schedule (PR2.2), which is overdue.
+seeds the risk register from those single points of failure (PR4.2), keeps the
+web shop's SLA on a review schedule (PR2.2), which is overdue, and evaluates the
+telecom supplier from its UA (PR8.4).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import TextIO
 
+from fitsm.availability.measurement import Outage
 from fitsm.cmdb.configuration import (
     AttributeSpec,
     AttributeType,
@@ -34,6 +36,8 @@ from fitsm.risks.candidates import SINGLE_POINT_OF_FAILURE, candidate_risks
 from fitsm.risks.register import RiskRegister, plan_assessments
 from fitsm.service_levels.agreements import Agreement, Agreements, ServiceTarget
 from fitsm.storage.opening import open_store
+from fitsm.suppliers.evaluations import evaluation_subject
+from fitsm.suppliers.register import SupplierRegister
 from fitsm.suppliers.supplier import Supplier, SupplierKind
 from fitsm.units import Q_
 
@@ -43,6 +47,7 @@ __all__ = [
     "DEFAULT_STORE",
     "example_agreements",
     "example_provider",
+    "example_underpinning",
     "run",
 ]
 
@@ -330,6 +335,34 @@ def example_agreements() -> Agreements:
     return agreements
 
 
+QUARTER = (datetime(2025, 10, 1, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC))
+"""The quarter the demo evaluates the telecom supplier over: 92 days, 2208 hours."""
+UPLINK_OUTAGE = Outage(
+    "uplink-isp", datetime(2025, 11, 12, 8, tzinfo=UTC), datetime(2025, 11, 12, 11, tzinfo=UTC)
+)
+"""Three hours without the internet uplink: 1 - 3/2208 = 99.86 %, below the UA's 99.9 %."""
+UPLINK_MEASURED = {("ua-telco", "response"): Q_(2, "hour"), ("ua-telco", "bandwidth"): Q_(1, "Gbit/s")}
+"""What the telecom supplier's other targets measured in the quarter: both met."""
+
+
+def example_underpinning() -> Agreement:
+    """The UA with the telecom supplier for the internet uplink: availability 99.9 %, a
+    response within 4 hours, 1 Gbit/s (PR2.2, PR8.2)."""
+    return Agreement(
+        "ua-telco",
+        "UA",
+        "telco",
+        ["uplink-isp"],
+        [
+            ServiceTarget("availability", Q_(99.9, "percent")),
+            ServiceTarget("response_time", Q_(4, "hour"), name="response"),
+            ServiceTarget("performance", Q_(1, "Gbit/s"), name="bandwidth"),
+        ],
+        valid_from=datetime(2025, 1, 1, tzinfo=UTC),
+        owner="dave",
+    )
+
+
 def run(
     out: TextIO,
     *,
@@ -352,6 +385,9 @@ def run(
                 uow.reviews.add(ReviewSchedules())
             if "default" not in uow.risks.ids():
                 uow.risks.add(RiskRegister())
+            if "default" not in uow.suppliers.ids():
+                uow.suppliers.add(SupplierRegister())
+                uow.outages.record(UPLINK_OUTAGE)
             uow.commit()
         with store.unit_of_work(ACTOR) as uow:
             portfolio = uow.portfolios.get("example")
@@ -361,6 +397,26 @@ def run(
             follow_agreements(schedules, uow.agreements.get(), at=AT, by=ACTOR)
             register.seed(candidate_risks(cmdb, [service]), at=AT, by=ACTOR)
             plan_assessments(schedules, register, timedelta(days=365), at=AT, by=ACTOR)
+            agreements, suppliers = uow.agreements.get(), uow.suppliers.get()
+            if "ua-telco" not in {a.id for a in agreements}:
+                agreements.add(example_underpinning())
+            suppliers.adopt(portfolio.suppliers, at=AT, by=ACTOR)  # type: ignore[arg-type]
+            telco = evaluation_subject("telco")
+            if telco not in schedules:
+                schedules.plan(telco, timedelta(days=90), at=AT, by=ACTOR, first_due=AT)
+            if suppliers.supplier("telco").last_evaluation is None:
+                suppliers.evaluate(
+                    "telco",
+                    start=QUARTER[0],
+                    end=QUARTER[1],
+                    agreements=agreements,
+                    outages=uow.outages.log(*QUARTER, ["uplink-isp"]),
+                    measurements=UPLINK_MEASURED,
+                    findings=["uplink down 3 hours on 12 November"],
+                    at=AT,
+                    by=ACTOR,
+                    schedules=schedules,
+                )
             uow.commit()
     finally:
         store.close()
@@ -418,3 +474,11 @@ def run(
         )
     else:
         print(f"No review is overdue on {AT.date().isoformat()}.", file=out)
+    evaluation = suppliers.supplier("telco").last_evaluation
+    if evaluation is not None:
+        shown = ", ".join(str(p) for p in evaluation.performance) or "no agreement measured"
+        print(
+            f"Supplier evaluation: supplier 'telco' evaluated {evaluation.at.date().isoformat()} "
+            f"by {evaluation.by!r}: rating {suppliers.scale.shown(evaluation.rating)}, {shown}.",
+            file=out,
+        )
