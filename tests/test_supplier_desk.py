@@ -115,9 +115,11 @@ def test_the_sms_manager_may_run_every_operation(desk, operation):
     if operation == "set_product" or operation == "remove_product":
         desk.act("suppliers", "set_product", actor="smsm", at=T0, **CALLS["set_product"])
     desk.act("suppliers", operation, actor="smsm", at=T0, **CALLS[operation])
-    last = desk.get("suppliers").supplier(
-        "newco" if operation in ("add", "adopt") else "netco"
-    ).history[-1]
+    last = (
+        desk.get("suppliers")
+        .supplier("newco" if operation in ("add", "adopt") else "netco")
+        .history[-1]
+    )
     assert (last.by, last.at) == ("smsm", T0)
 
 

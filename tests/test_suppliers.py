@@ -61,17 +61,27 @@ def _agreements() -> Agreements:
         )
     )
     agreements.add(
-        Agreement("ola-dc", "OLA", "dc", ["web"], [ServiceTarget("availability", Q_(99, "percent"))])
+        Agreement(
+            "ola-dc", "OLA", "dc", ["web"], [ServiceTarget("availability", Q_(99, "percent"))]
+        )
     )
     agreements.add(
-        Agreement("sla-shop", "SLA", "consumers", ["shop"], [ServiceTarget("availability", Q_(99, "percent"))])
+        Agreement(
+            "sla-shop",
+            "SLA",
+            "consumers",
+            ["shop"],
+            [ServiceTarget("availability", Q_(99, "percent"))],
+        )
     )
     return agreements
 
 
 # the uplink is down 3 hours in Q1: 1 - 3/2184 = 99.863 % < 99.9 %, so the UA's availability
 # target is violated; a response time of 3 h meets 4 h and 1 Gbit/s meets 1 Gbit/s: 2 of 3 met
-OUTAGES = [Outage("uplink", datetime(2024, 2, 1, 1, tzinfo=UTC), datetime(2024, 2, 1, 4, tzinfo=UTC))]
+OUTAGES = [
+    Outage("uplink", datetime(2024, 2, 1, 1, tzinfo=UTC), datetime(2024, 2, 1, 4, tzinfo=UTC))
+]
 MEASURED = {("ua-net", "response"): Q_(3, "hour"), ("ua-net", "bandwidth"): Q_(1, "Gbit/s")}
 
 
@@ -161,9 +171,7 @@ class TestContactsAndChannels:
         assert register.supplier("netco").escalation == tuple(path)
 
     @given(st.lists(st.integers(min_value=0, max_value=10), min_size=1, max_size=6))
-    def test_a_path_is_accepted_exactly_when_no_level_comes_sooner_than_the_one_before(
-        self, hours
-    ):
+    def test_a_path_is_accepted_exactly_when_no_level_comes_sooner_than_the_one_before(self, hours):
         register = _register()
         names = [f"c{i}" for i in range(len(hours))]
         for name in names:
@@ -196,7 +204,13 @@ class TestEvaluations:
         )
         assert len(performance) == 1
         (ua,) = performance
-        assert (ua.agreement, ua.kind, ua.met, ua.violated, ua.measured) == ("ua-net", "UA", 2, 1, 3)
+        assert (ua.agreement, ua.kind, ua.met, ua.violated, ua.measured) == (
+            "ua-net",
+            "UA",
+            2,
+            1,
+            3,
+        )
         assert ua.violations == ("uplink availability",)
         assert str(ua) == "UA 'ua-net' met 2 of 3 targets"
 
@@ -396,7 +410,10 @@ class TestAggregate:
         theirs.update("dc", name="DC team", at=T0, by="b")
         merged = ours.copy()
         merged.rebase(theirs, base)
-        assert (merged.supplier("netco").name, merged.supplier("dc").name) == ("NetCo Ltd", "DC team")
+        assert (merged.supplier("netco").name, merged.supplier("dc").name) == (
+            "NetCo Ltd",
+            "DC team",
+        )
         theirs.update("netco", name="NetCo plc", at=T0, by="b")
         before = ours.copy()
         with pytest.raises(ConflictError, match="'netco' was changed by someone else"):

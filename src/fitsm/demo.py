@@ -341,7 +341,10 @@ UPLINK_OUTAGE = Outage(
     "uplink-isp", datetime(2025, 11, 12, 8, tzinfo=UTC), datetime(2025, 11, 12, 11, tzinfo=UTC)
 )
 """Three hours without the internet uplink: 1 - 3/2208 = 99.86 %, below the UA's 99.9 %."""
-UPLINK_MEASURED = {("ua-telco", "response"): Q_(2, "hour"), ("ua-telco", "bandwidth"): Q_(1, "Gbit/s")}
+UPLINK_MEASURED = {
+    ("ua-telco", "response"): Q_(2, "hour"),
+    ("ua-telco", "bandwidth"): Q_(1, "Gbit/s"),
+}
 """What the telecom supplier's other targets measured in the quarter: both met."""
 
 

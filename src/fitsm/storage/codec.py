@@ -91,7 +91,12 @@ _TAGS: dict[type[Any], str] = {cls: tag for tag, cls in _CLASSES.items()}
 _AGGREGATES: dict[str, type[Any]] = {
     cls.__name__: cls
     for cls in (
-        ServicePortfolio, Agreements, RoleModel, ReviewSchedules, RiskRegister, SupplierRegister
+        ServicePortfolio,
+        Agreements,
+        RoleModel,
+        ReviewSchedules,
+        RiskRegister,
+        SupplierRegister,
     )
 }
 _ADDED_LATER: dict[type[Any], frozenset[str]] = {

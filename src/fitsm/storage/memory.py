@@ -20,7 +20,6 @@ from fitsm.errors import ConflictError, DuplicateError, NotFoundError, StoreErro
 from fitsm.portfolio.services import ServicePortfolio
 from fitsm.reviews.schedules import ReviewSchedules
 from fitsm.risks.register import RiskRegister
-from fitsm.suppliers.register import SupplierRegister
 from fitsm.roles import RoleModel
 from fitsm.service_levels.agreements import Agreements
 from fitsm.storage._cases import checked_paging, checked_write, page
@@ -40,6 +39,7 @@ from fitsm.storage.events import (
     unseen,
 )
 from fitsm.storage.ports import Aggregate, MergingAggregate
+from fitsm.suppliers.register import SupplierRegister
 
 __all__ = [
     "MemoryAgreementsRepository",

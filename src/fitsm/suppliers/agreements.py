@@ -40,7 +40,7 @@ class AgreementLink:
         Column("kind", "string"),
         Column("party", "string"),
         Column("supplier", "string"),
-        Column("problem", "category", categories=_PROBLEMS[1:] + ("ok",), source="shown"),
+        Column("problem", "category", categories=(*_PROBLEMS[1:], "ok"), source="shown"),
         Column("message", "string"),
     )
     """The table of links: one row per OLA or UA, then one per supplier without one."""

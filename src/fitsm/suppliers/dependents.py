@@ -102,8 +102,8 @@ def services_depending_on(
         records = cmdb.records
         present = [s for s in starts if s[1] in records]
         for how, node, role in present:
-            for service, path in _services_above(cmdb, node).items():
-                rows.append(SupplierDependency(service, how, node, role, path, None))
+            for above, path in _services_above(cmdb, node).items():
+                rows.append(SupplierDependency(above, how, node, role, path, None))
         failed = sorted({node for _, node, _ in present})
         report = cmdb.impact(failed) if failed else None
 

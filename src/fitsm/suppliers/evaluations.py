@@ -261,9 +261,7 @@ class SupplierEvaluation:
     start: datetime = attrs.field(converter=_utc)
     end: datetime = attrs.field(converter=_utc)
     rating: int = attrs.field(validator=_whole)
-    performance: tuple[AgreementPerformance, ...] = attrs.field(
-        default=(), converter=_performance
-    )
+    performance: tuple[AgreementPerformance, ...] = attrs.field(default=(), converter=_performance)
     findings: tuple[str, ...] = attrs.field(default=(), converter=_texts)
     actions: tuple[FollowUpAction, ...] = attrs.field(default=(), converter=_actions)
     note: str = attrs.field(default="", validator=text)

@@ -32,8 +32,7 @@ def _date_or_none(value: object) -> date | None:
     if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
         return value
     raise ValidationError(
-        f"a product's support_ends must be a date (or None: no end announced), got "
-        f"{shown(value)}",
+        f"a product's support_ends must be a date (or None: no end announced), got {shown(value)}",
         field="support_ends",
     )
 

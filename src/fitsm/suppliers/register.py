@@ -72,17 +72,38 @@ def _kind(value: object) -> SupplierKind:
     return enum_value(SupplierKind, "kind")(value)
 
 
-def _records(cls: type[Any], what: str) -> Any:
-    def convert(value: Iterable[Any]) -> tuple[Any, ...]:
-        found = items(value, f"a list of {cls.__name__} records")
-        for entry in found:
-            if not isinstance(entry, cls):
-                raise ValidationError(
-                    f"{what} must be {cls.__name__} records, got {shown(entry)}", field=what
-                )
-        return found
+def _records(cls: type[Any], what: str, value: Iterable[Any]) -> tuple[Any, ...]:
+    found = items(value, f"a list of {cls.__name__} records")
+    for entry in found:
+        if not isinstance(entry, cls):
+            raise ValidationError(
+                f"{what} must be {cls.__name__} records, got {shown(entry)}", field=what
+            )
+    return found
 
-    return convert
+
+def _contacts(value: Iterable[Contact]) -> tuple[Contact, ...]:
+    return _records(Contact, "contacts", value)
+
+
+def _channels(value: Iterable[Channel]) -> tuple[Channel, ...]:
+    return _records(Channel, "channels", value)
+
+
+def _levels(value: Iterable[EscalationLevel]) -> tuple[EscalationLevel, ...]:
+    return _records(EscalationLevel, "escalation", value)
+
+
+def _products(value: Iterable[VendorProduct]) -> tuple[VendorProduct, ...]:
+    return _records(VendorProduct, "products", value)
+
+
+def _evaluations(value: Iterable[SupplierEvaluation]) -> tuple[SupplierEvaluation, ...]:
+    return _records(SupplierEvaluation, "evaluations", value)
+
+
+def _history(value: Iterable[SupplierChange]) -> tuple[SupplierChange, ...]:
+    return _records(SupplierChange, "history", value)
 
 
 @attrs.frozen
@@ -102,25 +123,13 @@ class SupplierRecord:
     name: str = attrs.field(validator=text)
     kind: SupplierKind = attrs.field(converter=_kind)
     description: str = attrs.field(default="", validator=text)
-    contacts: tuple[Contact, ...] = attrs.field(
-        default=(), converter=_records(Contact, "contacts")
-    )
-    channels: tuple[Channel, ...] = attrs.field(
-        default=(), converter=_records(Channel, "channels")
-    )
-    escalation: tuple[EscalationLevel, ...] = attrs.field(
-        default=(), converter=_records(EscalationLevel, "escalation")
-    )
-    products: tuple[VendorProduct, ...] = attrs.field(
-        default=(), converter=_records(VendorProduct, "products")
-    )
-    evaluations: tuple[SupplierEvaluation, ...] = attrs.field(
-        default=(), converter=_records(SupplierEvaluation, "evaluations")
-    )
+    contacts: tuple[Contact, ...] = attrs.field(default=(), converter=_contacts)
+    channels: tuple[Channel, ...] = attrs.field(default=(), converter=_channels)
+    escalation: tuple[EscalationLevel, ...] = attrs.field(default=(), converter=_levels)
+    products: tuple[VendorProduct, ...] = attrs.field(default=(), converter=_products)
+    evaluations: tuple[SupplierEvaluation, ...] = attrs.field(default=(), converter=_evaluations)
     retired: bool = attrs.field(default=False, validator=flag)
-    history: tuple[SupplierChange, ...] = attrs.field(
-        default=(), converter=_records(SupplierChange, "history")
-    )
+    history: tuple[SupplierChange, ...] = attrs.field(default=(), converter=_history)
 
     def __attrs_post_init__(self) -> None:
         if not self.name.strip():
@@ -254,7 +263,9 @@ class SupplierRegister:
         self._suppliers[record.id] = added
         return added
 
-    def adopt(self, suppliers: Iterable[Supplier], *, at: datetime, by: str) -> list[SupplierRecord]:
+    def adopt(
+        self, suppliers: Iterable[Supplier], *, at: datetime, by: str
+    ) -> list[SupplierRecord]:
         """Add the suppliers (a portfolio's, a NetBox import's) not in the register yet;
         adopting the same suppliers again adds nothing. Returns the records added."""
         added = []
@@ -336,7 +347,9 @@ class SupplierRegister:
         """Establish the channels to communicate with a supplier, replacing those before
         (PR8.3)."""
         current = self._active(supplier_id)
-        updated = attrs.evolve(current, channels=tuple(items(channels, "a list of Channel records")))
+        updated = attrs.evolve(
+            current, channels=tuple(items(channels, "a list of Channel records"))
+        )
         recorded = {"channels": tuple(f"{c.purpose.value}: {c.address}" for c in updated.channels)}
         return self._store(updated, self._change(current, at, by, "channels_set", recorded, note))
 

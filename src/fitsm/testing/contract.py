@@ -813,7 +813,10 @@ class SuppliersContract(_Contract):
         assert loaded.scale.shown(2) == "2/3"
         telco = loaded.supplier("telco")
         assert [level.contact for level in telco.escalation] == ["Tina"]
-        assert telco.product("edge").support_ends == register.supplier("telco").products[0].support_ends
+        assert (
+            telco.product("edge").support_ends
+            == register.supplier("telco").products[0].support_ends
+        )
         assert [a.id for a in telco.open_actions] == ["telco-1"]
         assert [s.id for s in loaded.active()] == ["dc-ops", "payco", "telco"]
         assert loaded.supplier("oldco").retired
