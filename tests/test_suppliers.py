@@ -102,6 +102,12 @@ class TestRegister:
         assert [s.id for s in register.active("federation_member")] == ["uni-x"]
         assert register.supplier("telco").supplier == portfolio.supplier("telco")
 
+    def test_the_portfolio_lists_suppliers_but_not_other_records(self):
+        portfolio = ServicePortfolio()
+        with pytest.raises(ValidationError, match="expected a Supplier, got Service"):
+            portfolio.add_supplier(Service("mail", "Mail"))  # type: ignore[arg-type]
+        assert portfolio.suppliers == ()
+
     def test_a_second_supplier_with_the_same_id_is_refused(self):
         register = _register()
         with pytest.raises(DuplicateError, match="'netco' is in the register already"):
@@ -345,6 +351,13 @@ class TestDependentsAndProducts:
             ("vpn", "product", "edgeos", ("vpn", "uplink", "router1", "edgeos"), "down"),
         ]
         assert rows.to_records()[0]["path"] == "mail -> relay -> router1 -> edgeos"
+
+    def test_a_supplier_with_nothing_in_the_cmdb_has_no_failure_verdict(self):
+        portfolio, cmdb = _provider()
+        rows = services_depending_on("dc", portfolio, cmdb)
+        assert [(r.service, r.how, r.if_supplier_fails) for r in rows] == [
+            ("shop", "service", None)
+        ]
 
     def test_without_a_cmdb_only_the_portfolios_direct_involvements(self):
         portfolio, _ = _provider()

@@ -45,7 +45,8 @@ class SupplierDependency:
     (its role in the portfolio, or the product's name), ``path`` the CMDB's
     dependency path from the service to ``via``. ``if_supplier_fails`` is what the
     CMDB's impact analysis says of the service when all the supplier's components
-    and product CIs fail together; empty without a CMDB.
+    and product CIs fail together; empty without a CMDB, or when the CMDB holds none
+    of them.
     """
 
     columns: ClassVar[Columns] = Columns(
@@ -108,9 +109,9 @@ def services_depending_on(
         report = cmdb.impact(failed) if failed else None
 
         def status(service: str) -> str | None:
-            if service not in records:
-                return None  # a service of the portfolio the CMDB does not hold
-            return "up" if report is None else report.status(service).value
+            if report is None or service not in records:
+                return None  # nothing of the supplier's in the CMDB, or not the service
+            return report.status(service).value
 
         rows = [attrs.evolve(r, if_supplier_fails=status(r.service)) for r in rows]
     order = {h: i for i, h in enumerate(_HOW)}
