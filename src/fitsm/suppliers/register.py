@@ -155,7 +155,8 @@ class SupplierRecord:
 
     @property
     def supplier(self) -> Supplier:
-        """The supplier as the portfolio lists it (PR1.4), its first channel's address as contact."""
+        """The supplier as the portfolio lists it (PR1.4), its first channel's address as
+        contact."""
         first = next((c.address for c in self.channels), "")
         return Supplier(self.id, self.name, self.kind, first)
 
