@@ -10,7 +10,8 @@ answer from each part of the library:
 - the access rights to the payroll records, whose access review is overdue (PR6.5);
 - the shop's customer, its relationship manager and its next service review (PR7.2,
   PR7.4);
-- the web shop's monthly SLA report for December 2025, produced and delivered (PR3.3).
+- the web shop's monthly SLA report for December 2025, produced and delivered (PR3.3);
+- the telecom supplier evaluated from its UA over the last quarter (PR8.4).
 """
 
 from __future__ import annotations
@@ -57,6 +58,8 @@ from fitsm.security.reviews import overdue_access_reviews, plan_access_reviews
 from fitsm.service_levels.agreements import Agreement, Agreements, ServiceTarget
 from fitsm.service_levels.evaluation import evaluate
 from fitsm.storage.opening import open_store
+from fitsm.suppliers.evaluations import evaluation_subject
+from fitsm.suppliers.register import SupplierRegister
 from fitsm.suppliers.supplier import Supplier, SupplierKind
 from fitsm.units import Q_
 
@@ -70,6 +73,7 @@ __all__ = [
     "example_provider",
     "example_report",
     "example_security",
+    "example_underpinning",
     "run",
 ]
 
@@ -501,6 +505,37 @@ def example_report() -> ReportSpecification:
     )
 
 
+QUARTER = (datetime(2025, 10, 1, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC))
+"""The quarter the demo evaluates the telecom supplier over: 92 days, 2208 hours."""
+UPLINK_OUTAGE = Outage(
+    "uplink-isp", datetime(2025, 11, 12, 8, tzinfo=UTC), datetime(2025, 11, 12, 11, tzinfo=UTC)
+)
+"""Three hours without the internet uplink: 1 - 3/2208 = 99.86 %, below the UA's 99.9 %."""
+UPLINK_MEASURED = {
+    ("ua-telco", "response"): Q_(2, "hour"),
+    ("ua-telco", "bandwidth"): Q_(1, "Gbit/s"),
+}
+"""What the telecom supplier's other targets measured in the quarter: both met."""
+
+
+def example_underpinning() -> Agreement:
+    """The UA with the telecom supplier for the internet uplink: availability 99.9 %, a
+    response within 4 hours, 1 Gbit/s (PR2.2, PR8.2)."""
+    return Agreement(
+        "ua-telco",
+        "UA",
+        "telco",
+        ["uplink-isp"],
+        [
+            ServiceTarget("availability", Q_(99.9, "percent")),
+            ServiceTarget("response_time", Q_(4, "hour"), name="response"),
+            ServiceTarget("performance", Q_(1, "Gbit/s"), name="bandwidth"),
+        ],
+        valid_from=datetime(2025, 1, 1, tzinfo=UTC),
+        owner="dave",
+    )
+
+
 def run(
     out: TextIO,
     *,
@@ -523,6 +558,9 @@ def run(
                 uow.reviews.add(ReviewSchedules())
             if "default" not in uow.risks.ids():
                 uow.risks.add(RiskRegister())
+            if "default" not in uow.suppliers.ids():
+                uow.suppliers.add(SupplierRegister())
+                uow.outages.record(UPLINK_OUTAGE)
             if "default" not in uow.continuity.ids():
                 uow.continuity.add(example_continuity())
             if "default" not in uow.security.ids():
@@ -545,6 +583,26 @@ def run(
             follow_agreements(schedules, uow.agreements.get(), at=AT, by=ACTOR)
             register.seed(candidate_risks(cmdb, [service]), at=AT, by=ACTOR)
             plan_assessments(schedules, register, timedelta(days=365), at=AT, by=ACTOR)
+            agreements, suppliers = uow.agreements.get(), uow.suppliers.get()
+            if "ua-telco" not in {a.id for a in agreements}:
+                agreements.add(example_underpinning())
+            suppliers.adopt(portfolio.suppliers, at=AT, by=ACTOR)  # type: ignore[arg-type]
+            telco = evaluation_subject("telco")
+            if telco not in schedules:
+                schedules.plan(telco, timedelta(days=90), at=AT, by=ACTOR, first_due=AT)
+            if suppliers.supplier("telco").last_evaluation is None:
+                suppliers.evaluate(
+                    "telco",
+                    start=QUARTER[0],
+                    end=QUARTER[1],
+                    agreements=agreements,
+                    outages=uow.outages.log(*QUARTER, ["uplink-isp"]),
+                    measurements=UPLINK_MEASURED,
+                    findings=["uplink down 3 hours on 12 November"],
+                    at=AT,
+                    by=ACTOR,
+                    schedules=schedules,
+                )
             security = uow.security.get()
             plan_access_reviews(
                 schedules, security, timedelta(days=180), at=AT, by=ACTOR, first_due=ACCESS_REVIEW
@@ -657,6 +715,15 @@ def run(
     late = overdue_access_reviews(security, schedules, AT)
     if late:
         print(_sentence(str(late[0])), file=out)
+
+    assessed = suppliers.supplier("telco").last_evaluation
+    if assessed is not None:
+        shown = ", ".join(str(p) for p in assessed.performance) or "no agreement measured"
+        print(
+            f"Supplier evaluation: supplier 'telco' evaluated {assessed.at.date().isoformat()} "
+            f"by {assessed.by!r}: rating {suppliers.scale.shown(assessed.rating)}, {shown}.",
+            file=out,
+        )
 
 
 def _sentence(text: str) -> str:

@@ -52,6 +52,8 @@ from fitsm.roles import RoleModel
 from fitsm.security.authority import RULES as SECURITY_RULES
 from fitsm.security.register import SecurityRegister
 from fitsm.storage.ports import Store, UnitOfWork
+from fitsm.suppliers.authority import RULES as SUPPLIER_RULES
+from fitsm.suppliers.register import SupplierRegister
 
 __all__ = ["PlanningDesk"]
 
@@ -73,6 +75,12 @@ class _Register:
 _REGISTERS: Mapping[str, _Register] = {
     "risks": _Register("risks", RiskRegister, RISK_RULES, {"schedules": "reviews"}),
     "reviews": _Register("reviews", ReviewSchedules, REVIEW_RULES),
+    "suppliers": _Register(
+        "suppliers",
+        SupplierRegister,
+        SUPPLIER_RULES,
+        {"schedules": "reviews", "agreements": "agreements"},
+    ),
     "reports": _Register("reports", ReportRegister, REPORT_RULES),
     "continuity": _Register("continuity", ContinuityRegister, CONTINUITY_RULES),
     "security": _Register(

@@ -142,7 +142,8 @@ class Role(StrEnum):
     communication, processes formal complaints, conducts and records service reviews
     (PR7.2, PR7.4, PR7.5); 1 per identified customer; context: customer id."""
     SUPPLIER_RELATIONSHIP_MANAGER = "supplier_relationship_manager"
-    """Contact point for one supplier (PR8); context: supplier id."""
+    """Primary contact point for one supplier, maintaining the relationship and the monitoring
+    of its performance (PR8.2, PR8.4); 1 per identified supplier; context: supplier id."""
     INFORMATION_SECURITY_RISK_MANAGER = "information_security_risk_manager"
     """Keeps the asset inventory complete and the information security risk assessment
     up to date (PR6.2); 1 in total, needed where ISM is in scope. No context."""
@@ -188,6 +189,7 @@ OBJECT_ROLES: dict[Role, str] = {
     Role.CONTINUITY_PLAN_OWNER: "continuity plan",
     Role.CAPACITY_PLAN_OWNER: "capacity plan",
     Role.SECURITY_CONTROL_OWNER: "security control",
+    Role.SUPPLIER_RELATIONSHIP_MANAGER: "supplier",
     Role.REPORT_OWNER: "report",
     Role.CUSTOMER_RELATIONSHIP_MANAGER: "customer",
 }

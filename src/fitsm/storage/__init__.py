@@ -21,6 +21,7 @@ from fitsm.storage.ports import (
     RoleModelRepository,
     SecurityRegisterRepository,
     Store,
+    SupplierRegisterRepository,
     UnitOfWork,
 )
 from fitsm.storage.retry import retrying
@@ -40,6 +41,7 @@ __all__ = [
     "SecurityRegisterRepository",
     "Store",
     "StoredEvent",
+    "SupplierRegisterRepository",
     "UnitOfWork",
     "open_store",
     "retrying",

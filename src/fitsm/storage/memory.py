@@ -43,6 +43,7 @@ from fitsm.storage.events import (
     unseen,
 )
 from fitsm.storage.ports import Aggregate, MergingAggregate
+from fitsm.suppliers.register import SupplierRegister
 
 __all__ = [
     "MemoryAgreementsRepository",
@@ -287,6 +288,9 @@ class MemoryUnitOfWork(RollsBackOnExit):
         self.risks: MemoryMergingRepository[RiskRegister] = MemoryMergingRepository(
             "risk register", store._risks
         )
+        self.suppliers: MemoryMergingRepository[SupplierRegister] = MemoryMergingRepository(
+            "supplier register", store._suppliers
+        )
         self.reports: MemoryMergingRepository[ReportRegister] = MemoryMergingRepository(
             "report register", store._reports
         )
@@ -308,6 +312,7 @@ class MemoryUnitOfWork(RollsBackOnExit):
             self.roles,
             self.reviews,
             self.risks,
+            self.suppliers,
             self.reports,
             self.continuity,
             self.security,
@@ -367,6 +372,7 @@ class MemoryStore:
         self._roles: dict[str, RoleModel] = {}
         self._reviews: dict[str, ReviewSchedules] = {}
         self._risks: dict[str, RiskRegister] = {}
+        self._suppliers: dict[str, SupplierRegister] = {}
         self._reports: dict[str, ReportRegister] = {}
         self._continuity: dict[str, ContinuityRegister] = {}
         self._security: dict[str, SecurityRegister] = {}

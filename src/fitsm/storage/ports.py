@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from fitsm.security.register import SecurityRegister  # noqa: F401 - quoted in base classes
     from fitsm.service_levels.agreements import Agreements  # noqa: F401 - quoted in base classes
     from fitsm.storage.events import StoredEvent
+    from fitsm.suppliers.register import SupplierRegister  # noqa: F401 - quoted in base classes
 
 __all__ = [
     "Aggregate",
@@ -59,6 +60,7 @@ __all__ = [
     "RoleModelRepository",
     "SecurityRegisterRepository",
     "Store",
+    "SupplierRegisterRepository",
     "UnitOfWork",
 ]
 
@@ -123,6 +125,11 @@ class ReviewSchedulesRepository(Repository["ReviewSchedules"], Protocol):
 class RiskRegisterRepository(Repository["RiskRegister"], Protocol):
     """Risk registers (PR4.2, PR6.2): two writers of different risks both commit; two writers
     of the same risk conflict."""
+
+
+class SupplierRegisterRepository(Repository["SupplierRegister"], Protocol):
+    """Supplier registers (PR8): two writers of different suppliers both commit; two writers
+    of the same supplier conflict."""
 
 
 class ReportRegisterRepository(Repository["ReportRegister"], Protocol):
@@ -224,6 +231,9 @@ class UnitOfWork(Protocol):
 
     @property
     def risks(self) -> RiskRegisterRepository: ...
+
+    @property
+    def suppliers(self) -> SupplierRegisterRepository: ...
 
     @property
     def reports(self) -> ReportRegisterRepository: ...

@@ -41,6 +41,8 @@ from fitsm import (
     ServicePortfolio,
     ServiceTarget,
     StoreError,
+    customers,
+    suppliers,
 )
 from fitsm.availability import (
     ContinuityRegister,
@@ -72,8 +74,6 @@ from fitsm.cases import (
 )
 from fitsm.cmdb import CmdbAction
 from fitsm.customers import (
-    Channel,
-    Contact,
     Customer,
     CustomerRegister,
     SatisfactionSurvey,
@@ -102,6 +102,14 @@ from fitsm.security import (
 )
 from fitsm.service_levels import Agreements
 from fitsm.storage import Store
+from fitsm.suppliers import (
+    EscalationLevel,
+    FollowUpAction,
+    RatingScale,
+    Supplier,
+    SupplierRegister,
+    VendorProduct,
+)
 from fitsm.time import BusinessCalendar
 
 __all__ = ["StoreContract"]
@@ -778,6 +786,117 @@ class ReviewsAndRisksContract(_Contract):
         assert [r.by for r in schedules.schedule(_SLA).reviews] == ["carol", "bob"]
 
 
+def _suppliers() -> SupplierRegister:
+    """The example provider's suppliers, one with contacts, an escalation path, a product and
+    an evaluation, one retired."""
+    from datetime import date
+
+    register = SupplierRegister(scale=RatingScale(["bad", "fair", "good"]))
+    portfolio, _ = example_provider()
+    register.adopt(portfolio.suppliers, at=_T1, by="ann")  # type: ignore[arg-type]
+    register.add(Supplier("oldco", "Old Co", "external"), at=_T1, by="ann")
+    register.retire("oldco", at=_T1, by="ann", note="contract ended")
+    register.set_contact("telco", suppliers.Contact("Tina", "account manager"), at=_T1, by="sam")
+    register.set_channels(
+        "telco",
+        [suppliers.Channel("support", "portal", "https://noc.telco.example")],
+        at=_T1,
+        by="sam",
+    )
+    register.set_escalation(
+        "telco", [EscalationLevel("Tina", timedelta(hours=2))], at=_T1, by="sam"
+    )
+    register.set_product(
+        "telco",
+        VendorProduct("edge", "EdgeOS", "telco", "7.2", date(2026, 6, 30), cis=["router1"]),
+        at=_T1,
+        by="sam",
+    )
+    register.evaluate(
+        "telco",
+        start=_T1 - timedelta(days=90),
+        end=_T1,
+        agreements=Agreements(),
+        rating=2,
+        findings=["two late responses"],
+        actions=[FollowUpAction("telco-1", "weekly call", owner="sam", due=date(2026, 2, 1))],
+        at=_T1,
+        by="sam",
+    )
+    return register
+
+
+class SuppliersContract(_Contract):
+    """The supplier register goes through every store, each supplier its own unit of change."""
+
+    def _stored_suppliers(self, store: Store) -> SupplierRegister:
+        register = _suppliers()
+        with store.unit_of_work("ann") as uow:
+            uow.suppliers.add(register)
+            uow.commit()
+        return register
+
+    def test_the_register_reads_back_equal_with_the_same_answers(self, store: Store) -> None:
+        register = self._stored_suppliers(store)
+        with store.unit_of_work() as uow:
+            loaded = uow.suppliers.get()
+            assert uow.suppliers.ids() == ["default"]
+        assert loaded == register
+        assert loaded.version == 1
+        assert loaded.scale.shown(2) == "2/3"
+        telco = loaded.supplier("telco")
+        assert [level.contact for level in telco.escalation] == ["Tina"]
+        assert (
+            telco.product("edge").support_ends
+            == register.supplier("telco").products[0].support_ends
+        )
+        assert [a.id for a in telco.open_actions] == ["telco-1"]
+        assert [s.id for s in loaded.active()] == ["dc-ops", "payco", "telco"]
+        assert loaded.supplier("oldco").retired
+
+    def test_changes_to_different_suppliers_both_commit(self, store: Store) -> None:
+        self._stored_suppliers(store)
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.suppliers.get().update("payco", description="cards", at=_T1, by="ann")
+            second.suppliers.get().set_contact(
+                "dc-ops", suppliers.Contact("Dora", "team lead"), at=_T1, by="bob"
+            )
+            first.commit()
+            second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.suppliers.get()
+        assert register.supplier("payco").description == "cards"
+        assert register.supplier("dc-ops").contact("Dora").role == "team lead"
+        assert register.version == 3
+
+    def test_changes_to_the_same_supplier_conflict_and_the_loser_writes_nothing(
+        self, store: Store
+    ) -> None:
+        self._stored_suppliers(store)
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.suppliers.get().update("telco", name="Telco Ltd", at=_T1, by="ann")
+            theirs = second.suppliers.get()
+            theirs.update("telco", name="Telco plc", at=_T1, by="bob")
+            theirs.update("payco", name="PayCo Ltd", at=_T1, by="bob")
+            first.commit()
+            with pytest.raises(ConflictError, match="'telco'"):
+                second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.suppliers.get()
+        assert register.supplier("telco").name == "Telco Ltd"
+        assert register.supplier("payco").name == "PayCo payments"
+
+    def test_a_failed_commit_stores_nothing(self, store: Store) -> None:
+        self._stored_suppliers(store)
+        with pytest.raises(RuntimeError), store.unit_of_work("ann") as uow:
+            uow.suppliers.get().retire("telco", at=_T1, by="ann")
+            uow.reviews.add(ReviewSchedules())
+            raise RuntimeError("boom")
+        with store.unit_of_work() as uow:
+            assert not uow.suppliers.get().supplier("telco").retired
+            assert uow.reviews.ids() == []
+
+
 def _customers() -> CustomerRegister:
     """ACME with a contact, an escalation path, a unit and a survey; Globex with a review."""
     register = CustomerRegister()
@@ -786,11 +905,13 @@ def _customers() -> CustomerRegister:
             "acme",
             "ACME Corporation",
             contacts=[
-                Contact("jane", "Jane Roe", email="jane@acme.example", matters=["escalation"])
+                customers.Contact(
+                    "jane", "Jane Roe", email="jane@acme.example", matters=["escalation"]
+                )
             ],
             channels=[
-                Channel("escalation", "phone", "+49 30 1", name="service desk"),
-                Channel("escalation", "email", "crm@provider.example", name="CRM"),
+                customers.Channel("escalation", "phone", "+49 30 1", name="service desk"),
+                customers.Channel("escalation", "email", "crm@provider.example", name="CRM"),
             ],
         ),
         at=_T1,
@@ -1776,6 +1897,7 @@ class StoreContract(
     OutboxContract,
     AgreementChangesContract,
     ReviewsAndRisksContract,
+    SuppliersContract,
     ReportsContract,
     CustomersContract,
     ContinuityContract,

@@ -38,6 +38,7 @@ from fitsm.storage.sql.documents import (
 from fitsm.storage.sql.outage_rows import SqlOutageRepository
 from fitsm.storage.sql.outbox import acknowledge, append_events, consumer_position, read_events
 from fitsm.storage.sql.schema import prepare
+from fitsm.suppliers.register import SupplierRegister
 
 __all__ = ["SqlStore", "SqlUnitOfWork"]
 
@@ -159,6 +160,9 @@ class SqlUnitOfWork(RollsBackOnExit):
         self.reports: SqlMergingRepository[ReportRegister] = SqlMergingRepository(
             db, "reports", "report register", lambda r: 0, store.decoded
         )
+        self.suppliers: SqlMergingRepository[SupplierRegister] = SqlMergingRepository(
+            db, "suppliers", "supplier register", lambda r: 0, store.decoded
+        )
         self.cases = SqlCaseRepository(db)
         self.outages = SqlOutageRepository(db)
         self.cmdbs = SqlCmdbRepository(db, store.cmdb_cache)
@@ -172,6 +176,7 @@ class SqlUnitOfWork(RollsBackOnExit):
             self.security,
             self.customers,
             self.reports,
+            self.suppliers,
             self.cases.documents,
         )
 
@@ -190,6 +195,7 @@ class SqlUnitOfWork(RollsBackOnExit):
                 self.security,
                 self.customers,
                 self.reports,
+                self.suppliers,
             ):
                 repo.write(cur, audit)
             self.cases.write(cur, audit)
