@@ -21,6 +21,11 @@ import attrs
 
 from fitsm._validators import shown
 from fitsm.availability.measurement import Outage
+from fitsm.capacity.capacities import Capacity
+from fitsm.capacity.plans import CapacityPlan, PlanItem
+from fitsm.capacity.register import CapacityChange, CapacityRegister
+from fitsm.capacity.requirements import CapacityRequirement
+from fitsm.capacity.thresholds import Threshold
 from fitsm.cases.base import Case, HistoryEntry
 from fitsm.cases.changes import Change
 from fitsm.cases.kinds import CASE_TYPES
@@ -74,12 +79,20 @@ _CLASSES: dict[str, type[Any]] = {
         RoleAssignment, Team, Outage, *CASE_TYPES,
         MonthlyRule, Review, ReviewSchedule, ReviewSubject, ScheduleChange,
         RiskMatrix, Risk, RiskChange,
+        Capacity, Threshold, CapacityRequirement, CapacityPlan, PlanItem, CapacityChange,
     )
 } | {"ChangeRecord": CmdbChangeRecord}  # fmt: skip
 _TAGS: dict[type[Any], str] = {cls: tag for tag, cls in _CLASSES.items()}
 _AGGREGATES: dict[str, type[Any]] = {
     cls.__name__: cls
-    for cls in (ServicePortfolio, Agreements, RoleModel, ReviewSchedules, RiskRegister)
+    for cls in (
+        ServicePortfolio,
+        Agreements,
+        RoleModel,
+        ReviewSchedules,
+        RiskRegister,
+        CapacityRegister,
+    )
 }
 _ADDED_LATER: dict[type[Any], frozenset[str]] = {
     Agreement: frozenset({"effective_from"}),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from fitsm.capacity.register import CapacityRegister
 from fitsm.cmdb.database import Cmdb
 from fitsm.errors import ValidationError
 from fitsm.portfolio.services import ServicePortfolio
@@ -34,6 +35,7 @@ from fitsm.storage.sql.documents import (
 from fitsm.storage.sql.outage_rows import SqlOutageRepository
 from fitsm.storage.sql.outbox import acknowledge, append_events, consumer_position, read_events
 from fitsm.storage.sql.schema import prepare
+from fitsm.storage.sql.utilisation_rows import SqlUtilisationRepository
 
 __all__ = ["SqlStore", "SqlUnitOfWork"]
 
@@ -143,8 +145,12 @@ class SqlUnitOfWork(RollsBackOnExit):
         self.risks: SqlMergingRepository[RiskRegister] = SqlMergingRepository(
             db, "risks", "risk register", lambda r: 0, store.decoded
         )
+        self.capacity: SqlMergingRepository[CapacityRegister] = SqlMergingRepository(
+            db, "capacity", "capacity register", lambda r: 0, store.decoded
+        )
         self.cases = SqlCaseRepository(db)
         self.outages = SqlOutageRepository(db)
+        self.utilisation = SqlUtilisationRepository(db)
         self.cmdbs = SqlCmdbRepository(db, store.cmdb_cache)
         self._documents = (
             self.portfolios,
@@ -152,6 +158,7 @@ class SqlUnitOfWork(RollsBackOnExit):
             self.roles,
             self.reviews,
             self.risks,
+            self.capacity,
             self.cases.documents,
         )
 
@@ -160,12 +167,20 @@ class SqlUnitOfWork(RollsBackOnExit):
         audit = AuditEntries(self.actor, self.store._audit_key)
 
         def work(cur: Any) -> None:
-            for repo in (self.portfolios, self.agreements, self.roles, self.reviews, self.risks):
+            for repo in (
+                self.portfolios,
+                self.agreements,
+                self.roles,
+                self.reviews,
+                self.risks,
+                self.capacity,
+            ):
                 repo.write(cur, audit)
             self.cases.write(cur, audit)
             self.cmdbs.write(cur, audit)
             happened = self._events()  # before outages settle their pending changes
             self.outages.write(cur, audit)
+            self.utilisation.write(cur, audit)
             append(db, cur, audit)
             append_events(db, cur, happened)
 
@@ -180,6 +195,7 @@ class SqlUnitOfWork(RollsBackOnExit):
             repo.settle()
         self.cmdbs.settle()
         self.outages.settle()
+        self.utilisation.settle()
         self._published.clear()
 
     def publish(self, event: Any) -> None:
@@ -208,3 +224,4 @@ class SqlUnitOfWork(RollsBackOnExit):
             repo.read_checked.clear()
         self.cmdbs.release()
         self.outages.pending.clear()
+        self.utilisation.pending.clear()
