@@ -1,8 +1,8 @@
 """Reading and writing other formats, at the edge of the library: CMDB files in JSON
-and CSV, graphs for graph tools, outages from CSV, OpenSLO, iCalendar.
+and CSV, graphs for graph tools, outages and utilisation from CSV, OpenSLO, iCalendar.
 
-CMDB files in JSON and CSV (read and written), outage records from CSV files and
-pandas DataFrames, service level objectives in OpenSLO v1 YAML, and the change
+CMDB files in JSON and CSV (read and written), outage records and utilisation samples
+from CSV files and pandas DataFrames, service level objectives in OpenSLO v1 YAML, and the change
 schedule as an iCalendar file. Errors name the file, the line and the field;
 nothing is half-loaded. The optional formats need their extras (``pandas``,
 ``openslo``, ``ical``) and say which when one is missing.
@@ -14,6 +14,7 @@ from fitsm.interop.graphs import GraphFormat, dump_cmdb_graph
 from fitsm.interop.ical import changes_to_ical
 from fitsm.interop.openslo import read_openslo, write_openslo
 from fitsm.interop.outages import outages_from_frame, read_outages
+from fitsm.interop.utilisation import read_utilisation, utilisation_from_frame
 
 __all__ = [
     "GraphFormat",
@@ -28,5 +29,7 @@ __all__ = [
     "outages_from_frame",
     "read_openslo",
     "read_outages",
+    "read_utilisation",
+    "utilisation_from_frame",
     "write_openslo",
 ]

@@ -841,7 +841,7 @@ class CapacityContract(_Contract):
             with pytest.raises(NotFoundError, match="san9/storage"):
                 uow.utilisation.read("san9", "storage")
         assert every == _samples("san1", range(60))
-        assert (every.times.dtype, every.values.dtype) == (np.int64, np.float64)
+        assert (str(every.times.dtype), str(every.values.dtype)) == ("int64", "float64")
         assert some.values.tolist() == [45.0, 45.5, 46.0]  # day 13 is the end: not included
 
     def test_a_batch_in_another_unit_of_the_same_kind_is_converted(self, store: Store) -> None:
