@@ -53,9 +53,9 @@ def registry() -> Any:
 
 
 EXTRA_UNITS = (
-    "core = [cpu_core] = cpu_core",
-    "licence = [licence] = license",
-    "person = [person] = people",
+    "core = [cpu_core]",
+    "licence = [licence] = _ = license",
+    "person = [person] = _ = people",
     "transaction = [transaction]",
 )
 """Units pint lacks, each its own dimension, for capacities (PR5.2): CPU cores, licences,

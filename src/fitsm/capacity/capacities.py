@@ -50,12 +50,18 @@ def check_same_measure(unit: Any, reference: Any, what: str) -> None:
     given = unit.units if isinstance(unit, Quantity) else unit
     wanted = reference.units if isinstance(reference, Quantity) else reference
     if root_units(given) != root_units(wanted):
+        shown_given, shown_wanted = _unit_text(given), _unit_text(wanted)
         raise ValidationError(
-            f"{what} in {str(given)!r} cannot be compared with a capacity in {str(wanted)!r}: "
+            f"{what} in {shown_given!r} cannot be compared with a capacity in {shown_wanted!r}: "
             f"one measures {root_units(given)}, the other {root_units(wanted)}; expected a unit "
-            f"of the same kind as {str(wanted)!r}",
+            f"of the same kind as {shown_wanted!r}",
             field=what,
         )
+
+
+def _unit_text(unit: Any) -> str:
+    """A unit as its user wrote it (``TB``), or pint's short form of a unit object."""
+    return unit if isinstance(unit, str) else format(unit, "~")
 
 
 def exact_factor(unit: Any, to: Any) -> Fraction:
@@ -66,9 +72,18 @@ def exact_factor(unit: Any, to: Any) -> Fraction:
     (Fraction(1000, 1), Fraction(1024, 1))
     """
     check_same_measure(unit, to, "unit")
+    return _root_size(unit) / _root_size(to)
+
+
+def _root_size(unit: Any) -> Fraction:
+    """The size of ``unit`` in root units, exactly: the product of its parts' sizes, so that
+    ``transaction/min`` is exactly 1/60 (pint's float would be 0.016666666666666666)."""
     reg = registry()
-    size = to_fraction(reg.Quantity(1, unit).to_root_units().magnitude)
-    return size / to_fraction(reg.Quantity(1, to).to_root_units().magnitude)
+    size = Fraction(1)
+    for name, power in reg.Unit(unit)._units.items():
+        part = to_fraction(reg.Quantity(1, name).to_root_units().magnitude)
+        size *= part ** int(power) if power == int(power) else Fraction(part ** float(power))
+    return size
 
 
 def _amount(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:

@@ -27,9 +27,9 @@ import numpy as np
 from fitsm._validators import shown
 from fitsm.capacity.capacities import Capacity
 from fitsm.capacity.series import UtilisationSeries
+from fitsm.capacity.thresholds import level_share
 from fitsm.errors import ValidationError
 from fitsm.time.intervals import from_micros
-from fitsm.units import share
 
 __all__ = [
     "DEFAULT_WINDOW",
@@ -158,7 +158,7 @@ def forecast_crossing(
             f"{shown(min_samples)}",
             field="min_samples",
         )
-    level = share(fraction, "fraction")
+    level = level_share(fraction, "fraction")
     if level <= 0:
         raise ValidationError(f"fraction must be above 0, got {shown(fraction)}", field="fraction")
     amount = capacity.amount if isinstance(capacity, Capacity) else capacity

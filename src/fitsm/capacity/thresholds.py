@@ -29,9 +29,9 @@ from fitsm.capacity.capacities import Capacity
 from fitsm.capacity.series import UtilisationSeries
 from fitsm.errors import ValidationError
 from fitsm.time.intervals import from_micros
-from fitsm.units import share
+from fitsm.units import Quantity, root_units, share
 
-__all__ = ["Breach", "BreachLevel", "Threshold", "breach_indices", "breaches"]
+__all__ = ["Breach", "BreachLevel", "Threshold", "breach_indices", "breaches", "level_share"]
 
 
 class BreachLevel(StrEnum):
@@ -42,7 +42,18 @@ class BreachLevel(StrEnum):
 
 
 def _share(value: Any) -> Fraction:
-    return share(value, "threshold level")
+    return level_share(value, "threshold level")
+
+
+def level_share(value: Any, what: str) -> Fraction:
+    """A share of a capacity (``Q_(80, "percent")``, ``0.8``, ``Fraction(4, 5)``) as a
+    fraction; a quantity in bytes is refused, though pint counts bytes as dimensionless."""
+    if isinstance(value, Quantity) and root_units(value.units) != "dimensionless":
+        raise ValidationError(
+            f"{what} is a share of the capacity, such as Q_(80, 'percent') or 0.8; got {value}",
+            field=what,
+        )
+    return share(value, what)
 
 
 @attrs.frozen

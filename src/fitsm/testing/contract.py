@@ -28,7 +28,6 @@ from fractions import Fraction
 from typing import Any, TypeVar
 
 import attrs
-import numpy as np
 import pytest
 
 from fitsm import (
