@@ -345,6 +345,34 @@ class TestCheck:
             + (("no_information_security_risk_manager",) if p is Process.ISM else ())
         ]
 
+    def test_plans_controls_and_assets_need_exactly_one_owner_each(self) -> None:
+        m = conformant()
+        m.assign("alice", Role.CONTINUITY_PLAN_OWNER, "cp-mail")
+        m.assign("alice", Role.SECURITY_CONTROL_OWNER, "backup")
+        m.assign("bob", Role.SECURITY_CONTROL_OWNER, "backup")
+        found = m.check(
+            owned={
+                Role.CONTINUITY_PLAN_OWNER: ["cp-mail", "cp-web"],
+                "security_control_owner": ["backup"],
+                Role.ASSET_OWNER: ["payroll"],
+            }
+        )
+        assert [(f.problem, f.context) for f in found] == [
+            ("no_continuity_plan_owner", "cp-web"),
+            ("several_security_control_owners", "backup"),
+            ("no_asset_owner", "payroll"),
+        ]
+        assert found[1].message == (
+            "security control 'backup' has 2 security control owners, 'alice', 'bob'; "
+            "FitSM-3 expects 1 per security control"
+        )
+
+    def test_owned_takes_only_roles_held_once_per_object(self) -> None:
+        with pytest.raises(ValidationError, match="'sms_owner' is not held once per object"):
+            RoleModel().check(owned={Role.SMS_OWNER: ["x"]})
+        with pytest.raises(ValidationError, match="collection of ids, got the string 'cp-1'"):
+            RoleModel().check(owned={Role.CAPACITY_PLAN_OWNER: "cp-1"})
+
     def test_several_sms_owners_are_named(self) -> None:
         m = conformant()
         m.revoke("bob", Role.SMS_MANAGER)

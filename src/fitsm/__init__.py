@@ -68,6 +68,7 @@ if TYPE_CHECKING:
         ValidationError,
     )
     from fitsm.interop import load_cmdb
+    from fitsm.planning import PlanningDesk
     from fitsm.portfolio import Service, ServiceComponent, ServicePortfolio
     from fitsm.roles import Person, Role, RoleModel
     from fitsm.service_levels import Agreement, ServiceTarget, evaluate
@@ -118,6 +119,7 @@ _HOMES: dict[str, tuple[str, ...]] = {
     ),
     "fitsm.roles": ("Person", "Role", "RoleModel"),
     "fitsm.desk": ("CaseDesk",),
+    "fitsm.planning": ("PlanningDesk",),
     "fitsm.storage": ("open_store",),
     "fitsm.interop": ("load_cmdb",),
 }
@@ -144,6 +146,7 @@ __all__ = [
     "NotFoundError",
     "Outage",
     "Person",
+    "PlanningDesk",
     "Problem",
     "RedundancyGroup",
     "Release",

@@ -9,13 +9,13 @@ application service that stamps the times (``CaseDesk``, or your own code):
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from fitsm._validators import shown
 from fitsm.errors import NaiveDatetimeError, ValidationError
 
-__all__ = ["Clock", "FixedClock", "SystemClock", "as_utc"]
+__all__ = ["Clock", "FixedClock", "SystemClock", "as_utc", "recorded_at"]
 
 
 def as_utc(value: datetime, name: str = "datetime") -> datetime:
@@ -41,6 +41,23 @@ def as_utc(value: datetime, name: str = "datetime") -> datetime:
             "expected a datetime that UTC can represent",
             field=name,
         ) from None
+
+
+def recorded_at(at: datetime | None, now: datetime, lead: timedelta, what: str) -> datetime:
+    """When an operation is recorded: ``at`` (in UTC), or ``now`` when not given.
+
+    ``at`` may lie in the past (recording what happened) but not later than
+    ``now + lead``: something dated in the future would block a record for everyone
+    until then. ``what`` names the operation in the error.
+    """
+    when = now if at is None else as_utc(at, "at")
+    if when > now + lead:
+        raise ValidationError(
+            f"{what} is dated {when.isoformat()}, later than now ({now.isoformat()}) by "
+            f"more than {lead}; operations record what happened",
+            field="at",
+        )
+    return when
 
 
 class Clock(Protocol):

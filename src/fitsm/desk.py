@@ -23,7 +23,7 @@ from fitsm.cases.incidents import Incident, MajorIncidentCriteria
 from fitsm.cases.kinds import lifecycle_of
 from fitsm.cases.priority import DEFAULT_MATRIX, PriorityMatrix
 from fitsm.cases.query import CaseQuery
-from fitsm.clock import Clock, SystemClock, as_utc
+from fitsm.clock import Clock, SystemClock, as_utc, recorded_at
 from fitsm.errors import (
     AuthorizationError,
     NotFoundError,
@@ -167,15 +167,7 @@ class CaseDesk:
         change compute its impacted services from the CMDB (its CIs failing) unless
         given, and ``classify`` applies the change criteria unless a type is given.
         """
-        now = self.clock.now()
-        when = now if at is None else as_utc(at, "at")
-        if when > now + self.lead:
-            # an event dated in the future would block the case for everyone until then
-            raise ValidationError(
-                f"{event!r} on {case_id!r} is dated {when.isoformat()}, later than now "
-                f"({now.isoformat()}) by more than {self.lead}; events record what happened",
-                field="at",
-            )
+        when = recorded_at(at, self.clock.now(), self.lead, f"{event!r} on {case_id!r}")
         with self.store.unit_of_work() as uow:
             case = uow.cases.get(case_id)
             derived, why = self._DERIVED.get((case.kind, event), (frozenset(), ""))

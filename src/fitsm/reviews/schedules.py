@@ -35,6 +35,7 @@ __all__ = [
     "ReviewSubject",
     "ScheduleChange",
     "SubjectKind",
+    "subject_of",
 ]
 
 
@@ -125,7 +126,8 @@ SubjectLike = ReviewSubject | tuple[str, str]
 """A subject, or its ``(kind, id)`` pair."""
 
 
-def _subject(value: object) -> ReviewSubject:
+def subject_of(value: object) -> ReviewSubject:
+    """``value`` as a subject: a :class:`ReviewSubject` or its ``(kind, id)`` pair."""
     if isinstance(value, ReviewSubject):
         return value
     if isinstance(value, tuple) and len(value) == 2:
@@ -275,7 +277,7 @@ class ReviewSchedules:
     ) -> ReviewSchedule:
         """Plan the reviews of ``subject`` by ``rule``; the first falls due at ``first_due``,
         else one rule step after ``at``. A subject has one schedule (DuplicateError)."""
-        key = _subject(subject)
+        key = subject_of(subject)
         if key in self._schedules:
             raise DuplicateError(
                 f"{key} has a review schedule already; use reschedule() to change it"
@@ -395,7 +397,7 @@ class ReviewSchedules:
 
     def schedule(self, subject: SubjectLike) -> ReviewSchedule:
         """The schedule of ``subject``; NotFoundError if it has none."""
-        key = _subject(subject)
+        key = subject_of(subject)
         try:
             return self._schedules[key]
         except KeyError:
@@ -405,7 +407,7 @@ class ReviewSchedules:
 
     def __contains__(self, subject: object) -> bool:
         try:
-            return _subject(subject) in self._schedules
+            return subject_of(subject) in self._schedules
         except ValidationError:
             return False
 

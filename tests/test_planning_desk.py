@@ -1,0 +1,171 @@
+"""Register operations as a person: who may run what, recorded as made by them, on every store."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from fitsm import open_store
+from fitsm.clock import FixedClock
+from fitsm.errors import AuthorizationError, ConflictError, NotFoundError, ValidationError
+from fitsm.planning import PlanningDesk
+from fitsm.reviews import ReviewSubject
+from fitsm.risks import Risk, RiskRegister, assessment_subject
+from fitsm.roles import Person, Process, Role, RoleModel
+
+T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
+
+
+def _roles() -> RoleModel:
+    roles = RoleModel()
+    for pid in ("owner", "smsm", "sacm", "isrm", "ism", "staff", "cm", "nobody"):
+        roles.add_person(Person(pid, pid.title()))
+    roles.assign("owner", Role.SMS_OWNER)
+    roles.assign("smsm", Role.SMS_MANAGER)
+    roles.assign("sacm", Role.PROCESS_MANAGER, Process.SACM)
+    roles.assign("isrm", Role.INFORMATION_SECURITY_RISK_MANAGER)
+    roles.assign("ism", Role.PROCESS_MANAGER, Process.ISM)
+    roles.assign("staff", Role.PROCESS_STAFF, Process.CONFM)
+    roles.assign("cm", Role.PROCESS_MANAGER, Process.CONFM)
+    return roles
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def desk(request, tmp_path) -> PlanningDesk:
+    url = "memory://" if request.param == "memory" else f"sqlite:///{tmp_path / 'p.db'}"
+    store = open_store(url)
+    with store.unit_of_work() as uow:
+        uow.roles.add(_roles())
+        uow.commit()
+    return PlanningDesk(store, clock=FixedClock(T0 + timedelta(days=30)))
+
+
+def _risk(area: str = "availability", id: str = "r-db") -> Risk:
+    return Risk(id, "The database has no replica", area, ["db-1"], "likely", "major")
+
+
+def _stored_risks(desk: PlanningDesk) -> list[str]:
+    try:
+        return sorted(r.id for r in desk.get("risks"))
+    except NotFoundError:
+        return []
+
+
+class TestRisks:
+    def test_the_sacm_manager_adds_an_availability_risk_recorded_as_made_by_them(self, desk):
+        added = desk.act("risks", "add", risk=_risk(), actor="sacm", at=T0)
+        assert (added.history[0].by, added.history[0].at) == ("sacm", T0)
+        assert _stored_risks(desk) == ["r-db"]
+
+    def test_someone_without_the_role_is_refused_and_nothing_is_stored(self, desk):
+        with pytest.raises(AuthorizationError, match="'staff' may not add.*SACM"):
+            desk.act("risks", "add", risk=_risk(), actor="staff", at=T0)
+        assert _stored_risks(desk) == []
+
+    def test_an_unknown_person_is_refused(self, desk):
+        with pytest.raises(AuthorizationError, match="'mallory' is not a known person"):
+            desk.act("risks", "add", risk=_risk(), actor="mallory", at=T0)
+
+    def test_information_security_risks_are_the_risk_managers_not_sacms(self, desk):
+        with pytest.raises(AuthorizationError, match="information security risks"):
+            desk.act("risks", "add", risk=_risk("information_security"), actor="sacm", at=T0)
+        desk.act("risks", "add", risk=_risk("information_security"), actor="isrm", at=T0)
+        desk.act("risks", "close", risk_id="r-db", actor="ism", at=T0)
+        assert desk.get("risks").risk("r-db").closed
+
+    def test_the_sms_manager_may_act_on_any_risk(self, desk):
+        desk.act("risks", "add", risk=_risk("information_security"), actor="smsm", at=T0)
+        desk.act("risks", "add", risk=_risk("continuity", "r-dc"), actor="smsm", at=T0)
+        assert _stored_risks(desk) == ["r-db", "r-dc"]
+
+    def test_the_rule_follows_the_stored_risks_area_not_the_callers_claim(self, desk):
+        desk.act("risks", "add", risk=_risk("information_security"), actor="isrm", at=T0)
+        with pytest.raises(AuthorizationError, match="information security"):
+            desk.act(
+                "risks", "assess", risk_id="r-db", likelihood="rare", impact="minor",
+                actor="sacm", at=T0,
+            )  # fmt: skip
+
+    def test_seeding_needs_the_role_for_every_candidates_area(self, desk):
+        candidates = [_risk(), _risk("information_security", "r-x")]
+        with pytest.raises(AuthorizationError):
+            desk.act("risks", "seed", candidates=candidates, actor="sacm", at=T0)
+        assert _stored_risks(desk) == []
+        assert len(desk.act("risks", "seed", candidates=candidates, actor="smsm", at=T0)) == 2
+
+    def test_an_assessment_advances_its_review_schedule_in_the_same_unit_of_work(self, desk):
+        desk.act("risks", "add", risk=_risk(), actor="sacm", at=T0)
+        subject = assessment_subject("r-db")
+        desk.act("reviews", "plan", subject=subject, rule=timedelta(days=90), actor="sacm", at=T0)
+        later = T0 + timedelta(days=1)
+        desk.act(
+            "risks", "assess", risk_id="r-db", likelihood="rare", impact="major",
+            schedules="default", actor="sacm", at=later,
+        )  # fmt: skip
+        schedule = desk.get("reviews").schedule(subject)
+        assert (schedule.last.by, schedule.next_due) == ("sacm", later + timedelta(days=90))
+
+
+class TestReviews:
+    def test_management_reviews_are_the_sms_owners(self, desk):
+        subject = ReviewSubject("management_review", "sms")
+        with pytest.raises(AuthorizationError, match="SMS owner"):
+            desk.act("reviews", "plan", subject=subject, rule=timedelta(days=365),
+                     actor="smsm", at=T0)  # fmt: skip
+        desk.act("reviews", "plan", subject=subject, rule=timedelta(days=365), actor="owner", at=T0)
+        desk.act("reviews", "perform", subject=subject, actor="owner", at=T0)
+        assert desk.get("reviews").schedule(subject).last.by == "owner"
+
+    def test_process_staff_perform_but_only_the_manager_plans(self, desk):
+        subject = ReviewSubject("cmdb_verification", "default")
+        with pytest.raises(AuthorizationError, match="manager or owner of CONFM"):
+            desk.act("reviews", "plan", subject=subject, rule=timedelta(days=30),
+                     actor="staff", at=T0)  # fmt: skip
+        desk.act("reviews", "plan", subject=subject, rule=timedelta(days=30), actor="cm", at=T0)
+        desk.act("reviews", "perform", subject=subject, actor="staff", at=T0)
+        with pytest.raises(AuthorizationError, match="staff, manager or owner of CONFM"):
+            desk.act("reviews", "perform", subject=subject, actor="sacm", at=T0)
+
+    def test_the_owner_named_on_a_schedule_may_perform_it(self, desk):
+        subject = ReviewSubject("cmdb_verification", "default")
+        desk.act("reviews", "plan", subject=subject, rule=timedelta(days=30), owner="sacm",
+                 actor="cm", at=T0)  # fmt: skip
+        desk.act("reviews", "perform", subject=subject, actor="sacm", at=T0)
+
+
+class TestTheDesk:
+    def test_by_is_never_taken_from_the_caller(self, desk):
+        with pytest.raises(ValidationError, match="acting person"):
+            desk.act("risks", "add", risk=_risk(), by="owner", actor="sacm", at=T0)
+
+    def test_an_operation_dated_after_now_is_refused(self, desk):
+        with pytest.raises(ValidationError, match="later than now"):
+            desk.act("risks", "add", risk=_risk(), actor="sacm", at=T0 + timedelta(days=60))
+
+    def test_unknown_registers_and_operations_name_what_exists(self, desk):
+        with pytest.raises(ValidationError, match="no register 'risk'; expected one of 'risks'"):
+            desk.act("risk", "add", actor="sacm")
+        with pytest.raises(ValidationError, match="no operation 'delete'.*'add'"):
+            desk.act("risks", "delete", actor="sacm")
+        assert "perform" in PlanningDesk.registers()["reviews"]
+
+    def test_authorize_false_skips_the_role_checks(self, desk):
+        desk.authorize = False
+        desk.act("risks", "add", risk=_risk(), actor="anyone", at=T0)
+        assert _stored_risks(desk) == ["r-db"]
+
+    def test_a_role_revoked_while_an_operation_runs_stops_its_commit(self, desk, monkeypatch):
+        original = RiskRegister.add
+
+        def add_while_the_role_is_revoked(self, *args, **kwargs):
+            with desk.store.unit_of_work() as other:
+                roles = other.roles.get()
+                roles.revoke("sacm", Role.PROCESS_MANAGER, Process.SACM)
+                other.commit()
+            return original(self, *args, **kwargs)
+
+        monkeypatch.setattr(RiskRegister, "add", add_while_the_role_is_revoked)
+        with pytest.raises(ConflictError):
+            desk.act("risks", "add", risk=_risk(), actor="sacm", at=T0)
+        assert _stored_risks(desk) == []
