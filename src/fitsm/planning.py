@@ -35,6 +35,8 @@ from typing import Any
 import attrs
 
 from fitsm.authority import Rules
+from fitsm.capacity.authority import RULES as CAPACITY_RULES
+from fitsm.capacity.register import CapacityRegister
 from fitsm.clock import Clock, SystemClock, recorded_at
 from fitsm.errors import AuthorizationError, NotFoundError, ValidationError
 from fitsm.reviews.authority import RULES as REVIEW_RULES
@@ -64,6 +66,7 @@ class _Register:
 _REGISTERS: Mapping[str, _Register] = {
     "risks": _Register("risks", RiskRegister, RISK_RULES, {"schedules": "reviews"}),
     "reviews": _Register("reviews", ReviewSchedules, REVIEW_RULES),
+    "capacity": _Register("capacity", CapacityRegister, CAPACITY_RULES, {"schedules": "reviews"}),
 }
 
 
