@@ -12,6 +12,10 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import TextIO
 
+from fitsm.capacity.capacities import Capacity
+from fitsm.capacity.register import CapacityRegister
+from fitsm.capacity.series import UtilisationSeries
+from fitsm.capacity.thresholds import Threshold
 from fitsm.cmdb.configuration import (
     AttributeSpec,
     AttributeType,
@@ -34,6 +38,7 @@ from fitsm.risks.candidates import SINGLE_POINT_OF_FAILURE, candidate_risks
 from fitsm.risks.register import RiskRegister, plan_assessments
 from fitsm.service_levels.agreements import Agreement, Agreements, ServiceTarget
 from fitsm.storage.opening import open_store
+from fitsm.storage.ports import UnitOfWork
 from fitsm.suppliers.supplier import Supplier, SupplierKind
 from fitsm.units import Q_
 
@@ -41,8 +46,10 @@ __all__ = [
     "DEFAULT_FAILURES",
     "DEFAULT_SERVICE",
     "DEFAULT_STORE",
+    "POOL",
     "example_agreements",
     "example_provider",
+    "example_utilisation",
     "run",
 ]
 
@@ -330,6 +337,32 @@ def example_agreements() -> Agreements:
     return agreements
 
 
+POOL = "san1"
+"""The storage pool whose fill-up the demo forecasts."""
+
+
+def example_utilisation(until: datetime = AT) -> UtilisationSeries:
+    """90 days of daily samples of the storage pool, up to ``until``'s day: 60 TB on the
+    first, 0.25 TB more each day (82.25 TB on the last)."""
+    last = datetime.combine(until.date(), datetime.min.time(), UTC)
+    days = [last - timedelta(days=89 - d) for d in range(90)]
+    return UtilisationSeries.of(POOL, "storage", "TB", days, [60 + d / 4 for d in range(90)])
+
+
+def _plan_capacity(uow: UnitOfWork, cmdb: Cmdb) -> None:
+    """The pool's capacity (its CMDB attribute), a threshold for storage and its samples."""
+    if "default" not in uow.capacity.ids():
+        register = CapacityRegister()
+        size = cmdb.ci(POOL).attributes["capacity_tb"]
+        pool = Capacity(POOL, "storage", Q_(size, "TB"), ci_type=cmdb.ci(POOL).type)
+        register.set_capacity(pool, at=AT, by=ACTOR)
+        levels = Threshold("storage", Q_(80, "percent"), Q_(90, "percent"), ci_type=pool.ci_type)
+        register.set_threshold(levels, at=AT, by=ACTOR)
+        uow.capacity.add(register)
+    if (POOL, "storage") not in {(s, m) for s, m, _ in uow.utilisation.series()}:
+        uow.utilisation.append(example_utilisation())
+
+
 def run(
     out: TextIO,
     *,
@@ -352,6 +385,7 @@ def run(
                 uow.reviews.add(ReviewSchedules())
             if "default" not in uow.risks.ids():
                 uow.risks.add(RiskRegister())
+            _plan_capacity(uow, cmdb)
             uow.commit()
         with store.unit_of_work(ACTOR) as uow:
             portfolio = uow.portfolios.get("example")
@@ -362,6 +396,8 @@ def run(
             register.seed(candidate_risks(cmdb, [service]), at=AT, by=ACTOR)
             plan_assessments(schedules, register, timedelta(days=365), at=AT, by=ACTOR)
             uow.commit()
+            capacity = uow.capacity.get()
+            forecast = capacity.forecast(uow.utilisation.read(POOL, "storage", end=AT), 0.8)
     finally:
         store.close()
 
@@ -418,3 +454,14 @@ def run(
         )
     else:
         print(f"No review is overdue on {AT.date().isoformat()}.", file=out)
+    pool = capacity.capacity(POOL, "storage")
+    size = f"{pool.amount.magnitude:g} {pool.amount.units:~P}"
+    if forecast.crossing is not None and forecast.trend is not None:
+        print(
+            f"Storage pool {POOL!r} crosses 80 % of {size} on "
+            f"{forecast.crossing.date().isoformat()} at the current trend "
+            f"(+{forecast.trend.slope_per_day:.2f} TB a day).",
+            file=out,
+        )
+    else:
+        print(f"Storage pool {POOL!r} of {size}: {forecast.reason}.", file=out)
