@@ -28,14 +28,24 @@ from fitsm.capacity.requirements import (
     requirements_subject,
 )
 from fitsm.capacity.series import UtilisationSeries
-from fitsm.capacity.thresholds import Breach, BreachLevel, Threshold, breach_indices, breaches
+from fitsm.capacity.thresholds import (
+    ONGOING,
+    Breach,
+    Breaches,
+    BreachLevel,
+    Threshold,
+    breach_indices,
+    breaches,
+)
 
 __all__ = [
     "DEFAULT_WINDOW",
     "MIN_SAMPLES",
     "MIN_SPAN",
+    "ONGOING",
     "Breach",
     "BreachLevel",
+    "Breaches",
     "Capacity",
     "CapacityChange",
     "CapacityPlan",

@@ -29,7 +29,7 @@ from fitsm.capacity.forecast import Forecast, forecast_crossing
 from fitsm.capacity.plans import CapacityPlan, ItemStatus, PlanItem, PlanStatus, plan_subject
 from fitsm.capacity.requirements import CapacityRequirement, requirements_subject
 from fitsm.capacity.series import UtilisationSeries
-from fitsm.capacity.thresholds import Breach, Threshold, breaches
+from fitsm.capacity.thresholds import Breaches, Threshold, breaches
 from fitsm.clock import as_utc
 from fitsm.errors import DuplicateError, NotFoundError, ValidationError
 from fitsm.reviews.schedules import ReviewOutcome
@@ -158,7 +158,7 @@ class CapacityRegister:
         by_type: Threshold | None = self._items.get(f"threshold:type:{capacity.ci_type}/{metric}")
         return by_type
 
-    def evaluate(self, series: UtilisationSeries) -> list[Breach]:
+    def evaluate(self, series: UtilisationSeries) -> Breaches:
         """The breaches of ``series`` against the threshold that applies to its subject and
         metric and its recorded capacity (:func:`~fitsm.capacity.breaches`).
 

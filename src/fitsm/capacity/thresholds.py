@@ -16,10 +16,11 @@ lies within a warning breach; both are reported.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 from fractions import Fraction
-from typing import Any
+from typing import Any, overload
 
 import attrs
 import numpy as np
@@ -31,7 +32,16 @@ from fitsm.errors import ValidationError
 from fitsm.time.intervals import from_micros
 from fitsm.units import Quantity, root_units, share
 
-__all__ = ["Breach", "BreachLevel", "Threshold", "breach_indices", "breaches", "level_share"]
+__all__ = [
+    "ONGOING",
+    "Breach",
+    "BreachLevel",
+    "Breaches",
+    "Threshold",
+    "breach_indices",
+    "breaches",
+    "level_share",
+]
 
 
 class BreachLevel(StrEnum):
@@ -121,24 +131,83 @@ def breach_indices(values: Any, limit: float) -> tuple[Any, Any, Any]:
     >>> s.tolist(), e.tolist(), p.tolist()
     ([1, 4], [3, 5], [6.0, 7.0])
     """
-    above = np.asarray(values) >= limit
-    if not above.any():
-        empty = np.empty(0, np.int64)
-        return empty, empty, np.empty(0, np.float64)
-    # a run starts where above turns on and ends where it turns off: one pass of diff
-    edges = np.diff(above.view(np.int8), prepend=np.int8(0), append=np.int8(0))
-    starts = np.flatnonzero(edges == 1)
-    ends = np.flatnonzero(edges == -1)
-    bounds = np.column_stack([starts, ends]).ravel()
-    if bounds[-1] == len(above):
-        bounds = bounds[:-1]  # reduceat takes the last run up to the end by itself
+    values = np.asarray(values)
+    above = values >= limit
+    # the runs change where a sample differs from the one before: one comparison pass
+    flips = np.flatnonzero(above[1:] != above[:-1]) + 1
+    if len(above) and above[0]:
+        flips = np.concatenate(([0], flips))
+    if len(above) and above[-1]:
+        flips = np.concatenate((flips, [len(above)]))
+    starts, ends = flips[::2], flips[1::2]
+    if not starts.size:
+        return starts, ends, np.empty(0, np.float64)
+    bounds = flips if flips[-1] < len(above) else flips[:-1]
+    # the maximum of each run: reduceat takes [bounds[i], bounds[i+1]), the runs are every other
     peaks = np.maximum.reduceat(values, bounds)[::2]
     return starts, ends, peaks
 
 
-def breaches(
-    series: UtilisationSeries, capacity: Capacity | Any, threshold: Threshold
-) -> list[Breach]:
+class Breaches(Sequence[Breach]):
+    """The breaches of one evaluation, kept as numpy columns; each :class:`Breach` is made
+    when it is looked at, so a series that breaches a million times costs arrays, not a
+    million objects. Ordered by start, a warning before the critical breach it holds."""
+
+    def __init__(
+        self,
+        subject: str,
+        metric: str,
+        unit: str,
+        limits: tuple[float, float],
+        columns: tuple[Any, Any, Any, Any],
+    ) -> None:
+        self.subject, self.metric, self.unit = subject, metric, unit
+        self.limits = limits
+        """The warning and critical levels in ``unit``."""
+        self.levels, self.starts, self.ends, self.peaks = columns
+        """Columns: 0 (warning) or 1 (critical); start and end in microseconds since the
+        epoch (:data:`ONGOING` for a breach the series ends in); the peak value."""
+
+    def __len__(self) -> int:
+        return int(self.starts.size)
+
+    @overload
+    def __getitem__(self, index: int) -> Breach: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Breach]: ...
+
+    def __getitem__(self, index: int | slice) -> Breach | list[Breach]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        level = int(self.levels[index])
+        end = int(self.ends[index])
+        return Breach(
+            self.subject,
+            self.metric,
+            _LEVELS[level],
+            from_micros(int(self.starts[index])),
+            None if end == ONGOING else from_micros(end),
+            float(self.peaks[index]),
+            self.unit,
+            self.limits[level],
+        )
+
+    def __repr__(self) -> str:
+        critical = int(np.count_nonzero(self.levels))
+        return (
+            f"<Breaches {self.subject}/{self.metric}: {len(self) - critical} warning, "
+            f"{critical} critical>"
+        )
+
+
+ONGOING = 1 << 62
+"""The end, in :attr:`Breaches.ends`, of a breach the series ends in."""
+
+_LEVELS = (BreachLevel.WARNING, BreachLevel.CRITICAL)
+
+
+def breaches(series: UtilisationSeries, capacity: Capacity | Any, threshold: Threshold) -> Breaches:
     """The warning and critical breaches of ``series`` against ``threshold`` applied to
     ``capacity`` (a :class:`Capacity` or a quantity), by start, warning before critical.
 
@@ -160,21 +229,17 @@ def breaches(
             field="threshold",
         )
     amount = capacity if not isinstance(capacity, Capacity) else capacity.amount
-    full = Capacity(series.subject, series.metric, amount).in_unit(series.unit)
-    found: list[Breach] = []
+    full = Fraction(Capacity(series.subject, series.metric, amount).in_unit(series.unit))
+    limits = (float(threshold.warning * full), float(threshold.critical * full))
     times = series.times
-    for level, fraction in (
-        (BreachLevel.WARNING, threshold.warning),
-        (BreachLevel.CRITICAL, threshold.critical),
-    ):
-        limit = float(fraction * Fraction(full))
+    last = len(times) - 1
+    parts = []
+    for level, limit in enumerate(limits):
         starts, ends, peaks = breach_indices(series.values, limit)
-        for s, e, p in zip(starts.tolist(), ends.tolist(), peaks.tolist(), strict=True):
-            end = from_micros(times[e]) if e < len(times) else None
-            start = from_micros(times[s])
-            found.append(
-                Breach(series.subject, series.metric, level, start, end, p, series.unit, limit)
-            )
-    order = {BreachLevel.WARNING: 0, BreachLevel.CRITICAL: 1}
-    found.sort(key=lambda b: (b.start, order[b.level]))
-    return found
+        # a run that reaches the last sample is ongoing: it has no first sample below
+        ends_us = np.where(ends <= last, times[np.minimum(ends, last)], np.int64(ONGOING))
+        parts.append((np.full(starts.size, level, np.int8), times[starts], ends_us, peaks))
+    levels, starts, ends, peaks = (np.concatenate(c) for c in zip(*parts, strict=True))
+    order = np.lexsort((levels, starts))  # by start, then warning before critical
+    columns = (levels[order], starts[order], ends[order], peaks[order])
+    return Breaches(series.subject, series.metric, series.unit, limits, columns)
