@@ -11,12 +11,13 @@ thresholds, ``values >= limit`` and the indices where it flips
 for the forecast, the centred least-squares slope ``sum(x * y) / sum(x * x)``
 (``np.polyfit`` is shown too). Goal (issue 12): within 2x of the baseline.
 
-Part 2 (store): a new SQLite store holds N samples of 100 subjects; then, repeatedly,
-one batch of 1,440 samples (a day of minutes) is appended to one subject and
-committed, and one subject's day is read back as arrays. The raw baseline is
-the same row work with the sqlite3 driver (``executemany`` of the rows, the
-indexed ``SELECT``). Printed: medians, ratio to raw, and growth (largest / smallest
-size). Goal: growth <= 2x.
+Part 2 (store): a new SQLite store holds N samples of 100 subjects, and two days
+of minutes of the two subjects measured; then, repeatedly, one batch of 1,440
+samples (a day of minutes) is appended to one of them and committed, and one day
+of it (1,440 samples) is read back as arrays. The raw baseline is the same row
+work on the other subject with the sqlite3 driver (``executemany`` of the rows in
+a transaction, the indexed ``SELECT``), interleaved with it. Printed: medians,
+ratio to raw, and growth (largest / smallest size). Goal: growth <= 2x.
 
 Run from the repository root (``bench`` extra)::
 
@@ -104,15 +105,18 @@ def compute(n: int, repeat: int) -> list[list[str]]:
 
 
 def fill(url: str, n: int) -> None:
+    """``n`` samples over 100 subjects, and two days of minutes of ``pool`` and ``raw``, the
+    subjects measured (the store grows; what one operation touches does not)."""
     per = max(1, n // SUBJECTS)
     store = open_store(url)
     with closing(store):
-        for k in range(SUBJECTS):
+        for subject, count in [*((f"ci-{k}", per) for k in range(SUBJECTS)),
+                               ("pool", 2 * DAY), ("raw", 2 * DAY)]:  # fmt: skip
             done = 0
-            while done < per:
-                size = min(200_000, per - done)
+            while done < count:
+                size = min(200_000, count - done)
                 with store.unit_of_work("bench") as uow:
-                    uow.utilisation.append(series(size, f"ci-{k}", done))
+                    uow.utilisation.append(series(size, subject, done))
                     uow.commit()
                 done += size
 
@@ -123,36 +127,32 @@ def grow(n: int, repeat: int, folder: Path) -> dict[str, float]:
     start = time.perf_counter()
     fill(url, n)
     filled = time.perf_counter() - start
-    per = max(1, n // SUBJECTS)
+    lo_us = START + MINUTE * (DAY // 2)  # the day from noon of the first day: 1,440 samples
+    lo = datetime.fromtimestamp(lo_us / 1e6, UTC)
     store = open_store(url)
     appended: list[float] = []
     read: list[float] = []
-    with closing(store):
+    raw_append: list[float] = []
+    raw_read: list[float] = []
+    with closing(store), closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        (raw_id,) = conn.execute(
+            "SELECT id FROM utilisation_series WHERE subject = 'raw'"
+        ).fetchone()
         for r in range(repeat):
-            batch = series(DAY, "ci-7", per + r * DAY)
+            batch = series(DAY, "pool", (2 + r) * DAY)
             t = time.perf_counter()
             with store.unit_of_work("bench") as uow:
                 uow.utilisation.append(batch)
                 uow.commit()
             appended.append(time.perf_counter() - t)
-            day = min(per, DAY)
-            lo = datetime.fromtimestamp((START + MINUTE * (per // 2)) / 1e6, UTC)
             t = time.perf_counter()
             with store.unit_of_work() as uow:
-                got = uow.utilisation.read("ci-3", "storage", lo, lo + timedelta(minutes=day))
+                got = uow.utilisation.read("pool", "storage", lo, lo + timedelta(minutes=DAY))
             read.append(time.perf_counter() - t)
-            assert len(got) == min(day, per - per // 2)
-    raw_append: list[float] = []
-    raw_read: list[float] = []
-    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
-        (series_id,) = conn.execute(
-            "SELECT id FROM utilisation_series WHERE subject = 'ci-9'"
-        ).fetchone()
-        (last,) = conn.execute(
-            "SELECT MAX(at_us) FROM utilisation WHERE series = ?", (series_id,)
-        ).fetchone()
-        for r in range(repeat):
-            rows = [(series_id, last + MINUTE * (r * DAY + k + 1), 50.0) for k in range(DAY)]
+            assert len(got) == DAY
+            rows = list(
+                zip([raw_id] * DAY, batch.times.tolist(), batch.values.tolist(), strict=True)
+            )
             t = time.perf_counter()
             conn.execute("BEGIN IMMEDIATE")
             conn.executemany(
@@ -160,14 +160,14 @@ def grow(n: int, repeat: int, folder: Path) -> dict[str, float]:
             )
             conn.execute("COMMIT")
             raw_append.append(time.perf_counter() - t)
-            lo_us = START + MINUTE * (per // 2)
             t = time.perf_counter()
-            conn.execute(
+            found = conn.execute(
                 "SELECT at_us, value FROM utilisation WHERE series = ? AND at_us >= ? "
                 "AND at_us < ? ORDER BY at_us",
-                (series_id, lo_us, lo_us + MINUTE * DAY),
+                (raw_id, lo_us, lo_us + MINUTE * DAY),
             ).fetchall()
             raw_read.append(time.perf_counter() - t)
+            assert len(found) == DAY
     return {
         "fill": filled,
         "append": statistics.median(appended),

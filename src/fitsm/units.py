@@ -16,6 +16,7 @@ datetime.timedelta(seconds=14400)
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from datetime import timedelta
@@ -79,9 +80,15 @@ def root_units(unit: Any) -> str:
     ('bit', 'bit', 'bit / second', 'dimensionless')
     """
     try:
-        return str(registry().Quantity(1, unit).to_root_units().units)
+        return _root_units(unit)
     except (pint.errors.PintError, AssertionError, ValueError, TypeError) as e:
         raise ValidationError(f"{shown(unit)} is not a unit fitsm understands: {e}") from None
+
+
+@functools.lru_cache(maxsize=512)
+def _root_units(unit: Any) -> str:
+    # a few units, asked about on every check: pint takes a millisecond to answer
+    return str(registry().Quantity(1, unit).to_root_units().units)
 
 
 def Q_(value: Any, unit: str | None = None) -> Any:  # noqa: N802 - pint's own idiom

@@ -12,6 +12,7 @@ Utilisation is compared with it only in a unit of the same kind
 
 from __future__ import annotations
 
+import functools
 from enum import StrEnum
 from fractions import Fraction
 from typing import Any
@@ -75,6 +76,7 @@ def exact_factor(unit: Any, to: Any) -> Fraction:
     return _root_size(unit) / _root_size(to)
 
 
+@functools.lru_cache(maxsize=512)
 def _root_size(unit: Any) -> Fraction:
     """The size of ``unit`` in root units, exactly: the product of its parts' sizes, so that
     ``transaction/min`` is exactly 1/60 (pint's float would be 0.016666666666666666)."""

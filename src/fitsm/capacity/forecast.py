@@ -182,8 +182,8 @@ def forecast_crossing(
             ForecastStatus.TOO_SHORT,
             None,
             None,
-            f"too short: {n} samples over {span} in the last {window}; a trend needs at least "
-            f"{min_samples} samples over at least {min_span}",
+            f"too short: {n} samples over {_said(span)} in the last {_said(window)}; a trend "
+            f"needs at least {min_samples} samples over at least {_said(min_span)}",
         )
     mean_us, mean_value, slope = fit_trend(times, values)
     per_day = slope * (timedelta(days=1) // timedelta(microseconds=1))
@@ -216,3 +216,12 @@ def forecast_crossing(
         f"rising {per_day:.6g} {series.unit} a day, the trend {verb} {limit:.6g} {series.unit} "
         f"on {crossing.isoformat() if crossing else 'a day before the year 1'}",
     )
+
+
+def _said(span: timedelta) -> str:
+    """A span in words: ``7 days``, ``36 hours``, ``90 seconds``."""
+    for unit, size in (("day", timedelta(days=1)), ("hour", timedelta(hours=1))):
+        if span and span % size == timedelta(0):
+            count = span // size
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{span.total_seconds():g} seconds"

@@ -10,6 +10,7 @@ the series' unit. Millions of samples cost two arrays, no Python object each;
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -35,6 +36,12 @@ def checked_unit(unit: Any) -> str:
     if not isinstance(unit, str) or not unit.strip():
         raise ValidationError(f"unit must be a unit name such as 'TB', got {shown(unit)}")
     root_units(unit)  # refuses what pint cannot read
+    return _spelled(unit)
+
+
+@functools.lru_cache(maxsize=512)
+def _spelled(unit: str) -> str:
+    # every series checks its unit, and pint takes most of a millisecond to spell one
     return str(registry().Unit(unit))
 
 
