@@ -506,3 +506,12 @@ def test_writers_of_different_items_merge_and_of_the_same_item_conflict() -> Non
     assert repr(base) == (
         "<CapacityRegister 'default': 2 capacities, 1 thresholds, 1 requirements, 1 plans>"
     )
+
+
+def test_flat_data_is_flat_whatever_the_rounding() -> None:
+    # found by the property above: 26 equal samples fitted a slope of 2e-15 TB a day,
+    # "rising" to 20 TB before the year 1
+    times = 248_361_000_000 * np.arange(26, dtype=np.int64)
+    flat = UtilisationSeries("pool", "storage", "TB", times, np.full(26, 582.828125))
+    forecast = forecast_crossing(flat, Q_(2000, "TB"), 0.01, min_span=0 * DAY)
+    assert (forecast.status, forecast.crossing) == (ForecastStatus.NOT_RISING, None)

@@ -11,7 +11,9 @@ answer says where the recent straight-line growth leads, nothing more.
 The data is *too short* when the window holds fewer than ``min_samples``
 samples (default 10) or spans less than ``min_span`` (default 7 days): the
 forecast then says so (:attr:`ForecastStatus.TOO_SHORT`) instead of guessing.
-A flat or falling trend never crosses (:attr:`ForecastStatus.NOT_RISING`).
+A flat or falling trend never crosses (:attr:`ForecastStatus.NOT_RISING`); a
+rise over the window below a billionth of the mean level (:data:`FLAT`) is
+float64 rounding of flat data and counts as flat.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from fitsm.time.intervals import from_micros
 
 __all__ = [
     "DEFAULT_WINDOW",
+    "FLAT",
     "MIN_SAMPLES",
     "MIN_SPAN",
     "Forecast",
@@ -42,6 +45,9 @@ __all__ = [
     "forecast_crossing",
 ]
 
+FLAT = 1e-9
+"""A fitted rise over the whole window smaller than this share of the mean level is rounding,
+not a trend: the forecast calls it flat."""
 DEFAULT_WINDOW = timedelta(days=30)
 """How much recent history the trend is fitted to."""
 MIN_SAMPLES = 10
@@ -119,10 +125,13 @@ def fit_trend(times: Any, values: Any) -> tuple[float, float, float]:
     x = (t - origin).astype(np.float64)  # small numbers: float64 keeps them exact
     x_mean = float(x.mean())
     x -= x_mean
+    residue = float(x.sum())  # zero but for rounding; taken out of sum(x * y) below
     # einsum, not x @ y: a BLAS dot can cost a hundred times more on a busy machine
     sxx = float(np.einsum("i,i->", x, x))
-    slope = float(np.einsum("i,i->", x, y)) / sxx if sxx > 0 else 0.0  # centred: sum(x) is 0
-    return origin + x_mean, float(y.mean()), slope
+    y_mean = float(y.mean())
+    sxy = float(np.einsum("i,i->", x, y)) - residue * y_mean
+    slope = sxy / sxx if sxx > 0 else 0.0
+    return origin + x_mean, y_mean, slope
 
 
 def forecast_crossing(
@@ -186,6 +195,8 @@ def forecast_crossing(
             f"needs at least {min_samples} samples over at least {_said(min_span)}",
         )
     mean_us, mean_value, slope = fit_trend(times, values)
+    if abs(slope) * (times[-1] - times[0]) <= FLAT * abs(mean_value):
+        slope = 0.0  # a rise over the window below float64's noise on the level: no trend
     per_day = slope * (timedelta(days=1) // timedelta(microseconds=1))
     anchor = from_micros(round(mean_us))
     trend = Trend(anchor, mean_value, per_day)
