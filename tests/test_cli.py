@@ -28,6 +28,12 @@ def test_demo_reports_impact_and_single_points_of_failure(capsys, tmp_path, monk
     assert "because shop is down: shop -> shop-backend -> db1 -> san1 (failed)" in out
     assert "Single points of failure of Web shop (shop): 18" in out
     assert "  hv2 (hypervisor)" in out  # web2 and web3 share it: the hidden common cause
+    # 60 TB on 8 October 2025 + 0.25 TB a day reaches 96 TB (80 % of 120) after 144 days
+    assert (
+        "Storage pool 'san1' crosses 80 % of 120 TB on 2026-03-01 at the current trend "
+        "(+0.25 TB a day)." in out
+    )
+    assert out.count("crosses 80 %") == 2  # the second run added no samples: the same answer
     # 3 h of uplink outage in 2208 h misses 99.9 %, the other two targets are met:
     # 1 + floor(2/3 * 4) = 3 on the 5-point scale; the second run evaluates no more
     line = (

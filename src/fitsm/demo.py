@@ -11,7 +11,8 @@ answer from each part of the library:
 - the shop's customer, its relationship manager and its next service review (PR7.2,
   PR7.4);
 - the web shop's monthly SLA report for December 2025, produced and delivered (PR3.3);
-- the telecom supplier evaluated from its UA over the last quarter (PR8.4).
+- the telecom supplier evaluated from its UA over the last quarter (PR8.4);
+- when the storage pool crosses 80 % of its capacity at the current trend (PR5.2).
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ from typing import TextIO
 from fitsm.availability.continuity import ContinuityTest, Measure, Plan, TestEvent
 from fitsm.availability.continuity_register import ContinuityRegister
 from fitsm.availability.measurement import Outage
+from fitsm.capacity.capacities import Capacity
+from fitsm.capacity.register import CapacityRegister
+from fitsm.capacity.series import UtilisationSeries
+from fitsm.capacity.thresholds import Threshold
 from fitsm.cmdb.configuration import (
     AttributeSpec,
     AttributeType,
@@ -58,6 +63,7 @@ from fitsm.security.reviews import overdue_access_reviews, plan_access_reviews
 from fitsm.service_levels.agreements import Agreement, Agreements, ServiceTarget
 from fitsm.service_levels.evaluation import evaluate
 from fitsm.storage.opening import open_store
+from fitsm.storage.ports import UnitOfWork
 from fitsm.suppliers.evaluations import evaluation_subject
 from fitsm.suppliers.register import SupplierRegister
 from fitsm.suppliers.supplier import Supplier, SupplierKind
@@ -67,6 +73,7 @@ __all__ = [
     "DEFAULT_FAILURES",
     "DEFAULT_SERVICE",
     "DEFAULT_STORE",
+    "POOL",
     "example_agreements",
     "example_continuity",
     "example_customers",
@@ -74,6 +81,7 @@ __all__ = [
     "example_report",
     "example_security",
     "example_underpinning",
+    "example_utilisation",
     "run",
 ]
 
@@ -536,6 +544,32 @@ def example_underpinning() -> Agreement:
     )
 
 
+POOL = "san1"
+"""The storage pool whose fill-up the demo forecasts."""
+
+
+def example_utilisation(until: datetime = AT) -> UtilisationSeries:
+    """90 days of daily samples of the storage pool, up to ``until``'s day: 60 TB on the
+    first, 0.25 TB more each day (82.25 TB on the last)."""
+    last = datetime.combine(until.date(), datetime.min.time(), UTC)
+    days = [last - timedelta(days=89 - d) for d in range(90)]
+    return UtilisationSeries.of(POOL, "storage", "TB", days, [60 + d / 4 for d in range(90)])
+
+
+def _plan_capacity(uow: UnitOfWork, cmdb: Cmdb) -> None:
+    """The pool's capacity (its CMDB attribute), a threshold for storage and its samples."""
+    if "default" not in uow.capacity.ids():
+        register = CapacityRegister()
+        size = cmdb.ci(POOL).attributes["capacity_tb"]
+        pool = Capacity(POOL, "storage", Q_(size, "TB"), ci_type=cmdb.ci(POOL).type)
+        register.set_capacity(pool, at=AT, by=ACTOR)
+        levels = Threshold("storage", Q_(80, "percent"), Q_(90, "percent"), ci_type=pool.ci_type)
+        register.set_threshold(levels, at=AT, by=ACTOR)
+        uow.capacity.add(register)
+    if (POOL, "storage") not in {(s, m) for s, m, _ in uow.utilisation.series()}:
+        uow.utilisation.append(example_utilisation())
+
+
 def run(
     out: TextIO,
     *,
@@ -558,6 +592,7 @@ def run(
                 uow.reviews.add(ReviewSchedules())
             if "default" not in uow.risks.ids():
                 uow.risks.add(RiskRegister())
+            _plan_capacity(uow, cmdb)
             if "default" not in uow.suppliers.ids():
                 uow.suppliers.add(SupplierRegister())
                 uow.outages.record(UPLINK_OUTAGE)
@@ -636,6 +671,8 @@ def run(
                 reports.deliver(spec.id, DECEMBER[0], recipients=spec.audience, at=AT, by=ACTOR)
             produced = reports.production(spec.id, DECEMBER[0])
             uow.commit()
+            capacity = uow.capacity.get()
+            forecast = capacity.forecast(uow.utilisation.read(POOL, "storage", end=AT), 0.8)
     finally:
         store.close()
 
@@ -724,6 +761,17 @@ def run(
             f"by {assessed.by!r}: rating {suppliers.scale.shown(assessed.rating)}, {shown}.",
             file=out,
         )
+    pool = capacity.capacity(POOL, "storage")
+    size = f"{pool.amount.magnitude:g} {pool.amount.units:~P}"
+    if forecast.crossing is not None and forecast.trend is not None:
+        print(
+            f"Storage pool {POOL!r} crosses 80 % of {size} on "
+            f"{forecast.crossing.date().isoformat()} at the current trend "
+            f"(+{forecast.trend.slope_per_day:.2f} TB a day).",
+            file=out,
+        )
+    else:
+        print(f"Storage pool {POOL!r} of {size}: {forecast.reason}.", file=out)
 
 
 def _sentence(text: str) -> str:

@@ -38,6 +38,8 @@ import attrs
 from fitsm.authority import Rules
 from fitsm.availability.authority import RULES as CONTINUITY_RULES
 from fitsm.availability.continuity_register import ContinuityRegister
+from fitsm.capacity.authority import RULES as CAPACITY_RULES
+from fitsm.capacity.register import CapacityRegister
 from fitsm.clock import Clock, SystemClock, recorded_at
 from fitsm.customers.authority import RULES as CUSTOMER_RULES
 from fitsm.customers.register import CustomerRegister
@@ -75,6 +77,7 @@ class _Register:
 _REGISTERS: Mapping[str, _Register] = {
     "risks": _Register("risks", RiskRegister, RISK_RULES, {"schedules": "reviews"}),
     "reviews": _Register("reviews", ReviewSchedules, REVIEW_RULES),
+    "capacity": _Register("capacity", CapacityRegister, CAPACITY_RULES, {"schedules": "reviews"}),
     "suppliers": _Register(
         "suppliers",
         SupplierRegister,

@@ -30,6 +30,11 @@ from fitsm.availability.continuity import (
 )
 from fitsm.availability.continuity_register import ContinuityRegister
 from fitsm.availability.measurement import Outage
+from fitsm.capacity.capacities import Capacity
+from fitsm.capacity.plans import CapacityPlan, PlanItem
+from fitsm.capacity.register import CapacityChange, CapacityRegister
+from fitsm.capacity.requirements import CapacityRequirement
+from fitsm.capacity.thresholds import Threshold
 from fitsm.cases.base import Case, HistoryEntry
 from fitsm.cases.changes import Change
 from fitsm.cases.kinds import CASE_TYPES
@@ -124,12 +129,13 @@ _TAGGED: tuple[tuple[str, type[Any]], ...] = (
         ReportSpecification, RecipientAgreement, SpecificationChange, Production, Delivery,
         SupplierRecord, SupplierChange, EscalationLevel, VendorProduct,
         RatingScale, SupplierEvaluation, AgreementPerformance, FollowUpAction,
+        Capacity, Threshold, CapacityRequirement, CapacityPlan, PlanItem, CapacityChange,
     )),
     ("ChangeRecord", CmdbChangeRecord),
     ("CustomerContact", customer_contacts.Contact),
     ("CustomerChannel", customer_contacts.Channel),
-    ("SupplierContact", supplier_contacts.Contact),
-    ("SupplierChannel", supplier_contacts.Channel),
+    ("SupplierContact", supplier_contacts.SupplierContact),
+    ("SupplierChannel", supplier_contacts.SupplierChannel),
 )  # fmt: skip
 _CLASSES: dict[str, type[Any]] = dict(_TAGGED)
 if len(_CLASSES) < len(_TAGGED) or len({id(c) for _, c in _TAGGED}) < len(_TAGGED):
@@ -143,7 +149,7 @@ _AGGREGATES: dict[str, type[Any]] = {
     for cls in (
         ServicePortfolio, Agreements, RoleModel, ReviewSchedules, RiskRegister,
         ContinuityRegister, SecurityRegister, CustomerRegister, ReportRegister,
-        SupplierRegister,
+        SupplierRegister, CapacityRegister,
     )
 }  # fmt: skip
 _ADDED_LATER: dict[type[Any], frozenset[str]] = {

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
         ContinuityRegister,
     )
     from fitsm.availability.measurement import Outage, OutageLog
+    from fitsm.capacity.register import CapacityRegister  # noqa: F401 - quoted in base classes
+    from fitsm.capacity.series import UtilisationSeries
     from fitsm.cases.base import Case
     from fitsm.cases.query import CaseQuery
     from fitsm.cmdb.database import Cmdb  # noqa: F401 - quoted in base classes
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Aggregate",
     "AgreementsRepository",
+    "CapacityRegisterRepository",
     "CaseRepository",
     "CmdbRepository",
     "ContinuityRegisterRepository",
@@ -62,6 +65,7 @@ __all__ = [
     "Store",
     "SupplierRegisterRepository",
     "UnitOfWork",
+    "UtilisationRepository",
 ]
 
 
@@ -125,6 +129,44 @@ class ReviewSchedulesRepository(Repository["ReviewSchedules"], Protocol):
 class RiskRegisterRepository(Repository["RiskRegister"], Protocol):
     """Risk registers (PR4.2, PR6.2): two writers of different risks both commit; two writers
     of the same risk conflict."""
+
+
+class CapacityRegisterRepository(Repository["CapacityRegister"], Protocol):
+    """Capacity registers (PR5.1-PR5.3): two writers of different capacities, thresholds,
+    requirements or plans both commit; two writers of the same one conflict."""
+
+
+class UtilisationRepository(Protocol):
+    """Utilisation series (PR5.2): samples appended in batches, read by subject, metric and
+    time range as numpy columns.
+
+    A series is named by subject and metric; its first batch fixes its unit and
+    later batches in another unit of the same kind (GB for TB) are converted to
+    it. Nothing is written before :meth:`UnitOfWork.commit`; reads see what is
+    committed plus what this unit of work appended.
+    """
+
+    def append(self, series: UtilisationSeries) -> int:
+        """Append the samples of ``series``; return how many.
+
+        ValidationError when its unit measures something else than the stored
+        series' (cores for a TB pool); DuplicateError when an instant has a sample
+        already (at once if the store knows it; ConflictError at commit if another
+        unit of work recorded it meanwhile).
+        """
+
+    def read(
+        self,
+        subject: str,
+        metric: str,
+        start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> UtilisationSeries:
+        """The samples of ``subject``'s ``metric`` at or after ``start`` and before ``end``
+        (None: unbounded), oldest first; NotFoundError if the series was never recorded."""
+
+    def series(self) -> list[tuple[str, str, str]]:
+        """Every series as ``(subject, metric, unit)``, sorted."""
 
 
 class SupplierRegisterRepository(Repository["SupplierRegister"], Protocol):
@@ -231,6 +273,12 @@ class UnitOfWork(Protocol):
 
     @property
     def risks(self) -> RiskRegisterRepository: ...
+
+    @property
+    def capacity(self) -> CapacityRegisterRepository: ...
+
+    @property
+    def utilisation(self) -> UtilisationRepository: ...
 
     @property
     def suppliers(self) -> SupplierRegisterRepository: ...

@@ -23,6 +23,7 @@ It needs pytest, which the ``test`` extra installs.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any, TypeVar
 
@@ -53,6 +54,16 @@ from fitsm.availability import (
     Plan,
     TestEvent,
     measure_availability,
+)
+from fitsm.capacity import (
+    Capacity,
+    CapacityPlan,
+    CapacityRegister,
+    PlanItem,
+    Threshold,
+    UtilisationSeries,
+    capacity_plan_subject,
+    derive_requirement,
 )
 from fitsm.cases import (
     ACCESS_REQUEST,
@@ -786,6 +797,223 @@ class ReviewsAndRisksContract(_Contract):
         assert [r.by for r in schedules.schedule(_SLA).reviews] == ["carol", "bob"]
 
 
+def _capacity() -> CapacityRegister:
+    """A storage pool and a CPU pool with a type threshold, one requirement, one plan."""
+    register = CapacityRegister()
+    register.set_capacity(
+        Capacity("san1", "storage", Q_(100, "TB"), ci_type="storage"), at=_T1, by="ann"
+    )
+    register.set_capacity(Capacity("hv1", "cpu", Q_(64, "core")), at=_T1, by="ann")
+    register.set_threshold(
+        Threshold("storage", Q_(80, "percent"), Q_(90, "percent"), ci_type="storage"),
+        at=_T1,
+        by="ann",
+    )
+    register.add_requirement(
+        derive_requirement(
+            "cpu-shop",
+            "shop",
+            "cpu",
+            unit="core",
+            target=Q_(200, "transaction/s"),
+            cost=Q_(Fraction(1, 50), "core*s/transaction"),
+            headroom=Q_(25, "percent"),
+        ),
+        at=_T1,
+        by="ann",
+    )
+    item = PlanItem(
+        "shelf", "technical", "A 50 TB shelf for san1", amount=Q_(50, "TB"), cost="18000.50",
+        currency="EUR", due=_T1 + timedelta(days=60), requirement="cpu-shop",
+    )  # fmt: skip
+    register.add_plan(
+        CapacityPlan("cap-2026", "Capacity 2026", owner="olga", services=["shop"], items=[item]),
+        at=_T1,
+        by="olga",
+    )
+    return register
+
+
+def _samples(subject: str, days: range, unit: str = "TB", start: float = 40) -> UtilisationSeries:
+    return UtilisationSeries.of(
+        subject,
+        "storage",
+        unit,
+        [_T1 + timedelta(days=d) for d in days],
+        [start + d / 2 for d in days],
+    )
+
+
+class CapacityContract(_Contract):
+    """The capacity register (each capacity, threshold, requirement and plan its own unit of
+    change) and utilisation series go through every store."""
+
+    def _capacity_stored(self, store: Store) -> CapacityRegister:
+        register = _capacity()
+        with store.unit_of_work("ann") as uow:
+            uow.capacity.add(register)
+            uow.utilisation.append(_samples("san1", range(60)))
+            uow.commit()
+        return register
+
+    def test_the_register_reads_back_equal_with_the_same_answers(self, store: Store) -> None:
+        register = self._capacity_stored(store)
+        with store.unit_of_work() as uow:
+            loaded = uow.capacity.get()
+            assert uow.capacity.ids() == ["default"]
+        assert loaded == register
+        assert loaded.version == 1
+        assert loaded.capacity("san1", "storage").amount == Q_(100, "TB")
+        assert loaded.threshold_for("san1", "storage") == register.threshold_for("san1", "storage")
+        assert loaded.requirement("cpu-shop").amount == Q_(5, "core")
+        assert loaded.plan("cap-2026").cost() == {"EUR": Decimal("18000.50")}
+        assert loaded.changes() == register.changes()
+
+    def test_samples_read_back_by_subject_and_range_as_columns(self, store: Store) -> None:
+        self._capacity_stored(store)
+        with store.unit_of_work() as uow:
+            every = uow.utilisation.read("san1", "storage")
+            some = uow.utilisation.read(
+                "san1", "storage", _T1 + timedelta(days=10), _T1 + timedelta(days=13)
+            )
+            assert uow.utilisation.series() == [("san1", "storage", "terabyte")]
+            with pytest.raises(NotFoundError, match="san9/storage"):
+                uow.utilisation.read("san9", "storage")
+        assert every == _samples("san1", range(60))
+        assert (str(every.times.dtype), str(every.values.dtype)) == ("int64", "float64")
+        assert some.values.tolist() == [45.0, 45.5, 46.0]  # day 13 is the end: not included
+
+    def test_a_batch_in_another_unit_of_the_same_kind_is_converted(self, store: Store) -> None:
+        self._capacity_stored(store)
+        with store.unit_of_work("ann") as uow:
+            days = [_T1 + timedelta(days=d) for d in (60, 61)]
+            uow.utilisation.append(
+                UtilisationSeries.of("san1", "storage", "GB", days, [70_000, 70_500])
+            )
+            with pytest.raises(ValidationError, match="core"):
+                uow.utilisation.append(
+                    UtilisationSeries.of("san1", "storage", "core", [_T1 + timedelta(days=90)], [3])
+                )
+            uow.commit()
+        with store.unit_of_work() as uow:
+            tail = uow.utilisation.read("san1", "storage", _T1 + timedelta(days=59))
+        assert tail.unit == "terabyte"
+        # 70 000 GB is 70 TB; float64 holds the factor 1/1000 to 1e-16
+        assert tail.values.tolist() == pytest.approx([69.5, 70.0, 70.5], rel=1e-12)
+
+    def test_a_taken_instant_is_refused_and_nothing_is_written(self, store: Store) -> None:
+        self._capacity_stored(store)
+        with store.unit_of_work("ann") as uow:
+            uow.utilisation.append(_samples("db1", range(3)))
+            with pytest.raises(DuplicateError, match="san1/storage"):
+                uow.utilisation.append(_samples("san1", range(59, 62)))
+            with pytest.raises(DuplicateError, match="db1/storage"):
+                uow.utilisation.append(_samples("db1", range(2, 4)))
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert len(uow.utilisation.read("san1", "storage")) == 60
+            assert len(uow.utilisation.read("db1", "storage")) == 3
+
+    def test_samples_are_not_written_without_commit_but_read_within(self, store: Store) -> None:
+        self._capacity_stored(store)
+        with store.unit_of_work("ann") as uow:
+            uow.utilisation.append(_samples("san1", range(60, 70)))
+            uow.utilisation.append(_samples("db1", range(5)))
+            assert len(uow.utilisation.read("san1", "storage")) == 70
+            assert len(uow.utilisation.read("db1", "storage", _T1 + timedelta(days=1))) == 4
+        with store.unit_of_work() as uow:
+            assert len(uow.utilisation.read("san1", "storage")) == 60
+            assert [s for s, _, _ in uow.utilisation.series()] == ["san1"]
+
+    def test_two_writers_of_the_same_instants_conflict_and_the_loser_writes_nothing(
+        self, store: Store
+    ) -> None:
+        self._capacity_stored(store)
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.utilisation.append(_samples("san1", range(60, 65)))
+            second.utilisation.append(_samples("san1", range(64, 66)))
+            second.utilisation.append(_samples("db1", range(2)))
+            second.capacity.get().set_capacity(
+                Capacity("db1", "storage", Q_(2, "TB")), at=_T1, by="bob"
+            )
+            first.commit()
+            with pytest.raises(ConflictError):
+                second.commit()
+        with store.unit_of_work() as uow:
+            assert len(uow.utilisation.read("san1", "storage")) == 65
+            assert [s for s, _, _ in uow.utilisation.series()] == ["san1"]
+            assert "capacity:db1/storage" not in uow.capacity.get()
+
+    def test_changes_to_different_items_both_commit(self, store: Store) -> None:
+        self._capacity_stored(store)
+        later = _T1 + timedelta(days=1)
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.capacity.get().set_capacity(
+                Capacity("san1", "storage", Q_(150, "TB"), ci_type="storage"), at=later, by="ann"
+            )
+            first.utilisation.append(_samples("san1", range(60, 62)))
+            second.capacity.get().approve_plan("cap-2026", at=later, by="bob")
+            second.utilisation.append(_samples("db1", range(2)))
+            first.commit()
+            second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.capacity.get()
+            assert len(uow.utilisation.read("san1", "storage")) == 62
+            assert len(uow.utilisation.read("db1", "storage")) == 2
+        assert register.capacity("san1", "storage").amount == Q_(150, "TB")
+        assert register.plan("cap-2026").status.value == "approved"
+        assert register.version == 3
+
+    def test_changes_to_the_same_item_conflict_and_the_loser_writes_nothing(
+        self, store: Store
+    ) -> None:
+        self._capacity_stored(store)
+        later = _T1 + timedelta(days=1)
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.capacity.get().approve_plan("cap-2026", at=later, by="ann")
+            theirs = second.capacity.get()
+            theirs.terminate_plan("cap-2026", at=later, by="bob")
+            theirs.set_capacity(Capacity("db1", "storage", Q_(2, "TB")), at=later, by="bob")
+            second.utilisation.append(_samples("db1", range(2)))
+            first.commit()
+            with pytest.raises(ConflictError, match="plan:cap-2026"):
+                second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.capacity.get()
+            assert [s for s, _, _ in uow.utilisation.series()] == ["san1"]
+        assert register.plan("cap-2026").status.value == "approved"
+        assert "capacity:db1/storage" not in register
+
+    def test_a_plan_review_on_its_schedule_commits_both(self, store: Store) -> None:
+        self._capacity_stored(store)
+        with store.unit_of_work("olga") as uow:
+            schedules = ReviewSchedules()
+            schedules.plan(capacity_plan_subject("cap-2026"), timedelta(days=90), at=_T1, by="olga")
+            uow.reviews.add(schedules)
+            uow.commit()
+        later = _T1 + timedelta(days=30)
+        with store.unit_of_work("olga") as uow:
+            uow.capacity.get().review_plan(
+                "cap-2026", at=later, by="olga", outcome="updated", schedules=uow.reviews.get()
+            )
+            uow.commit()
+        with store.unit_of_work() as uow:
+            schedule = uow.reviews.get().schedule(capacity_plan_subject("cap-2026"))
+            history = uow.capacity.get().history("plan:cap-2026")
+        assert schedule.next_due == later + timedelta(days=90)
+        assert (history[-1].action, history[-1].at) == ("reviewed", later)
+
+    def test_an_exception_rolls_back_the_register_and_the_samples(self, store: Store) -> None:
+        self._capacity_stored(store)
+        with pytest.raises(RuntimeError), store.unit_of_work("ann") as uow:
+            uow.capacity.get().approve_plan("cap-2026", at=_T1, by="ann")
+            uow.utilisation.append(_samples("san1", range(60, 62)))
+            raise RuntimeError("boom")
+        with store.unit_of_work() as uow:
+            assert uow.capacity.get().plan("cap-2026").status.value == "draft"
+            assert len(uow.utilisation.read("san1", "storage")) == 60
+
+
 def _suppliers() -> SupplierRegister:
     """The example provider's suppliers, one with contacts, an escalation path, a product and
     an evaluation, one retired."""
@@ -796,10 +1024,12 @@ def _suppliers() -> SupplierRegister:
     register.adopt(portfolio.suppliers, at=_T1, by="ann")  # type: ignore[arg-type]
     register.add(Supplier("oldco", "Old Co", "external"), at=_T1, by="ann")
     register.retire("oldco", at=_T1, by="ann", note="contract ended")
-    register.set_contact("telco", suppliers.Contact("Tina", "account manager"), at=_T1, by="sam")
+    register.set_contact(
+        "telco", suppliers.SupplierContact("Tina", "account manager"), at=_T1, by="sam"
+    )
     register.set_channels(
         "telco",
-        [suppliers.Channel("support", "portal", "https://noc.telco.example")],
+        [suppliers.SupplierChannel("support", "portal", "https://noc.telco.example")],
         at=_T1,
         by="sam",
     )
@@ -859,7 +1089,7 @@ class SuppliersContract(_Contract):
         with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
             first.suppliers.get().update("payco", description="cards", at=_T1, by="ann")
             second.suppliers.get().set_contact(
-                "dc-ops", suppliers.Contact("Dora", "team lead"), at=_T1, by="bob"
+                "dc-ops", suppliers.SupplierContact("Dora", "team lead"), at=_T1, by="bob"
             )
             first.commit()
             second.commit()
@@ -1897,6 +2127,7 @@ class StoreContract(
     OutboxContract,
     AgreementChangesContract,
     ReviewsAndRisksContract,
+    CapacityContract,
     SuppliersContract,
     ReportsContract,
     CustomersContract,

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fitsm.availability.continuity_register import ContinuityRegister
+from fitsm.capacity.register import CapacityRegister
 from fitsm.cmdb.database import Cmdb
 from fitsm.customers.register import CustomerRegister
 from fitsm.errors import ValidationError
@@ -38,6 +39,7 @@ from fitsm.storage.sql.documents import (
 from fitsm.storage.sql.outage_rows import SqlOutageRepository
 from fitsm.storage.sql.outbox import acknowledge, append_events, consumer_position, read_events
 from fitsm.storage.sql.schema import prepare
+from fitsm.storage.sql.utilisation_rows import SqlUtilisationRepository
 from fitsm.suppliers.register import SupplierRegister
 
 __all__ = ["SqlStore", "SqlUnitOfWork"]
@@ -163,8 +165,12 @@ class SqlUnitOfWork(RollsBackOnExit):
         self.suppliers: SqlMergingRepository[SupplierRegister] = SqlMergingRepository(
             db, "suppliers", "supplier register", lambda r: 0, store.decoded
         )
+        self.capacity: SqlMergingRepository[CapacityRegister] = SqlMergingRepository(
+            db, "capacity", "capacity register", lambda r: 0, store.decoded
+        )
         self.cases = SqlCaseRepository(db)
         self.outages = SqlOutageRepository(db)
+        self.utilisation = SqlUtilisationRepository(db)
         self.cmdbs = SqlCmdbRepository(db, store.cmdb_cache)
         self._documents = (
             self.portfolios,
@@ -177,6 +183,7 @@ class SqlUnitOfWork(RollsBackOnExit):
             self.customers,
             self.reports,
             self.suppliers,
+            self.capacity,
             self.cases.documents,
         )
 
@@ -196,12 +203,14 @@ class SqlUnitOfWork(RollsBackOnExit):
                 self.customers,
                 self.reports,
                 self.suppliers,
+                self.capacity,
             ):
                 repo.write(cur, audit)
             self.cases.write(cur, audit)
             self.cmdbs.write(cur, audit)
             happened = self._events()  # before outages settle their pending changes
             self.outages.write(cur, audit)
+            self.utilisation.write(cur, audit)
             append(db, cur, audit)
             append_events(db, cur, happened)
 
@@ -216,6 +225,7 @@ class SqlUnitOfWork(RollsBackOnExit):
             repo.settle()
         self.cmdbs.settle()
         self.outages.settle()
+        self.utilisation.settle()
         self._published.clear()
 
     def publish(self, event: Any) -> None:
@@ -244,3 +254,4 @@ class SqlUnitOfWork(RollsBackOnExit):
             repo.read_checked.clear()
         self.cmdbs.release()
         self.outages.pending.clear()
+        self.utilisation.pending.clear()
