@@ -36,6 +36,17 @@ from fitsm.cmdb.configuration import (
 )
 from fitsm.cmdb.history import CmdbChangeRecord
 from fitsm.errors import StoreError
+from fitsm.portfolio.gates import Confirmation, GateCriterion, TollGate, Waiver
+from fitsm.portfolio.history import ProductChange
+from fitsm.portfolio.performance import (
+    Financials,
+    ImprovementOpportunity,
+    OutcomeResult,
+    PerformanceReview,
+    ServiceLevelResult,
+)
+from fitsm.portfolio.products import ProductRegister
+from fitsm.portfolio.proposals import AssessmentCriterion, Decision, Finding, Proposal
 from fitsm.portfolio.services import (
     PhaseChange,
     Service,
@@ -44,6 +55,7 @@ from fitsm.portfolio.services import (
     ServicePortfolio,
     SupplierInvolvement,
 )
+from fitsm.portfolio.strategy import Outcome, ServiceStrategy
 from fitsm.reviews.rules import MonthlyRule
 from fitsm.reviews.schedules import (
     Review,
@@ -74,12 +86,22 @@ _CLASSES: dict[str, type[Any]] = {
         RoleAssignment, Team, Outage, *CASE_TYPES,
         MonthlyRule, Review, ReviewSchedule, ReviewSubject, ScheduleChange,
         RiskMatrix, Risk, RiskChange,
+        ProductChange, AssessmentCriterion, Finding, Decision, Proposal, GateCriterion, TollGate,
+        Confirmation, Waiver, Outcome, ServiceStrategy, Financials, ServiceLevelResult,
+        OutcomeResult, ImprovementOpportunity, PerformanceReview,
     )
 } | {"ChangeRecord": CmdbChangeRecord}  # fmt: skip
 _TAGS: dict[type[Any], str] = {cls: tag for tag, cls in _CLASSES.items()}
 _AGGREGATES: dict[str, type[Any]] = {
     cls.__name__: cls
-    for cls in (ServicePortfolio, Agreements, RoleModel, ReviewSchedules, RiskRegister)
+    for cls in (
+        ServicePortfolio,
+        Agreements,
+        RoleModel,
+        ReviewSchedules,
+        RiskRegister,
+        ProductRegister,
+    )
 }
 _ADDED_LATER: dict[type[Any], frozenset[str]] = {
     Agreement: frozenset({"effective_from"}),

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from fitsm.cases.base import Case
     from fitsm.cases.query import CaseQuery
     from fitsm.cmdb.database import Cmdb  # noqa: F401 - quoted in base classes
+    from fitsm.portfolio.products import ProductRegister  # noqa: F401 - quoted in base classes
     from fitsm.portfolio.services import ServicePortfolio  # noqa: F401 - quoted in base classes
     from fitsm.reviews.schedules import ReviewSchedules  # noqa: F401 - quoted in base classes
     from fitsm.risks.register import RiskRegister  # noqa: F401 - quoted in base classes
@@ -44,6 +45,7 @@ __all__ = [
     "MergingAggregate",
     "OutageRepository",
     "PortfolioRepository",
+    "ProductRegisterRepository",
     "Repository",
     "ReviewSchedulesRepository",
     "RiskRegisterRepository",
@@ -113,6 +115,12 @@ class ReviewSchedulesRepository(Repository["ReviewSchedules"], Protocol):
 class RiskRegisterRepository(Repository["RiskRegister"], Protocol):
     """Risk registers (PR4.2, PR6.2): two writers of different risks both commit; two writers
     of the same risk conflict."""
+
+
+class ProductRegisterRepository(Repository["ProductRegister"], Protocol):
+    """Product registers (PR1.2, PR1.3, 003): proposals, toll-gates, waivers, strategies and
+    performance reviews; two writers of different items both commit; two writers of the same
+    item conflict."""
 
 
 class OutageRepository(Protocol):
@@ -194,6 +202,9 @@ class UnitOfWork(Protocol):
 
     @property
     def risks(self) -> RiskRegisterRepository: ...
+
+    @property
+    def products(self) -> ProductRegisterRepository: ...
 
     @property
     def cases(self) -> CaseRepository: ...

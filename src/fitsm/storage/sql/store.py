@@ -7,6 +7,7 @@ from typing import Any
 
 from fitsm.cmdb.database import Cmdb
 from fitsm.errors import ValidationError
+from fitsm.portfolio.products import ProductRegister
 from fitsm.portfolio.services import ServicePortfolio
 from fitsm.reviews.schedules import ReviewSchedules
 from fitsm.risks.register import RiskRegister
@@ -143,6 +144,9 @@ class SqlUnitOfWork(RollsBackOnExit):
         self.risks: SqlMergingRepository[RiskRegister] = SqlMergingRepository(
             db, "risks", "risk register", lambda r: 0, store.decoded
         )
+        self.products: SqlMergingRepository[ProductRegister] = SqlMergingRepository(
+            db, "products", "product register", lambda r: 0, store.decoded
+        )
         self.cases = SqlCaseRepository(db)
         self.outages = SqlOutageRepository(db)
         self.cmdbs = SqlCmdbRepository(db, store.cmdb_cache)
@@ -152,6 +156,7 @@ class SqlUnitOfWork(RollsBackOnExit):
             self.roles,
             self.reviews,
             self.risks,
+            self.products,
             self.cases.documents,
         )
 
@@ -160,7 +165,14 @@ class SqlUnitOfWork(RollsBackOnExit):
         audit = AuditEntries(self.actor, self.store._audit_key)
 
         def work(cur: Any) -> None:
-            for repo in (self.portfolios, self.agreements, self.roles, self.reviews, self.risks):
+            for repo in (
+                self.portfolios,
+                self.agreements,
+                self.roles,
+                self.reviews,
+                self.risks,
+                self.products,
+            ):
                 repo.write(cur, audit)
             self.cases.write(cur, audit)
             self.cmdbs.write(cur, audit)
