@@ -28,6 +28,11 @@ def test_demo_reports_impact_and_single_points_of_failure(capsys, tmp_path, monk
     assert "because shop is down: shop -> shop-backend -> db1 -> san1 (failed)" in out
     assert "Single points of failure of Web shop (shop): 18" in out
     assert "  hv2 (hypervisor)" in out  # web2 and web3 share it: the hidden common cause
+    # the design review is confirmed; no SLA covers chat and no continuity plan is evidenced
+    assert (
+        "Service 'chat' cannot go live: gate 'Go-live' has 'an SLA draft exists', "
+        "'a continuity plan exists' open." in out
+    )
 
 
 def test_demo_takes_other_failures(capsys) -> None:

@@ -2,8 +2,9 @@
 
 ``fitsm demo`` builds it, saves it to a store, loads it back and asks the CMDB
 what a failure impacts and where one service's single points of failure are; it
-seeds the risk register from those single points of failure (PR4.2) and keeps the
-web shop's SLA on a review schedule (PR2.2), which is overdue.
+seeds the risk register from those single points of failure (PR4.2), keeps the
+web shop's SLA on a review schedule (PR2.2), which is overdue, and checks the
+toll-gate a proposed chat service must pass to go live (PR1.2, PR1.3).
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ from fitsm.cmdb.configuration import (
     RedundancyGroup,
 )
 from fitsm.cmdb.database import Cmdb
+from fitsm.planning import gather_evidence
+from fitsm.portfolio.gates import GateCriterion, GateResult, TollGate
+from fitsm.portfolio.products import ProductRegister
+from fitsm.portfolio.proposals import AssessmentCriterion, Finding, Proposal
 from fitsm.portfolio.services import (
     Service,
     ServiceComponent,
@@ -42,6 +47,7 @@ __all__ = [
     "DEFAULT_SERVICE",
     "DEFAULT_STORE",
     "example_agreements",
+    "example_products",
     "example_provider",
     "run",
 ]
@@ -330,6 +336,53 @@ def example_agreements() -> Agreements:
     return agreements
 
 
+def example_products() -> ProductRegister:
+    """A proposal for a chat service, approved, and the go-live toll-gate it must pass: an
+    SLA draft and a continuity plan exist (evidenced by the store), the design is reviewed
+    (confirmed by its owner-to-be)."""
+    register = ProductRegister()
+    register.define_assessment_criterion(
+        AssessmentCriterion("demand", "Enough customers ask for it"), at=AT, by="sue"
+    )
+    register.propose(
+        Proposal(
+            "p-chat",
+            "Customer chat on the web shop",
+            "chat",
+            "new",
+            predicted_demand="300 chats a day",
+            required_resources="2 agents per shift, one VM",
+            expected_benefits="fewer calls to the desk",
+        ),
+        at=AT,
+        by="carol",
+    )
+    register.evaluate_proposal("p-chat", [Finding("demand", True)], at=AT, by="sue")
+    register.decide_proposal("p-chat", approved=True, at=AT, by="sue", reason="fits the strategy")
+    gate = TollGate(
+        "go-live",
+        "Go-live",
+        "in_production",
+        [
+            GateCriterion("sla", "an SLA draft exists", evidence="sla"),
+            GateCriterion("continuity", "a continuity plan exists", evidence="continuity_plan"),
+            GateCriterion("design", "the design is reviewed"),
+        ],
+    )
+    register.define_gate(gate, at=AT, by="sue")
+    register.confirm("chat", "go-live", "design", at=AT, by="carol", note="design review 4 Jan")
+    return register
+
+
+def _gate_line(service: str, results: Sequence[GateResult]) -> str:
+    closed = [r for r in results if not r.passed]
+    if not closed:
+        return f"Service {service!r} may go live: every toll-gate on the move is passed."
+    first = closed[0]
+    open_ = ", ".join(repr(c.criterion.text) for c in first.open)
+    return f"Service {service!r} cannot go live: gate {first.gate.name!r} has {open_} open."
+
+
 def run(
     out: TextIO,
     *,
@@ -352,6 +405,8 @@ def run(
                 uow.reviews.add(ReviewSchedules())
             if "default" not in uow.risks.ids():
                 uow.risks.add(RiskRegister())
+            if "default" not in uow.products.ids():
+                uow.products.add(example_products())
             uow.commit()
         with store.unit_of_work(ACTOR) as uow:
             portfolio = uow.portfolios.get("example")
@@ -361,6 +416,9 @@ def run(
             follow_agreements(schedules, uow.agreements.get(), at=AT, by=ACTOR)
             register.seed(candidate_risks(cmdb, [service]), at=AT, by=ACTOR)
             plan_assessments(schedules, register, timedelta(days=365), at=AT, by=ACTOR)
+            gates = uow.products.get().check(
+                "chat", "in_development", "in_production", gather_evidence(uow)
+            )
             uow.commit()
     finally:
         store.close()
@@ -418,3 +476,4 @@ def run(
         )
     else:
         print(f"No review is overdue on {AT.date().isoformat()}.", file=out)
+    print(_gate_line("chat", gates), file=out)
