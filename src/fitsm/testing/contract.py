@@ -1217,7 +1217,7 @@ class ProductsContract(_Contract):
     """The product register goes through every store, each proposal, gate, waiver, strategy
     and review its own unit of change."""
 
-    def _stored(self, store: Store) -> ProductRegister:
+    def _stored_products(self, store: Store) -> ProductRegister:
         register = _products()
         with store.unit_of_work("sue") as uow:
             uow.products.add(register)
@@ -1225,7 +1225,7 @@ class ProductsContract(_Contract):
         return register
 
     def test_the_register_reads_back_equal_with_the_same_answers(self, store: Store) -> None:
-        register = self._stored(store)
+        register = self._stored_products(store)
         with store.unit_of_work() as uow:
             loaded = uow.products.get()
             assert uow.products.ids() == ["default"]
@@ -1242,7 +1242,7 @@ class ProductsContract(_Contract):
         assert loaded.proposal("p-shop").decision == register.proposal("p-shop").decision
 
     def test_an_exception_rolls_back_the_register(self, store: Store) -> None:
-        self._stored(store)
+        self._stored_products(store)
         with pytest.raises(RuntimeError), store.unit_of_work("sue") as uow:
             uow.products.get().evaluate_proposal("p-chat", [Finding("fit", True)], at=_T1, by="sue")
             raise RuntimeError("boom")
@@ -1250,7 +1250,7 @@ class ProductsContract(_Contract):
             assert uow.products.get().proposal("p-chat").findings == ()
 
     def test_a_commit_that_fails_stores_nothing_of_it(self, store: Store) -> None:
-        self._stored(store)
+        self._stored_products(store)
         with store.unit_of_work("eve") as uow, store.unit_of_work("sue") as other:
             uow.reviews.add(_schedules())
             mine = ProductRegister("portal")
@@ -1266,7 +1266,7 @@ class ProductsContract(_Contract):
             assert uow.products.get() == _products()
 
     def test_a_performance_review_on_its_schedule_commits_both(self, store: Store) -> None:
-        self._stored(store)
+        self._stored_products(store)
         subject = ("service_performance", "shop")
         with store.unit_of_work("carol") as uow:
             schedules = ReviewSchedules()
@@ -1293,7 +1293,7 @@ class ProductsContract(_Contract):
         assert (last.at, last.follow_ups) == (later, ("PR-2026-Q2-1",))
 
     def test_changes_to_different_items_both_commit(self, store: Store) -> None:
-        self._stored(store)
+        self._stored_products(store)
         with store.unit_of_work("sue") as first, store.unit_of_work("olga") as second:
             first.products.get().evaluate_proposal(
                 "p-chat", [Finding("fit", False, "no demand")], at=_T1, by="sue"
@@ -1312,7 +1312,7 @@ class ProductsContract(_Contract):
     def test_changes_to_the_same_item_conflict_and_the_loser_writes_nothing(
         self, store: Store
     ) -> None:
-        self._stored(store)
+        self._stored_products(store)
         with store.unit_of_work("sue") as first, store.unit_of_work("tom") as second:
             first.products.get().evaluate_proposal(
                 "p-chat", [Finding("fit", True)], at=_T1, by="sue"
@@ -1330,7 +1330,6 @@ class ProductsContract(_Contract):
 
 
 class StoreContract(
-    ProductsContract,
     RoundTripContract,
     AllOrNothingContract,
     ConflictsContract,
@@ -1343,5 +1342,6 @@ class StoreContract(
     OutboxContract,
     AgreementChangesContract,
     ReviewsAndRisksContract,
+    ProductsContract,
 ):
     """Every behaviour a store must have; subclass it and provide a ``store`` fixture."""
