@@ -250,6 +250,21 @@ class TestProducts:
         products_desk.act("products", "propose", proposal=self._proposal(), actor="carol", at=T0)
         assert products_desk.get("products").proposal("p-shop").history[0].by == "carol"
 
+    def test_a_proposals_risks_must_be_in_the_risk_register(self, products_desk):
+        import attrs
+
+        desk = products_desk
+        risky = attrs.evolve(self._proposal(), risks=["r-db"])
+        with pytest.raises(NotFoundError, match="no risk register is stored"):
+            desk.act("products", "propose", proposal=risky, actor="carol", at=T0)
+        desk.act("risks", "add", risk=_risk(id="r-web"), actor="sacm", at=T0)
+        with pytest.raises(NotFoundError, match="risk 'r-db', which is not in risk register"):
+            desk.act("products", "propose", proposal=risky, actor="carol", at=T0)
+        assert _stored_register(desk) is None
+        desk.act("risks", "add", risk=_risk(), actor="sacm", at=T0)
+        desk.act("products", "propose", proposal=risky, actor="carol", at=T0)
+        assert desk.get("products").proposal("p-shop").risks == ("r-db",)
+
     def test_only_spm_managers_write_criteria_evaluate_and_decide(self, products_desk):
         from fitsm.portfolio import Finding
 

@@ -39,11 +39,12 @@ from fitsm.authority import Rule, Rules
 from fitsm.cases.improvements import Improvement
 from fitsm.clock import Clock, SystemClock, recorded_at
 from fitsm.errors import AuthorizationError, NotFoundError, ValidationError
-from fitsm.portfolio.authority import MOVE_RULE
 from fitsm.portfolio.authority import RULES as PRODUCT_RULES
+from fitsm.portfolio.authority import move_rule
 from fitsm.portfolio.gates import Evidence
 from fitsm.portfolio.performance import PerformanceReview
 from fitsm.portfolio.products import ProductRegister
+from fitsm.portfolio.proposals import Proposal
 from fitsm.portfolio.services import Service
 from fitsm.reviews.authority import RULES as REVIEW_RULES
 from fitsm.reviews.schedules import ReviewSchedules
@@ -116,7 +117,23 @@ def improvements_of(review: PerformanceReview, *, at: datetime, by: str) -> list
     return found
 
 
-def _register_improvements(uow: UnitOfWork, result: Any, at: datetime, by: str) -> None:
+def _follow_products(uow: UnitOfWork, result: Any, at: datetime, by: str) -> None:
+    """A proposal's risks are in the risk register; a performance review's opportunities
+    become CSI improvements. Raising here stops the commit: nothing is stored."""
+    if isinstance(result, Proposal) and result.risks:
+        try:
+            risks = uow.risks.get("default")
+        except NotFoundError:
+            raise NotFoundError(
+                f"proposal {result.id!r} names risks {list(result.risks)!r}, but no risk "
+                "register is stored; add the risks to the risk register first"
+            ) from None
+        unknown = [r for r in result.risks if r not in risks]
+        if unknown:
+            raise NotFoundError(
+                f"proposal {result.id!r} names risk {unknown[0]!r}, which is not in risk "
+                f"register {risks.id!r}; expected ids of risks in it"
+            )
     if isinstance(result, PerformanceReview):
         for improvement in improvements_of(result, at=at, by=by):
             uow.cases.add(improvement)  # an id that is taken refuses the whole operation
@@ -146,7 +163,7 @@ _REGISTERS: Mapping[str, _Register] = {
         ProductRegister,
         PRODUCT_RULES,
         {"schedules": "reviews"},
-        follow_up=_register_improvements,
+        follow_up=_follow_products,
     ),
 }
 
@@ -253,7 +270,7 @@ class PlanningDesk:
         with self.store.unit_of_work() as uow:
             target = uow.portfolios.get(portfolio)
             arguments = {"service_id": service_id, "phase": phase}
-            self._check(uow, actor, "portfolio", "move", MOVE_RULE, target, arguments)
+            self._check(uow, actor, "portfolio", "move", move_rule, target, arguments)
             try:
                 register = uow.products.get(products)
                 # a waiver withdrawn or a gate defined meanwhile must stop this move

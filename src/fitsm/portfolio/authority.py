@@ -17,11 +17,12 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from fitsm.authority import Rule, Rules, any_of, holder, process_role, process_staff
+from fitsm.errors import NotFoundError
 from fitsm.portfolio.proposals import Proposal
 from fitsm.portfolio.strategy import ServiceStrategy
 from fitsm.roles import Process, Role, RoleModel
 
-__all__ = ["MOVE_RULE", "RULES"]
+__all__ = ["RULES", "move_rule"]
 
 _SPM_MANAGERS = process_role(Process.SPM, Role.PROCESS_MANAGER, Role.PROCESS_OWNER)
 _SMS_MANAGER = holder(Role.SMS_MANAGER)
@@ -53,9 +54,10 @@ def _proposed(register: Any, arguments: Mapping[str, Any]) -> object:
 
 
 def _of_proposal(register: Any, arguments: Mapping[str, Any]) -> object:
-    proposal_id = arguments.get("proposal_id")
-    stored = getattr(register, "_proposals", {}).get(proposal_id)
-    return stored.service if isinstance(stored, Proposal) else None
+    try:
+        return register.proposal(arguments.get("proposal_id")).service
+    except NotFoundError:
+        return None  # the register raises its own error for an unknown proposal
 
 
 def _strategy_rule(service_of: Callable[[Any, Mapping[str, Any]], object]) -> Rule:
@@ -100,7 +102,11 @@ RULES: Rules = {
 }
 """The rule for each operation of :class:`~fitsm.portfolio.ProductRegister`."""
 
-MOVE_RULE: Rule = _OF_SERVICE
-"""Who may move a service to another lifecycle phase
-(:meth:`fitsm.planning.PlanningDesk.move_service`): its service owner, the SPM process
-manager or owner, or the SMS manager."""
+
+def move_rule(
+    roles: RoleModel, actor: str, portfolio: Any, arguments: Mapping[str, Any]
+) -> str | None:
+    """Who may move a service (``arguments["service_id"]``) to another lifecycle phase
+    (:meth:`fitsm.planning.PlanningDesk.move_service`): its service owner, the SPM process
+    manager or owner, or the SMS manager. None when ``actor`` may, else why not."""
+    return _OF_SERVICE(roles, actor, portfolio, arguments)
