@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import attrs
 from hypothesis import strategies as st
@@ -284,3 +284,64 @@ def gate_situations(draw: st.DrawFn) -> GateSituation:
         frozenset(draw(st.sets(st.sampled_from(manual_ones)))) if manual_ones else frozenset(),
         frozenset(draw(st.sets(indexes))),
     )
+
+
+class DrawnTest:
+    """A continuity test's events drawn with what they must give: the disruption at
+    ``start`` (in any zone), restored ``recovery`` later (or never), data recovered to
+    ``loss`` before it (or not recorded)."""
+
+    start: datetime
+    recovery: timedelta | None
+    loss: timedelta | None
+
+    def events(self) -> list[object]:
+        from fitsm.availability import TestEvent
+
+        found = [TestEvent("disrupted", self.start)]
+        if self.recovery is not None:
+            found.append(TestEvent("plan_invoked", self.start + self.recovery / 3))
+            found.append(TestEvent("restored", self.start + self.recovery))
+        if self.loss is not None:
+            found.append(TestEvent("data_recovered_to", self.start - self.loss))
+        return found
+
+
+@st.composite
+def drawn_tests(draw: st.DrawFn) -> DrawnTest:
+    """Continuity tests: a disruption between 2000 and 2090 at any UTC offset, recovered
+    within up to 30 days (or not), with up to a week of data lost (or not recorded)."""
+    offset = draw(st.integers(-14 * 60, 14 * 60))
+    zone = timezone(timedelta(minutes=offset))
+    start = draw(st.datetimes(datetime(2000, 1, 1), datetime(2090, 1, 1), timezones=st.just(zone)))
+    span = st.timedeltas(timedelta(0), timedelta(days=30))
+    recovery = draw(st.none() | span)
+    loss = draw(st.none() | st.timedeltas(timedelta(0), timedelta(days=7)))
+    return DrawnTest(start, recovery, loss)
+
+
+ACCESS_ACTIONS = ("grant", "confirm", "revoke", "review")
+
+
+@st.composite
+def access_histories(draw: st.DrawFn) -> list[tuple[str, str, int]]:
+    """Steps on the access rights to one asset: (action, right id, day), days never falling."""
+    steps = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(ACCESS_ACTIONS),
+                st.sampled_from(("r1", "r2", "r3", "r4")),
+                st.integers(0, 3),
+            ),
+            max_size=25,
+        )
+    )
+    day, history = 0, []
+    for action, right_id, gap in steps:
+        day += gap
+        history.append((action, right_id, day))
+    return history
+
+
+satisfaction_scores = st.integers(1, 5)
+"""One answer of a satisfaction survey on the default 1-5 scale (PR7.6)."""

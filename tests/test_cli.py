@@ -28,6 +28,14 @@ def test_demo_reports_impact_and_single_points_of_failure(capsys, tmp_path, monk
     assert "because shop is down: shop -> shop-backend -> db1 -> san1 (failed)" in out
     assert "Single points of failure of Web shop (shop): 18" in out
     assert "  hv2 (hypervisor)" in out  # web2 and web3 share it: the hidden common cause
+    # 07:00 to 12:30 on 12 November 2025 against an RTO of 4 h; twice, as the demo ran twice
+    missed = "Continuity test of 'mail' on 2025-11-12: recovered in 5 h 30 min, RTO 4 h: missed."
+    assert out.splitlines().count(missed) == 2
+    assert "Access review of 'payroll-db' overdue since 2025-12-15: 3 rights unconfirmed." in out
+    assert (
+        "Customer 'consumers' (CRM: 'carol'): service review due 2026-02-01; agreements "
+        "sla-shop, services shop." in out
+    )
     # the design review is confirmed; no SLA covers chat and no continuity plan is evidenced
     assert (
         "Service 'chat' cannot go live: gate 'Go-live' has 'an SLA draft exists', "

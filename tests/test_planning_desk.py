@@ -433,6 +433,26 @@ class TestMovingServices:
         with desk.store.unit_of_work() as uow:
             assert uow.portfolios.get().phase_history("shop")[-1].actor == "carol"
 
+    def test_a_continuity_plan_in_the_store_evidences_itself(self, products_desk):
+        from fitsm.availability import ContinuityRegister, Plan
+        from fitsm.portfolio import GateCriterion, OpenGateError, TollGate
+
+        desk = products_desk
+        criterion = GateCriterion("cp", "A continuity plan exists", evidence="continuity_plan")
+        gate = TollGate("cp-gate", "Continuity", "in_production", [criterion])
+        desk.act("products", "define_gate", gate=gate, actor="spm", at=T0)
+        with desk.store.unit_of_work() as uow:
+            continuity = ContinuityRegister()
+            plan = Plan("cp-mail", "continuity", "Mail recovery", ["mail"])
+            continuity.add_plan(plan, at=T0, by="sacm")
+            uow.continuity.add(continuity)
+            uow.commit()
+        with pytest.raises(OpenGateError, match="'A continuity plan exists' open"):
+            desk.move_service("shop", "in_production", actor="carol", at=T0)
+        assert desk.move_service("mail", "in_production", actor="spm", at=T0).phase == (
+            "in_production"
+        )
+
     def test_a_waiver_or_evidence_given_lets_a_service_pass(self, products_desk):
         desk = products_desk
         desk.act("products", "define_gate", gate=_gate(), actor="spm", at=T0)

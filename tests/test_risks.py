@@ -419,13 +419,13 @@ class TestDemo:
         for _ in range(2):  # the second run reads what the first stored and adds nothing
             out = io.StringIO()
             run(out, store_url=url)
-            lines = out.getvalue().splitlines()  # other areas add lines of their own
+            lines = out.getvalue().splitlines()
             outs.append([x for x in lines if x.startswith(("Risk seeded", "Overdue review"))])
         expected = [
             "Risk seeded from a single point of failure (18 for shop): spof-fw1, rated high "
             "(possible x severe = 15): fw1 (firewall) failing alone takes down hr, mail, shop, "
             "vpn and degrades no service; it is a single point of failure of shop.",
-            "Overdue review (1 on 2026-01-05): agreement:sla-shop, due 2025-12-01, 35 days "
+            "Overdue review (2 on 2026-01-05): agreement:sla-shop, due 2025-12-01, 35 days "
             "ago, owner carol.",
         ]
         assert outs == [expected, expected]
@@ -433,6 +433,7 @@ class TestDemo:
         with store.unit_of_work() as uow:
             register, schedules = uow.risks.get(), uow.reviews.get()
             assert (register.version, schedules.version) == (2, 2)
+            assert uow.continuity.get().version == 1  # stored by the first run, unchanged
         store.close()
         assert len(register) == 18
         assert len(schedules.of_kind("risk_assessment")) == 18

@@ -32,7 +32,7 @@ from fitsm import (
     evaluate,
     measure_availability,
 )
-from fitsm.availability import AvailabilityReport
+from fitsm.availability import AvailabilityReport, ContinuityCheck
 from fitsm.cases import (
     Case,
     ScheduleConflict,
@@ -592,6 +592,7 @@ class TestColumnReference:
             ("SlaClock", SlaClock.columns),
             ("ScheduleConflict", ScheduleConflict.columns),
             ("Case", Case.columns),
+            ("ContinuityCheck", ContinuityCheck.columns),
         ],
     )
     def test_the_docs_list_every_column_as_the_code_declares_it(

@@ -5,6 +5,12 @@ what a failure impacts and where one service's single points of failure are; it
 seeds the risk register from those single points of failure (PR4.2), keeps the
 web shop's SLA on a review schedule (PR2.2), which is overdue, and checks the
 toll-gate a proposed chat service must pass to go live (PR1.2, PR1.3).
+seeds the risk register from those single points of failure (PR4.2) and keeps the
+web shop's SLA on a review schedule (PR2.2), which is overdue; it shows the e-mail
+service's last continuity test, which missed its RTO (PR4.3), and the access rights to
+the payroll records on an access review schedule (PR6.5), overdue with every right
+unconfirmed. The shop's customer has a relationship manager and a service review coming
+up (PR7.2, PR7.4).
 """
 
 from __future__ import annotations
@@ -13,6 +19,8 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import TextIO
 
+from fitsm.availability.continuity import ContinuityTest, Measure, Plan, TestEvent
+from fitsm.availability.continuity_register import ContinuityRegister
 from fitsm.cmdb.configuration import (
     AttributeSpec,
     AttributeType,
@@ -23,6 +31,9 @@ from fitsm.cmdb.configuration import (
     RedundancyGroup,
 )
 from fitsm.cmdb.database import Cmdb
+from fitsm.customers.contacts import Channel, Contact
+from fitsm.customers.register import Customer, CustomerRegister, plan_service_reviews
+from fitsm.customers.relations import agreements_of
 from fitsm.planning import gather_evidence
 from fitsm.portfolio.gates import GateCriterion, GateResult, TollGate
 from fitsm.portfolio.products import ProductRegister
@@ -34,9 +45,15 @@ from fitsm.portfolio.services import (
     SupplierInvolvement,
 )
 from fitsm.reviews.followers import follow_agreements
+from fitsm.reviews.rules import MonthlyRule
 from fitsm.reviews.schedules import ReviewSchedules
 from fitsm.risks.candidates import SINGLE_POINT_OF_FAILURE, candidate_risks
 from fitsm.risks.register import RiskRegister, plan_assessments
+from fitsm.roles import Person, Role, RoleModel
+from fitsm.security.assets import InformationAsset
+from fitsm.security.classification import Classification
+from fitsm.security.register import SecurityRegister
+from fitsm.security.reviews import overdue_access_reviews, plan_access_reviews
 from fitsm.service_levels.agreements import Agreement, Agreements, ServiceTarget
 from fitsm.storage.opening import open_store
 from fitsm.suppliers.supplier import Supplier, SupplierKind
@@ -47,8 +64,11 @@ __all__ = [
     "DEFAULT_SERVICE",
     "DEFAULT_STORE",
     "example_agreements",
+    "example_continuity",
+    "example_customers",
     "example_products",
     "example_provider",
+    "example_security",
     "run",
 ]
 
@@ -60,6 +80,8 @@ DEFAULT_SERVICE = "shop"
 """The service whose single points of failure the demo lists."""
 AT = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 ACTOR = "demo"
+ACCESS_REVIEW = datetime(2025, 12, 15, tzinfo=UTC)
+"""When the first access review of the payroll records was due."""
 
 SCHEMA = CmdbSchema(
     ci_types=[
@@ -383,6 +405,122 @@ def _gate_line(service: str, results: Sequence[GateResult]) -> str:
     return f"Service {service!r} cannot go live: gate {first.gate.name!r} has {open_} open."
 
 
+def example_continuity() -> ContinuityRegister:
+    """E-mail's continuity requirements (RTO 4 h), its continuity plan, and a test on
+    12 November 2025 in which mail came back after 5 h 30 min."""
+    register = ContinuityRegister()
+    made = datetime(2025, 9, 1, 9, 0, tzinfo=UTC)
+    register.identify_requirements(
+        "mail",
+        maximum_tolerable_downtime=Q_(8, "hour"),
+        rto=Q_(4, "hour"),
+        rpo=Q_(1, "hour"),
+        minimum_service_level="send and receive; no archive search",
+        source="business impact analysis 2025",
+        at=made,
+        by=ACTOR,
+    )
+    register.add_plan(
+        Plan(
+            "cp-mail",
+            "continuity",
+            "E-mail recovery without hv3 and san1",
+            ["mail"],
+            test_interval=timedelta(days=180),
+            measures=[Measure("m-imap-replica", "Mailbox replica on backup1", "dave")],
+        ),
+        at=made,
+        by=ACTOR,
+    )
+    start = datetime(2025, 11, 12, 7, 0, tzinfo=UTC)
+    register.record_test(
+        ContinuityTest(
+            "ct-mail-2025-11",
+            "cp-mail",
+            "mail",
+            "san1 lost: mailboxes restored from backup1",
+            [
+                TestEvent("disrupted", start),
+                TestEvent("plan_invoked", start + timedelta(minutes=25)),
+                TestEvent("restored", start + timedelta(hours=5, minutes=30)),
+                TestEvent("data_recovered_to", start - timedelta(minutes=45)),
+            ],
+            outcome="findings",
+        ),
+        at=start + timedelta(days=1),
+        by=ACTOR,
+    )
+    return register
+
+
+def example_security() -> SecurityRegister:
+    """The payroll records (on db1, used by the HR service) and three people's read access,
+    granted on 1 June 2025 and never confirmed in an access review since."""
+    register = SecurityRegister()
+    granted = datetime(2025, 6, 1, tzinfo=UTC)
+    payroll = InformationAsset(
+        "payroll-db",
+        "Payroll records",
+        Classification("high", "high", "medium"),
+        cis=["db1"],
+        services=["hr"],
+    )
+    register.add_asset(payroll, at=granted, by=ACTOR)
+    for n, holder in enumerate(("bob", "dora", "eve"), 1):
+        register.grant_access(
+            f"payroll-read-{holder}",
+            holder=holder,
+            asset="payroll-db",
+            access="read",
+            reason="payroll clerk",
+            at=granted + n * timedelta(minutes=1),
+            by=ACTOR,
+        )
+    return register
+
+
+def example_customers() -> CustomerRegister:
+    """The web shop's customer, the consumers its SLA is agreed for, with a contact and the
+    channels for ordering, complaints and escalation (PR7.1-PR7.3)."""
+    customers = CustomerRegister()
+    customers.add(
+        Customer(
+            "consumers",
+            "Retail consumers",
+            description="people buying in the web shop, represented by the consumer council",
+            contacts=[
+                Contact(
+                    "council",
+                    "Consumer council",
+                    email="council@consumers.example",
+                    matters=["service_review", "complaint"],
+                )
+            ],
+            channels=[
+                Channel("ordering", "portal", "https://shop.example/help"),
+                Channel("complaint", "email", "complaints@provider.example"),
+                Channel("escalation", "phone", "+49 30 1234", name="service desk"),
+                Channel("escalation", "email", "carol@provider.example", name="carol"),
+            ],
+        ),
+        at=AT,
+        by=ACTOR,
+    )
+    return customers
+
+
+_CRM = "carol"
+"""The demo's customer relationship manager of the consumers."""
+
+
+def _crm(roles: RoleModel) -> None:
+    """Name carol the consumers' relationship manager, once (PR7.2)."""
+    if not roles.knows(_CRM):
+        roles.add_person(Person(_CRM, "Carol", email="carol@provider.example"))
+    if not roles.has_role(_CRM, Role.CUSTOMER_RELATIONSHIP_MANAGER, "consumers"):
+        roles.assign(_CRM, Role.CUSTOMER_RELATIONSHIP_MANAGER, "consumers")
+
+
 def run(
     out: TextIO,
     *,
@@ -407,11 +545,20 @@ def run(
                 uow.risks.add(RiskRegister())
             if "default" not in uow.products.ids():
                 uow.products.add(example_products())
+            if "default" not in uow.continuity.ids():
+                uow.continuity.add(example_continuity())
+            if "default" not in uow.security.ids():
+                uow.security.add(example_security())
+            if "default" not in uow.customers.ids():
+                uow.customers.add(example_customers())
+            if "default" not in uow.roles.ids():
+                uow.roles.add(RoleModel())
             uow.commit()
         with store.unit_of_work(ACTOR) as uow:
             portfolio = uow.portfolios.get("example")
             cmdb = uow.cmdbs.get("example")
             schedules, register = uow.reviews.get(), uow.risks.get()
+            continuity = uow.continuity.get()
             # the same calls on every run: a second run changes nothing
             follow_agreements(schedules, uow.agreements.get(), at=AT, by=ACTOR)
             register.seed(candidate_risks(cmdb, [service]), at=AT, by=ACTOR)
@@ -419,6 +566,24 @@ def run(
             gates = uow.products.get().check(
                 "chat", "in_development", "in_production", gather_evidence(uow)
             )
+            security = uow.security.get()
+            plan_access_reviews(
+                schedules, security, timedelta(days=180), at=AT, by=ACTOR, first_due=ACCESS_REVIEW
+            )
+            customers, roles = uow.customers.get(), uow.roles.get()
+            _crm(roles)
+            # quarterly service reviews, the first on 1 February 2026 (PR7.4)
+            plan_service_reviews(
+                schedules,
+                customers,
+                MonthlyRule(3, day=1),
+                at=AT,
+                by=ACTOR,
+                first_due=datetime(2026, 2, 1, tzinfo=UTC),
+                roles=roles,
+            )
+            crm = roles.holders(Role.CUSTOMER_RELATIONSHIP_MANAGER, "consumers")
+            holdings = agreements_of(customers, uow.agreements.get(), "consumers", at=AT)
             uow.commit()
     finally:
         store.close()
@@ -452,6 +617,14 @@ def run(
     for ci in spofs:
         print(f"  {ci} ({cmdb.ci(ci).type})", file=out)
     print(file=out)
+    review = schedules.schedule(("customer_review", "consumers"))
+    print(
+        f"Customer 'consumers' (CRM: {', '.join(map(repr, crm)) or 'none'}): service review "
+        f"due {review.next_due.date().isoformat()}; agreements "
+        f"{', '.join(holdings.agreement_ids) or 'none'}, services "
+        f"{', '.join(holdings.services) or 'none'}.",
+        file=out,
+    )
     seeded = [
         r
         for r in register.ranked(area="availability")
@@ -477,3 +650,18 @@ def run(
     else:
         print(f"No review is overdue on {AT.date().isoformat()}.", file=out)
     print(_gate_line("chat", gates), file=out)
+    missed = [
+        verdict
+        for verdict in (continuity.verdict(t.id) for t in continuity.tests())
+        if verdict.rto_met is False
+    ]
+    if missed:
+        print(_sentence(str(missed[-1])), file=out)
+    late = overdue_access_reviews(security, schedules, AT)
+    if late:
+        print(_sentence(str(late[0])), file=out)
+
+
+def _sentence(text: str) -> str:
+    """A result's description as a line of the demo: capitalised, with a full stop."""
+    return text[0].upper() + text[1:] + ("" if text.endswith(".") else ".")

@@ -1,13 +1,13 @@
 """Running the registers of the planning processes against a store, as the acting person.
 
 :class:`PlanningDesk` is to the registers (the risk register, review schedules,
-the product register of the portfolio, and the registers of availability and
-continuity, capacity and information security) what :class:`fitsm.CaseDesk` is
-to cases. Each operation is one unit
-of work: load the register and the role model, refuse the operation if the
-person's FitSM-3 roles do not allow it (:class:`~fitsm.AuthorizationError`,
-nothing changed), run it as made by that person, commit. Who may run what is
-data, in each area's ``authority`` module (``RULES``).
+the registers of availability and continuity, capacity and information
+security, the customer register and the product register of the portfolio)
+what :class:`fitsm.CaseDesk` is to cases. Each operation is one unit of work:
+load the register and the role model, refuse the operation if the person's
+FitSM-3 roles do not allow it (:class:`~fitsm.AuthorizationError`, nothing
+changed), run it as made by that person, commit. Who may run what is data, in
+each area's ``authority`` module (``RULES``).
 
 >>> from datetime import UTC, datetime
 >>> from fitsm.roles import Person, Process, Role, RoleModel
@@ -36,8 +36,13 @@ from typing import Any
 import attrs
 
 from fitsm.authority import Rule, Rules
+from fitsm.availability.authority import RULES as CONTINUITY_RULES
+from fitsm.availability.continuity import PlanKind
+from fitsm.availability.continuity_register import ContinuityRegister
 from fitsm.cases.improvements import Improvement
 from fitsm.clock import Clock, SystemClock, recorded_at
+from fitsm.customers.authority import RULES as CUSTOMER_RULES
+from fitsm.customers.register import CustomerRegister
 from fitsm.errors import AuthorizationError, NotFoundError, ValidationError
 from fitsm.portfolio.authority import RULES as PRODUCT_RULES
 from fitsm.portfolio.authority import move_rule
@@ -51,6 +56,8 @@ from fitsm.reviews.schedules import ReviewSchedules
 from fitsm.risks.authority import RULES as RISK_RULES
 from fitsm.risks.register import RiskRegister
 from fitsm.roles import Role, RoleModel
+from fitsm.security.authority import RULES as SECURITY_RULES
+from fitsm.security.register import SecurityRegister
 from fitsm.service_levels.agreements import AgreementKind
 from fitsm.storage.ports import Store, UnitOfWork
 
@@ -74,14 +81,28 @@ def _owned_services(uow: UnitOfWork) -> Iterable[str]:
                 yield assignment.context
 
 
+def _planned(kind: PlanKind) -> EvidenceSource:
+    def services(uow: UnitOfWork) -> Iterable[str]:
+        for register_id in uow.continuity.ids():
+            for plan in uow.continuity.get(register_id).plans(kind=kind):
+                if not plan.terminated:
+                    yield from plan.services
+
+    return services
+
+
 EVIDENCE_SOURCES: Mapping[str, EvidenceSource] = {
     "sla": _sla_services,
     "service_owner": _owned_services,
+    "continuity_plan": _planned(PlanKind.CONTINUITY),
+    "availability_plan": _planned(PlanKind.AVAILABILITY),
 }
 """The facts the desk finds in the store for toll-gate criteria (PR1.3): ``sla``, the
 services an SLA (any version, drafts included) covers; ``service_owner``, the services
-with a service owner in the role model. The product register adds ``strategy`` and
-``proposal_approved`` itself (:meth:`~fitsm.portfolio.ProductRegister.facts`)."""
+with a service owner in the role model; ``continuity_plan`` and ``availability_plan``,
+the services a plan of that kind (not terminated) covers (PR4.1). The product register
+adds ``strategy`` and ``proposal_approved`` itself
+(:meth:`~fitsm.portfolio.ProductRegister.facts`)."""
 
 
 def gather_evidence(
@@ -165,6 +186,14 @@ _REGISTERS: Mapping[str, _Register] = {
         {"schedules": "reviews"},
         follow_up=_follow_products,
     ),
+    "continuity": _Register("continuity", ContinuityRegister, CONTINUITY_RULES),
+    "security": _Register(
+        "security",
+        SecurityRegister,
+        SECURITY_RULES,
+        {"schedules": "reviews", "risks": "risks"},
+    ),
+    "customers": _Register("customers", CustomerRegister, CUSTOMER_RULES, {"schedules": "reviews"}),
 }
 
 

@@ -478,6 +478,27 @@ class Agreements:
                 return a
         return self.default_sla(at)
 
+    def availability_target(self, service_id: str, at: datetime) -> Fraction | None:
+        """The availability target of the SLA in force for a service at ``at``, as an exact
+        share; None when no SLA or no availability target applies.
+
+        PR4.1 identifies availability requirements "taking into consideration SLAs":
+        this is the value a :class:`fitsm.availability.ContinuityRegister` takes
+        (it lives here because the availability area may not read agreements).
+
+        >>> from datetime import UTC
+        >>> from fitsm.units import Q_
+        >>> slas = Agreements()
+        >>> _ = slas.add(Agreement("sla-mail", "SLA", "staff", ["mail"],
+        ...     [ServiceTarget("availability", Q_(99.5, "percent"))],
+        ...     valid_from=datetime(2026, 1, 1, tzinfo=UTC)))
+        >>> slas.availability_target("mail", datetime(2026, 3, 1, tzinfo=UTC))
+        Fraction(199, 200)
+        """
+        sla = self.sla_for(service_id, at)
+        target = None if sla is None else sla.target(TargetKind.AVAILABILITY)
+        return None if target is None else target.share
+
     def underpinning(self, item_id: str, at: datetime) -> list[Agreement]:
         """The OLAs and UAs in force at ``at`` that cover a service or component."""
         return [

@@ -20,6 +20,15 @@ from typing import Any
 import attrs
 
 from fitsm._validators import shown
+from fitsm.availability.continuity import (
+    ContinuityChange,
+    ContinuityTest,
+    Measure,
+    Plan,
+    ServiceRequirements,
+    TestEvent,
+)
+from fitsm.availability.continuity_register import ContinuityRegister
 from fitsm.availability.measurement import Outage
 from fitsm.cases.base import Case, HistoryEntry
 from fitsm.cases.changes import Change
@@ -35,6 +44,15 @@ from fitsm.cmdb.configuration import (
     ServiceNode,
 )
 from fitsm.cmdb.history import CmdbChangeRecord
+from fitsm.customers.contacts import Channel, Contact
+from fitsm.customers.register import Customer, CustomerChange, CustomerRegister
+from fitsm.customers.satisfaction import (
+    FollowUp,
+    SatisfactionScale,
+    SatisfactionScore,
+    SatisfactionSurvey,
+)
+from fitsm.customers.service_reviews import ReviewAction, ServiceReview
 from fitsm.errors import StoreError
 from fitsm.portfolio.gates import Confirmation, GateCriterion, TollGate, Waiver
 from fitsm.portfolio.history import ProductChange
@@ -67,6 +85,13 @@ from fitsm.reviews.schedules import (
 from fitsm.risks.matrix import RiskMatrix
 from fitsm.risks.register import Risk, RiskChange, RiskRegister
 from fitsm.roles import Person, RoleAssignment, RoleModel, Team
+from fitsm.security.access import AccessConfirmation, AccessRight
+from fitsm.security.assets import InformationAsset
+from fitsm.security.classification import Classification, ClassificationScheme
+from fitsm.security.controls import SecurityControl
+from fitsm.security.history import SecurityChange
+from fitsm.security.policies import PolicyVersion, SecurityPolicy
+from fitsm.security.register import SecurityRegister
 from fitsm.service_levels.agreements import Agreement, Agreements, ServiceTarget
 from fitsm.suppliers.supplier import Supplier
 from fitsm.time.calendar import BusinessCalendar
@@ -89,20 +114,21 @@ _CLASSES: dict[str, type[Any]] = {
         ProductChange, AssessmentCriterion, Finding, Decision, Proposal, GateCriterion, TollGate,
         Confirmation, Waiver, Outcome, ServiceStrategy, Financials, ServiceLevelResult,
         OutcomeResult, ImprovementOpportunity, PerformanceReview,
+        ContinuityChange, ServiceRequirements, Measure, Plan, TestEvent, ContinuityTest,
+        ClassificationScheme, Classification, InformationAsset, SecurityChange, PolicyVersion,
+        SecurityPolicy, SecurityControl, AccessConfirmation, AccessRight,
+        Customer, CustomerChange, Contact, Channel, ServiceReview, ReviewAction,
+        SatisfactionScale, SatisfactionScore, SatisfactionSurvey, FollowUp,
     )
 } | {"ChangeRecord": CmdbChangeRecord}  # fmt: skip
 _TAGS: dict[type[Any], str] = {cls: tag for tag, cls in _CLASSES.items()}
 _AGGREGATES: dict[str, type[Any]] = {
     cls.__name__: cls
     for cls in (
-        ServicePortfolio,
-        Agreements,
-        RoleModel,
-        ReviewSchedules,
-        RiskRegister,
-        ProductRegister,
+        ServicePortfolio, Agreements, RoleModel, ReviewSchedules, RiskRegister,
+        ContinuityRegister, SecurityRegister, CustomerRegister, ProductRegister,
     )
-}
+}  # fmt: skip
 _ADDED_LATER: dict[type[Any], frozenset[str]] = {
     Agreement: frozenset({"effective_from"}),
     Change: frozenset({"approvals", "quorum"}),

@@ -12,16 +12,19 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
+from fitsm.availability.continuity_register import ContinuityRegister
 from fitsm.availability.measurement import Outage, OutageLog
 from fitsm.cases.base import Case
 from fitsm.cases.query import CaseQuery
 from fitsm.cmdb.database import Cmdb
+from fitsm.customers.register import CustomerRegister
 from fitsm.errors import ConflictError, DuplicateError, NotFoundError, StoreError
 from fitsm.portfolio.products import ProductRegister
 from fitsm.portfolio.services import ServicePortfolio
 from fitsm.reviews.schedules import ReviewSchedules
 from fitsm.risks.register import RiskRegister
 from fitsm.roles import RoleModel
+from fitsm.security.register import SecurityRegister
 from fitsm.service_levels.agreements import Agreements
 from fitsm.storage._cases import checked_paging, checked_write, page
 from fitsm.storage._outages import PendingOutages, overlaps, period
@@ -284,6 +287,15 @@ class MemoryUnitOfWork(RollsBackOnExit):
         self.risks: MemoryMergingRepository[RiskRegister] = MemoryMergingRepository(
             "risk register", store._risks
         )
+        self.continuity: MemoryMergingRepository[ContinuityRegister] = MemoryMergingRepository(
+            "continuity register", store._continuity
+        )
+        self.security: MemoryMergingRepository[SecurityRegister] = MemoryMergingRepository(
+            "security register", store._security
+        )
+        self.customers: MemoryMergingRepository[CustomerRegister] = MemoryMergingRepository(
+            "customer register", store._customers
+        )
         self.products: MemoryMergingRepository[ProductRegister] = MemoryMergingRepository(
             "product register", store._products
         )
@@ -296,6 +308,9 @@ class MemoryUnitOfWork(RollsBackOnExit):
             self.roles,
             self.reviews,
             self.risks,
+            self.continuity,
+            self.security,
+            self.customers,
             self.products,
             self.cases,
         )
@@ -352,6 +367,9 @@ class MemoryStore:
         self._roles: dict[str, RoleModel] = {}
         self._reviews: dict[str, ReviewSchedules] = {}
         self._risks: dict[str, RiskRegister] = {}
+        self._continuity: dict[str, ContinuityRegister] = {}
+        self._security: dict[str, SecurityRegister] = {}
+        self._customers: dict[str, CustomerRegister] = {}
         self._products: dict[str, ProductRegister] = {}
         self._cases: dict[str, Case] = {}
         self._outages: dict[str, Outage] = {}

@@ -25,15 +25,20 @@ if TYPE_CHECKING:
     from datetime import datetime
     from types import TracebackType
 
+    from fitsm.availability.continuity_register import (  # noqa: F401 - quoted in base classes
+        ContinuityRegister,
+    )
     from fitsm.availability.measurement import Outage, OutageLog
     from fitsm.cases.base import Case
     from fitsm.cases.query import CaseQuery
     from fitsm.cmdb.database import Cmdb  # noqa: F401 - quoted in base classes
+    from fitsm.customers.register import CustomerRegister  # noqa: F401 - quoted in base classes
     from fitsm.portfolio.products import ProductRegister  # noqa: F401 - quoted in base classes
     from fitsm.portfolio.services import ServicePortfolio  # noqa: F401 - quoted in base classes
     from fitsm.reviews.schedules import ReviewSchedules  # noqa: F401 - quoted in base classes
     from fitsm.risks.register import RiskRegister  # noqa: F401 - quoted in base classes
     from fitsm.roles import RoleModel  # noqa: F401 - quoted in base classes
+    from fitsm.security.register import SecurityRegister  # noqa: F401 - quoted in base classes
     from fitsm.service_levels.agreements import Agreements  # noqa: F401 - quoted in base classes
     from fitsm.storage.events import StoredEvent
 
@@ -42,6 +47,8 @@ __all__ = [
     "AgreementsRepository",
     "CaseRepository",
     "CmdbRepository",
+    "ContinuityRegisterRepository",
+    "CustomerRegisterRepository",
     "MergingAggregate",
     "OutageRepository",
     "PortfolioRepository",
@@ -50,6 +57,7 @@ __all__ = [
     "ReviewSchedulesRepository",
     "RiskRegisterRepository",
     "RoleModelRepository",
+    "SecurityRegisterRepository",
     "Store",
     "UnitOfWork",
 ]
@@ -121,6 +129,21 @@ class ProductRegisterRepository(Repository["ProductRegister"], Protocol):
     """Product registers (PR1.2, PR1.3, 003): proposals, toll-gates, waivers, strategies and
     performance reviews; two writers of different items both commit; two writers of the same
     item conflict."""
+
+
+class ContinuityRegisterRepository(Repository["ContinuityRegister"], Protocol):
+    """Continuity registers (PR4.1, PR4.3): two writers of different requirements, plans or
+    tests both commit; two writers of the same one conflict."""
+
+
+class SecurityRegisterRepository(Repository["SecurityRegister"], Protocol):
+    """Security registers (PR6.1, PR6.3, PR6.5): two writers of different assets, policies,
+    controls or access rights both commit; two writers of the same item conflict."""
+
+
+class CustomerRegisterRepository(Repository["CustomerRegister"], Protocol):
+    """Customer registers (PR7): two writers of different customers both commit; two writers
+    of the same customer conflict."""
 
 
 class OutageRepository(Protocol):
@@ -207,7 +230,16 @@ class UnitOfWork(Protocol):
     def products(self) -> ProductRegisterRepository: ...
 
     @property
+    def security(self) -> SecurityRegisterRepository: ...
+
+    @property
+    def customers(self) -> CustomerRegisterRepository: ...
+
+    @property
     def cases(self) -> CaseRepository: ...
+
+    @property
+    def continuity(self) -> ContinuityRegisterRepository: ...
 
     def __enter__(self) -> Self: ...
 

@@ -42,9 +42,21 @@ from fitsm import (
     ServiceTarget,
     StoreError,
 )
-from fitsm.availability import Outage, OutageLog, measure_availability
+from fitsm.availability import (
+    ContinuityRegister,
+    ContinuityTest,
+    Measure,
+    Outage,
+    OutageLog,
+    Plan,
+    TestEvent,
+    measure_availability,
+)
 from fitsm.cases import (
+    ACCESS_REQUEST,
     INCIDENT,
+    SECURITY_INCIDENT,
+    AccessRequest,
     Case,
     CaseQuery,
     Change,
@@ -54,10 +66,21 @@ from fitsm.cases import (
     Incident,
     IncidentStatus,
     Problem,
+    SecurityIncident,
     ServiceRequest,
     lifecycle_of,
 )
 from fitsm.cmdb import CmdbAction
+from fitsm.customers import (
+    Channel,
+    Contact,
+    Customer,
+    CustomerRegister,
+    SatisfactionSurvey,
+    ServiceReview,
+    plan_service_reviews,
+    service_review_subject,
+)
 from fitsm.demo import example_provider
 from fitsm.errors import DuplicateError, InvalidTransitionError, ValidationError
 from fitsm.portfolio import (
@@ -78,6 +101,14 @@ from fitsm.risks import (
     assessment_subject,
     candidate_risks,
     plan_assessments,
+)
+from fitsm.security import (
+    Classification,
+    ClassificationScheme,
+    InformationAsset,
+    SecurityControl,
+    SecurityRegister,
+    access_review_subject,
 )
 from fitsm.service_levels import Agreements
 from fitsm.storage import Store
@@ -757,6 +788,483 @@ class ReviewsAndRisksContract(_Contract):
         assert [r.by for r in schedules.schedule(_SLA).reviews] == ["carol", "bob"]
 
 
+def _customers() -> CustomerRegister:
+    """ACME with a contact, an escalation path, a unit and a survey; Globex with a review."""
+    register = CustomerRegister()
+    register.add(
+        Customer(
+            "acme",
+            "ACME Corporation",
+            contacts=[
+                Contact("jane", "Jane Roe", email="jane@acme.example", matters=["escalation"])
+            ],
+            channels=[
+                Channel("escalation", "phone", "+49 30 1", name="service desk"),
+                Channel("escalation", "email", "crm@provider.example", name="CRM"),
+            ],
+        ),
+        at=_T1,
+        by="ann",
+    )
+    register.add(Customer("acme-hr", "ACME HR", parent="acme"), at=_T1, by="ann")
+    register.add(Customer("globex", "Globex"), at=_T1, by="ann")
+    register.record_survey(
+        "acme",
+        SatisfactionSurvey("q4", date(2025, 10, 1), {"shop": [2, 3], "mail": 5}),
+        at=_T1,
+        by="carol",
+    )
+    register.record_review(
+        "globex",
+        ServiceReview("rv-1", _T1 - timedelta(days=90), _T1, "targets met", actions=["more"]),
+        at=_T1,
+        by="dan",
+    )
+    return register
+
+
+class CustomersContract(_Contract):
+    """The customer register goes through every store, each customer its own unit of change."""
+
+    def _stored_customers(self, store: Store) -> CustomerRegister:
+        register = _customers()
+        with store.unit_of_work("ann") as uow:
+            uow.customers.add(register)
+            uow.commit()
+        return register
+
+    def test_the_register_reads_back_equal_with_the_same_answers(self, store: Store) -> None:
+        register = self._stored_customers(store)
+        with store.unit_of_work() as uow:
+            loaded = uow.customers.get()
+            assert uow.customers.ids() == ["default"]
+        assert loaded == register and loaded.version == 1
+        assert loaded.below_threshold(3) == register.below_threshold(3)
+        assert [c.name for c in loaded.customer("acme").escalation_path] == ["service desk", "CRM"]
+        assert loaded.customer("globex").last_review == register.customer("globex").last_review
+        assert [c.id for c in loaded.units_of("acme")] == ["acme-hr"]
+
+    def test_an_exception_stores_nothing(self, store: Store) -> None:
+        self._stored_customers(store)
+        with pytest.raises(RuntimeError), store.unit_of_work("ann") as uow:
+            uow.customers.get().update("acme", description="steel", at=_T1, by="ann")
+            raise RuntimeError("boom")
+        with store.unit_of_work() as uow:
+            assert uow.customers.get().customer("acme").description == ""
+
+    def test_changes_to_different_customers_both_commit(self, store: Store) -> None:
+        self._stored_customers(store)
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.customers.get().update("acme", description="steel", at=_T1, by="ann")
+            second.customers.get().retire("globex", at=_T1, by="bob")
+            first.commit()
+            second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.customers.get()
+        assert register.customer("acme").description == "steel"
+        assert register.customer("globex").retired
+        assert register.version == 3
+
+    def test_changes_to_the_same_customer_conflict_and_the_loser_writes_nothing(
+        self, store: Store
+    ) -> None:
+        self._stored_customers(store)
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.customers.get().update("acme", description="ann's", at=_T1, by="ann")
+            theirs = second.customers.get()
+            theirs.update("acme", description="bob's", at=_T1, by="bob")
+            theirs.update("globex", description="bob's", at=_T1, by="bob")
+            first.commit()
+            with pytest.raises(ConflictError, match="customer 'acme'"):
+                second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.customers.get()
+        assert register.customer("acme").description == "ann's"
+        assert register.customer("globex").description == ""
+
+    def test_a_review_on_its_schedule_commits_both(self, store: Store) -> None:
+        self._stored_customers(store)
+        with store.unit_of_work("ann") as uow:
+            uow.reviews.add(ReviewSchedules())
+            plan_service_reviews(
+                uow.reviews.get(), uow.customers.get(), timedelta(days=90), at=_T1, by="ann"
+            )
+            uow.commit()
+        later = _T1 + timedelta(days=2)
+        review = ServiceReview("rv-2", _T1 - timedelta(days=30), _T1, "fine")
+        with store.unit_of_work("carol") as uow:
+            schedules = uow.reviews.get()
+            uow.customers.get().record_review(
+                "acme", review, at=later, by="carol", schedules=schedules
+            )
+            uow.commit()
+        with store.unit_of_work() as uow:
+            schedule = uow.reviews.get().schedule(service_review_subject("acme"))
+            customer = uow.customers.get().customer("acme")
+        assert schedule.next_due == later + timedelta(days=90)
+        assert customer.last_review is not None and customer.last_review.held_at == later
+
+
+_T_CONT = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
+
+
+def _continuity() -> ContinuityRegister:
+    """Mail's requirements, a continuity plan with a measure in progress, an availability
+    plan, and a test that missed the RTO (5 h 30 min against 4 h)."""
+    register = ContinuityRegister()
+    register.identify_requirements(
+        "mail",
+        availability_target=Fraction(995, 1000),
+        sla="sla-mail",
+        maximum_tolerable_downtime=Q_(8, "hour"),
+        rto=Q_(4, "hour"),
+        rpo=timedelta(hours=1),
+        minimum_service_level="send and receive, no archive",
+        source="BIA 2026",
+        at=_T1,
+        by="ann",
+    )
+    register.identify_requirements(
+        "shop", availability_target=Q_(99.5, "percent"), at=_T1, by="ann"
+    )
+    register.add_plan(
+        Plan(
+            "cp-mail",
+            "continuity",
+            "Mail recovery at the second site",
+            ["mail"],
+            test_interval=timedelta(days=180),
+            measures=[Measure("m-replica", "Mailbox replica in dc2", "dave")],
+        ),
+        at=_T1,
+        by="ann",
+    )
+    register.add_plan(
+        Plan("ap-shop", "availability", "Shop availability", ["shop"]), at=_T1, by="ann"
+    )
+    register.update_measure(
+        "cp-mail", "m-replica", status="in_progress", change="CHG-12", at=_T1, by="dave"
+    )
+    register.record_test(
+        ContinuityTest(
+            "ct-1",
+            "cp-mail",
+            "mail",
+            "dc1 lost",
+            [
+                TestEvent("disrupted", _T_CONT),
+                TestEvent("plan_invoked", _T_CONT + timedelta(minutes=20)),
+                TestEvent("restored", _T_CONT + timedelta(hours=5, minutes=30)),
+                TestEvent("data_recovered_to", _T_CONT - timedelta(minutes=40)),
+            ],
+            outcome="findings",
+            follow_ups=["CSI-3"],
+        ),
+        at=_T_CONT + timedelta(days=1),
+        by="dave",
+    )
+    return register
+
+
+class ContinuityContract(_Contract):
+    """The continuity register goes through every store; each service's requirements, each
+    plan and each test is its own unit of change."""
+
+    def _stored_register(self, store: Store) -> ContinuityRegister:
+        register = _continuity()
+        with store.unit_of_work("ann") as uow:
+            uow.continuity.add(register)
+            uow.commit()
+        return register
+
+    def test_the_register_reads_back_equal_with_the_same_answers(self, store: Store) -> None:
+        register = self._stored_register(store)
+        with store.unit_of_work() as uow:
+            loaded = uow.continuity.get()
+            assert uow.continuity.ids() == ["default"]
+        assert loaded == register
+        assert loaded.version == 1
+        assert loaded.requirements("mail").availability_target == Fraction(199, 200)
+        assert loaded.requirements("mail").rto == timedelta(hours=4)
+        assert loaded.plan("cp-mail").measure("m-replica").change == "CHG-12"
+        assert loaded.test("ct-1").recovery_time == timedelta(hours=5, minutes=30)
+        assert str(loaded.verdict("ct-1")) == str(register.verdict("ct-1"))
+        assert loaded.verdict("ct-1").rpo_met is True
+        assert loaded.next_test_due("cp-mail") == _T_CONT + timedelta(days=180)
+        assert [c.action for c in loaded.plan("cp-mail").history] == ["created", "measure updated"]
+
+    def test_an_exception_stores_nothing(self, store: Store) -> None:
+        self._stored_register(store)
+        with pytest.raises(RuntimeError), store.unit_of_work("ann") as uow:
+            uow.continuity.get().terminate_plan("ap-shop", at=_T_CONT, by="ann")
+            raise RuntimeError("boom")
+        with store.unit_of_work() as uow:
+            assert not uow.continuity.get().plan("ap-shop").terminated
+
+    def test_a_failed_commit_stores_nothing(self, store: Store) -> None:
+        """A conflict on the continuity register fails the whole unit of work: the review
+        schedule changed beside it is not stored either."""
+        self._stored_register(store)
+        with store.unit_of_work("ann") as uow:
+            uow.reviews.add(ReviewSchedules())
+            uow.commit()
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.continuity.get().terminate_plan("ap-shop", at=_T_CONT, by="ann")
+            theirs = second.continuity.get()
+            theirs.terminate_plan("ap-shop", at=_T_CONT, by="bob", note="superseded")
+            schedules = second.reviews.get()
+            schedules.plan(("plan", "cp-mail"), timedelta(days=365), at=_T_CONT, by="bob")
+            first.commit()
+            with pytest.raises(ConflictError, match="plan 'ap-shop'"):
+                second.commit()
+        with store.unit_of_work() as uow:
+            plan = uow.continuity.get().plan("ap-shop")
+            assert ("plan", "cp-mail") not in uow.reviews.get()
+        assert [c.by for c in plan.history] == ["ann", "ann"]
+
+    def test_changes_to_different_items_both_commit(self, store: Store) -> None:
+        self._stored_register(store)
+        later = _T_CONT + timedelta(days=2)
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.continuity.get().identify_requirements(
+                "shop", availability_target=Q_(99.9, "percent"), at=later, by="ann"
+            )
+            second.continuity.get().add_follow_ups("ct-1", ["CHG-20"], at=later, by="bob")
+            first.commit()
+            second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.continuity.get()
+        assert register.requirements("shop").availability_target == Fraction(999, 1000)
+        assert register.test("ct-1").follow_ups == ("CSI-3", "CHG-20")
+        assert register.version == 3
+
+    def test_changes_to_the_same_item_conflict_and_the_loser_writes_nothing(
+        self, store: Store
+    ) -> None:
+        self._stored_register(store)
+        later = _T_CONT + timedelta(days=2)
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.continuity.get().update_measure(
+                "cp-mail", "m-replica", status="implemented", at=later, by="ann"
+            )
+            theirs = second.continuity.get()
+            theirs.update_measure("cp-mail", "m-replica", status="cancelled", at=later, by="bob")
+            theirs.identify_requirements("hr", rto=Q_(1, "day"), at=later, by="bob")
+            first.commit()
+            with pytest.raises(ConflictError, match="plan 'cp-mail'"):
+                second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.continuity.get()
+        assert register.plan("cp-mail").measure("m-replica").status == "implemented"
+        assert register.services() == ["mail", "shop"]
+
+
+def _security() -> SecurityRegister:
+    """Two assets on a four-level scheme, an approved policy under revision, a control, and
+    three access rights to the payroll records: one confirmed after an access review, one
+    revoked, one never confirmed."""
+    scheme = ClassificationScheme(["public", "internal", "confidential", "secret"])
+    register = SecurityRegister(scheme=scheme)
+    at = [_T1 + timedelta(hours=n) for n in range(8)]
+    register.add_asset(
+        InformationAsset(
+            "payroll-db",
+            "Payroll records",
+            Classification("secret", "confidential", "internal"),
+            cis=["db1"],
+            services=["hr"],
+        ),
+        at=at[0],
+        by="ivy",
+    )
+    register.add_asset(
+        InformationAsset(
+            "shop-orders", "Orders", Classification("confidential", "internal", "secret")
+        ),
+        at=at[0],
+        by="ivy",
+    )
+    register.add_policy(
+        "pol-access", title="Access control", text="Least privilege.", at=at[0], by="ivy"
+    )
+    register.approve_policy("pol-access", at=at[1], by="olga")
+    register.revise_policy(
+        "pol-access", text="Least privilege; reviews yearly.", at=at[2], by="ivy"
+    )
+    register.add_control(
+        SecurityControl(
+            "ctl-mfa", "MFA for payroll", "technical", risks=["isr-1"], assets=["payroll-db"]
+        ),
+        at=at[1],
+        by="ivy",
+    )
+    register.set_control_status("ctl-mfa", "in_progress", at=at[2], by="carl")
+    for n, holder in enumerate(["bob", "dora", "eve"], 1):
+        register.grant_access(
+            f"r{n}", holder=holder, asset="payroll-db", access="read", reason="payroll",
+            at=at[1], by="sam", request=f"ACC-{n}",
+        )  # fmt: skip
+    register.confirm_access("r1", at=at[3], by="paula")
+    register.complete_access_review("payroll-db", at=at[4], by="paula")
+    register.confirm_access("r1", at=at[5], by="paula")
+    register.revoke_access("r2", reason="left the company", at=at[5], by="sam")
+    return register
+
+
+class SecurityContract(_Contract):
+    """The security register goes through every store, each asset, policy, control and access
+    right its own unit of change; security incidents and access requests are stored as cases."""
+
+    def _stored_security(self, store: Store) -> SecurityRegister:
+        register = _security()
+        with store.unit_of_work("ivy") as uow:
+            uow.security.add(register)
+            uow.commit()
+        return register
+
+    def test_the_register_reads_back_equal_with_the_same_answers(self, store: Store) -> None:
+        register = self._stored_security(store)
+        with store.unit_of_work() as uow:
+            loaded = uow.security.get()
+            assert uow.security.ids() == ["default"]
+        assert loaded == register
+        assert loaded.version == 1
+        assert loaded.scheme == register.scheme
+        assert [r.id for r in loaded.unconfirmed("payroll-db")] == ["r3"]
+        assert loaded.policy("pol-access").in_force == register.policy("pol-access").in_force
+        assert loaded.right("r2").revoked_because == "left the company"
+        assert loaded.last_access_review("payroll-db") == register.last_access_review("payroll-db")
+
+    def test_an_exception_rolls_back_the_register(self, store: Store) -> None:
+        self._stored_security(store)
+        with pytest.raises(RuntimeError), store.unit_of_work("sam") as uow:
+            uow.security.get().revoke_access(
+                "r1", reason="moved", at=_T1 + timedelta(days=1), by="sam"
+            )
+            raise RuntimeError("boom")
+        with store.unit_of_work() as uow:
+            assert uow.security.get().right("r1").active
+
+    def test_changes_to_different_items_both_commit(self, store: Store) -> None:
+        self._stored_security(store)
+        later = _T1 + timedelta(days=1)
+        with store.unit_of_work("paula") as first, store.unit_of_work("sam") as second:
+            first.security.get().confirm_access("r3", at=later, by="paula")
+            theirs = second.security.get()
+            theirs.grant_access(
+                "r4",
+                holder="finn",
+                asset="shop-orders",
+                access="write",
+                reason="orders",
+                at=later,
+                by="sam",
+            )
+            theirs.classify_asset(
+                "shop-orders", Classification("secret", "internal", "secret"), at=later, by="otto"
+            )
+            first.commit()
+            second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.security.get()
+        assert register.unconfirmed("payroll-db") == []
+        assert register.right("r4").granted_by == "sam"
+        assert register.asset("shop-orders").classification.confidentiality == "secret"
+        assert register.version == 3
+
+    def test_changes_to_the_same_item_conflict_and_the_loser_writes_nothing(
+        self, store: Store
+    ) -> None:
+        self._stored_security(store)
+        later = _T1 + timedelta(days=1)
+        with store.unit_of_work("paula") as first, store.unit_of_work("sam") as second:
+            first.security.get().confirm_access("r3", at=later, by="paula")
+            theirs = second.security.get()
+            theirs.revoke_access("r3", reason="not needed", at=later, by="sam")
+            theirs.approve_policy("pol-access", at=later, by="olga")
+            first.commit()
+            with pytest.raises(ConflictError, match="access right 'r3'"):
+                second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.security.get()
+        assert register.right("r3").active
+        assert not register.policy("pol-access").current.approved  # type: ignore[union-attr]
+
+    def test_a_right_to_an_asset_retired_meanwhile_conflicts(self, store: Store) -> None:
+        self._stored_security(store)
+        later = _T1 + timedelta(days=1)
+        with store.unit_of_work("ivy") as first, store.unit_of_work("sam") as second:
+            first.security.get().retire_asset("shop-orders", at=later, by="ivy")
+            second.security.get().grant_access(
+                "r4",
+                holder="finn",
+                asset="shop-orders",
+                access="read",
+                reason="x",
+                at=later,
+                by="sam",
+            )
+            first.commit()
+            with pytest.raises(ConflictError, match="'shop-orders', which was retired"):
+                second.commit()
+        with store.unit_of_work() as uow:
+            assert [r.id for r in uow.security.get().rights(asset="shop-orders")] == []
+
+    def test_an_access_review_on_its_schedule_commits_both(self, store: Store) -> None:
+        self._stored_security(store)
+        later = _T1 + timedelta(days=2)
+        with store.unit_of_work("paula") as uow:
+            schedules = ReviewSchedules()
+            schedules.plan(
+                access_review_subject("payroll-db"), timedelta(days=90), at=_T1, by="ivy"
+            )
+            uow.reviews.add(schedules)
+            uow.commit()
+        with store.unit_of_work("paula") as uow:
+            uow.security.get().complete_access_review(
+                "payroll-db", at=later, by="paula", schedules=uow.reviews.get()
+            )
+            uow.commit()
+        with store.unit_of_work() as uow:
+            schedule = uow.reviews.get().schedule(access_review_subject("payroll-db"))
+            review = uow.security.get().last_access_review("payroll-db")
+        assert schedule.last.outcome == "findings"  # type: ignore[union-attr]
+        assert review is not None and review.at == later
+        assert review.changes["unconfirmed"] == ("r3",)
+
+    def test_security_incidents_and_access_requests_read_back_and_are_found(
+        self, store: Store
+    ) -> None:
+        incident = SecurityIncident(
+            "SEC-1", "Phishing mail opened", _T1, "ann", caused_by=["INC-7"]
+        )
+        SECURITY_INCIDENT.fire(
+            incident, "classify", actor="ivy", at=_T1, category="phishing", assets=["payroll-db"]
+        )
+        SECURITY_INCIDENT.fire(
+            incident, "contain", actor="ivy", at=_T1, containment="account locked"
+        )
+        request = AccessRequest(
+            "ACC-9", "Payroll read access", _T1, "finn",
+            person="finn", asset="payroll-db", access="read", reason="new clerk",
+        )  # fmt: skip
+        ACCESS_REQUEST.fire(request, "approve", actor="paula", at=_T1)
+        with store.unit_of_work() as uow:
+            uow.cases.add(incident)
+            uow.cases.add(request)
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.cases.get("SEC-1") == incident
+            assert uow.cases.get("ACC-9") == request
+            open_ones = uow.cases.find(
+                CaseQuery(kind=["security_incident", "access_request"], open=True)
+            )
+            approved = uow.cases.find(CaseQuery(status="approved"))
+        assert [c.id for c in open_ones] == ["ACC-9", "SEC-1"]
+        assert [c.id for c in approved] == ["ACC-9"]
+        assert request.decided_by == "paula"
+
+
 class CasesAndRolesContract(_Contract):
     def test_cases_with_their_history_read_back_equal(self, store: Store) -> None:
         from datetime import UTC, datetime
@@ -1343,5 +1851,8 @@ class StoreContract(
     AgreementChangesContract,
     ReviewsAndRisksContract,
     ProductsContract,
+    CustomersContract,
+    ContinuityContract,
+    SecurityContract,
 ):
     """Every behaviour a store must have; subclass it and provide a ``store`` fixture."""

@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from fitsm.availability.continuity_register import ContinuityRegister
 from fitsm.cmdb.database import Cmdb
+from fitsm.customers.register import CustomerRegister
 from fitsm.errors import ValidationError
 from fitsm.portfolio.products import ProductRegister
 from fitsm.portfolio.services import ServicePortfolio
 from fitsm.reviews.schedules import ReviewSchedules
 from fitsm.risks.register import RiskRegister
 from fitsm.roles import RoleModel
+from fitsm.security.register import SecurityRegister
 from fitsm.storage._scope import RollsBackOnExit
 from fitsm.storage._scope import checked_actor as _actor
 from fitsm.storage.events import (
@@ -144,6 +147,15 @@ class SqlUnitOfWork(RollsBackOnExit):
         self.risks: SqlMergingRepository[RiskRegister] = SqlMergingRepository(
             db, "risks", "risk register", lambda r: 0, store.decoded
         )
+        self.continuity: SqlMergingRepository[ContinuityRegister] = SqlMergingRepository(
+            db, "continuity", "continuity register", lambda r: 0, store.decoded
+        )
+        self.security: SqlMergingRepository[SecurityRegister] = SqlMergingRepository(
+            db, "security", "security register", lambda r: 0, store.decoded
+        )
+        self.customers: SqlMergingRepository[CustomerRegister] = SqlMergingRepository(
+            db, "customers", "customer register", lambda r: 0, store.decoded
+        )
         self.products: SqlMergingRepository[ProductRegister] = SqlMergingRepository(
             db, "products", "product register", lambda r: 0, store.decoded
         )
@@ -156,6 +168,9 @@ class SqlUnitOfWork(RollsBackOnExit):
             self.roles,
             self.reviews,
             self.risks,
+            self.continuity,
+            self.security,
+            self.customers,
             self.products,
             self.cases.documents,
         )
@@ -171,6 +186,9 @@ class SqlUnitOfWork(RollsBackOnExit):
                 self.roles,
                 self.reviews,
                 self.risks,
+                self.continuity,
+                self.security,
+                self.customers,
                 self.products,
             ):
                 repo.write(cur, audit)
