@@ -28,6 +28,12 @@ def test_demo_reports_impact_and_single_points_of_failure(capsys, tmp_path, monk
     assert "because shop is down: shop -> shop-backend -> db1 -> san1 (failed)" in out
     assert "Single points of failure of Web shop (shop): 18" in out
     assert "  hv2 (hypervisor)" in out  # web2 and web3 share it: the hidden common cause
+    # the report for December is produced once; the second run shows the stored one
+    produced = (
+        "Report 'sla-shop-monthly' for 2025-12 produced: 1 service, 1 breach, 0 major "
+        "incidents, 0 incidents; delivered to consumers, carol by email."
+    )
+    assert out.count(produced) == 2
     # 07:00 to 12:30 on 12 November 2025 against an RTO of 4 h; twice, as the demo ran twice
     missed = "Continuity test of 'mail' on 2025-11-12: recovered in 5 h 30 min, RTO 4 h: missed."
     assert out.splitlines().count(missed) == 2

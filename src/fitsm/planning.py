@@ -51,6 +51,8 @@ from fitsm.portfolio.performance import PerformanceReview
 from fitsm.portfolio.products import ProductRegister
 from fitsm.portfolio.proposals import Proposal
 from fitsm.portfolio.services import Service
+from fitsm.reporting.authority import RULES as REPORT_RULES
+from fitsm.reporting.register import ReportRegister
 from fitsm.reviews.authority import RULES as REVIEW_RULES
 from fitsm.reviews.schedules import ReviewSchedules
 from fitsm.risks.authority import RULES as RISK_RULES
@@ -179,6 +181,7 @@ class _Register:
 _REGISTERS: Mapping[str, _Register] = {
     "risks": _Register("risks", RiskRegister, RISK_RULES, {"schedules": "reviews"}),
     "reviews": _Register("reviews", ReviewSchedules, REVIEW_RULES),
+    "reports": _Register("reports", ReportRegister, REPORT_RULES),
     "products": _Register(
         "products",
         ProductRegister,

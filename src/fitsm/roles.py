@@ -188,6 +188,7 @@ OBJECT_ROLES: dict[Role, str] = {
     Role.CONTINUITY_PLAN_OWNER: "continuity plan",
     Role.CAPACITY_PLAN_OWNER: "capacity plan",
     Role.SECURITY_CONTROL_OWNER: "security control",
+    Role.REPORT_OWNER: "report",
     Role.CUSTOMER_RELATIONSHIP_MANAGER: "customer",
 }
 """Roles FitSM-3 wants held by exactly one person "per" object, with what the object is:

@@ -74,6 +74,12 @@ from fitsm.portfolio.services import (
     SupplierInvolvement,
 )
 from fitsm.portfolio.strategy import Outcome, ServiceStrategy
+from fitsm.reporting.register import Delivery, Production, ReportRegister
+from fitsm.reporting.specifications import (
+    RecipientAgreement,
+    ReportSpecification,
+    SpecificationChange,
+)
 from fitsm.reviews.rules import MonthlyRule
 from fitsm.reviews.schedules import (
     Review,
@@ -119,6 +125,7 @@ _CLASSES: dict[str, type[Any]] = {
         SecurityPolicy, SecurityControl, AccessConfirmation, AccessRight,
         Customer, CustomerChange, Contact, Channel, ServiceReview, ReviewAction,
         SatisfactionScale, SatisfactionScore, SatisfactionSurvey, FollowUp,
+        ReportSpecification, RecipientAgreement, SpecificationChange, Production, Delivery,
     )
 } | {"ChangeRecord": CmdbChangeRecord}  # fmt: skip
 _TAGS: dict[type[Any], str] = {cls: tag for tag, cls in _CLASSES.items()}
@@ -126,7 +133,7 @@ _AGGREGATES: dict[str, type[Any]] = {
     cls.__name__: cls
     for cls in (
         ServicePortfolio, Agreements, RoleModel, ReviewSchedules, RiskRegister,
-        ContinuityRegister, SecurityRegister, CustomerRegister, ProductRegister,
+        ContinuityRegister, SecurityRegister, CustomerRegister, ReportRegister, ProductRegister,
     )
 }  # fmt: skip
 _ADDED_LATER: dict[type[Any], frozenset[str]] = {

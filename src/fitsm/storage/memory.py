@@ -21,6 +21,7 @@ from fitsm.customers.register import CustomerRegister
 from fitsm.errors import ConflictError, DuplicateError, NotFoundError, StoreError
 from fitsm.portfolio.products import ProductRegister
 from fitsm.portfolio.services import ServicePortfolio
+from fitsm.reporting.register import ReportRegister
 from fitsm.reviews.schedules import ReviewSchedules
 from fitsm.risks.register import RiskRegister
 from fitsm.roles import RoleModel
@@ -287,6 +288,9 @@ class MemoryUnitOfWork(RollsBackOnExit):
         self.risks: MemoryMergingRepository[RiskRegister] = MemoryMergingRepository(
             "risk register", store._risks
         )
+        self.reports: MemoryMergingRepository[ReportRegister] = MemoryMergingRepository(
+            "report register", store._reports
+        )
         self.continuity: MemoryMergingRepository[ContinuityRegister] = MemoryMergingRepository(
             "continuity register", store._continuity
         )
@@ -308,6 +312,7 @@ class MemoryUnitOfWork(RollsBackOnExit):
             self.roles,
             self.reviews,
             self.risks,
+            self.reports,
             self.continuity,
             self.security,
             self.customers,
@@ -367,6 +372,7 @@ class MemoryStore:
         self._roles: dict[str, RoleModel] = {}
         self._reviews: dict[str, ReviewSchedules] = {}
         self._risks: dict[str, RiskRegister] = {}
+        self._reports: dict[str, ReportRegister] = {}
         self._continuity: dict[str, ContinuityRegister] = {}
         self._security: dict[str, SecurityRegister] = {}
         self._customers: dict[str, CustomerRegister] = {}

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from fitsm.customers.register import CustomerRegister  # noqa: F401 - quoted in base classes
     from fitsm.portfolio.products import ProductRegister  # noqa: F401 - quoted in base classes
     from fitsm.portfolio.services import ServicePortfolio  # noqa: F401 - quoted in base classes
+    from fitsm.reporting.register import ReportRegister  # noqa: F401 - quoted in base classes
     from fitsm.reviews.schedules import ReviewSchedules  # noqa: F401 - quoted in base classes
     from fitsm.risks.register import RiskRegister  # noqa: F401 - quoted in base classes
     from fitsm.roles import RoleModel  # noqa: F401 - quoted in base classes
@@ -53,6 +54,7 @@ __all__ = [
     "OutageRepository",
     "PortfolioRepository",
     "ProductRegisterRepository",
+    "ReportRegisterRepository",
     "Repository",
     "ReviewSchedulesRepository",
     "RiskRegisterRepository",
@@ -123,6 +125,11 @@ class ReviewSchedulesRepository(Repository["ReviewSchedules"], Protocol):
 class RiskRegisterRepository(Repository["RiskRegister"], Protocol):
     """Risk registers (PR4.2, PR6.2): two writers of different risks both commit; two writers
     of the same risk conflict."""
+
+
+class ReportRegisterRepository(Repository["ReportRegister"], Protocol):
+    """Report registers (PR3.2, PR3.3): two writers of different reports, or of different
+    periods' productions, both commit; two writers of the same one conflict."""
 
 
 class ProductRegisterRepository(Repository["ProductRegister"], Protocol):
@@ -225,6 +232,9 @@ class UnitOfWork(Protocol):
 
     @property
     def risks(self) -> RiskRegisterRepository: ...
+
+    @property
+    def reports(self) -> ReportRegisterRepository: ...
 
     @property
     def products(self) -> ProductRegisterRepository: ...

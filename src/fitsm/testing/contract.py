@@ -94,6 +94,7 @@ from fitsm.portfolio import (
     ServiceStrategy,
     TollGate,
 )
+from fitsm.reporting import ReportRegister, ReportSpecification, build_report
 from fitsm.reviews import MonthlyRule, ReviewSchedules
 from fitsm.risks import (
     RiskMatrix,
@@ -1650,6 +1651,40 @@ class CaseQueryContract(_Contract):
             uow.cases.find(**kwargs)  # type: ignore[arg-type]
 
 
+_REPORT_T0 = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def _report_spec(id: str) -> ReportSpecification:
+    return ReportSpecification(
+        id,
+        f"Report {id}",
+        purpose="Service desk workload",
+        audience=["smso", "acme"],
+        frequency=MonthlyRule(1, zone="Europe/Berlin"),
+        content=["workload", "nonconformities"],
+        format="html",
+        channel="email",
+        owner="rita",
+        first_period=datetime(2023, 12, 31, 23, tzinfo=UTC),
+        allowed_delay=timedelta(days=3),
+    )
+
+
+def _reports() -> ReportRegister:
+    """Two reports, one agreed, January's produced and delivered, one report terminated."""
+    register = ReportRegister()
+    for id in ("ops", "sla-acme", "old"):
+        register.specify(_report_spec(id), at=_REPORT_T0, by="sam")
+    register.agree("sla-acme", recipients=["smso", "acme"], at=_REPORT_T0, by="rita")
+    register.terminate("old", at=_REPORT_T0, by="sam", note="replaced by ops")
+    report = build_report(register.specification("ops"), _REPORT_T0 + timedelta(days=3))
+    produced = register.produce(report, at=datetime(2024, 2, 2, tzinfo=UTC), by="rita")
+    register.deliver(
+        "ops", produced.start, recipients=["smso"], at=produced.at, by="rita", note="sent"
+    )
+    return register
+
+
 def _products() -> ProductRegister:
     """A product register with an item of every kind: a decided and an open proposal, a gate
     with a confirmation and a waiver, two strategies and a performance review."""
@@ -1719,6 +1754,95 @@ def _products() -> ProductRegister:
         by="carol",
     )
     return register
+
+
+class ReportsContract(_Contract):
+    """The report register goes through every store: each specification and each
+    production its own unit of change (PR3.2, PR3.3)."""
+
+    def _stored_reports(self, store: Store) -> ReportRegister:
+        register = _reports()
+        with store.unit_of_work("sam") as uow:
+            uow.reports.add(register)
+            uow.commit()
+        return register
+
+    def _report_for(self, id: str, month: int) -> Any:
+        spec = _report_spec(id)
+        return build_report(spec, datetime(2024, month, 10, tzinfo=UTC))
+
+    def test_the_register_reads_back_equal_with_the_same_answers(self, store: Store) -> None:
+        register = self._stored_reports(store)
+        with store.unit_of_work() as uow:
+            loaded = uow.reports.get()
+            assert uow.reports.ids() == ["default"]
+        assert loaded == register
+        assert loaded.version == 1
+        for days in (0, 35, 40, 90):
+            at = _REPORT_T0 + timedelta(days=days)
+            assert loaded.due(at) == register.due(at)
+        assert loaded.productions() == register.productions()
+        assert loaded.specification("sla-acme").agreed
+        assert loaded.specification("ops").frequency == MonthlyRule(1, zone="Europe/Berlin")
+        assert [c.action for c in loaded.specification("old").history] == [
+            "specified",
+            "terminated",
+        ]
+
+    def test_an_exception_rolls_back_the_register(self, store: Store) -> None:
+        self._stored_reports(store)
+        with pytest.raises(RuntimeError), store.unit_of_work("rita") as uow:
+            uow.reports.get().produce(
+                self._report_for("sla-acme", 1), at=datetime(2024, 2, 3, tzinfo=UTC), by="rita"
+            )
+            raise RuntimeError("boom")
+        with store.unit_of_work() as uow:
+            assert uow.reports.get().productions("sla-acme") == []
+
+    def test_productions_of_different_reports_both_commit(self, store: Store) -> None:
+        self._stored_reports(store)
+        at = datetime(2024, 3, 2, tzinfo=UTC)
+        with store.unit_of_work("rita") as first, store.unit_of_work("otto") as second:
+            first.reports.get().produce(self._report_for("ops", 2), at=at, by="rita")
+            second.reports.get().produce(self._report_for("sla-acme", 2), at=at, by="otto")
+            first.commit()
+            second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.reports.get()
+        assert [(p.report_id, p.label, p.by) for p in register.productions()] == [
+            ("ops", "2024-01", "rita"),
+            ("ops", "2024-02", "rita"),
+            ("sla-acme", "2024-02", "otto"),
+        ]
+        assert register.version == 3
+
+    def test_the_same_production_conflicts_and_the_loser_writes_nothing(self, store: Store) -> None:
+        self._stored_reports(store)
+        at = datetime(2024, 3, 2, tzinfo=UTC)
+        with store.unit_of_work("rita") as first, store.unit_of_work("otto") as second:
+            first.reports.get().produce(self._report_for("ops", 2), at=at, by="rita")
+            theirs = second.reports.get()
+            theirs.produce(self._report_for("ops", 2), at=at, by="otto")
+            theirs.revise("sla-acme", title="ACME", at=at, by="otto")
+            first.commit()
+            with pytest.raises(ConflictError, match="the production of 'ops'"):
+                second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.reports.get()
+        assert [p.by for p in register.productions("ops")] == ["rita", "rita"]
+        assert register.specification("sla-acme").title == "Report sla-acme"
+
+    def test_revisions_of_the_same_report_conflict(self, store: Store) -> None:
+        self._stored_reports(store)
+        at = datetime(2024, 3, 2, tzinfo=UTC)
+        with store.unit_of_work("sam") as first, store.unit_of_work("srm") as second:
+            first.reports.get().revise("ops", owner="otto", at=at, by="sam")
+            second.reports.get().revise("ops", owner="ida", at=at, by="srm")
+            first.commit()
+            with pytest.raises(ConflictError, match="report 'ops' was changed"):
+                second.commit()
+        with store.unit_of_work() as uow:
+            assert uow.reports.get().specification("ops").owner == "otto"
 
 
 class ProductsContract(_Contract):
@@ -1850,6 +1974,7 @@ class StoreContract(
     OutboxContract,
     AgreementChangesContract,
     ReviewsAndRisksContract,
+    ReportsContract,
     ProductsContract,
     CustomersContract,
     ContinuityContract,

@@ -11,6 +11,7 @@ from fitsm.customers.register import CustomerRegister
 from fitsm.errors import ValidationError
 from fitsm.portfolio.products import ProductRegister
 from fitsm.portfolio.services import ServicePortfolio
+from fitsm.reporting.register import ReportRegister
 from fitsm.reviews.schedules import ReviewSchedules
 from fitsm.risks.register import RiskRegister
 from fitsm.roles import RoleModel
@@ -156,6 +157,9 @@ class SqlUnitOfWork(RollsBackOnExit):
         self.customers: SqlMergingRepository[CustomerRegister] = SqlMergingRepository(
             db, "customers", "customer register", lambda r: 0, store.decoded
         )
+        self.reports: SqlMergingRepository[ReportRegister] = SqlMergingRepository(
+            db, "reports", "report register", lambda r: 0, store.decoded
+        )
         self.products: SqlMergingRepository[ProductRegister] = SqlMergingRepository(
             db, "products", "product register", lambda r: 0, store.decoded
         )
@@ -171,6 +175,7 @@ class SqlUnitOfWork(RollsBackOnExit):
             self.continuity,
             self.security,
             self.customers,
+            self.reports,
             self.products,
             self.cases.documents,
         )
@@ -189,6 +194,7 @@ class SqlUnitOfWork(RollsBackOnExit):
                 self.continuity,
                 self.security,
                 self.customers,
+                self.reports,
                 self.products,
             ):
                 repo.write(cur, audit)
