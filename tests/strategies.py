@@ -286,6 +286,7 @@ def gate_situations(draw: st.DrawFn) -> GateSituation:
     )
 
 
+@attrs.frozen
 class DrawnTest:
     """A continuity test's events drawn with what they must give: the disruption at
     ``start`` (in any zone), restored ``recovery`` later (or never), data recovered to
