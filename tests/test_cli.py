@@ -55,6 +55,11 @@ def test_demo_reports_impact_and_single_points_of_failure(capsys, tmp_path, monk
         "Customer 'consumers' (CRM: 'carol'): service review due 2026-02-01; agreements "
         "sla-shop, services shop." in out
     )
+    # the design review is confirmed; no SLA covers chat and no continuity plan is evidenced
+    assert (
+        "Service 'chat' cannot go live: gate 'Go-live' has 'an SLA draft exists', "
+        "'a continuity plan exists' open." in out
+    )
 
 
 def test_demo_takes_other_failures(capsys) -> None:

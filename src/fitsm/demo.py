@@ -12,7 +12,8 @@ answer from each part of the library:
   PR7.4);
 - the web shop's monthly SLA report for December 2025, produced and delivered (PR3.3);
 - the telecom supplier evaluated from its UA over the last quarter (PR8.4);
-- when the storage pool crosses 80 % of its capacity at the current trend (PR5.2).
+- when the storage pool crosses 80 % of its capacity at the current trend (PR5.2);
+- the go-live toll-gate a proposed chat service cannot pass yet (PR1.2, PR1.3).
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ from fitsm.cmdb.database import Cmdb
 from fitsm.customers.contacts import Channel, Contact
 from fitsm.customers.register import Customer, CustomerRegister, plan_service_reviews
 from fitsm.customers.relations import agreements_of
+from fitsm.planning import gather_evidence
+from fitsm.portfolio.gates import GateCriterion, GateResult, TollGate
+from fitsm.portfolio.products import ProductRegister
+from fitsm.portfolio.proposals import AssessmentCriterion, Finding, Proposal
 from fitsm.portfolio.services import (
     Service,
     ServiceComponent,
@@ -77,6 +82,7 @@ __all__ = [
     "example_agreements",
     "example_continuity",
     "example_customers",
+    "example_products",
     "example_provider",
     "example_report",
     "example_security",
@@ -371,6 +377,53 @@ def example_agreements() -> Agreements:
     return agreements
 
 
+def example_products() -> ProductRegister:
+    """A proposal for a chat service, approved, and the go-live toll-gate it must pass: an
+    SLA draft and a continuity plan exist (evidenced by the store), the design is reviewed
+    (confirmed by its owner-to-be)."""
+    register = ProductRegister()
+    register.define_assessment_criterion(
+        AssessmentCriterion("demand", "Enough customers ask for it"), at=AT, by="sue"
+    )
+    register.propose(
+        Proposal(
+            "p-chat",
+            "Customer chat on the web shop",
+            "chat",
+            "new",
+            predicted_demand="300 chats a day",
+            required_resources="2 agents per shift, one VM",
+            expected_benefits="fewer calls to the desk",
+        ),
+        at=AT,
+        by="carol",
+    )
+    register.evaluate_proposal("p-chat", [Finding("demand", True)], at=AT, by="sue")
+    register.decide_proposal("p-chat", approved=True, at=AT, by="sue", reason="fits the strategy")
+    gate = TollGate(
+        "go-live",
+        "Go-live",
+        "in_production",
+        [
+            GateCriterion("sla", "an SLA draft exists", evidence="sla"),
+            GateCriterion("continuity", "a continuity plan exists", evidence="continuity_plan"),
+            GateCriterion("design", "the design is reviewed"),
+        ],
+    )
+    register.define_gate(gate, at=AT, by="sue")
+    register.confirm("chat", "go-live", "design", at=AT, by="carol", note="design review 4 Jan")
+    return register
+
+
+def _gate_line(service: str, results: Sequence[GateResult]) -> str:
+    closed = [r for r in results if not r.passed]
+    if not closed:
+        return f"Service {service!r} may go live: every toll-gate on the move is passed."
+    first = closed[0]
+    open_ = ", ".join(repr(c.criterion.text) for c in first.open)
+    return f"Service {service!r} cannot go live: gate {first.gate.name!r} has {open_} open."
+
+
 def example_continuity() -> ContinuityRegister:
     """E-mail's continuity requirements (RTO 4 h), its continuity plan, and a test on
     12 November 2025 in which mail came back after 5 h 30 min."""
@@ -596,6 +649,8 @@ def run(
             if "default" not in uow.suppliers.ids():
                 uow.suppliers.add(SupplierRegister())
                 uow.outages.record(UPLINK_OUTAGE)
+            if "default" not in uow.products.ids():
+                uow.products.add(example_products())
             if "default" not in uow.continuity.ids():
                 uow.continuity.add(example_continuity())
             if "default" not in uow.security.ids():
@@ -638,6 +693,9 @@ def run(
                     by=ACTOR,
                     schedules=schedules,
                 )
+            gates = uow.products.get().check(
+                "chat", "in_development", "in_production", gather_evidence(uow)
+            )
             security = uow.security.get()
             plan_access_reviews(
                 schedules, security, timedelta(days=180), at=AT, by=ACTOR, first_due=ACCESS_REVIEW
@@ -742,6 +800,7 @@ def run(
         )
     else:
         print(f"No review is overdue on {AT.date().isoformat()}.", file=out)
+    print(_gate_line("chat", gates), file=out)
     missed = [
         verdict
         for verdict in (continuity.verdict(t.id) for t in continuity.tests())

@@ -59,6 +59,17 @@ from fitsm.customers.satisfaction import (
 )
 from fitsm.customers.service_reviews import ReviewAction, ServiceReview
 from fitsm.errors import StoreError
+from fitsm.portfolio.gates import Confirmation, GateCriterion, TollGate, Waiver
+from fitsm.portfolio.history import ProductChange
+from fitsm.portfolio.performance import (
+    Financials,
+    ImprovementOpportunity,
+    OutcomeResult,
+    PerformanceReview,
+    ServiceLevelResult,
+)
+from fitsm.portfolio.products import ProductRegister
+from fitsm.portfolio.proposals import AssessmentCriterion, Decision, Finding, Proposal
 from fitsm.portfolio.services import (
     PhaseChange,
     Service,
@@ -67,6 +78,7 @@ from fitsm.portfolio.services import (
     ServicePortfolio,
     SupplierInvolvement,
 )
+from fitsm.portfolio.strategy import Outcome, ServiceStrategy
 from fitsm.reporting.register import Delivery, Production, ReportRegister
 from fitsm.reporting.specifications import (
     RecipientAgreement,
@@ -121,6 +133,9 @@ _TAGGED: tuple[tuple[str, type[Any]], ...] = (
         RoleAssignment, Team, Outage, *CASE_TYPES,
         MonthlyRule, Review, ReviewSchedule, ReviewSubject, ScheduleChange,
         RiskMatrix, Risk, RiskChange,
+        ProductChange, AssessmentCriterion, Finding, Decision, Proposal, GateCriterion, TollGate,
+        Confirmation, Waiver, Outcome, ServiceStrategy, Financials, ServiceLevelResult,
+        OutcomeResult, ImprovementOpportunity, PerformanceReview,
         ContinuityChange, ServiceRequirements, Measure, Plan, TestEvent, ContinuityTest,
         ClassificationScheme, Classification, InformationAsset, SecurityChange, PolicyVersion,
         SecurityPolicy, SecurityControl, AccessConfirmation, AccessRight,
@@ -148,7 +163,7 @@ _AGGREGATES: dict[str, type[Any]] = {
     cls.__name__: cls
     for cls in (
         ServicePortfolio, Agreements, RoleModel, ReviewSchedules, RiskRegister,
-        ContinuityRegister, SecurityRegister, CustomerRegister, ReportRegister,
+        ContinuityRegister, SecurityRegister, CustomerRegister, ReportRegister, ProductRegister,
         SupplierRegister, CapacityRegister,
     )
 }  # fmt: skip

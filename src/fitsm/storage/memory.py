@@ -23,6 +23,7 @@ from fitsm.cases.query import CaseQuery
 from fitsm.cmdb.database import Cmdb
 from fitsm.customers.register import CustomerRegister
 from fitsm.errors import ConflictError, DuplicateError, NotFoundError, StoreError
+from fitsm.portfolio.products import ProductRegister
 from fitsm.portfolio.services import ServicePortfolio
 from fitsm.reporting.register import ReportRegister
 from fitsm.reviews.schedules import ReviewSchedules
@@ -396,6 +397,9 @@ class MemoryUnitOfWork(RollsBackOnExit):
         self.customers: MemoryMergingRepository[CustomerRegister] = MemoryMergingRepository(
             "customer register", store._customers
         )
+        self.products: MemoryMergingRepository[ProductRegister] = MemoryMergingRepository(
+            "product register", store._products
+        )
         self.cases = MemoryCaseRepository("case", store._cases)
         self.outages = MemoryOutageRepository(store)
         self.utilisation = MemoryUtilisationRepository(store)
@@ -412,6 +416,7 @@ class MemoryUnitOfWork(RollsBackOnExit):
             self.continuity,
             self.security,
             self.customers,
+            self.products,
             self.cases,
         )
 
@@ -478,6 +483,7 @@ class MemoryStore:
         self._continuity: dict[str, ContinuityRegister] = {}
         self._security: dict[str, SecurityRegister] = {}
         self._customers: dict[str, CustomerRegister] = {}
+        self._products: dict[str, ProductRegister] = {}
         self._cases: dict[str, Case] = {}
         self._outages: dict[str, Outage] = {}
         self._outages_of: dict[str, list[str]] = {}

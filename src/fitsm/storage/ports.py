@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from fitsm.cases.query import CaseQuery
     from fitsm.cmdb.database import Cmdb  # noqa: F401 - quoted in base classes
     from fitsm.customers.register import CustomerRegister  # noqa: F401 - quoted in base classes
+    from fitsm.portfolio.products import ProductRegister  # noqa: F401 - quoted in base classes
     from fitsm.portfolio.services import ServicePortfolio  # noqa: F401 - quoted in base classes
     from fitsm.reporting.register import ReportRegister  # noqa: F401 - quoted in base classes
     from fitsm.reviews.schedules import ReviewSchedules  # noqa: F401 - quoted in base classes
@@ -56,6 +57,7 @@ __all__ = [
     "MergingAggregate",
     "OutageRepository",
     "PortfolioRepository",
+    "ProductRegisterRepository",
     "ReportRegisterRepository",
     "Repository",
     "ReviewSchedulesRepository",
@@ -179,6 +181,12 @@ class ReportRegisterRepository(Repository["ReportRegister"], Protocol):
     periods' productions, both commit; two writers of the same one conflict."""
 
 
+class ProductRegisterRepository(Repository["ProductRegister"], Protocol):
+    """Product registers (PR1.2, PR1.3, 003): proposals, toll-gates, waivers, strategies and
+    performance reviews; two writers of different items both commit; two writers of the same
+    item conflict."""
+
+
 class ContinuityRegisterRepository(Repository["ContinuityRegister"], Protocol):
     """Continuity registers (PR4.1, PR4.3): two writers of different requirements, plans or
     tests both commit; two writers of the same one conflict."""
@@ -285,6 +293,9 @@ class UnitOfWork(Protocol):
 
     @property
     def reports(self) -> ReportRegisterRepository: ...
+
+    @property
+    def products(self) -> ProductRegisterRepository: ...
 
     @property
     def security(self) -> SecurityRegisterRepository: ...

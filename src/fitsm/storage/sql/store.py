@@ -10,6 +10,7 @@ from fitsm.capacity.register import CapacityRegister
 from fitsm.cmdb.database import Cmdb
 from fitsm.customers.register import CustomerRegister
 from fitsm.errors import ValidationError
+from fitsm.portfolio.products import ProductRegister
 from fitsm.portfolio.services import ServicePortfolio
 from fitsm.reporting.register import ReportRegister
 from fitsm.reviews.schedules import ReviewSchedules
@@ -162,6 +163,9 @@ class SqlUnitOfWork(RollsBackOnExit):
         self.reports: SqlMergingRepository[ReportRegister] = SqlMergingRepository(
             db, "reports", "report register", lambda r: 0, store.decoded
         )
+        self.products: SqlMergingRepository[ProductRegister] = SqlMergingRepository(
+            db, "products", "product register", lambda r: 0, store.decoded
+        )
         self.suppliers: SqlMergingRepository[SupplierRegister] = SqlMergingRepository(
             db, "suppliers", "supplier register", lambda r: 0, store.decoded
         )
@@ -182,6 +186,7 @@ class SqlUnitOfWork(RollsBackOnExit):
             self.security,
             self.customers,
             self.reports,
+            self.products,
             self.suppliers,
             self.capacity,
             self.cases.documents,
@@ -202,6 +207,7 @@ class SqlUnitOfWork(RollsBackOnExit):
                 self.security,
                 self.customers,
                 self.reports,
+                self.products,
                 self.suppliers,
                 self.capacity,
             ):
