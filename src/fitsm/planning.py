@@ -37,6 +37,8 @@ import attrs
 from fitsm.authority import Rules
 from fitsm.clock import Clock, SystemClock, recorded_at
 from fitsm.errors import AuthorizationError, NotFoundError, ValidationError
+from fitsm.finance.authority import RULES as FINANCE_RULES
+from fitsm.finance.register import FinanceRegister
 from fitsm.reviews.authority import RULES as REVIEW_RULES
 from fitsm.reviews.schedules import ReviewSchedules
 from fitsm.risks.authority import RULES as RISK_RULES
@@ -64,6 +66,7 @@ class _Register:
 _REGISTERS: Mapping[str, _Register] = {
     "risks": _Register("risks", RiskRegister, RISK_RULES, {"schedules": "reviews"}),
     "reviews": _Register("reviews", ReviewSchedules, REVIEW_RULES),
+    "finance": _Register("finance", FinanceRegister, FINANCE_RULES),
 }
 
 

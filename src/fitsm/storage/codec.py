@@ -36,6 +36,13 @@ from fitsm.cmdb.configuration import (
 )
 from fitsm.cmdb.history import CmdbChangeRecord
 from fitsm.errors import StoreError
+from fitsm.finance.allocation import ByAttribute, ByWeights, EvenSplit
+from fitsm.finance.changes import FinanceChange
+from fitsm.finance.charging import FixedCharge, PerUnitCharge, Tier, TieredCharge
+from fitsm.finance.costs import Cost
+from fitsm.finance.money import Money
+from fitsm.finance.register import AllocationChoice, FinanceRegister, Price
+from fitsm.finance.roadmap import RoadmapEntry
 from fitsm.portfolio.services import (
     PhaseChange,
     Service,
@@ -74,12 +81,14 @@ _CLASSES: dict[str, type[Any]] = {
         RoleAssignment, Team, Outage, *CASE_TYPES,
         MonthlyRule, Review, ReviewSchedule, ReviewSubject, ScheduleChange,
         RiskMatrix, Risk, RiskChange,
+        Money, Cost, FinanceChange, EvenSplit, ByAttribute, ByWeights, FixedCharge, PerUnitCharge,
+        Tier, TieredCharge, AllocationChoice, Price, RoadmapEntry,
     )
 } | {"ChangeRecord": CmdbChangeRecord}  # fmt: skip
 _TAGS: dict[type[Any], str] = {cls: tag for tag, cls in _CLASSES.items()}
 _AGGREGATES: dict[str, type[Any]] = {
     cls.__name__: cls
-    for cls in (ServicePortfolio, Agreements, RoleModel, ReviewSchedules, RiskRegister)
+    for cls in (ServicePortfolio, Agreements, RoleModel, ReviewSchedules, RiskRegister, FinanceRegister)
 }
 _ADDED_LATER: dict[type[Any], frozenset[str]] = {
     Agreement: frozenset({"effective_from"}),

@@ -19,6 +19,7 @@ from fitsm.cmdb.database import Cmdb
 from fitsm.errors import ConflictError, DuplicateError, NotFoundError, StoreError
 from fitsm.portfolio.services import ServicePortfolio
 from fitsm.reviews.schedules import ReviewSchedules
+from fitsm.finance.register import FinanceRegister
 from fitsm.risks.register import RiskRegister
 from fitsm.roles import RoleModel
 from fitsm.service_levels.agreements import Agreements
@@ -283,6 +284,9 @@ class MemoryUnitOfWork(RollsBackOnExit):
         self.risks: MemoryMergingRepository[RiskRegister] = MemoryMergingRepository(
             "risk register", store._risks
         )
+        self.finance: MemoryMergingRepository[FinanceRegister] = MemoryMergingRepository(
+            "finance register", store._finance
+        )
         self.cases = MemoryCaseRepository("case", store._cases)
         self.outages = MemoryOutageRepository(store)
         self._repositories = (
@@ -292,6 +296,7 @@ class MemoryUnitOfWork(RollsBackOnExit):
             self.roles,
             self.reviews,
             self.risks,
+            self.finance,
             self.cases,
         )
 
@@ -347,6 +352,7 @@ class MemoryStore:
         self._roles: dict[str, RoleModel] = {}
         self._reviews: dict[str, ReviewSchedules] = {}
         self._risks: dict[str, RiskRegister] = {}
+        self._finance: dict[str, FinanceRegister] = {}
         self._cases: dict[str, Case] = {}
         self._outages: dict[str, Outage] = {}
         self._outages_of: dict[str, list[str]] = {}

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from fitsm.cases.base import Case
     from fitsm.cases.query import CaseQuery
     from fitsm.cmdb.database import Cmdb  # noqa: F401 - quoted in base classes
+    from fitsm.finance.register import FinanceRegister  # noqa: F401 - quoted in base classes
     from fitsm.portfolio.services import ServicePortfolio  # noqa: F401 - quoted in base classes
     from fitsm.reviews.schedules import ReviewSchedules  # noqa: F401 - quoted in base classes
     from fitsm.risks.register import RiskRegister  # noqa: F401 - quoted in base classes
@@ -41,6 +42,7 @@ __all__ = [
     "AgreementsRepository",
     "CaseRepository",
     "CmdbRepository",
+    "FinanceRegisterRepository",
     "MergingAggregate",
     "OutageRepository",
     "PortfolioRepository",
@@ -113,6 +115,11 @@ class ReviewSchedulesRepository(Repository["ReviewSchedules"], Protocol):
 class RiskRegisterRepository(Repository["RiskRegister"], Protocol):
     """Risk registers (PR4.2, PR6.2): two writers of different risks both commit; two writers
     of the same risk conflict."""
+
+
+class FinanceRegisterRepository(Repository["FinanceRegister"], Protocol):
+    """Finance registers (003, PR1): two writers of different costs, prices, allocation
+    choices or roadmap entries both commit; two writers of the same one conflict."""
 
 
 class OutageRepository(Protocol):
@@ -194,6 +201,9 @@ class UnitOfWork(Protocol):
 
     @property
     def risks(self) -> RiskRegisterRepository: ...
+
+    @property
+    def finance(self) -> FinanceRegisterRepository: ...
 
     @property
     def cases(self) -> CaseRepository: ...

@@ -9,6 +9,7 @@ from fitsm.cmdb.database import Cmdb
 from fitsm.errors import ValidationError
 from fitsm.portfolio.services import ServicePortfolio
 from fitsm.reviews.schedules import ReviewSchedules
+from fitsm.finance.register import FinanceRegister
 from fitsm.risks.register import RiskRegister
 from fitsm.roles import RoleModel
 from fitsm.storage._scope import RollsBackOnExit
@@ -143,6 +144,9 @@ class SqlUnitOfWork(RollsBackOnExit):
         self.risks: SqlMergingRepository[RiskRegister] = SqlMergingRepository(
             db, "risks", "risk register", lambda r: 0, store.decoded
         )
+        self.finance: SqlMergingRepository[FinanceRegister] = SqlMergingRepository(
+            db, "finance", "finance register", lambda r: 0, store.decoded
+        )
         self.cases = SqlCaseRepository(db)
         self.outages = SqlOutageRepository(db)
         self.cmdbs = SqlCmdbRepository(db, store.cmdb_cache)
@@ -152,6 +156,7 @@ class SqlUnitOfWork(RollsBackOnExit):
             self.roles,
             self.reviews,
             self.risks,
+            self.finance,
             self.cases.documents,
         )
 
@@ -160,7 +165,14 @@ class SqlUnitOfWork(RollsBackOnExit):
         audit = AuditEntries(self.actor, self.store._audit_key)
 
         def work(cur: Any) -> None:
-            for repo in (self.portfolios, self.agreements, self.roles, self.reviews, self.risks):
+            for repo in (
+                self.portfolios,
+                self.agreements,
+                self.roles,
+                self.reviews,
+                self.risks,
+                self.finance,
+            ):
                 repo.write(cur, audit)
             self.cases.write(cur, audit)
             self.cmdbs.write(cur, audit)
