@@ -88,7 +88,14 @@ _CLASSES: dict[str, type[Any]] = {
 _TAGS: dict[type[Any], str] = {cls: tag for tag, cls in _CLASSES.items()}
 _AGGREGATES: dict[str, type[Any]] = {
     cls.__name__: cls
-    for cls in (ServicePortfolio, Agreements, RoleModel, ReviewSchedules, RiskRegister, FinanceRegister)
+    for cls in (
+        ServicePortfolio,
+        Agreements,
+        RoleModel,
+        ReviewSchedules,
+        RiskRegister,
+        FinanceRegister,
+    )
 }
 _ADDED_LATER: dict[type[Any], frozenset[str]] = {
     Agreement: frozenset({"effective_from"}),

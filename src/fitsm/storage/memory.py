@@ -17,9 +17,9 @@ from fitsm.cases.base import Case
 from fitsm.cases.query import CaseQuery
 from fitsm.cmdb.database import Cmdb
 from fitsm.errors import ConflictError, DuplicateError, NotFoundError, StoreError
+from fitsm.finance.register import FinanceRegister
 from fitsm.portfolio.services import ServicePortfolio
 from fitsm.reviews.schedules import ReviewSchedules
-from fitsm.finance.register import FinanceRegister
 from fitsm.risks.register import RiskRegister
 from fitsm.roles import RoleModel
 from fitsm.service_levels.agreements import Agreements

@@ -7,9 +7,9 @@ from typing import Any
 
 from fitsm.cmdb.database import Cmdb
 from fitsm.errors import ValidationError
+from fitsm.finance.register import FinanceRegister
 from fitsm.portfolio.services import ServicePortfolio
 from fitsm.reviews.schedules import ReviewSchedules
-from fitsm.finance.register import FinanceRegister
 from fitsm.risks.register import RiskRegister
 from fitsm.roles import RoleModel
 from fitsm.storage._scope import RollsBackOnExit
