@@ -197,11 +197,7 @@ class Allocation:
         np.add.at(totals, pair_service, pair_share)
         self._totals = totals
         self._index = {s: i for i, s in enumerate(services)}
-        allocated = np.zeros(len(items), dtype=bool)
-        allocated[pair_item] = True
-        self._unallocated = {
-            items[i]: int(cents[i]) for i in np.flatnonzero(~allocated) if cents[i]
-        } | {k: v for k, v in self._outside.items() if v}
+        self._unallocated: dict[str, int] | None = None
 
     def _money(self, minor: int) -> Money:
         return Money.of_minor(int(minor), self.currency)
@@ -250,6 +246,13 @@ class Allocation:
     @property
     def unallocated(self) -> dict[str, Money]:
         """The items no service relies on (or not in the CMDB), with their cost."""
+        if self._unallocated is None:
+            allocated = np.zeros(len(self._items), dtype=bool)
+            allocated[self._pair_item] = True
+            cents, items = self._cents, self._items
+            self._unallocated = {
+                items[i]: int(cents[i]) for i in np.flatnonzero(~allocated) if cents[i]
+            } | {k: v for k, v in self._outside.items() if v}
         return {k: self._money(v) for k, v in sorted(self._unallocated.items())}
 
     def __repr__(self) -> str:
@@ -257,22 +260,28 @@ class Allocation:
 
 
 def _currency_of(amounts: Mapping[str, Money], currency: str | None) -> str:
-    for item, amount in amounts.items():
-        if not isinstance(amount, Money):
-            raise ValidationError(
-                f"the cost of {item!r} must be Money, got {shown(amount)}", field="amounts"
-            )
-        if currency is None:
-            currency = amount.currency
-        elif amount.currency != currency:
-            raise ValidationError(
-                f"costs must be in one currency to be allocated together: {item!r} is in "
-                f"{amount.currency}, expected {currency}",
-                field="amounts",
-            )
+    """The currency of the allocation: ``currency``, else the first amount's."""
     if currency is None:
-        raise ValidationError("no costs to allocate and no currency given", field="currency")
+        first = next(iter(amounts.values()), None)
+        if first is None:
+            raise ValidationError("no costs to allocate and no currency given", field="currency")
+        currency = _checked(next(iter(amounts)), first, None)
     return currency
+
+
+def _checked(item: str, amount: object, currency: str | None) -> str:
+    """``amount``'s currency, or why it cannot be allocated with ``currency``."""
+    if not isinstance(amount, Money):
+        raise ValidationError(
+            f"the cost of {item!r} must be Money, got {shown(amount)}", field="amounts"
+        )
+    if currency is not None and amount.currency != currency:
+        raise ValidationError(
+            f"costs must be in one currency to be allocated together: {item!r} is in "
+            f"{amount.currency}, expected {currency}",
+            field="amounts",
+        )
+    return amount.currency
 
 
 def allocate(
@@ -313,25 +322,39 @@ def allocate(
     money = _currency_of(amounts, currency)
     records = cmdb.records
     services = sorted(n.id for n in cmdb.nodes(NodeKind.SERVICE))
-    items = [i for i in amounts if i in records]
-    outside = {i: amounts[i].minor for i in amounts if i not in records}
+    items: list[str] = []
+    minor: list[int] = []
+    outside: dict[str, int] = {}
+    for item, amount in amounts.items():  # one pass: a million costs are common
+        if type(amount) is not Money or amount.currency != money:
+            _checked(item, amount, money)
+        if item in records:
+            items.append(item)
+            minor.append(amount.minor)
+        else:
+            outside[item] = amount.minor
     item_index = {item: i for i, item in enumerate(items)}
-    cents = np.array([amounts[i].minor for i in items], dtype=object)
-    for item, value in zip(items, cents, strict=True):
-        if value < 0:
-            raise ValidationError(f"the cost of {item!r} must be >= 0, got {amounts[item]}")
+    cents = np.array(minor, dtype=object)
+    if len(items) and min(minor) < 0:
+        item = items[int(np.argmin(cents))]
+        raise ValidationError(f"the cost of {item!r} must be >= 0, got {amounts[item]}")
 
     # (service, item, weight) for every item a service relies on
     pairs_s: list[int] = []
     pairs_i: list[int] = []
-    weights: list[Fraction] = []
+    weights: list[int | Fraction] = []
     by_service = {id(k): _by_service(cmdb, k) for k in [key, *chosen.values()]}
+    of_service: dict[int, dict[str, Fraction]] = {
+        id(k): {s: _usage(cmdb, s, k) for s in services}  # type: ignore[arg-type]
+        for k in [key, *chosen.values()]
+        if by_service[id(k)]
+    }
     pred = cmdb.pred
     for s, service in enumerate(services):
         if service in item_index:  # a service's own cost stays with it
             pairs_s.append(s)
             pairs_i.append(item_index[service])
-            weights.append(Fraction(1))
+            weights.append(1)
         relies = [d.id for d in dependencies(cmdb, service)]
         within: set[str] | None = None
         for node in relies:
@@ -339,10 +362,11 @@ def allocate(
             if i is None or records[node].kind is NodeKind.SERVICE:
                 continue
             each = chosen.get(node, key)
+            weight: int | Fraction
             if isinstance(each, EvenSplit):
-                weight = Fraction(1)
+                weight = 1
             elif by_service[id(each)]:
-                weight = _usage(cmdb, service, each)
+                weight = of_service[id(each)][service]
             else:
                 if within is None:
                     within = {service, *relies}
@@ -373,7 +397,7 @@ _SAFE = 2**62
 def _split(
     cents: np.ndarray[Any, Any],
     pair_item: np.ndarray[Any, Any],
-    weights: list[Fraction],
+    weights: list[int | Fraction],
     services: list[str],
     pair_service: list[int],
     items: list[str],
@@ -387,9 +411,14 @@ def _split(
     for i, w in zip(pair_item.tolist(), weights, strict=True):
         if w.denominator != 1:
             scale[i] = lcm(scale.get(i, 1), w.denominator)
-    whole = [
-        (w * scale.get(i, 1)).numerator for i, w in zip(pair_item.tolist(), weights, strict=True)
-    ]
+    whole = (
+        [int(w) for w in weights]
+        if not scale
+        else [
+            (w * scale.get(i, 1)).numerator
+            for i, w in zip(pair_item.tolist(), weights, strict=True)
+        ]
+    )
     order = np.argsort(pair_item, kind="stable")
     item_of = pair_item[order]
     starts = np.flatnonzero(np.r_[True, item_of[1:] != item_of[:-1]])

@@ -18,6 +18,7 @@ a month only partly inside the period or the cost's dates counts in proportion
 to the time inside (to the microsecond).
 
 >>> from datetime import UTC, datetime
+from decimal import Decimal
 >>> jan = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 2, 1, tzinfo=UTC))
 >>> server = Cost("c1", "db1", Money("3600", "EUR"), "one_off",
 ...               datetime(2026, 1, 10, tzinfo=UTC), amortise_months=36)
@@ -28,6 +29,7 @@ Fraction(100, 1)
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 from typing import Any
@@ -38,7 +40,7 @@ from fitsm._validators import enum_value, identifier, shown, text
 from fitsm.clock import as_utc
 from fitsm.errors import ValidationError
 from fitsm.finance.changes import FinanceChange, history
-from fitsm.finance.money import Money
+from fitsm.finance.money import _EXACT, Money
 from fitsm.time.periods import add_months, months
 
 __all__ = ["Cost", "Recurrence"]
@@ -92,6 +94,14 @@ def _month_start(at: datetime) -> datetime:
 def _micros(start: datetime, end: datetime) -> int:
     delta = end - start
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def _whole_months(start: datetime, end: datetime) -> int | None:
+    """How many calendar months (UTC) ``[start, end)`` spans when both are month starts."""
+    for at in (start, end):
+        if at.day != 1 or at.hour or at.minute or at.second or at.microsecond:
+            return None
+    return (end.year - start.year) * 12 + end.month - start.month
 
 
 @attrs.frozen
@@ -159,12 +169,24 @@ class Cost:
                 f"a period ends after it starts; got {start.isoformat()} to {end.isoformat()}",
                 field="end",
             )
+        return Fraction(self.between(begin, finish))
+
+    def between(self, begin: datetime, finish: datetime) -> Decimal | Fraction:
+        """:meth:`in_period` for UTC bounds already checked; a Decimal where that is exact
+        (a monthly cost over whole months), else a Fraction. For roll-ups of many costs."""
+        whole = _whole_months(begin, finish)
+        monthly = self.recurrence is Recurrence.MONTHLY and self.effective_to is None
+        if monthly and whole is not None and self.effective_from <= begin:
+            return _EXACT.multiply(self.amount.amount, Decimal(whole))  # exact at any size
         runs_from, runs_to = self.runs
         low = max(begin, runs_from)
         high = finish if runs_to is None else min(finish, runs_to)
         if high <= low:
             return Fraction(0)
         rate = self.monthly_rate
+        whole = _whole_months(low, high)
+        if whole is not None:  # the common case: whole calendar months, no proration
+            return rate * whole
         found = Fraction(0)
         for month in months(low, high, zone=UTC):
             inside = _micros(max(low, month.start), min(high, month.end))

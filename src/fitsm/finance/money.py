@@ -14,7 +14,7 @@ Money('1300.00', 'EUR')
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import MAX_PREC, ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
@@ -47,6 +47,10 @@ MINOR_UNITS: dict[str, int] = {
 }
 """Digits after the point of the currencies whose minor unit is not the cent (ISO 4217);
 every other currency has two."""
+
+
+_EXACT = Context(prec=MAX_PREC)
+"""Decimal arithmetic without rounding: sums and products of money are exact at any size."""
 
 
 def minor_digits(currency: str) -> int:
@@ -83,6 +87,10 @@ def exact(value: Any, what: str = "an amount") -> Fraction:
 
 
 def _amount(value: Any) -> Decimal:
+    if type(value) is Decimal:  # the common case, checked without a detour through Fraction
+        if not value.is_finite():
+            raise ValidationError(f"a money amount must be finite, got {shown(value)}")
+        return value
     if isinstance(value, Fraction):
         places = _places(value.denominator)
         if places is None:
@@ -90,7 +98,7 @@ def _amount(value: Any) -> Decimal:
                 f"a money amount must be a terminating decimal, got {value} (round it first)"
             )
         # exact: numerator * 10**places / denominator is a whole number
-        return Decimal(value.numerator * 10**places // value.denominator).scaleb(-places)
+        return _EXACT.scaleb(Decimal(value.numerator * 10**places // value.denominator), -places)
     exact(value, "a money amount")
     return value if isinstance(value, Decimal) else Decimal(str(value).strip().replace("_", ""))
 
@@ -142,7 +150,7 @@ class Money:
     def of_minor(cls, units: int, currency: str) -> Money:
         """``units`` minor units (cents) of ``currency``: ``Money.of_minor(1999, "EUR")`` is
         EUR 19.99."""
-        return cls(Decimal(units).scaleb(-minor_digits(currency)), currency)
+        return cls(_EXACT.scaleb(Decimal(units), -minor_digits(currency)), currency)
 
     def _same(self, other: Money, doing: str) -> None:
         if not isinstance(other, Money):
@@ -155,11 +163,11 @@ class Money:
 
     def __add__(self, other: Money) -> Money:
         self._same(other, "add")
-        return Money(self.amount + other.amount, self.currency)
+        return Money(_EXACT.add(self.amount, other.amount), self.currency)
 
     def __sub__(self, other: Money) -> Money:
         self._same(other, "subtract")
-        return Money(self.amount - other.amount, self.currency)
+        return Money(_EXACT.subtract(self.amount, other.amount), self.currency)
 
     def __neg__(self) -> Money:
         return Money(-self.amount, self.currency)
@@ -169,7 +177,7 @@ class Money:
             raise ValidationError(
                 f"money is multiplied by an int or a Decimal, got {shown(factor)}"
             )
-        return Money(self.amount * factor, self.currency)
+        return Money(_EXACT.multiply(self.amount, Decimal(factor)), self.currency)
 
     __rmul__ = __mul__
 
@@ -191,19 +199,25 @@ class Money:
 
     def rounded(self) -> Money:
         """To the currency's minor unit, half to even (banker's rounding)."""
-        step = Decimal(1).scaleb(-minor_digits(self.currency))
-        return Money(self.amount.quantize(step, rounding=ROUND_HALF_EVEN), self.currency)
+        return Money.of_minor(self.minor, self.currency)
 
     @property
     def minor(self) -> int:
         """The amount in minor units (cents), rounded half to even."""
-        return to_minor(Fraction(self.amount), self.currency)
+        # shifting the exponent in a context of unlimited precision is exact at any size
+        scaled = _EXACT.scaleb(self.amount, MINOR_UNITS.get(self.currency, 2))
+        whole = int(scaled)
+        if scaled == whole:  # the common case: no digits beyond the minor unit
+            return whole
+        return int(scaled.to_integral_value(rounding=ROUND_HALF_EVEN))
 
     def __str__(self) -> str:
         digits = minor_digits(self.currency)
-        exponent = self.amount.normalize().as_tuple().exponent
+        _, figures, exponent = self.amount.as_tuple()
+        assert isinstance(exponent, int)  # a Money amount is finite
+        zeros = len(figures) - len("".join(map(str, figures)).rstrip("0"))
         # at least the minor unit's digits; more where the amount has them (unit prices)
-        places = max(digits, -exponent if isinstance(exponent, int) else 0)
+        places = max(digits, -(exponent + zeros))
         return f"{self.currency} {self.amount:,.{places}f}"
 
     def __repr__(self) -> str:

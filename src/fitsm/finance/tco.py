@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from decimal import Decimal
 from fractions import Fraction
 from typing import Protocol
 
@@ -32,7 +33,7 @@ from fitsm.cmdb.view import CmdbView
 from fitsm.errors import ValidationError
 from fitsm.finance.allocation import EVEN, Allocation, AllocationKey, allocate
 from fitsm.finance.costs import Cost, Recurrence
-from fitsm.finance.money import Money, largest_remainder, to_minor
+from fitsm.finance.money import _EXACT, Money, largest_remainder, to_minor
 
 __all__ = [
     "CostRollUp",
@@ -179,8 +180,13 @@ def roll_up(
     ``key`` (or the item's key in ``keys``).
     """
     begin, finish = as_utc(start, "start"), as_utc(end, "end")
-    recurring: dict[str, Fraction] = {}
-    amortised: dict[str, Fraction] = {}
+    if finish <= begin:
+        raise ValidationError(
+            f"a period ends after it starts; got {start.isoformat()} to {end.isoformat()}",
+            field="end",
+        )
+    recurring: dict[str, Decimal | Fraction] = {}
+    amortised: dict[str, Decimal | Fraction] = {}
     for cost in costs:
         if not isinstance(cost, Cost):
             raise ValidationError(f"expected a Cost, got {cost!r}", field="costs")
@@ -193,13 +199,25 @@ def roll_up(
                 field="costs",
             )
         into = amortised if cost.recurrence is Recurrence.ONE_OFF else recurring
-        into[cost.item] = into.get(cost.item, Fraction(0)) + cost.in_period(begin, finish)
+        amount = cost.between(begin, finish)
+        before = into.get(cost.item)
+        if before is None:
+            into[cost.item] = amount
+        elif isinstance(before, Decimal) and isinstance(amount, Decimal):
+            into[cost.item] = _EXACT.add(before, amount)
+        else:
+            into[cost.item] = Fraction(before) + Fraction(amount)
     if currency is None:
         raise ValidationError("no costs to roll up and no currency given", field="currency")
     money = currency
 
-    def rounded(amounts: dict[str, Fraction]) -> dict[str, Money]:
-        return {k: Money.of_minor(to_minor(v, money), money) for k, v in amounts.items()}
+    def rounded(amounts: dict[str, Decimal | Fraction]) -> dict[str, Money]:
+        return {
+            k: Money.of_minor(Money(v, money).minor, money)
+            if isinstance(v, Decimal)
+            else Money.of_minor(to_minor(v, money), money)
+            for k, v in amounts.items()
+        }
 
     return CostRollUp(
         begin,
