@@ -41,7 +41,7 @@ from fitsm.risks.register import RiskRegister, plan_assessments
 from fitsm.service_levels.agreements import Agreement, Agreements, ServiceTarget
 from fitsm.storage.opening import open_store
 from fitsm.suppliers.supplier import Supplier, SupplierKind
-from fitsm.time.periods import add_months
+from fitsm.time.periods import month
 from fitsm.units import Q_
 
 __all__ = [
@@ -471,8 +471,7 @@ def run(
         )
     else:
         print(f"No review is overdue on {AT.date().isoformat()}.", file=out)
-    month = (datetime(AT.year, AT.month, 1, tzinfo=UTC), add_months(AT.replace(day=1), 1))
-    rolled = finance.roll_up(cmdb, *month)
+    rolled = finance.roll_up(cmdb, *month(AT.year, AT.month))
     recovery = finance.recovery(rolled, DEFAULT_SERVICE, SHOP_ORDERS)
     print(
         f"Service {DEFAULT_SERVICE!r} costs {recovery.cost} a month, recovers "

@@ -26,7 +26,6 @@ from fitsm.finance.changes import FinanceChange, history
 from fitsm.finance.money import Money
 
 __all__ = [
-    "Lifecycle",
     "RoadmapEntry",
     "RoadmapFinding",
     "RoadmapKind",
@@ -97,7 +96,7 @@ def planned_between(
     return sorted(found, key=lambda e: (e.planned_for, e.service, e.id))
 
 
-class Lifecycle(Protocol):
+class _Lifecycle(Protocol):
     """What the check needs of a portfolio's lifecycle (a ServiceLifecycle has it)."""
 
     @property
@@ -119,7 +118,7 @@ class Portfolio(Protocol):
     """What the check needs of a portfolio (a ServicePortfolio has it)."""
 
     @property
-    def lifecycle(self) -> Lifecycle: ...
+    def lifecycle(self) -> _Lifecycle: ...
     @property
     def services(self) -> tuple[Phased, ...]: ...
 
@@ -136,7 +135,7 @@ class RoadmapFinding:
         return f"{self.entry} ({self.service}): {self.problem}"
 
 
-def _reachable(lifecycle: Lifecycle, start: str) -> set[str]:
+def _reachable(lifecycle: _Lifecycle, start: str) -> set[str]:
     seen, todo = {start}, [start]
     while todo:
         phase = todo.pop()
