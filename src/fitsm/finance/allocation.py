@@ -198,6 +198,7 @@ class Allocation:
         self._totals = totals
         self._index = {s: i for i, s in enumerate(services)}
         self._unallocated: dict[str, int] | None = None
+        self._item_index: dict[str, int] | None = None
 
     def _money(self, minor: int) -> Money:
         return Money.of_minor(int(minor), self.currency)
@@ -234,10 +235,12 @@ class Allocation:
 
     def split_of(self, item: str) -> dict[str, Money]:
         """How ``item``'s cost was split, by service id (empty when it is unallocated)."""
-        found = [i for i, name in enumerate(self._items) if name == item]
-        if not found:
+        if self._item_index is None:
+            self._item_index = {name: i for i, name in enumerate(self._items)}
+        found = self._item_index.get(item)
+        if found is None:
             return {}
-        mask = self._pair_item == found[0]
+        mask = self._pair_item == found
         return {
             self.services[s]: self._money(int(v))
             for s, v in zip(self._pair_service[mask], self._pair_share[mask], strict=True)
@@ -355,12 +358,14 @@ def allocate(
             pairs_s.append(s)
             pairs_i.append(item_index[service])
             weights.append(1)
-        relies = [d.id for d in dependencies(cmdb, service)]
+        found = dependencies(cmdb, service)
+        relies = [d.id for d in found]
         within: set[str] | None = None
-        for node in relies:
-            i = item_index.get(node)
-            if i is None or records[node].kind is NodeKind.SERVICE:
+        for d in found:
+            i = item_index.get(d.id)
+            if i is None or d.kind is NodeKind.SERVICE:  # another service's own cost
                 continue
+            node = d.id
             each = chosen.get(node, key)
             weight: int | Fraction
             if isinstance(each, EvenSplit):

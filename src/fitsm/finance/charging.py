@@ -76,6 +76,7 @@ class FixedCharge:
 
     @property
     def currency(self) -> str:
+        """The currency charged in."""
         return self.amount.currency
 
     def charge(self, quantity: int | Decimal | Fraction | str = 0) -> Money:
@@ -96,6 +97,7 @@ class PerUnitCharge:
 
     @property
     def currency(self) -> str:
+        """The currency charged in."""
         return self.unit_price.currency
 
     def charge(self, quantity: int | Decimal | Fraction | str) -> Money:
@@ -166,6 +168,7 @@ class TieredCharge:
 
     @property
     def currency(self) -> str:
+        """The currency charged in."""
         return self.tiers[0].unit_price.currency
 
     def charge(self, quantity: int | Decimal | Fraction | str) -> Money:
@@ -218,12 +221,14 @@ class CostRecovery:
 
     @property
     def recovered(self) -> Fraction | None:
+        """Charged / cost, exactly; None when nothing was spent."""
         if self.cost.amount == 0:
             return None
         return Fraction(self.charged.amount) / Fraction(self.cost.amount)
 
     @property
     def percent(self) -> int | None:
+        """:attr:`recovered` as a whole percent, half to even."""
         share = self.recovered
         return None if share is None else round(share * 100)
 

@@ -12,7 +12,7 @@ item's last change are refused, so its history stays in order.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
@@ -327,10 +327,9 @@ class FinanceRegister:
         return priced_catalogue(portfolio, self.prices(), cmdb)
 
     def __len__(self) -> int:
+        """How many items the register holds: costs, allocation choices, prices and roadmap
+        entries (cancelled ones included)."""
         return len(self._costs) + len(self._keys) + len(self._prices) + len(self._roadmap)
-
-    def __iter__(self) -> Iterator[Cost]:
-        return iter(self.costs())
 
     # -- aggregate -------------------------------------------------------------------
 

@@ -54,6 +54,7 @@ class ServiceCost:
 
     @property
     def total(self) -> Money:
+        """Recurring plus amortised: the service's TCO for the period."""
         return self.recurring + self.amortised
 
     def __str__(self) -> str:
@@ -78,6 +79,7 @@ class CostRollUp:
 
     @property
     def services(self) -> tuple[str, ...]:
+        """The CMDB's services, by id."""
         return self.recurring.services
 
     def of(self, service: str) -> ServiceCost:
@@ -136,6 +138,7 @@ class CustomerCosts:
     unassigned: Money
 
     def of(self, customer: str) -> Money:
+        """``customer``'s part; ValidationError for a customer not given."""
         try:
             return self.totals[customer]
         except KeyError:
