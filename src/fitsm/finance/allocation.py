@@ -305,8 +305,8 @@ def allocate(
     naming the item.
 
     >>> from datetime import UTC, datetime
-    >>> from fitsm import Cmdb, ConfigurationItem, ServiceNode
-    >>> cmdb = Cmdb()
+    >>> from fitsm import Cmdb, CmdbSchema, ConfigurationItem, ServiceNode
+    >>> cmdb = Cmdb(CmdbSchema(ci_types=["server"]))
     >>> at = datetime(2026, 1, 5, tzinfo=UTC)
     >>> cmdb.add_many([ServiceNode("shop"), ServiceNode("crm"), ConfigurationItem("db", "server")],
     ...               [("shop", "db"), ("crm", "db")], actor="ann", at=at)

@@ -18,7 +18,6 @@ a month only partly inside the period or the cost's dates counts in proportion
 to the time inside (to the microsecond).
 
 >>> from datetime import UTC, datetime
-from decimal import Decimal
 >>> jan = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 2, 1, tzinfo=UTC))
 >>> server = Cost("c1", "db1", Money("3600", "EUR"), "one_off",
 ...               datetime(2026, 1, 10, tzinfo=UTC), amortise_months=36)
