@@ -15,6 +15,7 @@ from fitsm.errors import (
     NotFoundError,
     ValidationError,
 )
+from fitsm.finance import ByAttribute, Cost, FixedCharge, Money, RoadmapEntry
 from fitsm.planning import PlanningDesk
 from fitsm.reviews import ReviewSubject
 from fitsm.risks import Risk, RiskRegister, assessment_subject
@@ -175,6 +176,107 @@ class TestTheDesk:
         with pytest.raises(ConflictError):
             desk.act("risks", "add", risk=_risk(), actor="sacm", at=T0)
         assert _stored_risks(desk) == []
+
+
+# -- the finance register (003; PR1) ------------------------------------------------------
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def finance_desk(request, tmp_path) -> PlanningDesk:
+    url = "memory://" if request.param == "memory" else f"sqlite:///{tmp_path / 'f.db'}"
+    store = open_store(url)
+    roles = _roles()
+    for pid in ("spm", "carol", "dave"):
+        roles.add_person(Person(pid, pid.title()))
+    roles.assign("spm", Role.PROCESS_MANAGER, Process.SPM)
+    roles.assign("carol", Role.SERVICE_OWNER, "shop")
+    roles.assign("dave", Role.SERVICE_OWNER, "mail")
+    with store.unit_of_work() as uow:
+        uow.roles.add(roles)
+        uow.commit()
+    return PlanningDesk(store, clock=FixedClock(T0 + timedelta(days=30)))
+
+
+def _shop_cost(item: str = "shop") -> Cost:
+    return Cost("c-shop", item, Money("250", "EUR"), "monthly", T0)
+
+
+def _stored_costs(desk: PlanningDesk) -> list[str]:
+    try:
+        return [c.id for c in desk.get("finance").costs()]
+    except NotFoundError:
+        return []
+
+
+class TestFinanceRules:
+    """The SPM process manager/owner and the SMS manager maintain everything; a service owner
+    the costs, price and roadmap of their own service; nobody else anything."""
+
+    @pytest.mark.parametrize(
+        ("operation", "arguments"),
+        [
+            ("add_cost", {"cost": _shop_cost()}),
+            ("set_price", {"service": "shop", "model": FixedCharge(Money("9", "EUR"))}),
+            ("plan", {"entry": RoadmapEntry("v3", "shop", "version", T0, "3.0")}),
+            ("choose_key", {"item": "hv1", "key": ByAttribute("vcpus")}),
+        ],
+    )
+    def test_a_person_without_the_role_is_refused_and_nothing_is_stored(
+        self, finance_desk: PlanningDesk, operation: str, arguments: dict[str, object]
+    ) -> None:
+        for actor in ("sacm", "dave", "nobody"):
+            with pytest.raises(AuthorizationError, match=f"{actor!r} may not {operation}"):
+                finance_desk.act("finance", operation, actor=actor, at=T0, **arguments)
+        with pytest.raises(NotFoundError):  # not even the empty register was stored
+            finance_desk.get("finance")
+
+    def test_the_service_owner_maintains_their_service_only(
+        self, finance_desk: PlanningDesk
+    ) -> None:
+        added = finance_desk.act("finance", "add_cost", cost=_shop_cost(), actor="carol", at=T0)
+        assert added.history[0].by == "carol"
+        finance_desk.act(
+            "finance", "revise_cost", cost_id="c-shop", amount=Money("260", "EUR"),
+            actor="carol", at=T0,
+        )  # fmt: skip
+        finance_desk.act(
+            "finance", "set_price", service="shop", model=FixedCharge(Money("9", "EUR")),
+            actor="carol", at=T0,
+        )  # fmt: skip
+        entry = RoadmapEntry("v3", "shop", "version", T0, "3.0")
+        finance_desk.act("finance", "plan", entry=entry, actor="carol", at=T0)
+        finance_desk.act("finance", "cancel_entry", entry_id="v3", actor="carol", at=T0)
+        with pytest.raises(AuthorizationError, match="service owner role for 'db1'"):
+            finance_desk.act("finance", "add_cost", cost=_shop_cost("db1"), actor="carol", at=T0)
+        with pytest.raises(AuthorizationError, match="'dave' may not revise_cost"):
+            finance_desk.act(
+                "finance", "revise_cost", cost_id="c-shop", amount=Money("1", "EUR"),
+                actor="dave", at=T0,
+            )  # fmt: skip
+        with pytest.raises(AuthorizationError, match="choose_key"):
+            finance_desk.act(
+                "finance", "choose_key", item="shop", key=ByAttribute("vcpus"), actor="carol",
+                at=T0,
+            )  # fmt: skip
+        register = finance_desk.get("finance")
+        assert register.cost("c-shop").amount == Money("260", "EUR")
+        assert register.price("shop").history[0].by == "carol"
+
+    def test_the_portfolio_manager_and_the_sms_manager_may_do_all(
+        self, finance_desk: PlanningDesk
+    ) -> None:
+        finance_desk.act("finance", "add_cost", cost=_shop_cost("db1"), actor="spm", at=T0)
+        finance_desk.act(
+            "finance", "choose_key", item="hv1", key=ByAttribute("vcpus"), actor="smsm", at=T0
+        )
+        finance_desk.act(
+            "finance", "revise_cost", cost_id="c-shop", description="VM lease", actor="smsm",
+            at=T0,
+        )  # fmt: skip
+        register = finance_desk.get("finance")
+        assert [c.by for c in register.cost("c-shop").history] == ["spm", "smsm"]
+        assert register.keys() == {"hv1": ByAttribute("vcpus")}
+        assert _stored_costs(finance_desk) == ["c-shop"]
 
 
 def _product_roles() -> RoleModel:

@@ -42,6 +42,12 @@ from fitsm.cmdb.database import Cmdb
 from fitsm.customers.contacts import Channel, Contact
 from fitsm.customers.register import Customer, CustomerRegister, plan_service_reviews
 from fitsm.customers.relations import agreements_of
+from fitsm.finance.allocation import ByAttribute
+from fitsm.finance.charging import Tier, TieredCharge
+from fitsm.finance.costs import Cost
+from fitsm.finance.money import Money
+from fitsm.finance.register import FinanceRegister
+from fitsm.finance.roadmap import RoadmapEntry
 from fitsm.planning import gather_evidence
 from fitsm.portfolio.gates import GateCriterion, GateResult, TollGate
 from fitsm.portfolio.products import ProductRegister
@@ -72,6 +78,7 @@ from fitsm.storage.ports import UnitOfWork
 from fitsm.suppliers.evaluations import evaluation_subject
 from fitsm.suppliers.register import SupplierRegister
 from fitsm.suppliers.supplier import Supplier, SupplierKind
+from fitsm.time.periods import month
 from fitsm.units import Q_
 
 __all__ = [
@@ -82,6 +89,7 @@ __all__ = [
     "example_agreements",
     "example_continuity",
     "example_customers",
+    "example_finance",
     "example_products",
     "example_provider",
     "example_report",
@@ -377,6 +385,48 @@ def example_agreements() -> Agreements:
     return agreements
 
 
+SHOP_ORDERS = 4200
+"""Orders the web shop took in the demo's month, the quantity its tiered charge is for."""
+
+
+def example_finance() -> FinanceRegister:
+    """What the example provider's CIs cost, how shared costs are allocated, the web shop's
+    tiered price and the roadmap (003): the same every time."""
+    register = FinanceRegister()
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+
+    def eur(amount: str) -> Money:
+        return Money(amount, "EUR")
+
+    costs = [
+        *(Cost(f"lease-hv{i}", f"hv{i}", eur("450"), "monthly", start) for i in range(1, 5)),
+        Cost("san1-support", "san1", eur("24000"), "yearly", start),
+        Cost("fw1-licence", "fw1", eur("300"), "monthly", start),
+        Cost("uplink", "uplink-isp", eur("600"), "monthly", start),
+        Cost("payco-fees", "pay-gw", eur("180"), "monthly", start),
+        Cost("db1-migration", "db1", eur("7200"), "one_off", start, amortise_months=36),
+        Cost("shop-licences", "shop", eur("250"), "monthly", start),
+    ]
+    for cost in costs:
+        register.add_cost(cost, at=AT, by=ACTOR)
+    for i in range(1, 5):  # a hypervisor's cost follows the vCPUs of the VMs it hosts
+        register.choose_key(f"hv{i}", ByAttribute("vcpus"), at=AT, by=ACTOR)
+    tiers = [Tier(1000, eur("0.60")), Tier(5000, eur("0.45")), Tier(None, eur("0.30"))]
+    register.set_price("shop", TieredCharge(tiers, unit="order"), at=AT, by=ACTOR)
+    register.plan(
+        RoadmapEntry("shop-3", "shop", "version", datetime(2026, 3, 2, tzinfo=UTC), "3.0",
+                     "one-page checkout"),
+        at=AT,
+        by=ACTOR,
+    )  # fmt: skip
+    register.plan(
+        RoadmapEntry("vpn-end", "vpn", "retirement", datetime(2026, 9, 30, tzinfo=UTC)),
+        at=AT,
+        by=ACTOR,
+    )
+    return register
+
+
 def example_products() -> ProductRegister:
     """A proposal for a chat service, approved, and the go-live toll-gate it must pass: an
     SLA draft and a continuity plan exist (evidenced by the store), the design is reviewed
@@ -645,6 +695,8 @@ def run(
                 uow.reviews.add(ReviewSchedules())
             if "default" not in uow.risks.ids():
                 uow.risks.add(RiskRegister())
+            if "default" not in uow.finance.ids():
+                uow.finance.add(example_finance())
             _plan_capacity(uow, cmdb)
             if "default" not in uow.suppliers.ids():
                 uow.suppliers.add(SupplierRegister())
@@ -668,6 +720,7 @@ def run(
             portfolio = uow.portfolios.get("example")
             cmdb = uow.cmdbs.get("example")
             schedules, register = uow.reviews.get(), uow.risks.get()
+            finance = uow.finance.get()
             continuity = uow.continuity.get()
             # the same calls on every run: a second run changes nothing
             follow_agreements(schedules, uow.agreements.get(), at=AT, by=ACTOR)
@@ -800,6 +853,14 @@ def run(
         )
     else:
         print(f"No review is overdue on {AT.date().isoformat()}.", file=out)
+    rolled = finance.roll_up(cmdb, *month(AT.year, AT.month))
+    recovery = finance.recovery(rolled, DEFAULT_SERVICE, SHOP_ORDERS)
+    print(
+        f"Service {DEFAULT_SERVICE!r} costs {recovery.cost} a month, recovers "
+        f"{recovery.percent} % through its tiered charge ({SHOP_ORDERS} orders: "
+        f"{recovery.charged}).",
+        file=out,
+    )
     print(_gate_line("chat", gates), file=out)
     missed = [
         verdict

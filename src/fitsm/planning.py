@@ -46,6 +46,8 @@ from fitsm.clock import Clock, SystemClock, recorded_at
 from fitsm.customers.authority import RULES as CUSTOMER_RULES
 from fitsm.customers.register import CustomerRegister
 from fitsm.errors import AuthorizationError, NotFoundError, ValidationError
+from fitsm.finance.authority import RULES as FINANCE_RULES
+from fitsm.finance.register import FinanceRegister
 from fitsm.portfolio.authority import RULES as PRODUCT_RULES
 from fitsm.portfolio.authority import move_rule
 from fitsm.portfolio.gates import Evidence
@@ -185,6 +187,7 @@ class _Register:
 _REGISTERS: Mapping[str, _Register] = {
     "risks": _Register("risks", RiskRegister, RISK_RULES, {"schedules": "reviews"}),
     "reviews": _Register("reviews", ReviewSchedules, REVIEW_RULES),
+    "finance": _Register("finance", FinanceRegister, FINANCE_RULES),
     "capacity": _Register("capacity", CapacityRegister, CAPACITY_RULES, {"schedules": "reviews"}),
     "suppliers": _Register(
         "suppliers",

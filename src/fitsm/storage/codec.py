@@ -59,6 +59,13 @@ from fitsm.customers.satisfaction import (
 )
 from fitsm.customers.service_reviews import ReviewAction, ServiceReview
 from fitsm.errors import StoreError
+from fitsm.finance.allocation import ByAttribute, ByWeights, EvenSplit
+from fitsm.finance.changes import FinanceChange
+from fitsm.finance.charging import FixedCharge, PerUnitCharge, Tier, TieredCharge
+from fitsm.finance.costs import Cost
+from fitsm.finance.money import Money
+from fitsm.finance.register import AllocationChoice, FinanceRegister, Price
+from fitsm.finance.roadmap import RoadmapEntry
 from fitsm.portfolio.gates import Confirmation, GateCriterion, TollGate, Waiver
 from fitsm.portfolio.history import ProductChange
 from fitsm.portfolio.performance import (
@@ -145,6 +152,8 @@ _TAGGED: tuple[tuple[str, type[Any]], ...] = (
         SupplierRecord, SupplierChange, EscalationLevel, VendorProduct,
         RatingScale, SupplierEvaluation, AgreementPerformance, FollowUpAction,
         Capacity, Threshold, CapacityRequirement, CapacityPlan, PlanItem, CapacityChange,
+        Money, Cost, FinanceChange, EvenSplit, ByAttribute, ByWeights, FixedCharge, PerUnitCharge,
+        Tier, TieredCharge, AllocationChoice, Price, RoadmapEntry,
     )),
     ("ChangeRecord", CmdbChangeRecord),
     ("CustomerContact", customer_contacts.Contact),
@@ -164,7 +173,7 @@ _AGGREGATES: dict[str, type[Any]] = {
     for cls in (
         ServicePortfolio, Agreements, RoleModel, ReviewSchedules, RiskRegister,
         ContinuityRegister, SecurityRegister, CustomerRegister, ReportRegister, ProductRegister,
-        SupplierRegister, CapacityRegister,
+        SupplierRegister, CapacityRegister, FinanceRegister,
     )
 }  # fmt: skip
 _ADDED_LATER: dict[type[Any], frozenset[str]] = {

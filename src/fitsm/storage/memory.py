@@ -23,6 +23,7 @@ from fitsm.cases.query import CaseQuery
 from fitsm.cmdb.database import Cmdb
 from fitsm.customers.register import CustomerRegister
 from fitsm.errors import ConflictError, DuplicateError, NotFoundError, StoreError
+from fitsm.finance.register import FinanceRegister
 from fitsm.portfolio.products import ProductRegister
 from fitsm.portfolio.services import ServicePortfolio
 from fitsm.reporting.register import ReportRegister
@@ -379,6 +380,9 @@ class MemoryUnitOfWork(RollsBackOnExit):
         self.risks: MemoryMergingRepository[RiskRegister] = MemoryMergingRepository(
             "risk register", store._risks
         )
+        self.finance: MemoryMergingRepository[FinanceRegister] = MemoryMergingRepository(
+            "finance register", store._finance
+        )
         self.capacity: MemoryMergingRepository[CapacityRegister] = MemoryMergingRepository(
             "capacity register", store._capacity
         )
@@ -410,6 +414,7 @@ class MemoryUnitOfWork(RollsBackOnExit):
             self.roles,
             self.reviews,
             self.risks,
+            self.finance,
             self.capacity,
             self.suppliers,
             self.reports,
@@ -475,6 +480,7 @@ class MemoryStore:
         self._roles: dict[str, RoleModel] = {}
         self._reviews: dict[str, ReviewSchedules] = {}
         self._risks: dict[str, RiskRegister] = {}
+        self._finance: dict[str, FinanceRegister] = {}
         self._capacity: dict[str, CapacityRegister] = {}
         self._utilisation: dict[tuple[str, str], UtilisationSeries] = {}
         """(subject, metric) -> every committed sample of that series."""

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from fitsm.cases.query import CaseQuery
     from fitsm.cmdb.database import Cmdb  # noqa: F401 - quoted in base classes
     from fitsm.customers.register import CustomerRegister  # noqa: F401 - quoted in base classes
+    from fitsm.finance.register import FinanceRegister  # noqa: F401 - quoted in base classes
     from fitsm.portfolio.products import ProductRegister  # noqa: F401 - quoted in base classes
     from fitsm.portfolio.services import ServicePortfolio  # noqa: F401 - quoted in base classes
     from fitsm.reporting.register import ReportRegister  # noqa: F401 - quoted in base classes
@@ -54,6 +55,7 @@ __all__ = [
     "CmdbRepository",
     "ContinuityRegisterRepository",
     "CustomerRegisterRepository",
+    "FinanceRegisterRepository",
     "MergingAggregate",
     "OutageRepository",
     "PortfolioRepository",
@@ -131,6 +133,11 @@ class ReviewSchedulesRepository(Repository["ReviewSchedules"], Protocol):
 class RiskRegisterRepository(Repository["RiskRegister"], Protocol):
     """Risk registers (PR4.2, PR6.2): two writers of different risks both commit; two writers
     of the same risk conflict."""
+
+
+class FinanceRegisterRepository(Repository["FinanceRegister"], Protocol):
+    """Finance registers (003, PR1): two writers of different costs, prices, allocation
+    choices or roadmap entries both commit; two writers of the same one conflict."""
 
 
 class CapacityRegisterRepository(Repository["CapacityRegister"], Protocol):
@@ -281,6 +288,9 @@ class UnitOfWork(Protocol):
 
     @property
     def risks(self) -> RiskRegisterRepository: ...
+
+    @property
+    def finance(self) -> FinanceRegisterRepository: ...
 
     @property
     def capacity(self) -> CapacityRegisterRepository: ...

@@ -92,8 +92,9 @@ from fitsm.customers import (
     plan_service_reviews,
     service_review_subject,
 )
-from fitsm.demo import example_provider
+from fitsm.demo import example_finance, example_provider
 from fitsm.errors import DuplicateError, InvalidTransitionError, ValidationError
+from fitsm.finance import Cost, FinanceRegister, FixedCharge, Money
 from fitsm.portfolio import (
     AssessmentCriterion,
     Financials,
@@ -2002,6 +2003,77 @@ class CaseQueryContract(_Contract):
             uow.cases.find(**kwargs)  # type: ignore[arg-type]
 
 
+_JAN = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 2, 1, tzinfo=UTC))
+
+
+class FinanceContract(_Contract):
+    """The finance register goes through every store; each cost, allocation choice, price and
+    roadmap entry is its own unit of change (003)."""
+
+    def _finance(self, store: Store) -> FinanceRegister:
+        register = example_finance()
+        with store.unit_of_work("ann") as uow:
+            uow.finance.add(register)
+            uow.commit()
+        return register
+
+    def test_the_register_reads_back_equal_with_the_same_roll_up(self, store: Store) -> None:
+        register = self._finance(store)
+        _, cmdb = example_provider()
+        with store.unit_of_work() as uow:
+            loaded = uow.finance.get()
+            assert uow.finance.ids() == ["default"]
+        assert loaded == register
+        assert loaded.version == 1
+        assert loaded.roll_up(cmdb, *_JAN).tco() == register.roll_up(cmdb, *_JAN).tco()
+        assert loaded.prices() == register.prices()
+        assert loaded.roadmap() == register.roadmap()
+        assert loaded.keys() == register.keys()
+
+    def test_changes_to_different_items_both_commit(self, store: Store) -> None:
+        self._finance(store)
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.finance.get().revise_cost("uplink", amount=Money("650", "EUR"), at=_T1, by="ann")
+            second.finance.get().set_price(
+                "mail", FixedCharge(Money("900", "EUR")), at=_T1, by="bob"
+            )
+            first.commit()
+            second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.finance.get()
+        assert register.cost("uplink").amount == Money("650", "EUR")
+        assert register.price("mail").model == FixedCharge(Money("900", "EUR"))
+        assert register.version == 3
+
+    def test_changes_to_the_same_item_conflict_and_the_loser_writes_nothing(
+        self, store: Store
+    ) -> None:
+        self._finance(store)
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.finance.get().revise_cost("uplink", amount=Money("650", "EUR"), at=_T1, by="ann")
+            theirs = second.finance.get()
+            theirs.revise_cost("uplink", amount=Money("700", "EUR"), at=_T1, by="bob")
+            theirs.set_price("mail", FixedCharge(Money("900", "EUR")), at=_T1, by="bob")
+            first.commit()
+            with pytest.raises(ConflictError, match="'uplink'"):
+                second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.finance.get()
+        assert register.cost("uplink").amount == Money("650", "EUR")
+        assert "mail" not in register.prices()
+
+    def test_a_failed_unit_of_work_stores_nothing(self, store: Store) -> None:
+        self._finance(store)
+        with pytest.raises(RuntimeError), store.unit_of_work("ann") as uow:
+            register = uow.finance.get()
+            register.add_cost(
+                Cost("extra", "san1", Money("10", "EUR"), "monthly", _T1), at=_T1, by="ann"
+            )
+            raise RuntimeError("boom")
+        with store.unit_of_work() as uow:
+            assert [c.id for c in uow.finance.get().costs("san1")] == ["san1-support"]
+
+
 _REPORT_T0 = datetime(2024, 1, 1, tzinfo=UTC)
 
 
@@ -2325,6 +2397,7 @@ class StoreContract(
     OutboxContract,
     AgreementChangesContract,
     ReviewsAndRisksContract,
+    FinanceContract,
     CapacityContract,
     SuppliersContract,
     ReportsContract,

@@ -10,6 +10,7 @@ from fitsm.capacity.register import CapacityRegister
 from fitsm.cmdb.database import Cmdb
 from fitsm.customers.register import CustomerRegister
 from fitsm.errors import ValidationError
+from fitsm.finance.register import FinanceRegister
 from fitsm.portfolio.products import ProductRegister
 from fitsm.portfolio.services import ServicePortfolio
 from fitsm.reporting.register import ReportRegister
@@ -172,6 +173,9 @@ class SqlUnitOfWork(RollsBackOnExit):
         self.capacity: SqlMergingRepository[CapacityRegister] = SqlMergingRepository(
             db, "capacity", "capacity register", lambda r: 0, store.decoded
         )
+        self.finance: SqlMergingRepository[FinanceRegister] = SqlMergingRepository(
+            db, "finance", "finance register", lambda r: 0, store.decoded
+        )
         self.cases = SqlCaseRepository(db)
         self.outages = SqlOutageRepository(db)
         self.utilisation = SqlUtilisationRepository(db)
@@ -189,6 +193,7 @@ class SqlUnitOfWork(RollsBackOnExit):
             self.products,
             self.suppliers,
             self.capacity,
+            self.finance,
             self.cases.documents,
         )
 
@@ -210,6 +215,7 @@ class SqlUnitOfWork(RollsBackOnExit):
                 self.products,
                 self.suppliers,
                 self.capacity,
+                self.finance,
             ):
                 repo.write(cur, audit)
             self.cases.write(cur, audit)
