@@ -1,11 +1,12 @@
 """Running the registers of the planning processes against a store, as the acting person.
 
 :class:`PlanningDesk` is to the registers (the risk register, review schedules,
-and the registers of availability and continuity, capacity and information
-security) what :class:`fitsm.CaseDesk` is to cases. Each operation is one unit
-of work: load the register and the role model, refuse the operation if the
-person's FitSM-3 roles do not allow it (:class:`~fitsm.AuthorizationError`,
-nothing changed), run it as made by that person, commit. Who may run what is
+the registers of availability and continuity, capacity and information security,
+and the SMS register of GR1-GR7) what :class:`fitsm.CaseDesk` is to cases. Each
+operation is one unit of work: load the register and the role model, refuse the
+operation if the person's FitSM-3 roles do not allow it
+(:class:`~fitsm.AuthorizationError`, nothing changed), run it as made by that
+person, commit. Who may run what is
 data, in each area's ``authority`` module (``RULES``).
 
 >>> from datetime import UTC, datetime
@@ -44,6 +45,8 @@ from fitsm.reviews.schedules import ReviewSchedules
 from fitsm.risks.authority import RULES as RISK_RULES
 from fitsm.risks.register import RiskRegister
 from fitsm.roles import RoleModel
+from fitsm.sms.authority import RULES as SMS_RULES
+from fitsm.sms.register import SmsRegister
 from fitsm.storage.ports import Store, UnitOfWork
 
 __all__ = ["PlanningDesk"]
@@ -67,6 +70,7 @@ _REGISTERS: Mapping[str, _Register] = {
     "risks": _Register("risks", RiskRegister, RISK_RULES, {"schedules": "reviews"}),
     "reviews": _Register("reviews", ReviewSchedules, REVIEW_RULES),
     "continuity": _Register("continuity", ContinuityRegister, CONTINUITY_RULES),
+    "sms": _Register("sms", SmsRegister, SMS_RULES, {"schedules": "reviews"}),
 }
 
 

@@ -69,6 +69,14 @@ class SubjectKind(StrEnum):
     """The evaluation of a supplier (PR8.4)."""
     CMDB_VERIFICATION = "cmdb_verification"
     """The verification of a CMDB's information (PR11.5); the id is the CMDB's."""
+    DOCUMENT = "document"
+    """A controlled document of the SMS (GR2.4); the id is the document's."""
+    SMS_POLICY = "sms_policy"
+    """The general service management policy, kept up to date (GR1.2, GR7.2)."""
+    SMS_PLAN = "sms_plan"
+    """The service management plan, kept up to date (GR4.1, GR7.2)."""
+    PROCESS_DEFINITION = "process_definition"
+    """The definition of one process (GR2.2, GR7.2); the id is the process (``"CHM"``)."""
 
     @property
     def requirements(self) -> tuple[str, ...]:
@@ -88,6 +96,10 @@ _REQUIREMENTS: dict[SubjectKind, tuple[str, ...]] = {
     SubjectKind.CUSTOMER_REVIEW: ("PR7.4",),
     SubjectKind.SUPPLIER: ("PR8.4",),
     SubjectKind.CMDB_VERIFICATION: ("PR11.5",),
+    SubjectKind.DOCUMENT: ("GR2.4",),
+    SubjectKind.SMS_POLICY: ("GR1.2", "GR7.2"),
+    SubjectKind.SMS_PLAN: ("GR4.1", "GR7.2"),
+    SubjectKind.PROCESS_DEFINITION: ("GR2.2", "GR7.2"),
 }
 
 

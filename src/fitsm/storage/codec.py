@@ -65,6 +65,15 @@ from fitsm.risks.matrix import RiskMatrix
 from fitsm.risks.register import Risk, RiskChange, RiskRegister
 from fitsm.roles import Person, RoleAssignment, RoleModel, Team
 from fitsm.service_levels.agreements import Agreement, Agreements, ServiceTarget
+from fitsm.sms.assessments import Assessment, Finding, ManagementReview, Nonconformity
+from fitsm.sms.documents import ControlledDocument, DocumentVersion
+from fitsm.sms.kpis import Kpi, KpiTarget, Measurement
+from fitsm.sms.plans import Milestone, PlanGoal, ProcessPlan, Responsibility, ServiceManagementPlan
+from fitsm.sms.policy import Policy, PolicyVersion
+from fitsm.sms.processes import ProcessDefinition
+from fitsm.sms.records import Action, Approval, Distribution, SmsChange
+from fitsm.sms.register import SmsRegister
+from fitsm.sms.scope import ScopeStatement, Stakeholder
 from fitsm.suppliers.supplier import Supplier
 from fitsm.time.calendar import BusinessCalendar
 from fitsm.units import Q_, Quantity
@@ -84,6 +93,10 @@ _CLASSES: dict[str, type[Any]] = {
         MonthlyRule, Review, ReviewSchedule, ReviewSubject, ScheduleChange,
         RiskMatrix, Risk, RiskChange,
         ContinuityChange, ServiceRequirements, Measure, Plan, TestEvent, ContinuityTest,
+        SmsChange, Approval, Distribution, Action, Policy, PolicyVersion, ManagementReview,
+        ControlledDocument, DocumentVersion, ProcessDefinition, Stakeholder, ScopeStatement,
+        PlanGoal, Milestone, Responsibility, ServiceManagementPlan, ProcessPlan, KpiTarget,
+        Measurement, Kpi, Finding, Assessment, Nonconformity,
     )
 } | {"ChangeRecord": CmdbChangeRecord}  # fmt: skip
 _TAGS: dict[type[Any], str] = {cls: tag for tag, cls in _CLASSES.items()}
@@ -91,6 +104,7 @@ _AGGREGATES: dict[str, type[Any]] = {
     cls.__name__: cls
     for cls in (
         ServicePortfolio, Agreements, RoleModel, ReviewSchedules, RiskRegister, ContinuityRegister,
+        SmsRegister,
     )
 }  # fmt: skip
 _ADDED_LATER: dict[type[Any], frozenset[str]] = {

@@ -22,6 +22,7 @@ from fitsm.portfolio.services import ServicePortfolio
 from fitsm.reviews.schedules import ReviewSchedules
 from fitsm.risks.register import RiskRegister
 from fitsm.roles import RoleModel
+from fitsm.sms.register import SmsRegister
 from fitsm.service_levels.agreements import Agreements
 from fitsm.storage._cases import checked_paging, checked_write, page
 from fitsm.storage._outages import PendingOutages, overlaps, period
@@ -287,6 +288,9 @@ class MemoryUnitOfWork(RollsBackOnExit):
         self.continuity: MemoryMergingRepository[ContinuityRegister] = MemoryMergingRepository(
             "continuity register", store._continuity
         )
+        self.sms: MemoryMergingRepository[SmsRegister] = MemoryMergingRepository(
+            "SMS register", store._sms
+        )
         self.cases = MemoryCaseRepository("case", store._cases)
         self.outages = MemoryOutageRepository(store)
         self._repositories = (
@@ -297,6 +301,7 @@ class MemoryUnitOfWork(RollsBackOnExit):
             self.reviews,
             self.risks,
             self.continuity,
+            self.sms,
             self.cases,
         )
 
@@ -353,6 +358,7 @@ class MemoryStore:
         self._reviews: dict[str, ReviewSchedules] = {}
         self._risks: dict[str, RiskRegister] = {}
         self._continuity: dict[str, ContinuityRegister] = {}
+        self._sms: dict[str, SmsRegister] = {}
         self._cases: dict[str, Case] = {}
         self._outages: dict[str, Outage] = {}
         self._outages_of: dict[str, list[str]] = {}

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from fitsm.risks.register import RiskRegister  # noqa: F401 - quoted in base classes
     from fitsm.roles import RoleModel  # noqa: F401 - quoted in base classes
     from fitsm.service_levels.agreements import Agreements  # noqa: F401 - quoted in base classes
+    from fitsm.sms.register import SmsRegister  # noqa: F401 - quoted in base classes
     from fitsm.storage.events import StoredEvent
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
     "ReviewSchedulesRepository",
     "RiskRegisterRepository",
     "RoleModelRepository",
+    "SmsRegisterRepository",
     "Store",
     "UnitOfWork",
 ]
@@ -122,6 +124,11 @@ class RiskRegisterRepository(Repository["RiskRegister"], Protocol):
 class ContinuityRegisterRepository(Repository["ContinuityRegister"], Protocol):
     """Continuity registers (PR4.1, PR4.3): two writers of different requirements, plans or
     tests both commit; two writers of the same one conflict."""
+
+
+class SmsRegisterRepository(Repository["SmsRegister"], Protocol):
+    """SMS registers (GR1-GR7): two writers of different items (the policy, a document, a
+    KPI, a nonconformity, ...) both commit; two writers of the same item conflict."""
 
 
 class OutageRepository(Protocol):
@@ -209,6 +216,9 @@ class UnitOfWork(Protocol):
 
     @property
     def continuity(self) -> ContinuityRegisterRepository: ...
+
+    @property
+    def sms(self) -> SmsRegisterRepository: ...
 
     def __enter__(self) -> Self: ...
 

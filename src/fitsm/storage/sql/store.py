@@ -12,6 +12,7 @@ from fitsm.portfolio.services import ServicePortfolio
 from fitsm.reviews.schedules import ReviewSchedules
 from fitsm.risks.register import RiskRegister
 from fitsm.roles import RoleModel
+from fitsm.sms.register import SmsRegister
 from fitsm.storage._scope import RollsBackOnExit
 from fitsm.storage._scope import checked_actor as _actor
 from fitsm.storage.events import (
@@ -147,6 +148,9 @@ class SqlUnitOfWork(RollsBackOnExit):
         self.continuity: SqlMergingRepository[ContinuityRegister] = SqlMergingRepository(
             db, "continuity", "continuity register", lambda r: 0, store.decoded
         )
+        self.sms: SqlMergingRepository[SmsRegister] = SqlMergingRepository(
+            db, "sms", "SMS register", lambda r: 0, store.decoded
+        )
         self.cases = SqlCaseRepository(db)
         self.outages = SqlOutageRepository(db)
         self.cmdbs = SqlCmdbRepository(db, store.cmdb_cache)
@@ -157,6 +161,7 @@ class SqlUnitOfWork(RollsBackOnExit):
             self.reviews,
             self.risks,
             self.continuity,
+            self.sms,
             self.cases.documents,
         )
 
@@ -172,6 +177,7 @@ class SqlUnitOfWork(RollsBackOnExit):
                 self.reviews,
                 self.risks,
                 self.continuity,
+                self.sms,
             ):
                 repo.write(cur, audit)
             self.cases.write(cur, audit)
