@@ -285,3 +285,9 @@ def drawn_tests(draw: st.DrawFn) -> DrawnTest:
     recovery = draw(st.none() | span)
     loss = draw(st.none() | st.timedeltas(timedelta(0), timedelta(days=7)))
     return DrawnTest(start, recovery, loss)
+
+
+# -- the SMS register (issue 14) ------------------------------------------------------
+
+sms_ids = st.text(STORABLE, min_size=1, max_size=12).filter(lambda s: s == s.strip())
+"""Ids of SMS items (stakeholders, KPIs, documents): storable text without surrounding space."""

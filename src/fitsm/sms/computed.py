@@ -101,7 +101,9 @@ def incidents_within_target(
     """The share of incidents resolved within their resolution target.
 
     Counted: the incidents resolved or closed at ``at`` (resolved in ``[start, end)``
-    when given) whose clock has a target; met: those whose clock never breached.
+    when given) whose clock has a target; met: those whose clock never breached (the
+    clock breaches when it reaches its target, so a resolution at exactly the target is
+    late, as the SLA clocks report it).
     ``no_target`` counts the resolved incidents no agreement gives a target.
     """
     when = as_utc(at, "at")
@@ -169,7 +171,8 @@ def mean_time_to_restore(reports: Iterable[AvailabilityReport]) -> KpiResult:
     for report in reports:
         downtime += report.downtime
         outages += report.outages
-    value = Fraction(downtime // timedelta(microseconds=1), 1_000_000) if outages else None
+    micros = downtime // timedelta(microseconds=1)
+    value = Fraction(micros, 1_000_000 * outages) if outages else None
     return KpiResult(
         "mean time to restore service",
         value,
