@@ -4,7 +4,9 @@
 what a failure impacts and where one service's single points of failure are; it
 seeds the risk register from those single points of failure (PR4.2) and keeps the
 web shop's SLA on a review schedule (PR2.2), which is overdue; and it shows the
-e-mail service's last continuity test, which missed its RTO (PR4.3).
+e-mail service's last continuity test, which missed its RTO (PR4.3); and one line
+on its service management system: the policy in force, the next management review
+and the open nonconformities (GR1.2, GR1.3, GR7.1).
 """
 
 from __future__ import annotations
@@ -32,10 +34,16 @@ from fitsm.portfolio.services import (
     SupplierInvolvement,
 )
 from fitsm.reviews.followers import follow_agreements
+from fitsm.reviews.rules import MonthlyRule
 from fitsm.reviews.schedules import ReviewSchedules
 from fitsm.risks.candidates import SINGLE_POINT_OF_FAILURE, candidate_risks
 from fitsm.risks.register import RiskRegister, plan_assessments
 from fitsm.service_levels.agreements import Agreement, Agreements, ServiceTarget
+from fitsm.sms.assessments import Assessment, Finding, ManagementReview, Nonconformity
+from fitsm.sms.policy import Commitment
+from fitsm.sms.records import Action
+from fitsm.sms.register import SmsRegister
+from fitsm.sms.subjects import management_review_subject
 from fitsm.storage.opening import open_store
 from fitsm.suppliers.supplier import Supplier, SupplierKind
 from fitsm.units import Q_
@@ -47,6 +55,7 @@ __all__ = [
     "example_agreements",
     "example_continuity",
     "example_provider",
+    "example_sms",
     "run",
 ]
 
@@ -382,6 +391,61 @@ def example_continuity() -> ContinuityRegister:
     return register
 
 
+def example_sms(schedules: ReviewSchedules) -> SmsRegister:
+    """The example provider's SMS: policy v2 approved by its SMS owner 'alice', the
+    management review of 20 January 2025 (done on its yearly schedule in ``schedules``,
+    next due 31 January 2026), and an internal audit's two open nonconformities."""
+    sms = SmsRegister()
+    first = datetime(2024, 1, 15, 9, 0, tzinfo=UTC)
+    for version, when in ((1, first), (2, datetime(2025, 6, 2, 9, 0, tzinfo=UTC))):
+        goals = ["Meet every SLA", "Every process defined by 2026"][:version]
+        sms.define_policy(goals=goals, commitments=list(Commitment), at=when, by="bob")
+        sms.approve_policy(at=when, by="alice")
+        sms.communicate_policy(to=["all-staff"], channel="intranet", at=when, by="alice")
+    subject = management_review_subject(sms.id)
+    held = datetime(2025, 1, 20, 14, 0, tzinfo=UTC)
+    schedules.plan(subject, MonthlyRule(12, day=31), at=first, by="alice", owner="alice")
+    review = ManagementReview(
+        "mr-2025",
+        held,
+        inputs=["KPI results 2024", "internal audit 2024"],
+        decisions=["define the remaining processes in 2025"],
+        actions=[Action("mr-2025-a1", "Define PM and CAPM", owner="bob")],
+        attendees=["alice", "bob"],
+    )
+    sms.record_management_review(review, at=held, by="alice", schedules=schedules)
+    audit = datetime(2025, 10, 14, 9, 0, tzinfo=UTC)
+    sms.record_assessment(
+        Assessment(
+            "audit-2025",
+            "internal audit",
+            audit,
+            "erin",
+            findings=[
+                Finding("f1", "nonconformity", "No definition of problem management", "GR2.2"),
+                Finding("f2", "nonconformity", "Incident KPI below target for 3 months", "GR6.1"),
+            ],
+        ),
+        at=audit,
+        by="bob",
+    )
+    # f2 is a deviation from a goal (the KPI's target), f1 a nonconformity (GR7.1)
+    kinds = ("nonconformity", "deviation")
+    for finding, kind in zip(sms.assessments()[0].findings, kinds, strict=True):
+        sms.raise_nonconformity(
+            Nonconformity(
+                f"nc-{finding.id}",
+                finding.description,
+                kind=kind,
+                requirement=finding.requirement,
+                source=f"audit-2025/{finding.id}",
+            ),
+            at=audit,
+            by="bob",
+        )
+    return sms
+
+
 def run(
     out: TextIO,
     *,
@@ -416,6 +480,9 @@ def run(
             follow_agreements(schedules, uow.agreements.get(), at=AT, by=ACTOR)
             register.seed(candidate_risks(cmdb, [service]), at=AT, by=ACTOR)
             plan_assessments(schedules, register, timedelta(days=365), at=AT, by=ACTOR)
+            if "default" not in uow.sms.ids():
+                uow.sms.add(example_sms(schedules))
+            sms = uow.sms.get()
             uow.commit()
     finally:
         store.close()
@@ -480,3 +547,4 @@ def run(
     ]
     if missed:
         print(missed[-1], file=out)
+    print(sms.status_line(schedules, AT), file=out)
