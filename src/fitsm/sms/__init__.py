@@ -30,7 +30,7 @@ from fitsm.sms.computed import (
 )
 from fitsm.sms.csi import improvement_for
 from fitsm.sms.documents import ControlledDocument, DocumentVersion
-from fitsm.sms.kpis import Direction, Kpi, KpiTarget, Measurement
+from fitsm.sms.kpis import Kpi, KpiTarget, Measurement, TargetDirection
 from fitsm.sms.outputs import KEY_OUTPUTS, KeyOutput, outputs_of
 from fitsm.sms.plans import Milestone, PlanGoal, ProcessPlan, Responsibility, ServiceManagementPlan
 from fitsm.sms.policy import REQUIRED_COMMITMENTS, Commitment, Policy, PolicyVersion
@@ -39,12 +39,12 @@ from fitsm.sms.records import Action, Approval, Distribution, SmsChange
 from fitsm.sms.register import SmsRegister
 from fitsm.sms.scope import ScopeStatement, Stakeholder
 from fitsm.sms.subjects import (
-    assessment_subject,
     document_subject,
     management_review_subject,
-    plan_subject,
-    policy_subject,
     process_definition_subject,
+    sms_assessment_subject,
+    sms_plan_subject,
+    sms_policy_subject,
 )
 
 __all__ = [
@@ -58,7 +58,6 @@ __all__ = [
     "Assessment",
     "Commitment",
     "ControlledDocument",
-    "Direction",
     "Distribution",
     "DocumentVersion",
     "Finding",
@@ -83,7 +82,7 @@ __all__ = [
     "SmsChange",
     "SmsRegister",
     "Stakeholder",
-    "assessment_subject",
+    "TargetDirection",
     "changes_approved_at_required_level",
     "cmdb_verified_within_interval",
     "document_subject",
@@ -92,7 +91,8 @@ __all__ = [
     "management_review_subject",
     "mean_time_to_restore",
     "outputs_of",
-    "plan_subject",
-    "policy_subject",
     "process_definition_subject",
+    "sms_assessment_subject",
+    "sms_plan_subject",
+    "sms_policy_subject",
 ]

@@ -26,7 +26,7 @@ from fitsm.errors import ValidationError
 from fitsm.roles import Process
 from fitsm.sms.records import SmsChange, history, non_blank, utc, utc_or_none
 
-__all__ = ["Direction", "Kpi", "KpiTarget", "Measurement", "exact"]
+__all__ = ["Kpi", "KpiTarget", "Measurement", "TargetDirection", "exact"]
 
 
 def exact(value: object, what: str = "value") -> Fraction:
@@ -59,11 +59,11 @@ def _exact_value(value: object) -> Fraction:
     return exact(value, "value")
 
 
-def _direction(value: object) -> Direction:
-    return enum_value(Direction, "direction")(value)
+def _direction(value: object) -> TargetDirection:
+    return enum_value(TargetDirection, "direction")(value)
 
 
-class Direction(StrEnum):
+class TargetDirection(StrEnum):
     """Whether a KPI meets its target at or above it, or at or below it."""
 
     AT_LEAST = "at_least"
@@ -76,17 +76,17 @@ class KpiTarget:
     (time-bound)."""
 
     value: Fraction = attrs.field(converter=_exact_target)
-    direction: Direction = attrs.field(default=Direction.AT_LEAST, converter=_direction)
+    direction: TargetDirection = attrs.field(default=TargetDirection.AT_LEAST, converter=_direction)
     by: datetime | None = attrs.field(default=None, converter=utc_or_none)
 
     def met(self, value: Fraction) -> bool:
         """Whether ``value`` meets the target (a value equal to it does)."""
-        if self.direction is Direction.AT_LEAST:
+        if self.direction is TargetDirection.AT_LEAST:
             return value >= self.value
         return value <= self.value
 
     def __str__(self) -> str:
-        sign = ">=" if self.direction is Direction.AT_LEAST else "<="
+        sign = ">=" if self.direction is TargetDirection.AT_LEAST else "<="
         return f"{sign} {_shown(self.value)}"
 
 

@@ -37,7 +37,7 @@ from fitsm.sms.policy import Commitment, Policy, PolicyVersion
 from fitsm.sms.processes import ProcessDefinition
 from fitsm.sms.records import Action, Approval, Distribution, SmsChange
 from fitsm.sms.scope import ScopeStatement, Stakeholder
-from fitsm.sms.subjects import assessment_subject, document_subject, management_review_subject
+from fitsm.sms.subjects import document_subject, management_review_subject, sms_assessment_subject
 
 if TYPE_CHECKING:
     from fitsm.reviews.schedules import ReviewSchedules
@@ -668,7 +668,7 @@ class SmsRegister:
             raise DuplicateError(f"assessment {assessment.id!r} is recorded already")
         if schedules is not None:
             schedules.perform(
-                assessment_subject(self.id),
+                sms_assessment_subject(self.id),
                 at=assessment.held,
                 by=by,
                 outcome=ReviewOutcome.FINDINGS

@@ -19,12 +19,12 @@ from fitsm.reviews.schedules import ReviewSubject, SubjectKind
 from fitsm.roles import Process
 
 __all__ = [
-    "assessment_subject",
     "document_subject",
     "management_review_subject",
-    "plan_subject",
-    "policy_subject",
     "process_definition_subject",
+    "sms_assessment_subject",
+    "sms_plan_subject",
+    "sms_policy_subject",
 ]
 
 
@@ -33,7 +33,7 @@ def management_review_subject(sms: str = "default") -> ReviewSubject:
     return ReviewSubject(SubjectKind.MANAGEMENT_REVIEW, check_id(sms, "sms id"))
 
 
-def assessment_subject(sms: str = "default") -> ReviewSubject:
+def sms_assessment_subject(sms: str = "default") -> ReviewSubject:
     """The assessments and audits of the SMS ``sms`` (GR6.2)."""
     return ReviewSubject(SubjectKind.SMS_ASSESSMENT, check_id(sms, "sms id"))
 
@@ -43,12 +43,12 @@ def document_subject(document: str) -> ReviewSubject:
     return ReviewSubject(SubjectKind.DOCUMENT, check_id(document, "document id"))
 
 
-def policy_subject(sms: str = "default") -> ReviewSubject:
+def sms_policy_subject(sms: str = "default") -> ReviewSubject:
     """The periodic update of the service management policy (GR1.2, GR7.2)."""
     return ReviewSubject(SubjectKind.SMS_POLICY, check_id(sms, "sms id"))
 
 
-def plan_subject(sms: str = "default") -> ReviewSubject:
+def sms_plan_subject(sms: str = "default") -> ReviewSubject:
     """The periodic update of the service management plan (GR4.1, GR7.2)."""
     return ReviewSubject(SubjectKind.SMS_PLAN, check_id(sms, "sms id"))
 

@@ -22,8 +22,8 @@ from fitsm.portfolio.services import ServicePortfolio
 from fitsm.reviews.schedules import ReviewSchedules
 from fitsm.risks.register import RiskRegister
 from fitsm.roles import RoleModel
-from fitsm.sms.register import SmsRegister
 from fitsm.service_levels.agreements import Agreements
+from fitsm.sms.register import SmsRegister
 from fitsm.storage._cases import checked_paging, checked_write, page
 from fitsm.storage._outages import PendingOutages, overlaps, period
 from fitsm.storage._scope import RollsBackOnExit

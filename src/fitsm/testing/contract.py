@@ -1010,8 +1010,8 @@ class SmsContract(_Contract):
         assert current is not None and current.approval is not None
         assert current.approval.by == "olga"
         assert current.commitments == frozenset(Commitment)
-        assert loaded.kpi("k1").latest is not None
-        assert loaded.kpi("k1").latest.value == Fraction(17, 20)
+        latest = loaded.kpi("k1").latest
+        assert latest is not None and latest.value == Fraction(17, 20)
         assert loaded.kpi("k1").on_target() is False
         assert loaded.plan.budget == Decimal("1000.10")
         assert loaded.scope.covers_process("CHM") and not loaded.scope.covers_process("PM")
