@@ -291,3 +291,24 @@ def drawn_tests(draw: st.DrawFn) -> DrawnTest:
 
 sms_ids = st.text(STORABLE, min_size=1, max_size=12).filter(lambda s: s == s.strip())
 """Ids of SMS items (stakeholders, KPIs, documents): storable text without surrounding space."""
+ACCESS_ACTIONS = ("grant", "confirm", "revoke", "review")
+
+
+@st.composite
+def access_histories(draw: st.DrawFn) -> list[tuple[str, str, int]]:
+    """Steps on the access rights to one asset: (action, right id, day), days never falling."""
+    steps = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(ACCESS_ACTIONS),
+                st.sampled_from(("r1", "r2", "r3", "r4")),
+                st.integers(0, 3),
+            ),
+            max_size=25,
+        )
+    )
+    day, history = 0, []
+    for action, right_id, gap in steps:
+        day += gap
+        history.append((action, right_id, day))
+    return history

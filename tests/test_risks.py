@@ -425,7 +425,7 @@ class TestDemo:
             "Risk seeded from a single point of failure (18 for shop): spof-fw1, rated high "
             "(possible x severe = 15): fw1 (firewall) failing alone takes down hr, mail, shop, "
             "vpn and degrades no service; it is a single point of failure of shop.",
-            "Overdue review (1 on 2026-01-05): agreement:sla-shop, due 2025-12-01, 35 days "
+            "Overdue review (2 on 2026-01-05): agreement:sla-shop, due 2025-12-01, 35 days "
             "ago, owner carol.",
         ]
         assert outs == [expected, expected]

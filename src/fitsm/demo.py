@@ -3,10 +3,11 @@
 ``fitsm demo`` builds it, saves it to a store, loads it back and asks the CMDB
 what a failure impacts and where one service's single points of failure are; it
 seeds the risk register from those single points of failure (PR4.2) and keeps the
-web shop's SLA on a review schedule (PR2.2), which is overdue; and it shows the
-e-mail service's last continuity test, which missed its RTO (PR4.3); and one line
-on its service management system: the policy in force, the next management review
-and the open nonconformities (GR1.2, GR1.3, GR7.1).
+web shop's SLA on a review schedule (PR2.2), which is overdue; it shows the e-mail
+service's last continuity test, which missed its RTO (PR4.3), and the access rights to
+the payroll records on an access review schedule (PR6.5), overdue with every right
+unconfirmed; and one line on its service management system: the policy in force, the
+next management review and the open nonconformities (GR1.2, GR1.3, GR7.1).
 """
 
 from __future__ import annotations
@@ -38,6 +39,10 @@ from fitsm.reviews.rules import MonthlyRule
 from fitsm.reviews.schedules import ReviewSchedules
 from fitsm.risks.candidates import SINGLE_POINT_OF_FAILURE, candidate_risks
 from fitsm.risks.register import RiskRegister, plan_assessments
+from fitsm.security.assets import InformationAsset
+from fitsm.security.classification import Classification
+from fitsm.security.register import SecurityRegister
+from fitsm.security.reviews import overdue_access_reviews, plan_access_reviews
 from fitsm.service_levels.agreements import Agreement, Agreements, ServiceTarget
 from fitsm.sms.assessments import Assessment, Finding, ManagementReview, Nonconformity
 from fitsm.sms.policy import Commitment
@@ -55,6 +60,7 @@ __all__ = [
     "example_agreements",
     "example_continuity",
     "example_provider",
+    "example_security",
     "example_sms",
     "run",
 ]
@@ -67,6 +73,8 @@ DEFAULT_SERVICE = "shop"
 """The service whose single points of failure the demo lists."""
 AT = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 ACTOR = "demo"
+ACCESS_REVIEW = datetime(2025, 12, 15, tzinfo=UTC)
+"""When the first access review of the payroll records was due."""
 
 SCHEMA = CmdbSchema(
     ci_types=[
@@ -446,6 +454,32 @@ def example_sms(schedules: ReviewSchedules) -> SmsRegister:
     return sms
 
 
+def example_security() -> SecurityRegister:
+    """The payroll records (on db1, used by the HR service) and three people's read access,
+    granted on 1 June 2025 and never confirmed in an access review since."""
+    register = SecurityRegister()
+    granted = datetime(2025, 6, 1, tzinfo=UTC)
+    payroll = InformationAsset(
+        "payroll-db",
+        "Payroll records",
+        Classification("high", "high", "medium"),
+        cis=["db1"],
+        services=["hr"],
+    )
+    register.add_asset(payroll, at=granted, by=ACTOR)
+    for n, holder in enumerate(("bob", "dora", "eve"), 1):
+        register.grant_access(
+            f"payroll-read-{holder}",
+            holder=holder,
+            asset="payroll-db",
+            access="read",
+            reason="payroll clerk",
+            at=granted + n * timedelta(minutes=1),
+            by=ACTOR,
+        )
+    return register
+
+
 def run(
     out: TextIO,
     *,
@@ -470,6 +504,8 @@ def run(
                 uow.risks.add(RiskRegister())
             if "default" not in uow.continuity.ids():
                 uow.continuity.add(example_continuity())
+            if "default" not in uow.security.ids():
+                uow.security.add(example_security())
             uow.commit()
         with store.unit_of_work(ACTOR) as uow:
             portfolio = uow.portfolios.get("example")
@@ -483,6 +519,10 @@ def run(
             if "default" not in uow.sms.ids():
                 uow.sms.add(example_sms(schedules))
             sms = uow.sms.get()
+            security = uow.security.get()
+            plan_access_reviews(
+                schedules, security, timedelta(days=180), at=AT, by=ACTOR, first_due=ACCESS_REVIEW
+            )
             uow.commit()
     finally:
         store.close()
@@ -546,5 +586,13 @@ def run(
         if verdict.rto_met is False
     ]
     if missed:
-        print(missed[-1], file=out)
-    print(sms.status_line(schedules, AT), file=out)
+        print(_sentence(str(missed[-1])), file=out)
+    late = overdue_access_reviews(security, schedules, AT)
+    if late:
+        print(_sentence(str(late[0])), file=out)
+    print(_sentence(sms.status_line(schedules, AT)), file=out)
+
+
+def _sentence(text: str) -> str:
+    """A result's description as a line of the demo: capitalised, with a full stop."""
+    return text[0].upper() + text[1:] + ("" if text.endswith(".") else ".")

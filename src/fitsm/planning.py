@@ -45,6 +45,8 @@ from fitsm.reviews.schedules import ReviewSchedules
 from fitsm.risks.authority import RULES as RISK_RULES
 from fitsm.risks.register import RiskRegister
 from fitsm.roles import RoleModel
+from fitsm.security.authority import RULES as SECURITY_RULES
+from fitsm.security.register import SecurityRegister
 from fitsm.sms.authority import RULES as SMS_RULES
 from fitsm.sms.register import SmsRegister
 from fitsm.storage.ports import Store, UnitOfWork
@@ -71,6 +73,12 @@ _REGISTERS: Mapping[str, _Register] = {
     "reviews": _Register("reviews", ReviewSchedules, REVIEW_RULES),
     "continuity": _Register("continuity", ContinuityRegister, CONTINUITY_RULES),
     "sms": _Register("sms", SmsRegister, SMS_RULES, {"schedules": "reviews"}),
+    "security": _Register(
+        "security",
+        SecurityRegister,
+        SECURITY_RULES,
+        {"schedules": "reviews", "risks": "risks"},
+    ),
 }
 
 

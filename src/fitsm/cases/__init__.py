@@ -1,5 +1,6 @@
 """Cases and their lifecycles: incidents and service requests (PR9), problems (PR10),
-changes (PR12), releases (PR13), improvements (PR14) and complaints (PR7.5).
+changes (PR12), releases (PR13), improvements (PR14), complaints (PR7.5), security
+incidents (PR6.4) and access requests (PR6.5).
 
 Each case type is one module holding its record, its status enum and its
 lifecycle chart; :mod:`fitsm.cases.kinds` registers them. Shared here: the
@@ -8,6 +9,14 @@ who may fire which event, the change schedule and problem candidates.
 """
 
 from fitsm.cases._engine import CaseLifecycle
+from fitsm.cases.access_requests import (
+    ACCESS_DECISION_EVENTS,
+    ACCESS_GRANT_EVENT,
+    ACCESS_REQUEST,
+    AccessRequest,
+    AccessRequestChart,
+    AccessRequestStatus,
+)
 from fitsm.cases.authorization import refusal
 from fitsm.cases.base import Case, HistoryEntry
 from fitsm.cases.changes import (
@@ -74,9 +83,18 @@ from fitsm.cases.releases import (
     TestingApproach,
 )
 from fitsm.cases.schedule import ScheduleConflict, change_schedule, schedule_conflicts
+from fitsm.cases.security_incidents import (
+    SECURITY_INCIDENT,
+    SecurityIncident,
+    SecurityIncidentChart,
+    SecurityIncidentStatus,
+)
 from fitsm.cases.trends import ProblemCandidate, problem_candidates
 
 __all__ = [
+    "ACCESS_DECISION_EVENTS",
+    "ACCESS_GRANT_EVENT",
+    "ACCESS_REQUEST",
     "APPROVAL_EVENTS",
     "CASE_TYPES",
     "CHANGE",
@@ -90,6 +108,10 @@ __all__ = [
     "RELEASE",
     "RESOLUTION_CLOCK_RUNS",
     "RESPONSE_CLOCK_RUNS",
+    "SECURITY_INCIDENT",
+    "AccessRequest",
+    "AccessRequestChart",
+    "AccessRequestStatus",
     "ApprovalLevel",
     "CarryOver",
     "Case",
@@ -125,6 +147,9 @@ __all__ = [
     "ReleaseStatus",
     "ReleaseStrategy",
     "ScheduleConflict",
+    "SecurityIncident",
+    "SecurityIncidentChart",
+    "SecurityIncidentStatus",
     "ServiceRequest",
     "SlaClock",
     "TestingApproach",

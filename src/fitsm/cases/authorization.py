@@ -10,6 +10,9 @@ the staff, managers and owners of the case's process):
   member for major changes, an ECAB member for emergency changes;
 - approving or rejecting an improvement or a complaint needs the process manager
   or owner of its process;
+- approving or rejecting an access request (PR6.5) needs the owner of the asset
+  it is for (the asset owner role for that asset) or the ISM process manager;
+  granting it needs ISM process staff, who provision the right;
 - recording a major incident review needs the incident's major incident
   coordinator or the process manager;
 - everything else (closing included) needs the case owner, the assignee, or
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fitsm.cases.access_requests import ACCESS_DECISION_EVENTS, ACCESS_GRANT_EVENT, AccessRequest
 from fitsm.cases.base import Case
 from fitsm.cases.changes import APPROVAL_EVENTS, ApprovalLevel, Change, required_approval
 from fitsm.cases.improvements import DECISION_EVENTS, Improvement
@@ -72,6 +76,19 @@ def refusal(
         ):
             return None
         return f"{event} of {case.kind} {case.id!r} needs the {process} process manager or owner"
+    if isinstance(case, AccessRequest) and event in ACCESS_DECISION_EVENTS:
+        if roles.has_role(actor, Role.PROCESS_MANAGER, process) or (
+            case.asset and roles.has_role(actor, Role.ASSET_OWNER, case.asset)
+        ):
+            return None
+        return (
+            f"{event} of {case.kind} {case.id!r} needs the asset owner of {case.asset!r} "
+            f"or the {process} process manager"
+        )
+    if isinstance(case, AccessRequest) and event == ACCESS_GRANT_EVENT:
+        if process_staff(roles, actor, process):
+            return None
+        return f"{event} of {case.kind} {case.id!r} needs {process} process staff"
     if event == HIERARCHICAL_ESCALATION:
         managers = _managers(roles, actor)
         wanted = data.get("escalated_to")

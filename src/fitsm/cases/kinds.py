@@ -9,12 +9,14 @@ adding one means writing that module and adding its line to
 from __future__ import annotations
 
 from fitsm.cases._engine import CaseLifecycle
+from fitsm.cases.access_requests import ACCESS_REQUEST, AccessRequest
 from fitsm.cases.base import Case
 from fitsm.cases.changes import CHANGE, Change
 from fitsm.cases.improvements import IMPROVEMENT, Complaint, Improvement
 from fitsm.cases.incidents import INCIDENT, Incident, ServiceRequest
 from fitsm.cases.problems import PROBLEM, Problem
 from fitsm.cases.releases import RELEASE, Release
+from fitsm.cases.security_incidents import SECURITY_INCIDENT, SecurityIncident
 from fitsm.errors import ValidationError
 
 __all__ = ["CASE_TYPES", "lifecycle_of"]
@@ -27,6 +29,8 @@ CASE_TYPES: dict[type[Case], CaseLifecycle] = {
     Release: RELEASE,
     Improvement: IMPROVEMENT,
     Complaint: IMPROVEMENT,
+    SecurityIncident: SECURITY_INCIDENT,
+    AccessRequest: ACCESS_REQUEST,
 }
 """Every case class and the lifecycle its cases follow."""
 

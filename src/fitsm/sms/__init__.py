@@ -33,7 +33,12 @@ from fitsm.sms.documents import ControlledDocument, DocumentVersion
 from fitsm.sms.kpis import Kpi, KpiTarget, Measurement, TargetDirection
 from fitsm.sms.outputs import KEY_OUTPUTS, KeyOutput, outputs_of
 from fitsm.sms.plans import Milestone, PlanGoal, ProcessPlan, Responsibility, ServiceManagementPlan
-from fitsm.sms.policy import REQUIRED_COMMITMENTS, Commitment, Policy, PolicyVersion
+from fitsm.sms.policy import (
+    REQUIRED_COMMITMENTS,
+    Commitment,
+    ServiceManagementPolicy,
+    ServiceManagementPolicyVersion,
+)
 from fitsm.sms.processes import CONTENTS, REQUIRED_CONTENTS, ProcessDefinition
 from fitsm.sms.records import Action, Approval, Distribution, SmsChange
 from fitsm.sms.register import SmsRegister
@@ -72,13 +77,13 @@ __all__ = [
     "Nonconformity",
     "NonconformityKind",
     "PlanGoal",
-    "Policy",
-    "PolicyVersion",
     "ProcessDefinition",
     "ProcessPlan",
     "Responsibility",
     "ScopeStatement",
     "ServiceManagementPlan",
+    "ServiceManagementPolicy",
+    "ServiceManagementPolicyVersion",
     "SmsChange",
     "SmsRegister",
     "Stakeholder",

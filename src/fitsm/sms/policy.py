@@ -4,7 +4,7 @@ FitSM-1 (CC BY 4.0): "GR1.2 A general service management policy shall be defined
 that includes overall service management goals as well as a commitment to
 continual improvement and a service-oriented and process-oriented approach. The
 service management policy shall be approved and communicated to relevant parties
-by the SMS owner." A :class:`Policy` keeps every version; a version is drafted,
+by the SMS owner." A :class:`ServiceManagementPolicy` keeps every version; a version is drafted,
 then approved (only with goals and the three commitments), then communicated.
 """
 
@@ -19,7 +19,12 @@ from fitsm._validators import enum_value, identifier, text, to_str_tuple
 from fitsm.errors import ValidationError
 from fitsm.sms.records import Approval, Distribution, SmsChange, history
 
-__all__ = ["REQUIRED_COMMITMENTS", "Commitment", "Policy", "PolicyVersion"]
+__all__ = [
+    "REQUIRED_COMMITMENTS",
+    "Commitment",
+    "ServiceManagementPolicy",
+    "ServiceManagementPolicyVersion",
+]
 
 
 class Commitment(StrEnum):
@@ -45,7 +50,7 @@ def _distributions(value: Iterable[Distribution]) -> tuple[Distribution, ...]:
 
 
 @attrs.frozen
-class PolicyVersion:
+class ServiceManagementPolicyVersion:
     """One version of the policy: its goals, commitments and statement, its approval and
     to whom it was communicated."""
 
@@ -63,22 +68,26 @@ class PolicyVersion:
         return found + [c.value for c in Commitment if c not in self.commitments]
 
 
-def _versions(value: Iterable[PolicyVersion]) -> tuple[PolicyVersion, ...]:
+def _versions(
+    value: Iterable[ServiceManagementPolicyVersion],
+) -> tuple[ServiceManagementPolicyVersion, ...]:
     return tuple(value)
 
 
 @attrs.frozen
-class Policy:
+class ServiceManagementPolicy:
     """The general service management policy with every version (GR1.2).
 
-    >>> v = PolicyVersion(1, ["Meet every SLA"], ["continual_improvement"])
+    >>> v = ServiceManagementPolicyVersion(1, ["Meet every SLA"], ["continual_improvement"])
     >>> v.missing()
     ['service_oriented', 'process_oriented']
     """
 
     id: str = attrs.field(validator=identifier)
     title: str = attrs.field(validator=text)
-    versions: tuple[PolicyVersion, ...] = attrs.field(default=(), converter=_versions)
+    versions: tuple[ServiceManagementPolicyVersion, ...] = attrs.field(
+        default=(), converter=_versions
+    )
     history: tuple[SmsChange, ...] = attrs.field(default=(), converter=history)
 
     def __attrs_post_init__(self) -> None:
@@ -91,16 +100,16 @@ class Policy:
             )
 
     @property
-    def latest(self) -> PolicyVersion | None:
+    def latest(self) -> ServiceManagementPolicyVersion | None:
         """The newest version, approved or not."""
         return self.versions[-1] if self.versions else None
 
     @property
-    def current(self) -> PolicyVersion | None:
+    def current(self) -> ServiceManagementPolicyVersion | None:
         """The newest approved version: the policy in force."""
         return next((v for v in reversed(self.versions) if v.approval is not None), None)
 
-    def version(self, number: int) -> PolicyVersion:
+    def version(self, number: int) -> ServiceManagementPolicyVersion:
         if not isinstance(number, int) or not 1 <= number <= len(self.versions):
             raise ValidationError(
                 f"policy {self.id!r} has versions 1 to {len(self.versions)}, got {number!r}",

@@ -33,7 +33,7 @@ from fitsm.sms.assessments import Assessment, ManagementReview, Nonconformity
 from fitsm.sms.documents import ControlledDocument, DocumentVersion
 from fitsm.sms.kpis import Kpi, Measurement
 from fitsm.sms.plans import ProcessPlan, ServiceManagementPlan
-from fitsm.sms.policy import Commitment, Policy, PolicyVersion
+from fitsm.sms.policy import Commitment, ServiceManagementPolicy, ServiceManagementPolicyVersion
 from fitsm.sms.processes import ProcessDefinition
 from fitsm.sms.records import Action, Approval, Distribution, SmsChange
 from fitsm.sms.scope import ScopeStatement, Stakeholder
@@ -48,7 +48,7 @@ T = TypeVar("T")
 
 _POLICY, _SCOPE, _PLAN = "policy", "scope", "plan"
 _KINDS = {
-    Policy: "policy",
+    ServiceManagementPolicy: "policy",
     ManagementReview: "management review",
     ControlledDocument: "document",
     ProcessDefinition: "process definition",
@@ -184,15 +184,19 @@ class SmsRegister:
         statement: str = "",
         title: str = "Service management policy",
         note: str = "",
-    ) -> Policy:
+    ) -> ServiceManagementPolicy:
         """Draft the next version of the policy (GR1.2); a draft not yet approved is
         replaced by the new one rather than kept beside it."""
-        current = self._items.get((_KINDS[Policy], _POLICY))
-        versions: tuple[PolicyVersion, ...] = () if current is None else current.versions
+        current = self._items.get((_KINDS[ServiceManagementPolicy], _POLICY))
+        versions: tuple[ServiceManagementPolicyVersion, ...] = (
+            () if current is None else current.versions
+        )
         if versions and versions[-1].approval is None:
             versions = versions[:-1]
-        draft = PolicyVersion(len(versions) + 1, tuple(goals), tuple(commitments), statement)
-        policy = Policy(_POLICY, title, (*versions, draft))
+        draft = ServiceManagementPolicyVersion(
+            len(versions) + 1, tuple(goals), tuple(commitments), statement
+        )
+        policy = ServiceManagementPolicy(_POLICY, title, (*versions, draft))
         changes = {
             "version": draft.number,
             "goals": draft.goals,
@@ -200,7 +204,7 @@ class SmsRegister:
         }
         return self._put(policy, _POLICY, at, by, "drafted", changes=changes, note=note)
 
-    def approve_policy(self, *, at: datetime, by: str, note: str = "") -> Policy:
+    def approve_policy(self, *, at: datetime, by: str, note: str = "") -> ServiceManagementPolicy:
         """Approve the latest version of the policy (GR1.2: by the SMS owner, the acting
         person). A version without goals or one of the three commitments is refused."""
         policy = self.policy
@@ -226,7 +230,7 @@ class SmsRegister:
 
     def communicate_policy(
         self, *, to: Iterable[str] | str, at: datetime, by: str, channel: str = "", note: str = ""
-    ) -> Policy:
+    ) -> ServiceManagementPolicy:
         """Record that the policy in force was communicated to ``to`` (GR1.2)."""
         policy = self.policy
         current = policy.current
@@ -250,9 +254,9 @@ class SmsRegister:
         )
 
     @property
-    def policy(self) -> Policy:
+    def policy(self) -> ServiceManagementPolicy:
         """The policy; NotFoundError before one is defined."""
-        return self._get(Policy, _POLICY)
+        return self._get(ServiceManagementPolicy, _POLICY)
 
     # -- management reviews (GR1.3) ---------------------------------------------------
 
@@ -807,7 +811,7 @@ class SmsRegister:
         """
         when = as_utc(at, "at")
         parts = []
-        policy = self._items.get((_KINDS[Policy], _POLICY))
+        policy = self._items.get((_KINDS[ServiceManagementPolicy], _POLICY))
         current = None if policy is None else policy.current
         if current is None or current.approval is None:
             parts.append("no approved policy")

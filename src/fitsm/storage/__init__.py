@@ -17,6 +17,7 @@ from fitsm.storage.ports import (
     ReviewSchedulesRepository,
     RiskRegisterRepository,
     RoleModelRepository,
+    SecurityRegisterRepository,
     Store,
     UnitOfWork,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "ReviewSchedulesRepository",
     "RiskRegisterRepository",
     "RoleModelRepository",
+    "SecurityRegisterRepository",
     "Store",
     "StoredEvent",
     "UnitOfWork",

@@ -64,12 +64,19 @@ from fitsm.reviews.schedules import (
 from fitsm.risks.matrix import RiskMatrix
 from fitsm.risks.register import Risk, RiskChange, RiskRegister
 from fitsm.roles import Person, RoleAssignment, RoleModel, Team
+from fitsm.security.access import AccessConfirmation, AccessRight
+from fitsm.security.assets import InformationAsset
+from fitsm.security.classification import Classification, ClassificationScheme
+from fitsm.security.controls import SecurityControl
+from fitsm.security.history import SecurityChange
+from fitsm.security.policies import PolicyVersion, SecurityPolicy
+from fitsm.security.register import SecurityRegister
 from fitsm.service_levels.agreements import Agreement, Agreements, ServiceTarget
 from fitsm.sms.assessments import Assessment, Finding, ManagementReview, Nonconformity
 from fitsm.sms.documents import ControlledDocument, DocumentVersion
 from fitsm.sms.kpis import Kpi, KpiTarget, Measurement
 from fitsm.sms.plans import Milestone, PlanGoal, ProcessPlan, Responsibility, ServiceManagementPlan
-from fitsm.sms.policy import Policy, PolicyVersion
+from fitsm.sms.policy import ServiceManagementPolicy, ServiceManagementPolicyVersion
 from fitsm.sms.processes import ProcessDefinition
 from fitsm.sms.records import Action, Approval, Distribution, SmsChange
 from fitsm.sms.register import SmsRegister
@@ -93,10 +100,13 @@ _CLASSES: dict[str, type[Any]] = {
         MonthlyRule, Review, ReviewSchedule, ReviewSubject, ScheduleChange,
         RiskMatrix, Risk, RiskChange,
         ContinuityChange, ServiceRequirements, Measure, Plan, TestEvent, ContinuityTest,
-        SmsChange, Approval, Distribution, Action, Policy, PolicyVersion, ManagementReview,
+        SmsChange, Approval, Distribution, Action, ServiceManagementPolicy, ServiceManagementPolicyVersion,
+        ManagementReview,
         ControlledDocument, DocumentVersion, ProcessDefinition, Stakeholder, ScopeStatement,
         PlanGoal, Milestone, Responsibility, ServiceManagementPlan, ProcessPlan, KpiTarget,
         Measurement, Kpi, Finding, Assessment, Nonconformity,
+        ClassificationScheme, Classification, InformationAsset, SecurityChange, PolicyVersion,
+        SecurityPolicy, SecurityControl, AccessConfirmation, AccessRight,
     )
 } | {"ChangeRecord": CmdbChangeRecord}  # fmt: skip
 _TAGS: dict[type[Any], str] = {cls: tag for tag, cls in _CLASSES.items()}
@@ -105,6 +115,8 @@ _AGGREGATES: dict[str, type[Any]] = {
     for cls in (
         ServicePortfolio, Agreements, RoleModel, ReviewSchedules, RiskRegister, ContinuityRegister,
         SmsRegister,
+        ServicePortfolio, Agreements, RoleModel, ReviewSchedules, RiskRegister,
+        ContinuityRegister, SecurityRegister,
     )
 }  # fmt: skip
 _ADDED_LATER: dict[type[Any], frozenset[str]] = {

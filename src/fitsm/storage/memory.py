@@ -22,6 +22,7 @@ from fitsm.portfolio.services import ServicePortfolio
 from fitsm.reviews.schedules import ReviewSchedules
 from fitsm.risks.register import RiskRegister
 from fitsm.roles import RoleModel
+from fitsm.security.register import SecurityRegister
 from fitsm.service_levels.agreements import Agreements
 from fitsm.sms.register import SmsRegister
 from fitsm.storage._cases import checked_paging, checked_write, page
@@ -291,6 +292,9 @@ class MemoryUnitOfWork(RollsBackOnExit):
         self.sms: MemoryMergingRepository[SmsRegister] = MemoryMergingRepository(
             "SMS register", store._sms
         )
+        self.security: MemoryMergingRepository[SecurityRegister] = MemoryMergingRepository(
+            "security register", store._security
+        )
         self.cases = MemoryCaseRepository("case", store._cases)
         self.outages = MemoryOutageRepository(store)
         self._repositories = (
@@ -302,6 +306,7 @@ class MemoryUnitOfWork(RollsBackOnExit):
             self.risks,
             self.continuity,
             self.sms,
+            self.security,
             self.cases,
         )
 
@@ -359,6 +364,7 @@ class MemoryStore:
         self._risks: dict[str, RiskRegister] = {}
         self._continuity: dict[str, ContinuityRegister] = {}
         self._sms: dict[str, SmsRegister] = {}
+        self._security: dict[str, SecurityRegister] = {}
         self._cases: dict[str, Case] = {}
         self._outages: dict[str, Outage] = {}
         self._outages_of: dict[str, list[str]] = {}

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from fitsm.reviews.schedules import ReviewSchedules  # noqa: F401 - quoted in base classes
     from fitsm.risks.register import RiskRegister  # noqa: F401 - quoted in base classes
     from fitsm.roles import RoleModel  # noqa: F401 - quoted in base classes
+    from fitsm.security.register import SecurityRegister  # noqa: F401 - quoted in base classes
     from fitsm.service_levels.agreements import Agreements  # noqa: F401 - quoted in base classes
     from fitsm.sms.register import SmsRegister  # noqa: F401 - quoted in base classes
     from fitsm.storage.events import StoredEvent
@@ -53,6 +54,7 @@ __all__ = [
     "ReviewSchedulesRepository",
     "RiskRegisterRepository",
     "RoleModelRepository",
+    "SecurityRegisterRepository",
     "SmsRegisterRepository",
     "Store",
     "UnitOfWork",
@@ -129,6 +131,11 @@ class ContinuityRegisterRepository(Repository["ContinuityRegister"], Protocol):
 class SmsRegisterRepository(Repository["SmsRegister"], Protocol):
     """SMS registers (GR1-GR7): two writers of different items (the policy, a document, a
     KPI, a nonconformity, ...) both commit; two writers of the same item conflict."""
+
+
+class SecurityRegisterRepository(Repository["SecurityRegister"], Protocol):
+    """Security registers (PR6.1, PR6.3, PR6.5): two writers of different assets, policies,
+    controls or access rights both commit; two writers of the same item conflict."""
 
 
 class OutageRepository(Protocol):
@@ -210,6 +217,9 @@ class UnitOfWork(Protocol):
 
     @property
     def risks(self) -> RiskRegisterRepository: ...
+
+    @property
+    def security(self) -> SecurityRegisterRepository: ...
 
     @property
     def cases(self) -> CaseRepository: ...

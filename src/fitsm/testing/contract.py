@@ -54,7 +54,10 @@ from fitsm.availability import (
     measure_availability,
 )
 from fitsm.cases import (
+    ACCESS_REQUEST,
     INCIDENT,
+    SECURITY_INCIDENT,
+    AccessRequest,
     Case,
     CaseQuery,
     Change,
@@ -64,6 +67,7 @@ from fitsm.cases import (
     Incident,
     IncidentStatus,
     Problem,
+    SecurityIncident,
     ServiceRequest,
     lifecycle_of,
 )
@@ -77,6 +81,14 @@ from fitsm.risks import (
     assessment_subject,
     candidate_risks,
     plan_assessments,
+)
+from fitsm.security import (
+    Classification,
+    ClassificationScheme,
+    InformationAsset,
+    SecurityControl,
+    SecurityRegister,
+    access_review_subject,
 )
 from fitsm.service_levels import Agreements
 from fitsm.sms import (
@@ -1073,6 +1085,212 @@ class SmsContract(_Contract):
         assert [s.id for s in sms.stakeholders()] == ["uni"]
 
 
+def _security() -> SecurityRegister:
+    """Two assets on a four-level scheme, an approved policy under revision, a control, and
+    three access rights to the payroll records: one confirmed after an access review, one
+    revoked, one never confirmed."""
+    scheme = ClassificationScheme(["public", "internal", "confidential", "secret"])
+    register = SecurityRegister(scheme=scheme)
+    at = [_T1 + timedelta(hours=n) for n in range(8)]
+    register.add_asset(
+        InformationAsset(
+            "payroll-db",
+            "Payroll records",
+            Classification("secret", "confidential", "internal"),
+            cis=["db1"],
+            services=["hr"],
+        ),
+        at=at[0],
+        by="ivy",
+    )
+    register.add_asset(
+        InformationAsset(
+            "shop-orders", "Orders", Classification("confidential", "internal", "secret")
+        ),
+        at=at[0],
+        by="ivy",
+    )
+    register.add_policy(
+        "pol-access", title="Access control", text="Least privilege.", at=at[0], by="ivy"
+    )
+    register.approve_policy("pol-access", at=at[1], by="olga")
+    register.revise_policy(
+        "pol-access", text="Least privilege; reviews yearly.", at=at[2], by="ivy"
+    )
+    register.add_control(
+        SecurityControl(
+            "ctl-mfa", "MFA for payroll", "technical", risks=["isr-1"], assets=["payroll-db"]
+        ),
+        at=at[1],
+        by="ivy",
+    )
+    register.set_control_status("ctl-mfa", "in_progress", at=at[2], by="carl")
+    for n, holder in enumerate(["bob", "dora", "eve"], 1):
+        register.grant_access(
+            f"r{n}", holder=holder, asset="payroll-db", access="read", reason="payroll",
+            at=at[1], by="sam", request=f"ACC-{n}",
+        )  # fmt: skip
+    register.confirm_access("r1", at=at[3], by="paula")
+    register.complete_access_review("payroll-db", at=at[4], by="paula")
+    register.confirm_access("r1", at=at[5], by="paula")
+    register.revoke_access("r2", reason="left the company", at=at[5], by="sam")
+    return register
+
+
+class SecurityContract(_Contract):
+    """The security register goes through every store, each asset, policy, control and access
+    right its own unit of change; security incidents and access requests are stored as cases."""
+
+    def _stored_security(self, store: Store) -> SecurityRegister:
+        register = _security()
+        with store.unit_of_work("ivy") as uow:
+            uow.security.add(register)
+            uow.commit()
+        return register
+
+    def test_the_register_reads_back_equal_with_the_same_answers(self, store: Store) -> None:
+        register = self._stored_security(store)
+        with store.unit_of_work() as uow:
+            loaded = uow.security.get()
+            assert uow.security.ids() == ["default"]
+        assert loaded == register
+        assert loaded.version == 1
+        assert loaded.scheme == register.scheme
+        assert [r.id for r in loaded.unconfirmed("payroll-db")] == ["r3"]
+        assert loaded.policy("pol-access").in_force == register.policy("pol-access").in_force
+        assert loaded.right("r2").revoked_because == "left the company"
+        assert loaded.last_access_review("payroll-db") == register.last_access_review("payroll-db")
+
+    def test_an_exception_rolls_back_the_register(self, store: Store) -> None:
+        self._stored_security(store)
+        with pytest.raises(RuntimeError), store.unit_of_work("sam") as uow:
+            uow.security.get().revoke_access(
+                "r1", reason="moved", at=_T1 + timedelta(days=1), by="sam"
+            )
+            raise RuntimeError("boom")
+        with store.unit_of_work() as uow:
+            assert uow.security.get().right("r1").active
+
+    def test_changes_to_different_items_both_commit(self, store: Store) -> None:
+        self._stored_security(store)
+        later = _T1 + timedelta(days=1)
+        with store.unit_of_work("paula") as first, store.unit_of_work("sam") as second:
+            first.security.get().confirm_access("r3", at=later, by="paula")
+            theirs = second.security.get()
+            theirs.grant_access(
+                "r4",
+                holder="finn",
+                asset="shop-orders",
+                access="write",
+                reason="orders",
+                at=later,
+                by="sam",
+            )
+            theirs.classify_asset(
+                "shop-orders", Classification("secret", "internal", "secret"), at=later, by="otto"
+            )
+            first.commit()
+            second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.security.get()
+        assert register.unconfirmed("payroll-db") == []
+        assert register.right("r4").granted_by == "sam"
+        assert register.asset("shop-orders").classification.confidentiality == "secret"
+        assert register.version == 3
+
+    def test_changes_to_the_same_item_conflict_and_the_loser_writes_nothing(
+        self, store: Store
+    ) -> None:
+        self._stored_security(store)
+        later = _T1 + timedelta(days=1)
+        with store.unit_of_work("paula") as first, store.unit_of_work("sam") as second:
+            first.security.get().confirm_access("r3", at=later, by="paula")
+            theirs = second.security.get()
+            theirs.revoke_access("r3", reason="not needed", at=later, by="sam")
+            theirs.approve_policy("pol-access", at=later, by="olga")
+            first.commit()
+            with pytest.raises(ConflictError, match="access right 'r3'"):
+                second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.security.get()
+        assert register.right("r3").active
+        assert not register.policy("pol-access").current.approved  # type: ignore[union-attr]
+
+    def test_a_right_to_an_asset_retired_meanwhile_conflicts(self, store: Store) -> None:
+        self._stored_security(store)
+        later = _T1 + timedelta(days=1)
+        with store.unit_of_work("ivy") as first, store.unit_of_work("sam") as second:
+            first.security.get().retire_asset("shop-orders", at=later, by="ivy")
+            second.security.get().grant_access(
+                "r4",
+                holder="finn",
+                asset="shop-orders",
+                access="read",
+                reason="x",
+                at=later,
+                by="sam",
+            )
+            first.commit()
+            with pytest.raises(ConflictError, match="'shop-orders', which was retired"):
+                second.commit()
+        with store.unit_of_work() as uow:
+            assert [r.id for r in uow.security.get().rights(asset="shop-orders")] == []
+
+    def test_an_access_review_on_its_schedule_commits_both(self, store: Store) -> None:
+        self._stored_security(store)
+        later = _T1 + timedelta(days=2)
+        with store.unit_of_work("paula") as uow:
+            schedules = ReviewSchedules()
+            schedules.plan(
+                access_review_subject("payroll-db"), timedelta(days=90), at=_T1, by="ivy"
+            )
+            uow.reviews.add(schedules)
+            uow.commit()
+        with store.unit_of_work("paula") as uow:
+            uow.security.get().complete_access_review(
+                "payroll-db", at=later, by="paula", schedules=uow.reviews.get()
+            )
+            uow.commit()
+        with store.unit_of_work() as uow:
+            schedule = uow.reviews.get().schedule(access_review_subject("payroll-db"))
+            review = uow.security.get().last_access_review("payroll-db")
+        assert schedule.last.outcome == "findings"  # type: ignore[union-attr]
+        assert review is not None and review.at == later
+        assert review.changes["unconfirmed"] == ("r3",)
+
+    def test_security_incidents_and_access_requests_read_back_and_are_found(
+        self, store: Store
+    ) -> None:
+        incident = SecurityIncident(
+            "SEC-1", "Phishing mail opened", _T1, "ann", caused_by=["INC-7"]
+        )
+        SECURITY_INCIDENT.fire(
+            incident, "classify", actor="ivy", at=_T1, category="phishing", assets=["payroll-db"]
+        )
+        SECURITY_INCIDENT.fire(
+            incident, "contain", actor="ivy", at=_T1, containment="account locked"
+        )
+        request = AccessRequest(
+            "ACC-9", "Payroll read access", _T1, "finn",
+            person="finn", asset="payroll-db", access="read", reason="new clerk",
+        )  # fmt: skip
+        ACCESS_REQUEST.fire(request, "approve", actor="paula", at=_T1)
+        with store.unit_of_work() as uow:
+            uow.cases.add(incident)
+            uow.cases.add(request)
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.cases.get("SEC-1") == incident
+            assert uow.cases.get("ACC-9") == request
+            open_ones = uow.cases.find(
+                CaseQuery(kind=["security_incident", "access_request"], open=True)
+            )
+            approved = uow.cases.find(CaseQuery(status="approved"))
+        assert [c.id for c in open_ones] == ["ACC-9", "SEC-1"]
+        assert [c.id for c in approved] == ["ACC-9"]
+        assert request.decided_by == "paula"
+
+
 class CasesAndRolesContract(_Contract):
     def test_cases_with_their_history_read_back_equal(self, store: Store) -> None:
         from datetime import UTC, datetime
@@ -1473,5 +1691,6 @@ class StoreContract(
     ReviewsAndRisksContract,
     ContinuityContract,
     SmsContract,
+    SecurityContract,
 ):
     """Every behaviour a store must have; subclass it and provide a ``store`` fixture."""

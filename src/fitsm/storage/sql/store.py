@@ -12,6 +12,7 @@ from fitsm.portfolio.services import ServicePortfolio
 from fitsm.reviews.schedules import ReviewSchedules
 from fitsm.risks.register import RiskRegister
 from fitsm.roles import RoleModel
+from fitsm.security.register import SecurityRegister
 from fitsm.sms.register import SmsRegister
 from fitsm.storage._scope import RollsBackOnExit
 from fitsm.storage._scope import checked_actor as _actor
@@ -151,6 +152,9 @@ class SqlUnitOfWork(RollsBackOnExit):
         self.sms: SqlMergingRepository[SmsRegister] = SqlMergingRepository(
             db, "sms", "SMS register", lambda r: 0, store.decoded
         )
+        self.security: SqlMergingRepository[SecurityRegister] = SqlMergingRepository(
+            db, "security", "security register", lambda r: 0, store.decoded
+        )
         self.cases = SqlCaseRepository(db)
         self.outages = SqlOutageRepository(db)
         self.cmdbs = SqlCmdbRepository(db, store.cmdb_cache)
@@ -162,6 +166,7 @@ class SqlUnitOfWork(RollsBackOnExit):
             self.risks,
             self.continuity,
             self.sms,
+            self.security,
             self.cases.documents,
         )
 
@@ -178,6 +183,7 @@ class SqlUnitOfWork(RollsBackOnExit):
                 self.risks,
                 self.continuity,
                 self.sms,
+                self.security,
             ):
                 repo.write(cur, audit)
             self.cases.write(cur, audit)
