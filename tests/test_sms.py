@@ -572,3 +572,19 @@ class TestMerging:
             theirs.identify_stakeholder(Stakeholder(who, "b"), at=T0, by="b")
         ours.rebase(theirs, base)
         assert {s.id for s in ours.stakeholders()} == left | right
+
+
+class TestCodec:
+    def test_every_sms_record_has_its_own_tag_in_the_codec(self) -> None:
+        """Stored documents name records by class; a second class of the same name (the
+        security area's PolicyVersion) would read back as the wrong one."""
+        import attrs
+
+        import fitsm.sms as sms
+        from fitsm.storage import codec
+
+        records = [getattr(sms, n) for n in sms.__all__ if attrs.has(getattr(sms, n))]
+        stored = [r for r in records if r.__name__ not in ("KpiResult", "KeyOutput")]
+        assert len(stored) == 23
+        for cls in stored:
+            assert codec._CLASSES[codec._TAGS[cls]] is cls

@@ -42,6 +42,7 @@ def utc(value: datetime) -> datetime:
 
 
 def utc_or_none(value: datetime | None) -> datetime | None:
+    """An optional aware datetime in UTC (None stays None)."""
     return None if value is None else as_utc(value, "date")
 
 
@@ -128,6 +129,7 @@ def actions(value: Iterable[Action]) -> tuple[Action, ...]:
 
 
 def history(value: Iterable[SmsChange]) -> tuple[SmsChange, ...]:
+    """An item's history as a tuple, oldest change first."""
     return tuple(value)
 
 
