@@ -34,7 +34,7 @@ from fitsm.sms.documents import ControlledDocument, DocumentVersion
 from fitsm.sms.kpis import Kpi, Measurement
 from fitsm.sms.plans import ProcessPlan, ServiceManagementPlan
 from fitsm.sms.policy import Commitment, ServiceManagementPolicy, ServiceManagementPolicyVersion
-from fitsm.sms.processes import ProcessDefinition
+from fitsm.sms.processes import REQUIRED_CONTENTS, ProcessDefinition
 from fitsm.sms.records import Action, Approval, Distribution, SmsChange
 from fitsm.sms.scope import ScopeStatement, Stakeholder
 from fitsm.sms.subjects import document_subject, management_review_subject, sms_assessment_subject
@@ -464,8 +464,6 @@ class SmsRegister:
         """For every process whose definition is missing or lacks a required content (GR2.2),
         what it lacks (every required content when there is no definition), in FitSM's
         order; processes out of the scope statement's processes are left out."""
-        from fitsm.sms.processes import REQUIRED_CONTENTS
-
         scope = self.scope_or_none
         gaps: dict[Process, list[str]] = {}
         for process in Process:
