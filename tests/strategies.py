@@ -312,3 +312,7 @@ def access_histories(draw: st.DrawFn) -> list[tuple[str, str, int]]:
         day += gap
         history.append((action, right_id, day))
     return history
+
+
+satisfaction_scores = st.integers(1, 5)
+"""One answer of a satisfaction survey on the default 1-5 scale (PR7.6)."""

@@ -242,11 +242,13 @@ class TestProcessDefinitions:
 
 class TestKeyOutputs:
     def test_every_process_has_a_key_output_and_stored_ones_name_a_repository(self) -> None:
+        from fitsm.storage.ports import UnitOfWork
+
         assert {o.process for o in KEY_OUTPUTS} == set(Process)
-        repositories = {"portfolios", "agreements", "continuity", "outages", "risks", "reviews"}
-        repositories |= {"cases", "cmdbs"}
+        # every repository named is one a unit of work has
+        repositories = {n for n in dir(UnitOfWork) if not n.startswith("_")}
         assert {o.repository for o in KEY_OUTPUTS if o.stored} <= repositories
-        assert [o.stored for o in outputs_of("SRM")] == [False]
+        assert [o.stored for o in outputs_of("CAPM")] == [False]
 
 
 class TestScope:

@@ -1,13 +1,13 @@
 """Running the registers of the planning processes against a store, as the acting person.
 
 :class:`PlanningDesk` is to the registers (the risk register, review schedules,
-the registers of availability and continuity, capacity and information security,
-and the SMS register of GR1-GR7) what :class:`fitsm.CaseDesk` is to cases. Each
-operation is one unit of work: load the register and the role model, refuse the
-operation if the person's FitSM-3 roles do not allow it
-(:class:`~fitsm.AuthorizationError`, nothing changed), run it as made by that
-person, commit. Who may run what is
-data, in each area's ``authority`` module (``RULES``).
+the registers of availability and continuity, capacity and information
+security, the customer register and the SMS register of GR1-GR7) what
+:class:`fitsm.CaseDesk` is to cases. Each operation is one unit of work: load the
+register and the role model, refuse the operation if the person's FitSM-3 roles do
+not allow it (:class:`~fitsm.AuthorizationError`, nothing changed), run it as made
+by that person, commit. Who may run what is data, in each area's ``authority``
+module (``RULES``).
 
 >>> from datetime import UTC, datetime
 >>> from fitsm.roles import Person, Process, Role, RoleModel
@@ -39,7 +39,11 @@ from fitsm.authority import Rules
 from fitsm.availability.authority import RULES as CONTINUITY_RULES
 from fitsm.availability.continuity_register import ContinuityRegister
 from fitsm.clock import Clock, SystemClock, recorded_at
+from fitsm.customers.authority import RULES as CUSTOMER_RULES
+from fitsm.customers.register import CustomerRegister
 from fitsm.errors import AuthorizationError, NotFoundError, ValidationError
+from fitsm.reporting.authority import RULES as REPORT_RULES
+from fitsm.reporting.register import ReportRegister
 from fitsm.reviews.authority import RULES as REVIEW_RULES
 from fitsm.reviews.schedules import ReviewSchedules
 from fitsm.risks.authority import RULES as RISK_RULES
@@ -50,6 +54,8 @@ from fitsm.security.register import SecurityRegister
 from fitsm.sms.authority import RULES as SMS_RULES
 from fitsm.sms.register import SmsRegister
 from fitsm.storage.ports import Store, UnitOfWork
+from fitsm.suppliers.authority import RULES as SUPPLIER_RULES
+from fitsm.suppliers.register import SupplierRegister
 
 __all__ = ["PlanningDesk"]
 
@@ -71,6 +77,13 @@ class _Register:
 _REGISTERS: Mapping[str, _Register] = {
     "risks": _Register("risks", RiskRegister, RISK_RULES, {"schedules": "reviews"}),
     "reviews": _Register("reviews", ReviewSchedules, REVIEW_RULES),
+    "suppliers": _Register(
+        "suppliers",
+        SupplierRegister,
+        SUPPLIER_RULES,
+        {"schedules": "reviews", "agreements": "agreements"},
+    ),
+    "reports": _Register("reports", ReportRegister, REPORT_RULES),
     "continuity": _Register("continuity", ContinuityRegister, CONTINUITY_RULES),
     "sms": _Register("sms", SmsRegister, SMS_RULES, {"schedules": "reviews"}),
     "security": _Register(
@@ -79,6 +92,7 @@ _REGISTERS: Mapping[str, _Register] = {
         SECURITY_RULES,
         {"schedules": "reviews", "risks": "risks"},
     ),
+    "customers": _Register("customers", CustomerRegister, CUSTOMER_RULES, {"schedules": "reviews"}),
 }
 
 

@@ -17,8 +17,10 @@ from fitsm.availability.measurement import Outage, OutageLog
 from fitsm.cases.base import Case
 from fitsm.cases.query import CaseQuery
 from fitsm.cmdb.database import Cmdb
+from fitsm.customers.register import CustomerRegister
 from fitsm.errors import ConflictError, DuplicateError, NotFoundError, StoreError
 from fitsm.portfolio.services import ServicePortfolio
+from fitsm.reporting.register import ReportRegister
 from fitsm.reviews.schedules import ReviewSchedules
 from fitsm.risks.register import RiskRegister
 from fitsm.roles import RoleModel
@@ -42,6 +44,7 @@ from fitsm.storage.events import (
     unseen,
 )
 from fitsm.storage.ports import Aggregate, MergingAggregate
+from fitsm.suppliers.register import SupplierRegister
 
 __all__ = [
     "MemoryAgreementsRepository",
@@ -286,6 +289,12 @@ class MemoryUnitOfWork(RollsBackOnExit):
         self.risks: MemoryMergingRepository[RiskRegister] = MemoryMergingRepository(
             "risk register", store._risks
         )
+        self.suppliers: MemoryMergingRepository[SupplierRegister] = MemoryMergingRepository(
+            "supplier register", store._suppliers
+        )
+        self.reports: MemoryMergingRepository[ReportRegister] = MemoryMergingRepository(
+            "report register", store._reports
+        )
         self.continuity: MemoryMergingRepository[ContinuityRegister] = MemoryMergingRepository(
             "continuity register", store._continuity
         )
@@ -294,6 +303,9 @@ class MemoryUnitOfWork(RollsBackOnExit):
         )
         self.security: MemoryMergingRepository[SecurityRegister] = MemoryMergingRepository(
             "security register", store._security
+        )
+        self.customers: MemoryMergingRepository[CustomerRegister] = MemoryMergingRepository(
+            "customer register", store._customers
         )
         self.cases = MemoryCaseRepository("case", store._cases)
         self.outages = MemoryOutageRepository(store)
@@ -304,9 +316,12 @@ class MemoryUnitOfWork(RollsBackOnExit):
             self.roles,
             self.reviews,
             self.risks,
+            self.suppliers,
+            self.reports,
             self.continuity,
             self.sms,
             self.security,
+            self.customers,
             self.cases,
         )
 
@@ -362,9 +377,12 @@ class MemoryStore:
         self._roles: dict[str, RoleModel] = {}
         self._reviews: dict[str, ReviewSchedules] = {}
         self._risks: dict[str, RiskRegister] = {}
+        self._suppliers: dict[str, SupplierRegister] = {}
+        self._reports: dict[str, ReportRegister] = {}
         self._continuity: dict[str, ContinuityRegister] = {}
         self._sms: dict[str, SmsRegister] = {}
         self._security: dict[str, SecurityRegister] = {}
+        self._customers: dict[str, CustomerRegister] = {}
         self._cases: dict[str, Case] = {}
         self._outages: dict[str, Outage] = {}
         self._outages_of: dict[str, list[str]] = {}

@@ -32,7 +32,9 @@ if TYPE_CHECKING:
     from fitsm.cases.base import Case
     from fitsm.cases.query import CaseQuery
     from fitsm.cmdb.database import Cmdb  # noqa: F401 - quoted in base classes
+    from fitsm.customers.register import CustomerRegister  # noqa: F401 - quoted in base classes
     from fitsm.portfolio.services import ServicePortfolio  # noqa: F401 - quoted in base classes
+    from fitsm.reporting.register import ReportRegister  # noqa: F401 - quoted in base classes
     from fitsm.reviews.schedules import ReviewSchedules  # noqa: F401 - quoted in base classes
     from fitsm.risks.register import RiskRegister  # noqa: F401 - quoted in base classes
     from fitsm.roles import RoleModel  # noqa: F401 - quoted in base classes
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
     from fitsm.service_levels.agreements import Agreements  # noqa: F401 - quoted in base classes
     from fitsm.sms.register import SmsRegister  # noqa: F401 - quoted in base classes
     from fitsm.storage.events import StoredEvent
+    from fitsm.suppliers.register import SupplierRegister  # noqa: F401 - quoted in base classes
 
 __all__ = [
     "Aggregate",
@@ -47,9 +50,11 @@ __all__ = [
     "CaseRepository",
     "CmdbRepository",
     "ContinuityRegisterRepository",
+    "CustomerRegisterRepository",
     "MergingAggregate",
     "OutageRepository",
     "PortfolioRepository",
+    "ReportRegisterRepository",
     "Repository",
     "ReviewSchedulesRepository",
     "RiskRegisterRepository",
@@ -57,6 +62,7 @@ __all__ = [
     "SecurityRegisterRepository",
     "SmsRegisterRepository",
     "Store",
+    "SupplierRegisterRepository",
     "UnitOfWork",
 ]
 
@@ -123,6 +129,16 @@ class RiskRegisterRepository(Repository["RiskRegister"], Protocol):
     of the same risk conflict."""
 
 
+class SupplierRegisterRepository(Repository["SupplierRegister"], Protocol):
+    """Supplier registers (PR8): two writers of different suppliers both commit; two writers
+    of the same supplier conflict."""
+
+
+class ReportRegisterRepository(Repository["ReportRegister"], Protocol):
+    """Report registers (PR3.2, PR3.3): two writers of different reports, or of different
+    periods' productions, both commit; two writers of the same one conflict."""
+
+
 class ContinuityRegisterRepository(Repository["ContinuityRegister"], Protocol):
     """Continuity registers (PR4.1, PR4.3): two writers of different requirements, plans or
     tests both commit; two writers of the same one conflict."""
@@ -136,6 +152,11 @@ class SmsRegisterRepository(Repository["SmsRegister"], Protocol):
 class SecurityRegisterRepository(Repository["SecurityRegister"], Protocol):
     """Security registers (PR6.1, PR6.3, PR6.5): two writers of different assets, policies,
     controls or access rights both commit; two writers of the same item conflict."""
+
+
+class CustomerRegisterRepository(Repository["CustomerRegister"], Protocol):
+    """Customer registers (PR7): two writers of different customers both commit; two writers
+    of the same customer conflict."""
 
 
 class OutageRepository(Protocol):
@@ -219,7 +240,16 @@ class UnitOfWork(Protocol):
     def risks(self) -> RiskRegisterRepository: ...
 
     @property
+    def suppliers(self) -> SupplierRegisterRepository: ...
+
+    @property
+    def reports(self) -> ReportRegisterRepository: ...
+
+    @property
     def security(self) -> SecurityRegisterRepository: ...
+
+    @property
+    def customers(self) -> CustomerRegisterRepository: ...
 
     @property
     def cases(self) -> CaseRepository: ...

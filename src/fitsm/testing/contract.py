@@ -22,7 +22,7 @@ It needs pytest, which the ``test`` extra installs.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, TypeVar
@@ -42,6 +42,8 @@ from fitsm import (
     ServicePortfolio,
     ServiceTarget,
     StoreError,
+    customers,
+    suppliers,
 )
 from fitsm.availability import (
     ContinuityRegister,
@@ -72,8 +74,17 @@ from fitsm.cases import (
     lifecycle_of,
 )
 from fitsm.cmdb import CmdbAction
+from fitsm.customers import (
+    Customer,
+    CustomerRegister,
+    SatisfactionSurvey,
+    ServiceReview,
+    plan_service_reviews,
+    service_review_subject,
+)
 from fitsm.demo import example_provider
 from fitsm.errors import DuplicateError, InvalidTransitionError, ValidationError
+from fitsm.reporting import ReportRegister, ReportSpecification, build_report
 from fitsm.reviews import MonthlyRule, ReviewSchedules
 from fitsm.risks import (
     RiskMatrix,
@@ -112,6 +123,14 @@ from fitsm.sms import (
     Stakeholder,
 )
 from fitsm.storage import Store
+from fitsm.suppliers import (
+    EscalationLevel,
+    FollowUpAction,
+    RatingScale,
+    Supplier,
+    SupplierRegister,
+    VendorProduct,
+)
 from fitsm.time import BusinessCalendar
 
 __all__ = ["StoreContract"]
@@ -786,6 +805,236 @@ class ReviewsAndRisksContract(_Contract):
             schedules = uow.reviews.get()
         assert schedules.version == 3
         assert [r.by for r in schedules.schedule(_SLA).reviews] == ["carol", "bob"]
+
+
+def _suppliers() -> SupplierRegister:
+    """The example provider's suppliers, one with contacts, an escalation path, a product and
+    an evaluation, one retired."""
+    from datetime import date
+
+    register = SupplierRegister(scale=RatingScale(["bad", "fair", "good"]))
+    portfolio, _ = example_provider()
+    register.adopt(portfolio.suppliers, at=_T1, by="ann")  # type: ignore[arg-type]
+    register.add(Supplier("oldco", "Old Co", "external"), at=_T1, by="ann")
+    register.retire("oldco", at=_T1, by="ann", note="contract ended")
+    register.set_contact("telco", suppliers.Contact("Tina", "account manager"), at=_T1, by="sam")
+    register.set_channels(
+        "telco",
+        [suppliers.Channel("support", "portal", "https://noc.telco.example")],
+        at=_T1,
+        by="sam",
+    )
+    register.set_escalation(
+        "telco", [EscalationLevel("Tina", timedelta(hours=2))], at=_T1, by="sam"
+    )
+    register.set_product(
+        "telco",
+        VendorProduct("edge", "EdgeOS", "telco", "7.2", date(2026, 6, 30), cis=["router1"]),
+        at=_T1,
+        by="sam",
+    )
+    register.evaluate(
+        "telco",
+        start=_T1 - timedelta(days=90),
+        end=_T1,
+        agreements=Agreements(),
+        rating=2,
+        findings=["two late responses"],
+        actions=[FollowUpAction("telco-1", "weekly call", owner="sam", due=date(2026, 2, 1))],
+        at=_T1,
+        by="sam",
+    )
+    return register
+
+
+class SuppliersContract(_Contract):
+    """The supplier register goes through every store, each supplier its own unit of change."""
+
+    def _stored_suppliers(self, store: Store) -> SupplierRegister:
+        register = _suppliers()
+        with store.unit_of_work("ann") as uow:
+            uow.suppliers.add(register)
+            uow.commit()
+        return register
+
+    def test_the_register_reads_back_equal_with_the_same_answers(self, store: Store) -> None:
+        register = self._stored_suppliers(store)
+        with store.unit_of_work() as uow:
+            loaded = uow.suppliers.get()
+            assert uow.suppliers.ids() == ["default"]
+        assert loaded == register
+        assert loaded.version == 1
+        assert loaded.scale.shown(2) == "2/3"
+        telco = loaded.supplier("telco")
+        assert [level.contact for level in telco.escalation] == ["Tina"]
+        assert (
+            telco.product("edge").support_ends
+            == register.supplier("telco").products[0].support_ends
+        )
+        assert [a.id for a in telco.open_actions] == ["telco-1"]
+        assert [s.id for s in loaded.active()] == ["dc-ops", "payco", "telco"]
+        assert loaded.supplier("oldco").retired
+
+    def test_changes_to_different_suppliers_both_commit(self, store: Store) -> None:
+        self._stored_suppliers(store)
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.suppliers.get().update("payco", description="cards", at=_T1, by="ann")
+            second.suppliers.get().set_contact(
+                "dc-ops", suppliers.Contact("Dora", "team lead"), at=_T1, by="bob"
+            )
+            first.commit()
+            second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.suppliers.get()
+        assert register.supplier("payco").description == "cards"
+        assert register.supplier("dc-ops").contact("Dora").role == "team lead"
+        assert register.version == 3
+
+    def test_changes_to_the_same_supplier_conflict_and_the_loser_writes_nothing(
+        self, store: Store
+    ) -> None:
+        self._stored_suppliers(store)
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.suppliers.get().update("telco", name="Telco Ltd", at=_T1, by="ann")
+            theirs = second.suppliers.get()
+            theirs.update("telco", name="Telco plc", at=_T1, by="bob")
+            theirs.update("payco", name="PayCo Ltd", at=_T1, by="bob")
+            first.commit()
+            with pytest.raises(ConflictError, match="'telco'"):
+                second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.suppliers.get()
+        assert register.supplier("telco").name == "Telco Ltd"
+        assert register.supplier("payco").name == "PayCo payments"
+
+    def test_a_failed_commit_stores_nothing(self, store: Store) -> None:
+        self._stored_suppliers(store)
+        with pytest.raises(RuntimeError), store.unit_of_work("ann") as uow:
+            uow.suppliers.get().retire("telco", at=_T1, by="ann")
+            uow.reviews.add(ReviewSchedules())
+            raise RuntimeError("boom")
+        with store.unit_of_work() as uow:
+            assert not uow.suppliers.get().supplier("telco").retired
+            assert uow.reviews.ids() == []
+
+
+def _customers() -> CustomerRegister:
+    """ACME with a contact, an escalation path, a unit and a survey; Globex with a review."""
+    register = CustomerRegister()
+    register.add(
+        Customer(
+            "acme",
+            "ACME Corporation",
+            contacts=[
+                customers.Contact(
+                    "jane", "Jane Roe", email="jane@acme.example", matters=["escalation"]
+                )
+            ],
+            channels=[
+                customers.Channel("escalation", "phone", "+49 30 1", name="service desk"),
+                customers.Channel("escalation", "email", "crm@provider.example", name="CRM"),
+            ],
+        ),
+        at=_T1,
+        by="ann",
+    )
+    register.add(Customer("acme-hr", "ACME HR", parent="acme"), at=_T1, by="ann")
+    register.add(Customer("globex", "Globex"), at=_T1, by="ann")
+    register.record_survey(
+        "acme",
+        SatisfactionSurvey("q4", date(2025, 10, 1), {"shop": [2, 3], "mail": 5}),
+        at=_T1,
+        by="carol",
+    )
+    register.record_review(
+        "globex",
+        ServiceReview("rv-1", _T1 - timedelta(days=90), _T1, "targets met", actions=["more"]),
+        at=_T1,
+        by="dan",
+    )
+    return register
+
+
+class CustomersContract(_Contract):
+    """The customer register goes through every store, each customer its own unit of change."""
+
+    def _stored_customers(self, store: Store) -> CustomerRegister:
+        register = _customers()
+        with store.unit_of_work("ann") as uow:
+            uow.customers.add(register)
+            uow.commit()
+        return register
+
+    def test_the_register_reads_back_equal_with_the_same_answers(self, store: Store) -> None:
+        register = self._stored_customers(store)
+        with store.unit_of_work() as uow:
+            loaded = uow.customers.get()
+            assert uow.customers.ids() == ["default"]
+        assert loaded == register and loaded.version == 1
+        assert loaded.below_threshold(3) == register.below_threshold(3)
+        assert [c.name for c in loaded.customer("acme").escalation_path] == ["service desk", "CRM"]
+        assert loaded.customer("globex").last_review == register.customer("globex").last_review
+        assert [c.id for c in loaded.units_of("acme")] == ["acme-hr"]
+
+    def test_an_exception_stores_nothing(self, store: Store) -> None:
+        self._stored_customers(store)
+        with pytest.raises(RuntimeError), store.unit_of_work("ann") as uow:
+            uow.customers.get().update("acme", description="steel", at=_T1, by="ann")
+            raise RuntimeError("boom")
+        with store.unit_of_work() as uow:
+            assert uow.customers.get().customer("acme").description == ""
+
+    def test_changes_to_different_customers_both_commit(self, store: Store) -> None:
+        self._stored_customers(store)
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.customers.get().update("acme", description="steel", at=_T1, by="ann")
+            second.customers.get().retire("globex", at=_T1, by="bob")
+            first.commit()
+            second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.customers.get()
+        assert register.customer("acme").description == "steel"
+        assert register.customer("globex").retired
+        assert register.version == 3
+
+    def test_changes_to_the_same_customer_conflict_and_the_loser_writes_nothing(
+        self, store: Store
+    ) -> None:
+        self._stored_customers(store)
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.customers.get().update("acme", description="ann's", at=_T1, by="ann")
+            theirs = second.customers.get()
+            theirs.update("acme", description="bob's", at=_T1, by="bob")
+            theirs.update("globex", description="bob's", at=_T1, by="bob")
+            first.commit()
+            with pytest.raises(ConflictError, match="customer 'acme'"):
+                second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.customers.get()
+        assert register.customer("acme").description == "ann's"
+        assert register.customer("globex").description == ""
+
+    def test_a_review_on_its_schedule_commits_both(self, store: Store) -> None:
+        self._stored_customers(store)
+        with store.unit_of_work("ann") as uow:
+            uow.reviews.add(ReviewSchedules())
+            plan_service_reviews(
+                uow.reviews.get(), uow.customers.get(), timedelta(days=90), at=_T1, by="ann"
+            )
+            uow.commit()
+        later = _T1 + timedelta(days=2)
+        review = ServiceReview("rv-2", _T1 - timedelta(days=30), _T1, "fine")
+        with store.unit_of_work("carol") as uow:
+            schedules = uow.reviews.get()
+            uow.customers.get().record_review(
+                "acme", review, at=later, by="carol", schedules=schedules
+            )
+            uow.commit()
+        with store.unit_of_work() as uow:
+            schedule = uow.reviews.get().schedule(service_review_subject("acme"))
+            customer = uow.customers.get().customer("acme")
+        assert schedule.next_due == later + timedelta(days=90)
+        assert customer.last_review is not None and customer.last_review.held_at == later
 
 
 _T_CONT = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
@@ -1676,6 +1925,129 @@ class CaseQueryContract(_Contract):
             uow.cases.find(**kwargs)  # type: ignore[arg-type]
 
 
+_REPORT_T0 = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def _report_spec(id: str) -> ReportSpecification:
+    return ReportSpecification(
+        id,
+        f"Report {id}",
+        purpose="Service desk workload",
+        audience=["smso", "acme"],
+        frequency=MonthlyRule(1, zone="Europe/Berlin"),
+        content=["workload", "nonconformities"],
+        format="html",
+        channel="email",
+        owner="rita",
+        first_period=datetime(2023, 12, 31, 23, tzinfo=UTC),
+        allowed_delay=timedelta(days=3),
+    )
+
+
+def _reports() -> ReportRegister:
+    """Two reports, one agreed, January's produced and delivered, one report terminated."""
+    register = ReportRegister()
+    for id in ("ops", "sla-acme", "old"):
+        register.specify(_report_spec(id), at=_REPORT_T0, by="sam")
+    register.agree("sla-acme", recipients=["smso", "acme"], at=_REPORT_T0, by="rita")
+    register.terminate("old", at=_REPORT_T0, by="sam", note="replaced by ops")
+    report = build_report(register.specification("ops"), _REPORT_T0 + timedelta(days=3))
+    produced = register.produce(report, at=datetime(2024, 2, 2, tzinfo=UTC), by="rita")
+    register.deliver(
+        "ops", produced.start, recipients=["smso"], at=produced.at, by="rita", note="sent"
+    )
+    return register
+
+
+class ReportsContract(_Contract):
+    """The report register goes through every store: each specification and each
+    production its own unit of change (PR3.2, PR3.3)."""
+
+    def _stored_reports(self, store: Store) -> ReportRegister:
+        register = _reports()
+        with store.unit_of_work("sam") as uow:
+            uow.reports.add(register)
+            uow.commit()
+        return register
+
+    def _report_for(self, id: str, month: int) -> Any:
+        spec = _report_spec(id)
+        return build_report(spec, datetime(2024, month, 10, tzinfo=UTC))
+
+    def test_the_register_reads_back_equal_with_the_same_answers(self, store: Store) -> None:
+        register = self._stored_reports(store)
+        with store.unit_of_work() as uow:
+            loaded = uow.reports.get()
+            assert uow.reports.ids() == ["default"]
+        assert loaded == register
+        assert loaded.version == 1
+        for days in (0, 35, 40, 90):
+            at = _REPORT_T0 + timedelta(days=days)
+            assert loaded.due(at) == register.due(at)
+        assert loaded.productions() == register.productions()
+        assert loaded.specification("sla-acme").agreed
+        assert loaded.specification("ops").frequency == MonthlyRule(1, zone="Europe/Berlin")
+        assert [c.action for c in loaded.specification("old").history] == [
+            "specified",
+            "terminated",
+        ]
+
+    def test_an_exception_rolls_back_the_register(self, store: Store) -> None:
+        self._stored_reports(store)
+        with pytest.raises(RuntimeError), store.unit_of_work("rita") as uow:
+            uow.reports.get().produce(
+                self._report_for("sla-acme", 1), at=datetime(2024, 2, 3, tzinfo=UTC), by="rita"
+            )
+            raise RuntimeError("boom")
+        with store.unit_of_work() as uow:
+            assert uow.reports.get().productions("sla-acme") == []
+
+    def test_productions_of_different_reports_both_commit(self, store: Store) -> None:
+        self._stored_reports(store)
+        at = datetime(2024, 3, 2, tzinfo=UTC)
+        with store.unit_of_work("rita") as first, store.unit_of_work("otto") as second:
+            first.reports.get().produce(self._report_for("ops", 2), at=at, by="rita")
+            second.reports.get().produce(self._report_for("sla-acme", 2), at=at, by="otto")
+            first.commit()
+            second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.reports.get()
+        assert [(p.report_id, p.label, p.by) for p in register.productions()] == [
+            ("ops", "2024-01", "rita"),
+            ("ops", "2024-02", "rita"),
+            ("sla-acme", "2024-02", "otto"),
+        ]
+        assert register.version == 3
+
+    def test_the_same_production_conflicts_and_the_loser_writes_nothing(self, store: Store) -> None:
+        self._stored_reports(store)
+        at = datetime(2024, 3, 2, tzinfo=UTC)
+        with store.unit_of_work("rita") as first, store.unit_of_work("otto") as second:
+            first.reports.get().produce(self._report_for("ops", 2), at=at, by="rita")
+            theirs = second.reports.get()
+            theirs.produce(self._report_for("ops", 2), at=at, by="otto")
+            theirs.revise("sla-acme", title="ACME", at=at, by="otto")
+            first.commit()
+            with pytest.raises(ConflictError, match="the production of 'ops'"):
+                second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.reports.get()
+        assert [p.by for p in register.productions("ops")] == ["rita", "rita"]
+        assert register.specification("sla-acme").title == "Report sla-acme"
+
+    def test_revisions_of_the_same_report_conflict(self, store: Store) -> None:
+        self._stored_reports(store)
+        at = datetime(2024, 3, 2, tzinfo=UTC)
+        with store.unit_of_work("sam") as first, store.unit_of_work("srm") as second:
+            first.reports.get().revise("ops", owner="otto", at=at, by="sam")
+            second.reports.get().revise("ops", owner="ida", at=at, by="srm")
+            first.commit()
+            with pytest.raises(ConflictError, match="report 'ops' was changed"):
+                second.commit()
+        with store.unit_of_work() as uow:
+            assert uow.reports.get().specification("ops").owner == "otto"
+
+
 class StoreContract(
     RoundTripContract,
     AllOrNothingContract,
@@ -1689,6 +2061,9 @@ class StoreContract(
     OutboxContract,
     AgreementChangesContract,
     ReviewsAndRisksContract,
+    SuppliersContract,
+    ReportsContract,
+    CustomersContract,
     ContinuityContract,
     SmsContract,
     SecurityContract,

@@ -7,8 +7,10 @@ from typing import Any
 
 from fitsm.availability.continuity_register import ContinuityRegister
 from fitsm.cmdb.database import Cmdb
+from fitsm.customers.register import CustomerRegister
 from fitsm.errors import ValidationError
 from fitsm.portfolio.services import ServicePortfolio
+from fitsm.reporting.register import ReportRegister
 from fitsm.reviews.schedules import ReviewSchedules
 from fitsm.risks.register import RiskRegister
 from fitsm.roles import RoleModel
@@ -37,6 +39,7 @@ from fitsm.storage.sql.documents import (
 from fitsm.storage.sql.outage_rows import SqlOutageRepository
 from fitsm.storage.sql.outbox import acknowledge, append_events, consumer_position, read_events
 from fitsm.storage.sql.schema import prepare
+from fitsm.suppliers.register import SupplierRegister
 
 __all__ = ["SqlStore", "SqlUnitOfWork"]
 
@@ -155,6 +158,15 @@ class SqlUnitOfWork(RollsBackOnExit):
         self.security: SqlMergingRepository[SecurityRegister] = SqlMergingRepository(
             db, "security", "security register", lambda r: 0, store.decoded
         )
+        self.customers: SqlMergingRepository[CustomerRegister] = SqlMergingRepository(
+            db, "customers", "customer register", lambda r: 0, store.decoded
+        )
+        self.reports: SqlMergingRepository[ReportRegister] = SqlMergingRepository(
+            db, "reports", "report register", lambda r: 0, store.decoded
+        )
+        self.suppliers: SqlMergingRepository[SupplierRegister] = SqlMergingRepository(
+            db, "suppliers", "supplier register", lambda r: 0, store.decoded
+        )
         self.cases = SqlCaseRepository(db)
         self.outages = SqlOutageRepository(db)
         self.cmdbs = SqlCmdbRepository(db, store.cmdb_cache)
@@ -167,6 +179,9 @@ class SqlUnitOfWork(RollsBackOnExit):
             self.continuity,
             self.sms,
             self.security,
+            self.customers,
+            self.reports,
+            self.suppliers,
             self.cases.documents,
         )
 
@@ -184,6 +199,9 @@ class SqlUnitOfWork(RollsBackOnExit):
                 self.continuity,
                 self.sms,
                 self.security,
+                self.customers,
+                self.reports,
+                self.suppliers,
             ):
                 repo.write(cur, audit)
             self.cases.write(cur, audit)
