@@ -39,7 +39,7 @@ from fitsm.sms.policy import (
     ServiceManagementPolicy,
     ServiceManagementPolicyVersion,
 )
-from fitsm.sms.processes import CONTENTS, REQUIRED_CONTENTS, ProcessDefinition
+from fitsm.sms.processes import DEFINITION_CONTENTS, REQUIRED_DEFINITION_CONTENTS, ProcessDefinition
 from fitsm.sms.records import Action, Approval, Distribution, SmsChange
 from fitsm.sms.register import SmsRegister
 from fitsm.sms.scope import ScopeStatement, Stakeholder
@@ -54,10 +54,10 @@ from fitsm.sms.subjects import (
 
 __all__ = [
     "COMPUTED",
-    "CONTENTS",
+    "DEFINITION_CONTENTS",
     "KEY_OUTPUTS",
     "REQUIRED_COMMITMENTS",
-    "REQUIRED_CONTENTS",
+    "REQUIRED_DEFINITION_CONTENTS",
     "Action",
     "Approval",
     "Assessment",

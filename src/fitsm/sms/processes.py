@@ -24,9 +24,9 @@ from fitsm.errors import ValidationError
 from fitsm.roles import Process
 from fitsm.sms.records import SmsChange, history
 
-__all__ = ["CONTENTS", "REQUIRED_CONTENTS", "ProcessDefinition"]
+__all__ = ["DEFINITION_CONTENTS", "REQUIRED_DEFINITION_CONTENTS", "ProcessDefinition"]
 
-CONTENTS = (
+DEFINITION_CONTENTS = (
     "goals",
     "inputs",
     "activities",
@@ -38,7 +38,7 @@ CONTENTS = (
 )
 """The contents of a process definition, in GR2.2's order."""
 
-REQUIRED_CONTENTS = CONTENTS[:6]
+REQUIRED_DEFINITION_CONTENTS = DEFINITION_CONTENTS[:6]
 """The contents every definition must have; policies and procedures are "as needed"."""
 
 
@@ -94,9 +94,9 @@ class ProcessDefinition:
         return self.process.value
 
     def missing(self) -> list[str]:
-        """The required contents (:data:`REQUIRED_CONTENTS`) this definition lacks."""
+        """The required contents (:data:`REQUIRED_DEFINITION_CONTENTS`) this definition lacks."""
         return [
             name
-            for name in REQUIRED_CONTENTS
+            for name in REQUIRED_DEFINITION_CONTENTS
             if not any(str(item).strip() for item in getattr(self, name))
         ]

@@ -34,7 +34,7 @@ from fitsm.sms.documents import ControlledDocument, DocumentVersion
 from fitsm.sms.kpis import Kpi, Measurement
 from fitsm.sms.plans import ProcessPlan, ServiceManagementPlan
 from fitsm.sms.policy import Commitment, ServiceManagementPolicy, ServiceManagementPolicyVersion
-from fitsm.sms.processes import REQUIRED_CONTENTS, ProcessDefinition
+from fitsm.sms.processes import REQUIRED_DEFINITION_CONTENTS, ProcessDefinition
 from fitsm.sms.records import Action, Approval, Distribution, SmsChange
 from fitsm.sms.scope import ScopeStatement, Stakeholder
 from fitsm.sms.subjects import document_subject, management_review_subject, sms_assessment_subject
@@ -470,7 +470,7 @@ class SmsRegister:
             if scope is not None and not scope.covers_process(process):
                 continue
             found = self._items.get((_KINDS[ProcessDefinition], process.value))
-            missing = list(REQUIRED_CONTENTS) if found is None else found.missing()
+            missing = list(REQUIRED_DEFINITION_CONTENTS) if found is None else found.missing()
             if missing:
                 gaps[process] = missing
         return gaps
