@@ -252,6 +252,64 @@ def review_rules() -> st.SearchStrategy[timedelta | MonthlyRule]:
     )
 
 
+@st.composite
+def linear_series(draw: st.DrawFn) -> tuple[int, int, float, float, int]:
+    """An exactly linear utilisation history: ``(start µs, step µs, first value, growth per
+    step, samples)``, steps of whole seconds and values on a grid of 1/64 so float64 holds
+    every sample exactly."""
+    start = draw(st.integers(0, 2_000_000_000)) * 1_000_000  # 1970 .. 2033, whole seconds
+    step = draw(st.integers(60, 7 * 86_400)) * 1_000_000  # a minute .. a week
+    first = draw(st.integers(0, 64 * 1000)) / 64
+    growth = draw(st.integers(-64 * 10, 64 * 10)) / 64
+    samples = draw(st.integers(2, 400))
+    return start, step, first, growth, samples
+
+
+@st.composite
+def utilisation_values(draw: st.DrawFn) -> list[float]:
+    """Utilisation samples between 0 and 100, often repeating levels so runs touch limits."""
+    return draw(
+        st.lists(
+            st.one_of(st.sampled_from([0.0, 50.0, 80.0, 90.0, 100.0]), st.floats(0, 100)),
+            max_size=60,
+        )
+    )
+
+
+@attrs.frozen
+class GateSituation:
+    """A toll-gate on going live, and what is known of one service when it is checked: the
+    facts the evidence holds for it, the manual criteria confirmed and the criteria waived."""
+
+    manual: tuple[bool, ...]
+    """Per criterion ``c<i>``: confirmed by a person (True) or checked against evidence."""
+    evidenced: frozenset[int]
+    confirmed: frozenset[int]
+    waived: frozenset[int]
+
+    @property
+    def satisfied(self) -> frozenset[int]:
+        """The criteria that do not hold the service back, worked out by hand."""
+        return frozenset(
+            i
+            for i, manual in enumerate(self.manual)
+            if i in self.waived or (i in self.confirmed if manual else i in self.evidenced)
+        )
+
+
+@st.composite
+def gate_situations(draw: st.DrawFn) -> GateSituation:
+    manual = tuple(draw(st.lists(st.booleans(), min_size=1, max_size=5)))
+    indexes = st.sampled_from(range(len(manual)))
+    manual_ones = [i for i, m in enumerate(manual) if m]
+    return GateSituation(
+        manual,
+        frozenset(draw(st.sets(indexes))),
+        frozenset(draw(st.sets(st.sampled_from(manual_ones)))) if manual_ones else frozenset(),
+        frozenset(draw(st.sets(indexes))),
+    )
+
+
 @attrs.frozen
 class DrawnTest:
     """A continuity test's events drawn with what they must give: the disruption at

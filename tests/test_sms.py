@@ -28,9 +28,9 @@ from fitsm.service_levels import Agreements
 from fitsm.sms import (
     Action,
     Assessment,
+    AssessmentFinding,
     Commitment,
     ControlledDocument,
-    Finding,
     Kpi,
     KpiTarget,
     ManagementReview,
@@ -497,8 +497,8 @@ class TestAssessmentsAndNonconformities:
             T0,
             "auditor",
             findings=[
-                Finding("f1", "nonconformity", "No CHM definition", requirement="GR2.2"),
-                Finding("f2", "opportunity", "Automate reports"),
+                AssessmentFinding("f1", "nonconformity", "No CHM definition", requirement="GR2.2"),
+                AssessmentFinding("f2", "opportunity", "Automate reports"),
             ],
         )
         sms.record_assessment(assessment, at=T0, by="sam", schedules=schedules)

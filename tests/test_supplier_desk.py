@@ -15,11 +15,11 @@ from fitsm.planning import PlanningDesk
 from fitsm.roles import Person, Process, Role, RoleModel
 from fitsm.service_levels import Agreement, Agreements, ServiceTarget
 from fitsm.suppliers import (
-    Channel,
-    Contact,
     EscalationLevel,
     FollowUpAction,
     Supplier,
+    SupplierChannel,
+    SupplierContact,
     VendorProduct,
     evaluation_subject,
 )
@@ -69,7 +69,7 @@ def desk(request, tmp_path) -> PlanningDesk:
     desk = PlanningDesk(store, clock=FixedClock(T0))
     for sid, kind in (("netco", "external"), ("dc", "internal")):
         desk.act("suppliers", "add", supplier=Supplier(sid, sid.title(), kind), actor="pm", at=T0)
-    desk.act("suppliers", "set_contact", supplier_id="netco", contact=Contact("Nora", "am"),
+    desk.act("suppliers", "set_contact", supplier_id="netco", contact=SupplierContact("Nora", "am"),
              actor="sam", at=T0)  # fmt: skip
     desk.act("suppliers", "evaluate", supplier_id="netco", rating=4, agreements="default",
              actions=[FollowUpAction("netco-1", "call")], actor="sam", at=T0, **Q1)  # fmt: skip
@@ -82,9 +82,12 @@ CALLS: dict[str, dict[str, Any]] = {
     "adopt": {"suppliers": [Supplier("newco", "NewCo", "external")]},
     "update": {"supplier_id": "netco", "description": "uplinks"},
     "retire": {"supplier_id": "netco"},
-    "set_contact": {"supplier_id": "netco", "contact": Contact("Otto", "desk lead")},
+    "set_contact": {"supplier_id": "netco", "contact": SupplierContact("Otto", "desk lead")},
     "remove_contact": {"supplier_id": "netco", "name": "Nora"},
-    "set_channels": {"supplier_id": "netco", "channels": [Channel("support", "mail", "s@n.x")]},
+    "set_channels": {
+        "supplier_id": "netco",
+        "channels": [SupplierChannel("support", "mail", "s@n.x")],
+    },
     "set_escalation": {"supplier_id": "netco", "levels": [EscalationLevel("Nora")]},
     "set_product": {
         "supplier_id": "netco",

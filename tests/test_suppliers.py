@@ -17,12 +17,12 @@ from fitsm.reviews import ReviewSchedules
 from fitsm.roles import Person, Role, RoleModel
 from fitsm.service_levels import Agreement, Agreements, ServiceTarget
 from fitsm.suppliers import (
-    Channel,
-    Contact,
     EscalationLevel,
     FollowUpAction,
     RatingScale,
     Supplier,
+    SupplierChannel,
+    SupplierContact,
     SupplierRegister,
     VendorProduct,
     evaluation_subject,
@@ -89,7 +89,7 @@ class TestRegister:
     def test_a_supplier_is_added_with_its_contact_as_a_general_channel(self):
         dc = _register().supplier("dc")
         assert (dc.kind.value, dc.retired) == ("internal", False)
-        assert dc.channels == (Channel("general", "contact", "dc@example.org"),)
+        assert dc.channels == (SupplierChannel("general", "contact", "dc@example.org"),)
         assert [(c.action, c.by, c.at) for c in dc.history] == [("added", "pat", T0)]
 
     def test_a_portfolios_suppliers_are_adopted_once(self):
@@ -132,7 +132,9 @@ class TestRegister:
         assert [s.id for s in register.active()] == ["dc"]
         before = register.copy()
         with pytest.raises(ValidationError, match="'netco' is retired"):
-            register.set_contact("netco", Contact("Nora", "account manager"), at=T0, by="sam")
+            register.set_contact(
+                "netco", SupplierContact("Nora", "account manager"), at=T0, by="sam"
+            )
         assert register == before
 
     def test_a_change_dated_before_the_last_one_is_refused(self):
@@ -148,9 +150,9 @@ class TestRegister:
 class TestContactsAndChannels:
     def test_contacts_are_set_by_name_and_replaced(self):
         register = _register()
-        register.set_contact("netco", Contact("Nora", "account manager"), at=T0, by="sam")
-        register.set_contact("netco", Contact("Otto", "service desk lead"), at=T0, by="sam")
-        register.set_contact("netco", Contact("Nora", "sales director"), at=T0, by="sam")
+        register.set_contact("netco", SupplierContact("Nora", "account manager"), at=T0, by="sam")
+        register.set_contact("netco", SupplierContact("Otto", "service desk lead"), at=T0, by="sam")
+        register.set_contact("netco", SupplierContact("Nora", "sales director"), at=T0, by="sam")
         netco = register.supplier("netco")
         assert [(c.name, c.role) for c in netco.contacts] == [
             ("Nora", "sales director"),
@@ -161,7 +163,7 @@ class TestContactsAndChannels:
     def test_the_escalation_path_runs_through_known_contacts_in_order(self):
         register = _register()
         for name in ("Nora", "Otto"):
-            register.set_contact("netco", Contact(name, "manager"), at=T0, by="sam")
+            register.set_contact("netco", SupplierContact(name, "manager"), at=T0, by="sam")
         path = [EscalationLevel("Otto"), EscalationLevel("Nora", timedelta(hours=4))]
         register.set_escalation("netco", path, at=T0, by="sam")
         assert register.supplier("netco").escalation == tuple(path)
@@ -181,7 +183,7 @@ class TestContactsAndChannels:
         register = _register()
         names = [f"c{i}" for i in range(len(hours))]
         for name in names:
-            register.set_contact("netco", Contact(name, "manager"), at=T0, by="sam")
+            register.set_contact("netco", SupplierContact(name, "manager"), at=T0, by="sam")
         path = [EscalationLevel(n, timedelta(hours=h)) for n, h in zip(names, hours, strict=True)]
         in_order = hours == sorted(hours)
         try:
@@ -194,13 +196,13 @@ class TestContactsAndChannels:
     def test_channels_are_replaced_as_a_whole(self):
         register = _register()
         channels = [
-            Channel("support", "portal", "https://support.netco.example"),
-            Channel("escalation", "phone", "+49 30 1234"),
+            SupplierChannel("support", "portal", "https://support.netco.example"),
+            SupplierChannel("escalation", "phone", "+49 30 1234"),
         ]
         register.set_channels("netco", channels, at=T0, by="sam")
         assert register.supplier("netco").channels == tuple(channels)
-        with pytest.raises(ValidationError, match="not a valid ChannelPurpose"):
-            Channel("gossip", "phone", "+49 30 1234")
+        with pytest.raises(ValidationError, match="not a valid SupplierChannelPurpose"):
+            SupplierChannel("gossip", "phone", "+49 30 1234")
 
 
 class TestEvaluations:

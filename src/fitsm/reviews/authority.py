@@ -31,6 +31,8 @@ PROCESSES: Mapping[SubjectKind, tuple[Process, ...]] = {
     SubjectKind.CUSTOMER_REVIEW: (Process.CRM,),
     SubjectKind.SUPPLIER: (Process.SUPPM,),
     SubjectKind.CMDB_VERIFICATION: (Process.CONFM,),
+    SubjectKind.SERVICE_STRATEGY: (Process.SPM,),
+    SubjectKind.SERVICE_PERFORMANCE: (Process.SPM,),
     SubjectKind.DOCUMENT: (),
     SubjectKind.SMS_POLICY: (),
     SubjectKind.SMS_PLAN: (),

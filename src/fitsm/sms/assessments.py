@@ -25,8 +25,8 @@ from fitsm.sms.records import Action, SmsChange, actions, history, ids, non_blan
 
 __all__ = [
     "Assessment",
-    "Finding",
-    "FindingKind",
+    "AssessmentFinding",
+    "AssessmentFindingKind",
     "ManagementReview",
     "Nonconformity",
     "NonconformityKind",
@@ -58,7 +58,7 @@ class ManagementReview:
         return [a for a in self.actions if a.done is None]
 
 
-class FindingKind(StrEnum):
+class AssessmentFindingKind(StrEnum):
     """What an assessment or audit found about a requirement."""
 
     CONFORMITY = "conformity"
@@ -68,21 +68,21 @@ class FindingKind(StrEnum):
     """An opportunity for improvement."""
 
 
-def _finding_kind(value: object) -> FindingKind:
-    return enum_value(FindingKind, "kind")(value)
+def _finding_kind(value: object) -> AssessmentFindingKind:
+    return enum_value(AssessmentFindingKind, "kind")(value)
 
 
 @attrs.frozen
-class Finding:
+class AssessmentFinding:
     """One finding: about which requirement (``"PR9.4"``, ``"GR2.2"``), of which kind, what."""
 
     id: str = attrs.field(validator=identifier)
-    kind: FindingKind = attrs.field(converter=_finding_kind)
+    kind: AssessmentFindingKind = attrs.field(converter=_finding_kind)
     description: str = attrs.field(validator=non_blank)
     requirement: str = attrs.field(default="", validator=text)
 
 
-def _findings(value: Iterable[Finding]) -> tuple[Finding, ...]:
+def _findings(value: Iterable[AssessmentFinding]) -> tuple[AssessmentFinding, ...]:
     found = tuple(value)
     names = [f.id for f in found]
     if len(set(names)) != len(names):
@@ -101,11 +101,11 @@ class Assessment:
     held: datetime = attrs.field(converter=utc)
     assessor: str = attrs.field(validator=non_blank)
     scope: str = attrs.field(default="", validator=text)
-    findings: tuple[Finding, ...] = attrs.field(default=(), converter=_findings)
+    findings: tuple[AssessmentFinding, ...] = attrs.field(default=(), converter=_findings)
     history: tuple[SmsChange, ...] = attrs.field(default=(), converter=history)
 
-    def nonconformities(self) -> list[Finding]:
-        return [f for f in self.findings if f.kind is FindingKind.NONCONFORMITY]
+    def nonconformities(self) -> list[AssessmentFinding]:
+        return [f for f in self.findings if f.kind is AssessmentFindingKind.NONCONFORMITY]
 
 
 class NonconformityKind(StrEnum):

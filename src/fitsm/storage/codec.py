@@ -30,6 +30,11 @@ from fitsm.availability.continuity import (
 )
 from fitsm.availability.continuity_register import ContinuityRegister
 from fitsm.availability.measurement import Outage
+from fitsm.capacity.capacities import Capacity
+from fitsm.capacity.plans import CapacityPlan, PlanItem
+from fitsm.capacity.register import CapacityChange, CapacityRegister
+from fitsm.capacity.requirements import CapacityRequirement
+from fitsm.capacity.thresholds import Threshold
 from fitsm.cases.base import Case, HistoryEntry
 from fitsm.cases.changes import Change
 from fitsm.cases.kinds import CASE_TYPES
@@ -54,6 +59,24 @@ from fitsm.customers.satisfaction import (
 )
 from fitsm.customers.service_reviews import ReviewAction, ServiceReview
 from fitsm.errors import StoreError
+from fitsm.finance.allocation import ByAttribute, ByWeights, EvenSplit
+from fitsm.finance.changes import FinanceChange
+from fitsm.finance.charging import FixedCharge, PerUnitCharge, Tier, TieredCharge
+from fitsm.finance.costs import Cost
+from fitsm.finance.money import Money
+from fitsm.finance.register import AllocationChoice, FinanceRegister, Price
+from fitsm.finance.roadmap import RoadmapEntry
+from fitsm.portfolio.gates import Confirmation, GateCriterion, TollGate, Waiver
+from fitsm.portfolio.history import ProductChange
+from fitsm.portfolio.performance import (
+    Financials,
+    ImprovementOpportunity,
+    OutcomeResult,
+    PerformanceReview,
+    ServiceLevelResult,
+)
+from fitsm.portfolio.products import ProductRegister
+from fitsm.portfolio.proposals import AssessmentCriterion, Decision, Finding, Proposal
 from fitsm.portfolio.services import (
     PhaseChange,
     Service,
@@ -62,6 +85,7 @@ from fitsm.portfolio.services import (
     ServicePortfolio,
     SupplierInvolvement,
 )
+from fitsm.portfolio.strategy import Outcome, ServiceStrategy
 from fitsm.reporting.register import Delivery, Production, ReportRegister
 from fitsm.reporting.specifications import (
     RecipientAgreement,
@@ -87,7 +111,12 @@ from fitsm.security.history import SecurityChange
 from fitsm.security.policies import PolicyVersion, SecurityPolicy
 from fitsm.security.register import SecurityRegister
 from fitsm.service_levels.agreements import Agreement, Agreements, ServiceTarget
-from fitsm.sms.assessments import Assessment, Finding, ManagementReview, Nonconformity
+from fitsm.sms.assessments import (
+    Assessment,
+    AssessmentFinding,
+    ManagementReview,
+    Nonconformity,
+)
 from fitsm.sms.documents import ControlledDocument, DocumentVersion
 from fitsm.sms.kpis import Kpi, KpiTarget, Measurement
 from fitsm.sms.plans import Milestone, PlanGoal, ProcessPlan, Responsibility, ServiceManagementPlan
@@ -125,12 +154,15 @@ _TAGGED: tuple[tuple[str, type[Any]], ...] = (
         RoleAssignment, Team, Outage, *CASE_TYPES,
         MonthlyRule, Review, ReviewSchedule, ReviewSubject, ScheduleChange,
         RiskMatrix, Risk, RiskChange,
+        ProductChange, AssessmentCriterion, Finding, Decision, Proposal, GateCriterion, TollGate,
+        Confirmation, Waiver, Outcome, ServiceStrategy, Financials, ServiceLevelResult,
+        OutcomeResult, ImprovementOpportunity, PerformanceReview,
         ContinuityChange, ServiceRequirements, Measure, Plan, TestEvent, ContinuityTest,
         SmsChange, Approval, Distribution, Action, ServiceManagementPolicy, ServiceManagementPolicyVersion,
         ManagementReview,
         ControlledDocument, DocumentVersion, ProcessDefinition, Stakeholder, ScopeStatement,
         PlanGoal, Milestone, Responsibility, ServiceManagementPlan, ProcessPlan, KpiTarget,
-        Measurement, Kpi, Finding, Assessment, Nonconformity,
+        Measurement, Kpi, AssessmentFinding, Assessment, Nonconformity,
         ClassificationScheme, Classification, InformationAsset, SecurityChange, PolicyVersion,
         SecurityPolicy, SecurityControl, AccessConfirmation, AccessRight,
         Customer, CustomerChange, ServiceReview, ReviewAction,
@@ -138,12 +170,15 @@ _TAGGED: tuple[tuple[str, type[Any]], ...] = (
         ReportSpecification, RecipientAgreement, SpecificationChange, Production, Delivery,
         SupplierRecord, SupplierChange, EscalationLevel, VendorProduct,
         RatingScale, SupplierEvaluation, AgreementPerformance, FollowUpAction,
+        Capacity, Threshold, CapacityRequirement, CapacityPlan, PlanItem, CapacityChange,
+        Money, Cost, FinanceChange, EvenSplit, ByAttribute, ByWeights, FixedCharge, PerUnitCharge,
+        Tier, TieredCharge, AllocationChoice, Price, RoadmapEntry,
     )),
     ("ChangeRecord", CmdbChangeRecord),
     ("CustomerContact", customer_contacts.Contact),
     ("CustomerChannel", customer_contacts.Channel),
-    ("SupplierContact", supplier_contacts.Contact),
-    ("SupplierChannel", supplier_contacts.Channel),
+    ("SupplierContact", supplier_contacts.SupplierContact),
+    ("SupplierChannel", supplier_contacts.SupplierChannel),
 )  # fmt: skip
 _CLASSES: dict[str, type[Any]] = dict(_TAGGED)
 if len(_CLASSES) < len(_TAGGED) or len({id(c) for _, c in _TAGGED}) < len(_TAGGED):
@@ -156,8 +191,8 @@ _AGGREGATES: dict[str, type[Any]] = {
     cls.__name__: cls
     for cls in (
         ServicePortfolio, Agreements, RoleModel, ReviewSchedules, RiskRegister,
-        ContinuityRegister, SecurityRegister, CustomerRegister, ReportRegister,
-        SupplierRegister, SmsRegister,
+        ContinuityRegister, SecurityRegister, CustomerRegister, ReportRegister, ProductRegister,
+        SupplierRegister, CapacityRegister, FinanceRegister, SmsRegister,
     )
 }  # fmt: skip
 _ADDED_LATER: dict[type[Any], frozenset[str]] = {

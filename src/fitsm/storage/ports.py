@@ -29,10 +29,14 @@ if TYPE_CHECKING:
         ContinuityRegister,
     )
     from fitsm.availability.measurement import Outage, OutageLog
+    from fitsm.capacity.register import CapacityRegister  # noqa: F401 - quoted in base classes
+    from fitsm.capacity.series import UtilisationSeries
     from fitsm.cases.base import Case
     from fitsm.cases.query import CaseQuery
     from fitsm.cmdb.database import Cmdb  # noqa: F401 - quoted in base classes
     from fitsm.customers.register import CustomerRegister  # noqa: F401 - quoted in base classes
+    from fitsm.finance.register import FinanceRegister  # noqa: F401 - quoted in base classes
+    from fitsm.portfolio.products import ProductRegister  # noqa: F401 - quoted in base classes
     from fitsm.portfolio.services import ServicePortfolio  # noqa: F401 - quoted in base classes
     from fitsm.reporting.register import ReportRegister  # noqa: F401 - quoted in base classes
     from fitsm.reviews.schedules import ReviewSchedules  # noqa: F401 - quoted in base classes
@@ -47,13 +51,16 @@ if TYPE_CHECKING:
 __all__ = [
     "Aggregate",
     "AgreementsRepository",
+    "CapacityRegisterRepository",
     "CaseRepository",
     "CmdbRepository",
     "ContinuityRegisterRepository",
     "CustomerRegisterRepository",
+    "FinanceRegisterRepository",
     "MergingAggregate",
     "OutageRepository",
     "PortfolioRepository",
+    "ProductRegisterRepository",
     "ReportRegisterRepository",
     "Repository",
     "ReviewSchedulesRepository",
@@ -64,6 +71,7 @@ __all__ = [
     "Store",
     "SupplierRegisterRepository",
     "UnitOfWork",
+    "UtilisationRepository",
 ]
 
 
@@ -129,6 +137,49 @@ class RiskRegisterRepository(Repository["RiskRegister"], Protocol):
     of the same risk conflict."""
 
 
+class FinanceRegisterRepository(Repository["FinanceRegister"], Protocol):
+    """Finance registers (003, PR1): two writers of different costs, prices, allocation
+    choices or roadmap entries both commit; two writers of the same one conflict."""
+
+
+class CapacityRegisterRepository(Repository["CapacityRegister"], Protocol):
+    """Capacity registers (PR5.1-PR5.3): two writers of different capacities, thresholds,
+    requirements or plans both commit; two writers of the same one conflict."""
+
+
+class UtilisationRepository(Protocol):
+    """Utilisation series (PR5.2): samples appended in batches, read by subject, metric and
+    time range as numpy columns.
+
+    A series is named by subject and metric; its first batch fixes its unit and
+    later batches in another unit of the same kind (GB for TB) are converted to
+    it. Nothing is written before :meth:`UnitOfWork.commit`; reads see what is
+    committed plus what this unit of work appended.
+    """
+
+    def append(self, series: UtilisationSeries) -> int:
+        """Append the samples of ``series``; return how many.
+
+        ValidationError when its unit measures something else than the stored
+        series' (cores for a TB pool); DuplicateError when an instant has a sample
+        already (at once if the store knows it; ConflictError at commit if another
+        unit of work recorded it meanwhile).
+        """
+
+    def read(
+        self,
+        subject: str,
+        metric: str,
+        start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> UtilisationSeries:
+        """The samples of ``subject``'s ``metric`` at or after ``start`` and before ``end``
+        (None: unbounded), oldest first; NotFoundError if the series was never recorded."""
+
+    def series(self) -> list[tuple[str, str, str]]:
+        """Every series as ``(subject, metric, unit)``, sorted."""
+
+
 class SupplierRegisterRepository(Repository["SupplierRegister"], Protocol):
     """Supplier registers (PR8): two writers of different suppliers both commit; two writers
     of the same supplier conflict."""
@@ -137,6 +188,12 @@ class SupplierRegisterRepository(Repository["SupplierRegister"], Protocol):
 class ReportRegisterRepository(Repository["ReportRegister"], Protocol):
     """Report registers (PR3.2, PR3.3): two writers of different reports, or of different
     periods' productions, both commit; two writers of the same one conflict."""
+
+
+class ProductRegisterRepository(Repository["ProductRegister"], Protocol):
+    """Product registers (PR1.2, PR1.3, 003): proposals, toll-gates, waivers, strategies and
+    performance reviews; two writers of different items both commit; two writers of the same
+    item conflict."""
 
 
 class ContinuityRegisterRepository(Repository["ContinuityRegister"], Protocol):
@@ -240,10 +297,22 @@ class UnitOfWork(Protocol):
     def risks(self) -> RiskRegisterRepository: ...
 
     @property
+    def finance(self) -> FinanceRegisterRepository: ...
+
+    @property
+    def capacity(self) -> CapacityRegisterRepository: ...
+
+    @property
+    def utilisation(self) -> UtilisationRepository: ...
+
+    @property
     def suppliers(self) -> SupplierRegisterRepository: ...
 
     @property
     def reports(self) -> ReportRegisterRepository: ...
+
+    @property
+    def products(self) -> ProductRegisterRepository: ...
 
     @property
     def security(self) -> SecurityRegisterRepository: ...

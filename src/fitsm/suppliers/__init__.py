@@ -10,7 +10,12 @@ products and the services at risk when their support ends (003).
 """
 
 from fitsm.suppliers.agreements import AgreementLink, SupportingAgreements, link_agreements
-from fitsm.suppliers.contacts import Channel, ChannelPurpose, Contact, EscalationLevel
+from fitsm.suppliers.contacts import (
+    EscalationLevel,
+    SupplierChannel,
+    SupplierChannelPurpose,
+    SupplierContact,
+)
 from fitsm.suppliers.dependents import SupplierDependency, services_depending_on
 from fitsm.suppliers.evaluations import (
     DEFAULT_RATINGS,
@@ -31,15 +36,15 @@ __all__ = [
     "ActionStatus",
     "AgreementLink",
     "AgreementPerformance",
-    "Channel",
-    "ChannelPurpose",
-    "Contact",
     "EscalationLevel",
     "FollowUpAction",
     "ProductAtRisk",
     "RatingScale",
     "Supplier",
     "SupplierChange",
+    "SupplierChannel",
+    "SupplierChannelPurpose",
+    "SupplierContact",
     "SupplierDependency",
     "SupplierEvaluation",
     "SupplierKind",

@@ -22,10 +22,10 @@ from fitsm._validators import enum_value, items, shown, text
 from fitsm.errors import ValidationError
 
 __all__ = [
-    "Channel",
-    "ChannelPurpose",
-    "Contact",
     "EscalationLevel",
+    "SupplierChannel",
+    "SupplierChannelPurpose",
+    "SupplierContact",
     "check_escalation",
 ]
 
@@ -41,10 +41,10 @@ def _name(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
 
 
 @attrs.frozen
-class Contact:
+class SupplierContact:
     """A named person on the supplier's side, with their role in the relationship (PR8.2).
 
-    >>> Contact("Nora Net", "account manager", email="nora@netco.example").role
+    >>> SupplierContact("Nora Net", "account manager", email="nora@netco.example").role
     'account manager'
     """
 
@@ -55,7 +55,7 @@ class Contact:
     phone: str = attrs.field(default="", validator=text)
 
 
-class ChannelPurpose(StrEnum):
+class SupplierChannelPurpose(StrEnum):
     """What a channel to a supplier is used for (PR8.3)."""
 
     GENERAL = "general"
@@ -68,19 +68,19 @@ class ChannelPurpose(StrEnum):
     """Where an escalation goes when the usual channels do not help."""
 
 
-def _purpose(value: object) -> ChannelPurpose:
-    return enum_value(ChannelPurpose)(value)
+def _purpose(value: object) -> SupplierChannelPurpose:
+    return enum_value(SupplierChannelPurpose)(value)
 
 
 @attrs.frozen
-class Channel:
+class SupplierChannel:
     """One way to reach a supplier: its purpose, the medium and the address (PR8.3).
 
-    >>> Channel("support", "portal", "https://support.netco.example").purpose
-    <ChannelPurpose.SUPPORT: 'support'>
+    >>> SupplierChannel("support", "portal", "https://support.netco.example").purpose
+    <SupplierChannelPurpose.SUPPORT: 'support'>
     """
 
-    purpose: ChannelPurpose = attrs.field(converter=_purpose)
+    purpose: SupplierChannelPurpose = attrs.field(converter=_purpose)
     medium: str = attrs.field(validator=_name)
     """E-mail, phone, portal, ticket system, meeting ..."""
     address: str = attrs.field(validator=_name)
@@ -111,7 +111,7 @@ class EscalationLevel:
 
 
 def check_escalation(
-    supplier_id: str, levels: Iterable[EscalationLevel], contacts: Iterable[Contact]
+    supplier_id: str, levels: Iterable[EscalationLevel], contacts: Iterable[SupplierContact]
 ) -> tuple[EscalationLevel, ...]:
     """The escalation path, checked: each level a known contact, named once, and reached no
     sooner than the level before it (level 1 first)."""

@@ -26,7 +26,12 @@ from fitsm._validators import enum_value, flag, identifier, items, shown, text
 from fitsm.clock import as_utc
 from fitsm.errors import ConflictError, DuplicateError, NotFoundError, ValidationError
 from fitsm.reviews.schedules import ReviewOutcome
-from fitsm.suppliers.contacts import Channel, Contact, EscalationLevel, check_escalation
+from fitsm.suppliers.contacts import (
+    EscalationLevel,
+    SupplierChannel,
+    SupplierContact,
+    check_escalation,
+)
 from fitsm.suppliers.evaluations import (
     ActionStatus,
     FollowUpAction,
@@ -82,12 +87,12 @@ def _records(cls: type[Any], what: str, value: Iterable[Any]) -> tuple[Any, ...]
     return found
 
 
-def _contacts(value: Iterable[Contact]) -> tuple[Contact, ...]:
-    return _records(Contact, "contacts", value)
+def _contacts(value: Iterable[SupplierContact]) -> tuple[SupplierContact, ...]:
+    return _records(SupplierContact, "contacts", value)
 
 
-def _channels(value: Iterable[Channel]) -> tuple[Channel, ...]:
-    return _records(Channel, "channels", value)
+def _channels(value: Iterable[SupplierChannel]) -> tuple[SupplierChannel, ...]:
+    return _records(SupplierChannel, "channels", value)
 
 
 def _levels(value: Iterable[EscalationLevel]) -> tuple[EscalationLevel, ...]:
@@ -123,8 +128,8 @@ class SupplierRecord:
     name: str = attrs.field(validator=text)
     kind: SupplierKind = attrs.field(converter=_kind)
     description: str = attrs.field(default="", validator=text)
-    contacts: tuple[Contact, ...] = attrs.field(default=(), converter=_contacts)
-    channels: tuple[Channel, ...] = attrs.field(default=(), converter=_channels)
+    contacts: tuple[SupplierContact, ...] = attrs.field(default=(), converter=_contacts)
+    channels: tuple[SupplierChannel, ...] = attrs.field(default=(), converter=_channels)
     escalation: tuple[EscalationLevel, ...] = attrs.field(default=(), converter=_levels)
     products: tuple[VendorProduct, ...] = attrs.field(default=(), converter=_products)
     evaluations: tuple[SupplierEvaluation, ...] = attrs.field(default=(), converter=_evaluations)
@@ -160,7 +165,7 @@ class SupplierRecord:
         first = next((c.address for c in self.channels), "")
         return Supplier(self.id, self.name, self.kind, first)
 
-    def contact(self, name: str) -> Contact:
+    def contact(self, name: str) -> SupplierContact:
         """The contact called ``name``; NotFoundError if there is none."""
         for contact in self.contacts:
             if contact.name == name:
@@ -209,7 +214,8 @@ class SupplierRegister:
     >>> register = SupplierRegister()
     >>> t0 = datetime(2024, 1, 8, tzinfo=UTC)
     >>> _ = register.add(Supplier("netco", "NetCo", "external"), at=t0, by="pat")
-    >>> _ = register.set_contact("netco", Contact("Nora Net", "account manager"), at=t0, by="sam")
+    >>> nora = SupplierContact("Nora Net", "account manager")
+    >>> _ = register.set_contact("netco", nora, at=t0, by="sam")
     >>> [c.action for c in register.supplier("netco").history]
     ['added', 'contact_set']
     """
@@ -235,8 +241,8 @@ class SupplierRegister:
         at: datetime,
         by: str,
         description: str = "",
-        contacts: Iterable[Contact] = (),
-        channels: Iterable[Channel] = (),
+        contacts: Iterable[SupplierContact] = (),
+        channels: Iterable[SupplierChannel] = (),
         note: str = "",
     ) -> SupplierRecord:
         """Identify a new supplier (PR8.1), with its contacts and channels if known.
@@ -247,15 +253,15 @@ class SupplierRegister:
             raise ValidationError(f"expected a Supplier, got {shown(supplier)}", field="supplier")
         if supplier.id in self._suppliers:
             raise DuplicateError(f"supplier {supplier.id!r} is in the register already")
-        given = tuple(items(channels, "a list of Channel records"))
+        given = tuple(items(channels, "a list of SupplierChannel records"))
         if supplier.contact and not given:
-            given = (Channel("general", "contact", supplier.contact),)
+            given = (SupplierChannel("general", "contact", supplier.contact),)
         record = SupplierRecord(
             supplier.id,
             supplier.name,
             supplier.kind,
             description,
-            contacts=tuple(items(contacts, "a list of Contact records")),
+            contacts=tuple(items(contacts, "a list of SupplierContact records")),
             channels=given,
         )
         fields = {"name": record.name, "kind": record.kind.value}
@@ -302,11 +308,13 @@ class SupplierRegister:
     # -- contacts and channels (PR8.2, PR8.3) --------------------------------------------
 
     def set_contact(
-        self, supplier_id: str, contact: Contact, *, at: datetime, by: str, note: str = ""
+        self, supplier_id: str, contact: SupplierContact, *, at: datetime, by: str, note: str = ""
     ) -> SupplierRecord:
         """Add a contact on the supplier's side, or replace the one of the same name (PR8.2)."""
-        if not isinstance(contact, Contact):
-            raise ValidationError(f"expected a Contact, got {shown(contact)}", field="contact")
+        if not isinstance(contact, SupplierContact):
+            raise ValidationError(
+                f"expected a SupplierContact, got {shown(contact)}", field="contact"
+            )
         current = self._active(supplier_id)
         others = tuple(c for c in current.contacts if c.name != contact.name)
         replaced = len(others) != len(current.contacts)
@@ -339,7 +347,7 @@ class SupplierRegister:
     def set_channels(
         self,
         supplier_id: str,
-        channels: Iterable[Channel],
+        channels: Iterable[SupplierChannel],
         *,
         at: datetime,
         by: str,
@@ -349,7 +357,7 @@ class SupplierRegister:
         (PR8.3)."""
         current = self._active(supplier_id)
         updated = attrs.evolve(
-            current, channels=tuple(items(channels, "a list of Channel records"))
+            current, channels=tuple(items(channels, "a list of SupplierChannel records"))
         )
         recorded = {"channels": tuple(f"{c.purpose.value}: {c.address}" for c in updated.channels)}
         return self._store(updated, self._change(current, at, by, "channels_set", recorded, note))

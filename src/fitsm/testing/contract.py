@@ -55,6 +55,16 @@ from fitsm.availability import (
     TestEvent,
     measure_availability,
 )
+from fitsm.capacity import (
+    Capacity,
+    CapacityPlan,
+    CapacityRegister,
+    PlanItem,
+    Threshold,
+    UtilisationSeries,
+    capacity_plan_subject,
+    derive_requirement,
+)
 from fitsm.cases import (
     ACCESS_REQUEST,
     INCIDENT,
@@ -82,8 +92,20 @@ from fitsm.customers import (
     plan_service_reviews,
     service_review_subject,
 )
-from fitsm.demo import example_provider
+from fitsm.demo import example_finance, example_provider
 from fitsm.errors import DuplicateError, InvalidTransitionError, ValidationError
+from fitsm.finance import Cost, FinanceRegister, FixedCharge, Money
+from fitsm.portfolio import (
+    AssessmentCriterion,
+    Financials,
+    Finding,
+    GateCriterion,
+    Outcome,
+    ProductRegister,
+    Proposal,
+    ServiceStrategy,
+    TollGate,
+)
 from fitsm.reporting import ReportRegister, ReportSpecification, build_report
 from fitsm.reviews import MonthlyRule, ReviewSchedules
 from fitsm.risks import (
@@ -105,9 +127,9 @@ from fitsm.service_levels import Agreements
 from fitsm.sms import (
     Action,
     Assessment,
+    AssessmentFinding,
     Commitment,
     ControlledDocument,
-    Finding,
     Kpi,
     KpiTarget,
     ManagementReview,
@@ -807,6 +829,223 @@ class ReviewsAndRisksContract(_Contract):
         assert [r.by for r in schedules.schedule(_SLA).reviews] == ["carol", "bob"]
 
 
+def _capacity() -> CapacityRegister:
+    """A storage pool and a CPU pool with a type threshold, one requirement, one plan."""
+    register = CapacityRegister()
+    register.set_capacity(
+        Capacity("san1", "storage", Q_(100, "TB"), ci_type="storage"), at=_T1, by="ann"
+    )
+    register.set_capacity(Capacity("hv1", "cpu", Q_(64, "core")), at=_T1, by="ann")
+    register.set_threshold(
+        Threshold("storage", Q_(80, "percent"), Q_(90, "percent"), ci_type="storage"),
+        at=_T1,
+        by="ann",
+    )
+    register.add_requirement(
+        derive_requirement(
+            "cpu-shop",
+            "shop",
+            "cpu",
+            unit="core",
+            target=Q_(200, "transaction/s"),
+            cost=Q_(Fraction(1, 50), "core*s/transaction"),
+            headroom=Q_(25, "percent"),
+        ),
+        at=_T1,
+        by="ann",
+    )
+    item = PlanItem(
+        "shelf", "technical", "A 50 TB shelf for san1", amount=Q_(50, "TB"), cost="18000.50",
+        currency="EUR", due=_T1 + timedelta(days=60), requirement="cpu-shop",
+    )  # fmt: skip
+    register.add_plan(
+        CapacityPlan("cap-2026", "Capacity 2026", owner="olga", services=["shop"], items=[item]),
+        at=_T1,
+        by="olga",
+    )
+    return register
+
+
+def _samples(subject: str, days: range, unit: str = "TB", start: float = 40) -> UtilisationSeries:
+    return UtilisationSeries.of(
+        subject,
+        "storage",
+        unit,
+        [_T1 + timedelta(days=d) for d in days],
+        [start + d / 2 for d in days],
+    )
+
+
+class CapacityContract(_Contract):
+    """The capacity register (each capacity, threshold, requirement and plan its own unit of
+    change) and utilisation series go through every store."""
+
+    def _capacity_stored(self, store: Store) -> CapacityRegister:
+        register = _capacity()
+        with store.unit_of_work("ann") as uow:
+            uow.capacity.add(register)
+            uow.utilisation.append(_samples("san1", range(60)))
+            uow.commit()
+        return register
+
+    def test_the_register_reads_back_equal_with_the_same_answers(self, store: Store) -> None:
+        register = self._capacity_stored(store)
+        with store.unit_of_work() as uow:
+            loaded = uow.capacity.get()
+            assert uow.capacity.ids() == ["default"]
+        assert loaded == register
+        assert loaded.version == 1
+        assert loaded.capacity("san1", "storage").amount == Q_(100, "TB")
+        assert loaded.threshold_for("san1", "storage") == register.threshold_for("san1", "storage")
+        assert loaded.requirement("cpu-shop").amount == Q_(5, "core")
+        assert loaded.plan("cap-2026").cost() == {"EUR": Decimal("18000.50")}
+        assert loaded.changes() == register.changes()
+
+    def test_samples_read_back_by_subject_and_range_as_columns(self, store: Store) -> None:
+        self._capacity_stored(store)
+        with store.unit_of_work() as uow:
+            every = uow.utilisation.read("san1", "storage")
+            some = uow.utilisation.read(
+                "san1", "storage", _T1 + timedelta(days=10), _T1 + timedelta(days=13)
+            )
+            assert uow.utilisation.series() == [("san1", "storage", "terabyte")]
+            with pytest.raises(NotFoundError, match="san9/storage"):
+                uow.utilisation.read("san9", "storage")
+        assert every == _samples("san1", range(60))
+        assert (str(every.times.dtype), str(every.values.dtype)) == ("int64", "float64")
+        assert some.values.tolist() == [45.0, 45.5, 46.0]  # day 13 is the end: not included
+
+    def test_a_batch_in_another_unit_of_the_same_kind_is_converted(self, store: Store) -> None:
+        self._capacity_stored(store)
+        with store.unit_of_work("ann") as uow:
+            days = [_T1 + timedelta(days=d) for d in (60, 61)]
+            uow.utilisation.append(
+                UtilisationSeries.of("san1", "storage", "GB", days, [70_000, 70_500])
+            )
+            with pytest.raises(ValidationError, match="core"):
+                uow.utilisation.append(
+                    UtilisationSeries.of("san1", "storage", "core", [_T1 + timedelta(days=90)], [3])
+                )
+            uow.commit()
+        with store.unit_of_work() as uow:
+            tail = uow.utilisation.read("san1", "storage", _T1 + timedelta(days=59))
+        assert tail.unit == "terabyte"
+        # 70 000 GB is 70 TB; float64 holds the factor 1/1000 to 1e-16
+        assert tail.values.tolist() == pytest.approx([69.5, 70.0, 70.5], rel=1e-12)
+
+    def test_a_taken_instant_is_refused_and_nothing_is_written(self, store: Store) -> None:
+        self._capacity_stored(store)
+        with store.unit_of_work("ann") as uow:
+            uow.utilisation.append(_samples("db1", range(3)))
+            with pytest.raises(DuplicateError, match="san1/storage"):
+                uow.utilisation.append(_samples("san1", range(59, 62)))
+            with pytest.raises(DuplicateError, match="db1/storage"):
+                uow.utilisation.append(_samples("db1", range(2, 4)))
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert len(uow.utilisation.read("san1", "storage")) == 60
+            assert len(uow.utilisation.read("db1", "storage")) == 3
+
+    def test_samples_are_not_written_without_commit_but_read_within(self, store: Store) -> None:
+        self._capacity_stored(store)
+        with store.unit_of_work("ann") as uow:
+            uow.utilisation.append(_samples("san1", range(60, 70)))
+            uow.utilisation.append(_samples("db1", range(5)))
+            assert len(uow.utilisation.read("san1", "storage")) == 70
+            assert len(uow.utilisation.read("db1", "storage", _T1 + timedelta(days=1))) == 4
+        with store.unit_of_work() as uow:
+            assert len(uow.utilisation.read("san1", "storage")) == 60
+            assert [s for s, _, _ in uow.utilisation.series()] == ["san1"]
+
+    def test_two_writers_of_the_same_instants_conflict_and_the_loser_writes_nothing(
+        self, store: Store
+    ) -> None:
+        self._capacity_stored(store)
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.utilisation.append(_samples("san1", range(60, 65)))
+            second.utilisation.append(_samples("san1", range(64, 66)))
+            second.utilisation.append(_samples("db1", range(2)))
+            second.capacity.get().set_capacity(
+                Capacity("db1", "storage", Q_(2, "TB")), at=_T1, by="bob"
+            )
+            first.commit()
+            with pytest.raises(ConflictError):
+                second.commit()
+        with store.unit_of_work() as uow:
+            assert len(uow.utilisation.read("san1", "storage")) == 65
+            assert [s for s, _, _ in uow.utilisation.series()] == ["san1"]
+            assert "capacity:db1/storage" not in uow.capacity.get()
+
+    def test_changes_to_different_items_both_commit(self, store: Store) -> None:
+        self._capacity_stored(store)
+        later = _T1 + timedelta(days=1)
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.capacity.get().set_capacity(
+                Capacity("san1", "storage", Q_(150, "TB"), ci_type="storage"), at=later, by="ann"
+            )
+            first.utilisation.append(_samples("san1", range(60, 62)))
+            second.capacity.get().approve_plan("cap-2026", at=later, by="bob")
+            second.utilisation.append(_samples("db1", range(2)))
+            first.commit()
+            second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.capacity.get()
+            assert len(uow.utilisation.read("san1", "storage")) == 62
+            assert len(uow.utilisation.read("db1", "storage")) == 2
+        assert register.capacity("san1", "storage").amount == Q_(150, "TB")
+        assert register.plan("cap-2026").status.value == "approved"
+        assert register.version == 3
+
+    def test_changes_to_the_same_item_conflict_and_the_loser_writes_nothing(
+        self, store: Store
+    ) -> None:
+        self._capacity_stored(store)
+        later = _T1 + timedelta(days=1)
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.capacity.get().approve_plan("cap-2026", at=later, by="ann")
+            theirs = second.capacity.get()
+            theirs.terminate_plan("cap-2026", at=later, by="bob")
+            theirs.set_capacity(Capacity("db1", "storage", Q_(2, "TB")), at=later, by="bob")
+            second.utilisation.append(_samples("db1", range(2)))
+            first.commit()
+            with pytest.raises(ConflictError, match="plan:cap-2026"):
+                second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.capacity.get()
+            assert [s for s, _, _ in uow.utilisation.series()] == ["san1"]
+        assert register.plan("cap-2026").status.value == "approved"
+        assert "capacity:db1/storage" not in register
+
+    def test_a_plan_review_on_its_schedule_commits_both(self, store: Store) -> None:
+        self._capacity_stored(store)
+        with store.unit_of_work("olga") as uow:
+            schedules = ReviewSchedules()
+            schedules.plan(capacity_plan_subject("cap-2026"), timedelta(days=90), at=_T1, by="olga")
+            uow.reviews.add(schedules)
+            uow.commit()
+        later = _T1 + timedelta(days=30)
+        with store.unit_of_work("olga") as uow:
+            uow.capacity.get().review_plan(
+                "cap-2026", at=later, by="olga", outcome="updated", schedules=uow.reviews.get()
+            )
+            uow.commit()
+        with store.unit_of_work() as uow:
+            schedule = uow.reviews.get().schedule(capacity_plan_subject("cap-2026"))
+            history = uow.capacity.get().history("plan:cap-2026")
+        assert schedule.next_due == later + timedelta(days=90)
+        assert (history[-1].action, history[-1].at) == ("reviewed", later)
+
+    def test_an_exception_rolls_back_the_register_and_the_samples(self, store: Store) -> None:
+        self._capacity_stored(store)
+        with pytest.raises(RuntimeError), store.unit_of_work("ann") as uow:
+            uow.capacity.get().approve_plan("cap-2026", at=_T1, by="ann")
+            uow.utilisation.append(_samples("san1", range(60, 62)))
+            raise RuntimeError("boom")
+        with store.unit_of_work() as uow:
+            assert uow.capacity.get().plan("cap-2026").status.value == "draft"
+            assert len(uow.utilisation.read("san1", "storage")) == 60
+
+
 def _suppliers() -> SupplierRegister:
     """The example provider's suppliers, one with contacts, an escalation path, a product and
     an evaluation, one retired."""
@@ -817,10 +1056,12 @@ def _suppliers() -> SupplierRegister:
     register.adopt(portfolio.suppliers, at=_T1, by="ann")  # type: ignore[arg-type]
     register.add(Supplier("oldco", "Old Co", "external"), at=_T1, by="ann")
     register.retire("oldco", at=_T1, by="ann", note="contract ended")
-    register.set_contact("telco", suppliers.Contact("Tina", "account manager"), at=_T1, by="sam")
+    register.set_contact(
+        "telco", suppliers.SupplierContact("Tina", "account manager"), at=_T1, by="sam"
+    )
     register.set_channels(
         "telco",
-        [suppliers.Channel("support", "portal", "https://noc.telco.example")],
+        [suppliers.SupplierChannel("support", "portal", "https://noc.telco.example")],
         at=_T1,
         by="sam",
     )
@@ -880,7 +1121,7 @@ class SuppliersContract(_Contract):
         with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
             first.suppliers.get().update("payco", description="cards", at=_T1, by="ann")
             second.suppliers.get().set_contact(
-                "dc-ops", suppliers.Contact("Dora", "team lead"), at=_T1, by="bob"
+                "dc-ops", suppliers.SupplierContact("Dora", "team lead"), at=_T1, by="bob"
             )
             first.commit()
             second.commit()
@@ -1239,12 +1480,10 @@ def _sms() -> SmsRegister:
         by="sam",
     )  # fmt: skip
     sms.record_measurement("k1", Fraction(17, 20), counts={"met": 17}, at=t, by="sam")
+    finding = AssessmentFinding("f1", "nonconformity", "no PM definition", "GR2.2")
     sms.record_assessment(
-        Assessment("as-1", "internal audit", t, "auditor",
-                   findings=[Finding("f1", "nonconformity", "no PM definition", "GR2.2")]),
-        at=t,
-        by="sam",
-    )  # fmt: skip
+        Assessment("as-1", "internal audit", t, "auditor", findings=[finding]), at=t, by="sam"
+    )
     sms.raise_nonconformity(Nonconformity("nc-1", "no PM definition"), at=t, by="sam")
     return sms
 
@@ -1925,6 +2164,77 @@ class CaseQueryContract(_Contract):
             uow.cases.find(**kwargs)  # type: ignore[arg-type]
 
 
+_JAN = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 2, 1, tzinfo=UTC))
+
+
+class FinanceContract(_Contract):
+    """The finance register goes through every store; each cost, allocation choice, price and
+    roadmap entry is its own unit of change (003)."""
+
+    def _finance(self, store: Store) -> FinanceRegister:
+        register = example_finance()
+        with store.unit_of_work("ann") as uow:
+            uow.finance.add(register)
+            uow.commit()
+        return register
+
+    def test_the_register_reads_back_equal_with_the_same_roll_up(self, store: Store) -> None:
+        register = self._finance(store)
+        _, cmdb = example_provider()
+        with store.unit_of_work() as uow:
+            loaded = uow.finance.get()
+            assert uow.finance.ids() == ["default"]
+        assert loaded == register
+        assert loaded.version == 1
+        assert loaded.roll_up(cmdb, *_JAN).tco() == register.roll_up(cmdb, *_JAN).tco()
+        assert loaded.prices() == register.prices()
+        assert loaded.roadmap() == register.roadmap()
+        assert loaded.keys() == register.keys()
+
+    def test_changes_to_different_items_both_commit(self, store: Store) -> None:
+        self._finance(store)
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.finance.get().revise_cost("uplink", amount=Money("650", "EUR"), at=_T1, by="ann")
+            second.finance.get().set_price(
+                "mail", FixedCharge(Money("900", "EUR")), at=_T1, by="bob"
+            )
+            first.commit()
+            second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.finance.get()
+        assert register.cost("uplink").amount == Money("650", "EUR")
+        assert register.price("mail").model == FixedCharge(Money("900", "EUR"))
+        assert register.version == 3
+
+    def test_changes_to_the_same_item_conflict_and_the_loser_writes_nothing(
+        self, store: Store
+    ) -> None:
+        self._finance(store)
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.finance.get().revise_cost("uplink", amount=Money("650", "EUR"), at=_T1, by="ann")
+            theirs = second.finance.get()
+            theirs.revise_cost("uplink", amount=Money("700", "EUR"), at=_T1, by="bob")
+            theirs.set_price("mail", FixedCharge(Money("900", "EUR")), at=_T1, by="bob")
+            first.commit()
+            with pytest.raises(ConflictError, match="'uplink'"):
+                second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.finance.get()
+        assert register.cost("uplink").amount == Money("650", "EUR")
+        assert "mail" not in register.prices()
+
+    def test_a_failed_unit_of_work_stores_nothing(self, store: Store) -> None:
+        self._finance(store)
+        with pytest.raises(RuntimeError), store.unit_of_work("ann") as uow:
+            register = uow.finance.get()
+            register.add_cost(
+                Cost("extra", "san1", Money("10", "EUR"), "monthly", _T1), at=_T1, by="ann"
+            )
+            raise RuntimeError("boom")
+        with store.unit_of_work() as uow:
+            assert [c.id for c in uow.finance.get().costs("san1")] == ["san1-support"]
+
+
 _REPORT_T0 = datetime(2024, 1, 1, tzinfo=UTC)
 
 
@@ -1955,6 +2265,77 @@ def _reports() -> ReportRegister:
     produced = register.produce(report, at=datetime(2024, 2, 2, tzinfo=UTC), by="rita")
     register.deliver(
         "ops", produced.start, recipients=["smso"], at=produced.at, by="rita", note="sent"
+    )
+    return register
+
+
+def _products() -> ProductRegister:
+    """A product register with an item of every kind: a decided and an open proposal, a gate
+    with a confirmation and a waiver, two strategies and a performance review."""
+    register = ProductRegister()
+    register.define_assessment_criterion(
+        AssessmentCriterion("fit", "Fits the portfolio strategy"), at=_T1, by="sue"
+    )
+    for proposal_id, service in (("p-shop", "shop"), ("p-chat", "chat")):
+        register.propose(
+            Proposal(
+                proposal_id,
+                f"Offer {service}",
+                service,
+                "new",
+                predicted_demand="500 users",
+                required_resources="2 FTE",
+                expected_benefits="sales",
+                risks=["spof-db1"],
+            ),
+            at=_T1,
+            by="ann",
+        )
+    register.evaluate_proposal("p-shop", [Finding("fit", True, "core")], at=_T1, by="sue")
+    register.decide_proposal("p-shop", approved=True, at=_T1, by="sue")
+    register.define_gate(
+        TollGate(
+            "go-live",
+            "Go-live",
+            "in_production",
+            [
+                GateCriterion("sla", "An SLA draft exists", evidence="sla"),
+                GateCriterion("design", "The design is reviewed"),
+            ],
+        ),
+        at=_T1,
+        by="sue",
+    )
+    register.confirm("shop", "go-live", "design", at=_T1, by="carol")
+    register.waive("chat", "go-live", "sla", reason="pilot users only", at=_T1, by="olga")
+    register.set_strategy(
+        ServiceStrategy(
+            "shop",
+            why="Sell online",
+            objectives=["Grow online revenue"],
+            available_from=date(2026, 6, 1),
+            currency="EUR",
+            outcomes=[
+                Outcome("recovery", "Costs recovered", "cost_recovery_at_least", 95),
+                Outcome("tco", "Affordable", "tco_at_most", "15000.00"),
+            ],
+        ),
+        at=_T1,
+        by="carol",
+    )
+    register.set_strategy(
+        ServiceStrategy(None, why="IT as a business", objectives=["Transparency"]),
+        at=_T1,
+        by="sue",
+    )
+    register.review_performance(
+        "PR-2026-Q1",
+        "shop",
+        start=datetime(2026, 1, 1, tzinfo=UTC),
+        end=datetime(2026, 4, 1, tzinfo=UTC),
+        financials=Financials("EUR", "12000.00", "10500.00"),
+        at=_T1,
+        by="carol",
     )
     return register
 
@@ -2048,6 +2429,122 @@ class ReportsContract(_Contract):
             assert uow.reports.get().specification("ops").owner == "otto"
 
 
+class ProductsContract(_Contract):
+    """The product register goes through every store, each proposal, gate, waiver, strategy
+    and review its own unit of change."""
+
+    def _stored_products(self, store: Store) -> ProductRegister:
+        register = _products()
+        with store.unit_of_work("sue") as uow:
+            uow.products.add(register)
+            uow.commit()
+        return register
+
+    def test_the_register_reads_back_equal_with_the_same_answers(self, store: Store) -> None:
+        register = self._stored_products(store)
+        with store.unit_of_work() as uow:
+            loaded = uow.products.get()
+            assert uow.products.ids() == ["default"]
+        assert loaded == register
+        assert loaded.version == 1
+        for service in ("shop", "chat", "mail"):
+            assert loaded.check(service, "in_development", "in_production") == register.check(
+                service, "in_development", "in_production"
+            )
+        review = loaded.review("PR-2026-Q1")
+        assert review.outcomes[0].actual == Fraction(175, 2)
+        assert [o.id for o in review.opportunities] == ["PR-2026-Q1-recovery"]
+        assert loaded.strategy("shop").available_from == date(2026, 6, 1)
+        assert loaded.proposal("p-shop").decision == register.proposal("p-shop").decision
+
+    def test_an_exception_rolls_back_the_register(self, store: Store) -> None:
+        self._stored_products(store)
+        with pytest.raises(RuntimeError), store.unit_of_work("sue") as uow:
+            uow.products.get().evaluate_proposal("p-chat", [Finding("fit", True)], at=_T1, by="sue")
+            raise RuntimeError("boom")
+        with store.unit_of_work() as uow:
+            assert uow.products.get().proposal("p-chat").findings == ()
+
+    def test_a_commit_that_fails_stores_nothing_of_it(self, store: Store) -> None:
+        self._stored_products(store)
+        with store.unit_of_work("eve") as uow, store.unit_of_work("sue") as other:
+            uow.reviews.add(_schedules())
+            mine = ProductRegister("portal")
+            mine.define_assessment_criterion(AssessmentCriterion("cost", "Cheap"), at=_T1, by="eve")
+            uow.products.add(mine)
+            other.products.add(ProductRegister("portal"))
+            other.commit()
+            with pytest.raises(ConflictError, match="'portal' was added by someone else"):
+                uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.reviews.ids() == []
+            assert uow.products.get("portal") == ProductRegister("portal")
+            assert uow.products.get() == _products()
+
+    def test_a_performance_review_on_its_schedule_commits_both(self, store: Store) -> None:
+        self._stored_products(store)
+        subject = ("service_performance", "shop")
+        with store.unit_of_work("carol") as uow:
+            schedules = ReviewSchedules()
+            schedules.plan(subject, timedelta(days=90), at=_T1, by="sue")
+            uow.reviews.add(schedules)
+            uow.commit()
+        later = _T1 + timedelta(days=90)
+        with store.unit_of_work("carol") as uow:
+            uow.products.get().review_performance(
+                "PR-2026-Q2",
+                "shop",
+                start=datetime(2026, 4, 1, tzinfo=UTC),
+                end=datetime(2026, 7, 1, tzinfo=UTC),
+                opportunities=["Publish prices"],
+                at=later,
+                by="carol",
+                schedules=uow.reviews.get(),
+            )
+            uow.commit()
+        with store.unit_of_work() as uow:
+            last = uow.reviews.get().schedule(subject).last
+            assert uow.products.get().review("PR-2026-Q2").by == "carol"
+        assert last is not None
+        assert (last.at, last.follow_ups) == (later, ("PR-2026-Q2-1",))
+
+    def test_changes_to_different_items_both_commit(self, store: Store) -> None:
+        self._stored_products(store)
+        with store.unit_of_work("sue") as first, store.unit_of_work("olga") as second:
+            first.products.get().evaluate_proposal(
+                "p-chat", [Finding("fit", False, "no demand")], at=_T1, by="sue"
+            )
+            second.products.get().waive(
+                "shop", "go-live", "sla", reason="SLA signed on paper", at=_T1, by="olga"
+            )
+            first.commit()
+            second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.products.get()
+        assert register.proposal("p-chat").status.value == "evaluated"
+        assert [w.service for w in register.waivers()] == ["chat", "shop"]
+        assert register.version == 3
+
+    def test_changes_to_the_same_item_conflict_and_the_loser_writes_nothing(
+        self, store: Store
+    ) -> None:
+        self._stored_products(store)
+        with store.unit_of_work("sue") as first, store.unit_of_work("tom") as second:
+            first.products.get().evaluate_proposal(
+                "p-chat", [Finding("fit", True)], at=_T1, by="sue"
+            )
+            theirs = second.products.get()
+            theirs.evaluate_proposal("p-chat", [Finding("fit", False)], at=_T1, by="tom")
+            theirs.retire_gate("go-live", at=_T1, by="tom")
+            first.commit()
+            with pytest.raises(ConflictError, match="proposal 'p-chat'"):
+                second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.products.get()
+        assert register.proposal("p-chat").findings == (Finding("fit", True),)
+        assert register.gate("go-live").active
+
+
 class StoreContract(
     RoundTripContract,
     AllOrNothingContract,
@@ -2061,8 +2558,11 @@ class StoreContract(
     OutboxContract,
     AgreementChangesContract,
     ReviewsAndRisksContract,
+    FinanceContract,
+    CapacityContract,
     SuppliersContract,
     ReportsContract,
+    ProductsContract,
     CustomersContract,
     ContinuityContract,
     SmsContract,

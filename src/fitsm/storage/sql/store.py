@@ -6,9 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 from fitsm.availability.continuity_register import ContinuityRegister
+from fitsm.capacity.register import CapacityRegister
 from fitsm.cmdb.database import Cmdb
 from fitsm.customers.register import CustomerRegister
 from fitsm.errors import ValidationError
+from fitsm.finance.register import FinanceRegister
+from fitsm.portfolio.products import ProductRegister
 from fitsm.portfolio.services import ServicePortfolio
 from fitsm.reporting.register import ReportRegister
 from fitsm.reviews.schedules import ReviewSchedules
@@ -39,6 +42,7 @@ from fitsm.storage.sql.documents import (
 from fitsm.storage.sql.outage_rows import SqlOutageRepository
 from fitsm.storage.sql.outbox import acknowledge, append_events, consumer_position, read_events
 from fitsm.storage.sql.schema import prepare
+from fitsm.storage.sql.utilisation_rows import SqlUtilisationRepository
 from fitsm.suppliers.register import SupplierRegister
 
 __all__ = ["SqlStore", "SqlUnitOfWork"]
@@ -164,11 +168,21 @@ class SqlUnitOfWork(RollsBackOnExit):
         self.reports: SqlMergingRepository[ReportRegister] = SqlMergingRepository(
             db, "reports", "report register", lambda r: 0, store.decoded
         )
+        self.products: SqlMergingRepository[ProductRegister] = SqlMergingRepository(
+            db, "products", "product register", lambda r: 0, store.decoded
+        )
         self.suppliers: SqlMergingRepository[SupplierRegister] = SqlMergingRepository(
             db, "suppliers", "supplier register", lambda r: 0, store.decoded
         )
+        self.capacity: SqlMergingRepository[CapacityRegister] = SqlMergingRepository(
+            db, "capacity", "capacity register", lambda r: 0, store.decoded
+        )
+        self.finance: SqlMergingRepository[FinanceRegister] = SqlMergingRepository(
+            db, "finance", "finance register", lambda r: 0, store.decoded
+        )
         self.cases = SqlCaseRepository(db)
         self.outages = SqlOutageRepository(db)
+        self.utilisation = SqlUtilisationRepository(db)
         self.cmdbs = SqlCmdbRepository(db, store.cmdb_cache)
         self._documents = (
             self.portfolios,
@@ -181,7 +195,10 @@ class SqlUnitOfWork(RollsBackOnExit):
             self.security,
             self.customers,
             self.reports,
+            self.products,
             self.suppliers,
+            self.capacity,
+            self.finance,
             self.cases.documents,
         )
 
@@ -201,13 +218,17 @@ class SqlUnitOfWork(RollsBackOnExit):
                 self.security,
                 self.customers,
                 self.reports,
+                self.products,
                 self.suppliers,
+                self.capacity,
+                self.finance,
             ):
                 repo.write(cur, audit)
             self.cases.write(cur, audit)
             self.cmdbs.write(cur, audit)
             happened = self._events()  # before outages settle their pending changes
             self.outages.write(cur, audit)
+            self.utilisation.write(cur, audit)
             append(db, cur, audit)
             append_events(db, cur, happened)
 
@@ -222,6 +243,7 @@ class SqlUnitOfWork(RollsBackOnExit):
             repo.settle()
         self.cmdbs.settle()
         self.outages.settle()
+        self.utilisation.settle()
         self._published.clear()
 
     def publish(self, event: Any) -> None:
@@ -250,3 +272,4 @@ class SqlUnitOfWork(RollsBackOnExit):
             repo.read_checked.clear()
         self.cmdbs.release()
         self.outages.pending.clear()
+        self.utilisation.pending.clear()
