@@ -345,6 +345,10 @@ def drawn_tests(draw: st.DrawFn) -> DrawnTest:
     return DrawnTest(start, recovery, loss)
 
 
+# -- the SMS register (issue 14) ------------------------------------------------------
+
+sms_ids = st.text(STORABLE, min_size=1, max_size=12).filter(lambda s: s == s.strip())
+"""Ids of SMS items (stakeholders, KPIs, documents): storable text without surrounding space."""
 ACCESS_ACTIONS = ("grant", "confirm", "revoke", "review")
 
 

@@ -56,6 +56,10 @@ def test_demo_reports_impact_and_single_points_of_failure(capsys, tmp_path, monk
     # 07:00 to 12:30 on 12 November 2025 against an RTO of 4 h; twice, as the demo ran twice
     missed = "Continuity test of 'mail' on 2025-11-12: recovered in 5 h 30 min, RTO 4 h: missed."
     assert out.splitlines().count(missed) == 2
+    # policy v2 approved 2 June 2025; the review of 20 January 2025 set the next for
+    # 31 January 2026 (yearly, day 31), after the demo's 5 January; audit-2025's two findings
+    sms = "SMS: policy v2 approved by 'alice'; management review due 2026-01-31; "
+    assert out.splitlines().count(sms + "2 open nonconformities.") == 2
     assert "Access review of 'payroll-db' overdue since 2025-12-15: 3 rights unconfirmed." in out
     assert (
         "Customer 'consumers' (CRM: 'carol'): service review due 2026-02-01; agreements "

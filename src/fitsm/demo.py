@@ -13,7 +13,9 @@ answer from each part of the library:
 - the web shop's monthly SLA report for December 2025, produced and delivered (PR3.3);
 - the telecom supplier evaluated from its UA over the last quarter (PR8.4);
 - when the storage pool crosses 80 % of its capacity at the current trend (PR5.2);
-- the go-live toll-gate a proposed chat service cannot pass yet (PR1.2, PR1.3).
+- the go-live toll-gate a proposed chat service cannot pass yet (PR1.2, PR1.3);
+- one line on its service management system: the policy in force, the next
+  management review and the open nonconformities (GR1.2, GR1.3, GR7.1).
 """
 
 from __future__ import annotations
@@ -73,6 +75,16 @@ from fitsm.security.register import SecurityRegister
 from fitsm.security.reviews import overdue_access_reviews, plan_access_reviews
 from fitsm.service_levels.agreements import Agreement, Agreements, ServiceTarget
 from fitsm.service_levels.evaluation import evaluate
+from fitsm.sms.assessments import (
+    Assessment,
+    AssessmentFinding,
+    ManagementReview,
+    Nonconformity,
+)
+from fitsm.sms.policy import Commitment
+from fitsm.sms.records import Action
+from fitsm.sms.register import SmsRegister
+from fitsm.sms.subjects import management_review_subject
 from fitsm.storage.opening import open_store
 from fitsm.storage.ports import UnitOfWork
 from fitsm.suppliers.evaluations import evaluation_subject
@@ -94,6 +106,7 @@ __all__ = [
     "example_provider",
     "example_report",
     "example_security",
+    "example_sms",
     "example_underpinning",
     "example_utilisation",
     "run",
@@ -522,6 +535,65 @@ def example_continuity() -> ContinuityRegister:
     return register
 
 
+def example_sms(schedules: ReviewSchedules) -> SmsRegister:
+    """The example provider's SMS: policy v2 approved by its SMS owner 'alice', the
+    management review of 20 January 2025 (done on its yearly schedule in ``schedules``,
+    next due 31 January 2026), and an internal audit's two open nonconformities."""
+    sms = SmsRegister()
+    first = datetime(2024, 1, 15, 9, 0, tzinfo=UTC)
+    for version, when in ((1, first), (2, datetime(2025, 6, 2, 9, 0, tzinfo=UTC))):
+        goals = ["Meet every SLA", "Every process defined by 2026"][:version]
+        sms.define_policy(goals=goals, commitments=list(Commitment), at=when, by="bob")
+        sms.approve_policy(at=when, by="alice")
+        sms.communicate_policy(to=["all-staff"], channel="intranet", at=when, by="alice")
+    subject = management_review_subject(sms.id)
+    held = datetime(2025, 1, 20, 14, 0, tzinfo=UTC)
+    schedules.plan(subject, MonthlyRule(12, day=31), at=first, by="alice", owner="alice")
+    review = ManagementReview(
+        "mr-2025",
+        held,
+        inputs=["KPI results 2024", "internal audit 2024"],
+        decisions=["define the remaining processes in 2025"],
+        actions=[Action("mr-2025-a1", "Define PM and CAPM", owner="bob")],
+        attendees=["alice", "bob"],
+    )
+    sms.record_management_review(review, at=held, by="alice", schedules=schedules)
+    audit = datetime(2025, 10, 14, 9, 0, tzinfo=UTC)
+    sms.record_assessment(
+        Assessment(
+            "audit-2025",
+            "internal audit",
+            audit,
+            "erin",
+            findings=[
+                AssessmentFinding(
+                    "f1", "nonconformity", "No definition of problem management", "GR2.2"
+                ),
+                AssessmentFinding(
+                    "f2", "nonconformity", "Incident KPI below target for 3 months", "GR6.1"
+                ),
+            ],
+        ),
+        at=audit,
+        by="bob",
+    )
+    # f2 is a deviation from a goal (the KPI's target), f1 a nonconformity (GR7.1)
+    kinds = ("nonconformity", "deviation")
+    for finding, kind in zip(sms.assessments()[0].findings, kinds, strict=True):
+        sms.raise_nonconformity(
+            Nonconformity(
+                f"nc-{finding.id}",
+                finding.description,
+                kind=kind,
+                requirement=finding.requirement,
+                source=f"audit-2025/{finding.id}",
+            ),
+            at=audit,
+            by="bob",
+        )
+    return sms
+
+
 def example_security() -> SecurityRegister:
     """The payroll records (on db1, used by the HR service) and three people's read access,
     granted on 1 June 2025 and never confirmed in an access review since."""
@@ -749,6 +821,9 @@ def run(
             gates = uow.products.get().check(
                 "chat", "in_development", "in_production", gather_evidence(uow)
             )
+            if "default" not in uow.sms.ids():
+                uow.sms.add(example_sms(schedules))
+            sms = uow.sms.get()
             security = uow.security.get()
             plan_access_reviews(
                 schedules, security, timedelta(days=180), at=AT, by=ACTOR, first_due=ACCESS_REVIEW
@@ -892,6 +967,7 @@ def run(
         )
     else:
         print(f"Storage pool {POOL!r} of {size}: {forecast.reason}.", file=out)
+    print(_sentence(sms.status_line(schedules, AT)), file=out)
 
 
 def _sentence(text: str) -> str:

@@ -2,12 +2,12 @@
 
 :class:`PlanningDesk` is to the registers (the risk register, review schedules,
 the registers of availability and continuity, capacity and information
-security, the customer register and the product register of the portfolio)
-what :class:`fitsm.CaseDesk` is to cases. Each operation is one unit of work:
-load the register and the role model, refuse the operation if the person's
-FitSM-3 roles do not allow it (:class:`~fitsm.AuthorizationError`, nothing
-changed), run it as made by that person, commit. Who may run what is data, in
-each area's ``authority`` module (``RULES``).
+security, the customer register, the product register of the portfolio and the
+SMS register of GR1-GR7) what :class:`fitsm.CaseDesk` is to cases. Each operation
+is one unit of work: load the register and the role model, refuse the operation if
+the person's FitSM-3 roles do not allow it (:class:`~fitsm.AuthorizationError`,
+nothing changed), run it as made by that person, commit. Who may run what is data,
+in each area's ``authority`` module (``RULES``).
 
 >>> from datetime import UTC, datetime
 >>> from fitsm.roles import Person, Process, Role, RoleModel
@@ -65,6 +65,8 @@ from fitsm.roles import Role, RoleModel
 from fitsm.security.authority import RULES as SECURITY_RULES
 from fitsm.security.register import SecurityRegister
 from fitsm.service_levels.agreements import AgreementKind
+from fitsm.sms.authority import RULES as SMS_RULES
+from fitsm.sms.register import SmsRegister
 from fitsm.storage.ports import Store, UnitOfWork
 from fitsm.suppliers.authority import RULES as SUPPLIER_RULES
 from fitsm.suppliers.register import SupplierRegister
@@ -204,6 +206,7 @@ _REGISTERS: Mapping[str, _Register] = {
         follow_up=_follow_products,
     ),
     "continuity": _Register("continuity", ContinuityRegister, CONTINUITY_RULES),
+    "sms": _Register("sms", SmsRegister, SMS_RULES, {"schedules": "reviews"}),
     "security": _Register(
         "security",
         SecurityRegister,

@@ -33,11 +33,17 @@ PROCESSES: Mapping[SubjectKind, tuple[Process, ...]] = {
     SubjectKind.CMDB_VERIFICATION: (Process.CONFM,),
     SubjectKind.SERVICE_STRATEGY: (Process.SPM,),
     SubjectKind.SERVICE_PERFORMANCE: (Process.SPM,),
+    SubjectKind.DOCUMENT: (),
+    SubjectKind.SMS_POLICY: (),
+    SubjectKind.SMS_PLAN: (),
+    SubjectKind.PROCESS_DEFINITION: (),
 }
-"""The processes whose people review each kind of subject (none: the SMS roles)."""
+"""The processes whose people review each kind of subject (none: the SMS roles). A
+process definition is reviewed by the people of the process it defines (its id)."""
 
 _MANAGERS = (Role.PROCESS_MANAGER, Role.PROCESS_OWNER)
 _STAFF = (Role.PROCESS_STAFF, *_MANAGERS)
+_PROCESS_IDS = frozenset(p.value for p in Process)
 
 
 def _subject(arguments: Mapping[str, Any]) -> ReviewSubject | None:
@@ -61,6 +67,8 @@ def _rule(*, perform: bool) -> Rule:
         if roles.has_role(actor, Role.SMS_MANAGER):
             return None
         processes = PROCESSES[subject.kind]
+        if subject.kind is SubjectKind.PROCESS_DEFINITION and subject.id in _PROCESS_IDS:
+            processes = (Process(subject.id),)
         wanted = _STAFF if perform else _MANAGERS
         if any(roles.has_role(actor, r, p) for p in processes for r in wanted):
             return None

@@ -75,6 +75,14 @@ class SubjectKind(StrEnum):
     SERVICE_PERFORMANCE = "service_performance"
     """A service performance review against the strategy's outcomes (PR2.3, PR14.1; 003
     service performance management); the id is the service's."""
+    DOCUMENT = "document"
+    """A controlled document of the SMS (GR2.4); the id is the document's."""
+    SMS_POLICY = "sms_policy"
+    """The general service management policy, kept up to date (GR1.2, GR7.2)."""
+    SMS_PLAN = "sms_plan"
+    """The service management plan, kept up to date (GR4.1, GR7.2)."""
+    PROCESS_DEFINITION = "process_definition"
+    """The definition of one process (GR2.2, GR7.2); the id is the process (``"CHM"``)."""
 
     @property
     def requirements(self) -> tuple[str, ...]:
@@ -96,6 +104,10 @@ _REQUIREMENTS: dict[SubjectKind, tuple[str, ...]] = {
     SubjectKind.CMDB_VERIFICATION: ("PR11.5",),
     SubjectKind.SERVICE_STRATEGY: ("PR1.1",),
     SubjectKind.SERVICE_PERFORMANCE: ("PR2.3", "PR14.1"),
+    SubjectKind.DOCUMENT: ("GR2.4",),
+    SubjectKind.SMS_POLICY: ("GR1.2", "GR7.2"),
+    SubjectKind.SMS_PLAN: ("GR4.1", "GR7.2"),
+    SubjectKind.PROCESS_DEFINITION: ("GR2.2", "GR7.2"),
 }
 
 

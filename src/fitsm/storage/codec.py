@@ -111,6 +111,20 @@ from fitsm.security.history import SecurityChange
 from fitsm.security.policies import PolicyVersion, SecurityPolicy
 from fitsm.security.register import SecurityRegister
 from fitsm.service_levels.agreements import Agreement, Agreements, ServiceTarget
+from fitsm.sms.assessments import (
+    Assessment,
+    AssessmentFinding,
+    ManagementReview,
+    Nonconformity,
+)
+from fitsm.sms.documents import ControlledDocument, DocumentVersion
+from fitsm.sms.kpis import Kpi, KpiTarget, Measurement
+from fitsm.sms.plans import Milestone, PlanGoal, ProcessPlan, Responsibility, ServiceManagementPlan
+from fitsm.sms.policy import ServiceManagementPolicy, ServiceManagementPolicyVersion
+from fitsm.sms.processes import ProcessDefinition
+from fitsm.sms.records import Action, Approval, Distribution, SmsChange
+from fitsm.sms.register import SmsRegister
+from fitsm.sms.scope import ScopeStatement, Stakeholder
 from fitsm.suppliers import contacts as supplier_contacts
 from fitsm.suppliers.contacts import EscalationLevel
 from fitsm.suppliers.evaluations import (
@@ -144,6 +158,11 @@ _TAGGED: tuple[tuple[str, type[Any]], ...] = (
         Confirmation, Waiver, Outcome, ServiceStrategy, Financials, ServiceLevelResult,
         OutcomeResult, ImprovementOpportunity, PerformanceReview,
         ContinuityChange, ServiceRequirements, Measure, Plan, TestEvent, ContinuityTest,
+        SmsChange, Approval, Distribution, Action, ServiceManagementPolicy, ServiceManagementPolicyVersion,
+        ManagementReview,
+        ControlledDocument, DocumentVersion, ProcessDefinition, Stakeholder, ScopeStatement,
+        PlanGoal, Milestone, Responsibility, ServiceManagementPlan, ProcessPlan, KpiTarget,
+        Measurement, Kpi, AssessmentFinding, Assessment, Nonconformity,
         ClassificationScheme, Classification, InformationAsset, SecurityChange, PolicyVersion,
         SecurityPolicy, SecurityControl, AccessConfirmation, AccessRight,
         Customer, CustomerChange, ServiceReview, ReviewAction,
@@ -173,7 +192,7 @@ _AGGREGATES: dict[str, type[Any]] = {
     for cls in (
         ServicePortfolio, Agreements, RoleModel, ReviewSchedules, RiskRegister,
         ContinuityRegister, SecurityRegister, CustomerRegister, ReportRegister, ProductRegister,
-        SupplierRegister, CapacityRegister, FinanceRegister,
+        SupplierRegister, CapacityRegister, FinanceRegister, SmsRegister,
     )
 }  # fmt: skip
 _ADDED_LATER: dict[type[Any], frozenset[str]] = {

@@ -32,6 +32,7 @@ from fitsm.risks.register import RiskRegister
 from fitsm.roles import RoleModel
 from fitsm.security.register import SecurityRegister
 from fitsm.service_levels.agreements import Agreements
+from fitsm.sms.register import SmsRegister
 from fitsm.storage._cases import checked_paging, checked_write, page
 from fitsm.storage._outages import PendingOutages, overlaps, period
 from fitsm.storage._scope import RollsBackOnExit
@@ -395,6 +396,9 @@ class MemoryUnitOfWork(RollsBackOnExit):
         self.continuity: MemoryMergingRepository[ContinuityRegister] = MemoryMergingRepository(
             "continuity register", store._continuity
         )
+        self.sms: MemoryMergingRepository[SmsRegister] = MemoryMergingRepository(
+            "SMS register", store._sms
+        )
         self.security: MemoryMergingRepository[SecurityRegister] = MemoryMergingRepository(
             "security register", store._security
         )
@@ -419,6 +423,7 @@ class MemoryUnitOfWork(RollsBackOnExit):
             self.suppliers,
             self.reports,
             self.continuity,
+            self.sms,
             self.security,
             self.customers,
             self.products,
@@ -487,6 +492,7 @@ class MemoryStore:
         self._suppliers: dict[str, SupplierRegister] = {}
         self._reports: dict[str, ReportRegister] = {}
         self._continuity: dict[str, ContinuityRegister] = {}
+        self._sms: dict[str, SmsRegister] = {}
         self._security: dict[str, SecurityRegister] = {}
         self._customers: dict[str, CustomerRegister] = {}
         self._products: dict[str, ProductRegister] = {}

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from fitsm.roles import RoleModel  # noqa: F401 - quoted in base classes
     from fitsm.security.register import SecurityRegister  # noqa: F401 - quoted in base classes
     from fitsm.service_levels.agreements import Agreements  # noqa: F401 - quoted in base classes
+    from fitsm.sms.register import SmsRegister  # noqa: F401 - quoted in base classes
     from fitsm.storage.events import StoredEvent
     from fitsm.suppliers.register import SupplierRegister  # noqa: F401 - quoted in base classes
 
@@ -66,6 +67,7 @@ __all__ = [
     "RiskRegisterRepository",
     "RoleModelRepository",
     "SecurityRegisterRepository",
+    "SmsRegisterRepository",
     "Store",
     "SupplierRegisterRepository",
     "UnitOfWork",
@@ -199,6 +201,11 @@ class ContinuityRegisterRepository(Repository["ContinuityRegister"], Protocol):
     tests both commit; two writers of the same one conflict."""
 
 
+class SmsRegisterRepository(Repository["SmsRegister"], Protocol):
+    """SMS registers (GR1-GR7): two writers of different items (the policy, a document, a
+    KPI, a nonconformity, ...) both commit; two writers of the same item conflict."""
+
+
 class SecurityRegisterRepository(Repository["SecurityRegister"], Protocol):
     """Security registers (PR6.1, PR6.3, PR6.5): two writers of different assets, policies,
     controls or access rights both commit; two writers of the same item conflict."""
@@ -318,6 +325,9 @@ class UnitOfWork(Protocol):
 
     @property
     def continuity(self) -> ContinuityRegisterRepository: ...
+
+    @property
+    def sms(self) -> SmsRegisterRepository: ...
 
     def __enter__(self) -> Self: ...
 

@@ -124,6 +124,26 @@ from fitsm.security import (
     access_review_subject,
 )
 from fitsm.service_levels import Agreements
+from fitsm.sms import (
+    Action,
+    Assessment,
+    AssessmentFinding,
+    Commitment,
+    ControlledDocument,
+    Kpi,
+    KpiTarget,
+    ManagementReview,
+    Milestone,
+    Nonconformity,
+    PlanGoal,
+    ProcessDefinition,
+    ProcessPlan,
+    Responsibility,
+    ScopeStatement,
+    ServiceManagementPlan,
+    SmsRegister,
+    Stakeholder,
+)
 from fitsm.storage import Store
 from fitsm.suppliers import (
     EscalationLevel,
@@ -1412,6 +1432,147 @@ class ContinuityContract(_Contract):
         assert register.services() == ["mail", "shop"]
 
 
+_T_SMS = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)
+
+
+def _sms() -> SmsRegister:
+    """An SMS register with one item of every kind: an approved and communicated policy, a
+    management review, a document, a process definition, a stakeholder and the scope, the
+    plan and a process plan, a KPI measured exactly, an audit and a nonconformity."""
+    sms = SmsRegister()
+    t = _T_SMS
+    sms.define_policy(goals=["Meet every SLA"], commitments=list(Commitment), at=t, by="sam")
+    sms.approve_policy(at=t, by="olga")
+    sms.communicate_policy(to=["all-staff"], channel="intranet", at=t, by="olga")
+    sms.record_management_review(
+        ManagementReview("mr-1", t, inputs=["KPIs"], actions=[Action("a1", "Hire", due=t)]),
+        at=t,
+        by="olga",
+    )
+    sms.add_document(ControlledDocument("doc-chm", "CHM process", kind="process"), at=t, by="sam")
+    sms.approve_document("doc-chm", at=t, by="sam")
+    sms.define_process(
+        ProcessDefinition("CHM", goals=["control changes"], interfaces=["RDM"]), at=t, by="cm"
+    )
+    sms.identify_stakeholder(
+        Stakeholder("uni", "University", "customer", needs=["mail 24x7"]), at=t, by="sam"
+    )
+    sms.define_scope(
+        ScopeStatement(services=["mail"], processes=["CHM", "ISRM"], stakeholders=["uni"]),
+        at=t,
+        by="olga",
+    )
+    sms.set_plan(
+        ServiceManagementPlan(
+            goals=[PlanGoal("g1", "CHM defined")],
+            milestones=[Milestone("m1", "CAB", t + timedelta(days=30), goal="g1")],
+            responsibilities=[Responsibility("SMS manager", "sam")],
+            budget="1000.10",
+        ),
+        at=t,
+        by="sam",
+    )
+    sms.set_process_plan(ProcessPlan("pp-1", "CHM", "CAB", serves=["g1"]), at=t, by="cm")
+    sms.define_kpi(
+        Kpi("k1", "In time", goal="PR9.4", measure="share", collection="desk",
+            target=KpiTarget("0.9"), review="quarterly", process="ISRM"),
+        at=t,
+        by="sam",
+    )  # fmt: skip
+    sms.record_measurement("k1", Fraction(17, 20), counts={"met": 17}, at=t, by="sam")
+    finding = AssessmentFinding("f1", "nonconformity", "no PM definition", "GR2.2")
+    sms.record_assessment(
+        Assessment("as-1", "internal audit", t, "auditor", findings=[finding]), at=t, by="sam"
+    )
+    sms.raise_nonconformity(Nonconformity("nc-1", "no PM definition"), at=t, by="sam")
+    return sms
+
+
+class SmsContract(_Contract):
+    """The SMS register goes through every store; each item (the policy, a document, a KPI,
+    a nonconformity, ...) is its own unit of change."""
+
+    def _stored_sms(self, store: Store) -> SmsRegister:
+        sms = _sms()
+        with store.unit_of_work("sam") as uow:
+            uow.sms.add(sms)
+            uow.commit()
+        return sms
+
+    def test_the_sms_register_reads_back_equal_with_the_same_answers(self, store: Store) -> None:
+        sms = self._stored_sms(store)
+        with store.unit_of_work() as uow:
+            loaded = uow.sms.get()
+            assert uow.sms.ids() == ["default"]
+        assert loaded == sms
+        assert loaded.version == 1
+        current = loaded.policy.current
+        assert current is not None and current.approval is not None
+        assert current.approval.by == "olga"
+        assert current.commitments == frozenset(Commitment)
+        latest = loaded.kpi("k1").latest
+        assert latest is not None and latest.value == Fraction(17, 20)
+        assert loaded.kpi("k1").on_target() is False
+        assert loaded.plan.budget == Decimal("1000.10")
+        assert loaded.scope.covers_process("CHM") and not loaded.scope.covers_process("PM")
+        assert list(loaded.definition_gaps()) == ["ISRM", "CHM"]
+        assert loaded.status_line(None, _T_SMS).endswith("1 open nonconformity")
+        assert [c.action for c in loaded.policy.history] == ["drafted", "approved", "communicated"]
+
+    def test_a_failed_sms_commit_stores_nothing(self, store: Store) -> None:
+        """A conflict on the SMS register fails the whole unit of work: the review schedule
+        changed beside it is not stored either."""
+        self._stored_sms(store)
+        with store.unit_of_work("sam") as uow:
+            uow.reviews.add(ReviewSchedules())
+            uow.commit()
+        later = _T_SMS + timedelta(days=1)
+        with store.unit_of_work("sam") as first, store.unit_of_work("olga") as second:
+            first.sms.get().link_improvement("nc-1", "CSI-1", at=later, by="sam")
+            theirs = second.sms.get()
+            theirs.link_improvement("nc-1", "CSI-2", at=later, by="olga")
+            second.reviews.get().plan(("sms_policy", "default"), timedelta(days=365), at=later,
+                                      by="olga")  # fmt: skip
+            first.commit()
+            with pytest.raises(ConflictError, match="nonconformity 'nc-1'"):
+                second.commit()
+        with store.unit_of_work() as uow:
+            assert uow.sms.get().nonconformity("nc-1").improvement == "CSI-1"
+            assert ("sms_policy", "default") not in uow.reviews.get()
+
+    def test_changes_to_different_sms_items_both_commit(self, store: Store) -> None:
+        self._stored_sms(store)
+        later = _T_SMS + timedelta(days=1)
+        with store.unit_of_work("sam") as first, store.unit_of_work("cm") as second:
+            first.sms.get().record_measurement("k1", 1, at=later, by="sam")
+            second.sms.get().reach_milestone("m1", at=later, by="cm")
+            first.commit()
+            second.commit()
+        with store.unit_of_work() as uow:
+            sms = uow.sms.get()
+        assert sms.kpi("k1").on_target() is True
+        assert sms.plan.milestones[0].reached == later
+        assert sms.version == 3
+
+    def test_changes_to_the_same_sms_item_conflict_and_the_loser_writes_nothing(
+        self, store: Store
+    ) -> None:
+        self._stored_sms(store)
+        later = _T_SMS + timedelta(days=1)
+        with store.unit_of_work("sam") as first, store.unit_of_work("olga") as second:
+            first.sms.get().communicate_policy(to="customers", at=later, by="olga")
+            theirs = second.sms.get()
+            theirs.define_policy(goals=["v2"], commitments=list(Commitment), at=later, by="olga")
+            theirs.identify_stakeholder(Stakeholder("gov", "Regulator"), at=later, by="olga")
+            first.commit()
+            with pytest.raises(ConflictError, match="policy 'policy'"):
+                second.commit()
+        with store.unit_of_work() as uow:
+            sms = uow.sms.get()
+        assert [v.number for v in sms.policy.versions] == [1]
+        assert [s.id for s in sms.stakeholders()] == ["uni"]
+
+
 def _security() -> SecurityRegister:
     """Two assets on a four-level scheme, an approved policy under revision, a control, and
     three access rights to the payroll records: one confirmed after an access review, one
@@ -2404,6 +2565,7 @@ class StoreContract(
     ProductsContract,
     CustomersContract,
     ContinuityContract,
+    SmsContract,
     SecurityContract,
 ):
     """Every behaviour a store must have; subclass it and provide a ``store`` fixture."""

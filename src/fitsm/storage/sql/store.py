@@ -18,6 +18,7 @@ from fitsm.reviews.schedules import ReviewSchedules
 from fitsm.risks.register import RiskRegister
 from fitsm.roles import RoleModel
 from fitsm.security.register import SecurityRegister
+from fitsm.sms.register import SmsRegister
 from fitsm.storage._scope import RollsBackOnExit
 from fitsm.storage._scope import checked_actor as _actor
 from fitsm.storage.events import (
@@ -155,6 +156,9 @@ class SqlUnitOfWork(RollsBackOnExit):
         self.continuity: SqlMergingRepository[ContinuityRegister] = SqlMergingRepository(
             db, "continuity", "continuity register", lambda r: 0, store.decoded
         )
+        self.sms: SqlMergingRepository[SmsRegister] = SqlMergingRepository(
+            db, "sms", "SMS register", lambda r: 0, store.decoded
+        )
         self.security: SqlMergingRepository[SecurityRegister] = SqlMergingRepository(
             db, "security", "security register", lambda r: 0, store.decoded
         )
@@ -187,6 +191,7 @@ class SqlUnitOfWork(RollsBackOnExit):
             self.reviews,
             self.risks,
             self.continuity,
+            self.sms,
             self.security,
             self.customers,
             self.reports,
@@ -209,6 +214,7 @@ class SqlUnitOfWork(RollsBackOnExit):
                 self.reviews,
                 self.risks,
                 self.continuity,
+                self.sms,
                 self.security,
                 self.customers,
                 self.reports,
