@@ -12,7 +12,17 @@ sequence of the FitSM processes.
 from fitsm.conformance.audit import AuditReport, audit, audit_snapshot
 from fitsm.conformance.defaults import DEFAULT_RULES, default_rulebook
 from fitsm.conformance.findings import Finding, Status
+from fitsm.conformance.maturity import (
+    SUBJECTS,
+    Adjustment,
+    Capability,
+    SelfAssessment,
+    SubjectLevel,
+    assess,
+    seed_level,
+)
 from fitsm.conformance.requirements import ATTRIBUTION, REQUIREMENTS, group_of
+from fitsm.conformance.roadmap import SEQUENCE, Roadmap, Stage, Step, roadmap
 from fitsm.conformance.rules import Check, Exemption, Rule, Rulebook
 from fitsm.conformance.snapshot import DEFAULT_WINDOW, Snapshot
 
@@ -21,16 +31,28 @@ __all__ = [
     "DEFAULT_RULES",
     "DEFAULT_WINDOW",
     "REQUIREMENTS",
+    "SEQUENCE",
+    "SUBJECTS",
+    "Adjustment",
     "AuditReport",
+    "Capability",
     "Check",
     "Exemption",
     "Finding",
+    "Roadmap",
     "Rule",
     "Rulebook",
+    "SelfAssessment",
     "Snapshot",
+    "Stage",
     "Status",
+    "Step",
+    "SubjectLevel",
+    "assess",
     "audit",
     "audit_snapshot",
     "default_rulebook",
     "group_of",
+    "roadmap",
+    "seed_level",
 ]
