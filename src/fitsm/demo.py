@@ -6,7 +6,8 @@ seeds the risk register from those single points of failure (PR4.2) and keeps th
 web shop's SLA on a review schedule (PR2.2), which is overdue; it shows the e-mail
 service's last continuity test, which missed its RTO (PR4.3), and the access rights to
 the payroll records on an access review schedule (PR6.5), overdue with every right
-unconfirmed.
+unconfirmed; and it ends with the FitSM-1 audit of the provider: the counts per status,
+three findings with their next steps, and the first steps of the roadmap.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ from fitsm.cmdb.configuration import (
     RedundancyGroup,
 )
 from fitsm.cmdb.database import Cmdb
+from fitsm.conformance.audit import audit
+from fitsm.conformance.maturity import assess
+from fitsm.conformance.roadmap import roadmap
 from fitsm.portfolio.services import (
     Service,
     ServiceComponent,
@@ -524,6 +528,30 @@ def run(
     late = overdue_access_reviews(security, schedules, AT)
     if late:
         print(_sentence(str(late[0])), file=out)
+    _audit(out, store_url)
+
+
+def _audit(out: TextIO, store_url: str) -> None:
+    """The FitSM-1 audit of the example provider: counts, three findings, three steps."""
+    store = open_store(store_url)
+    try:
+        report = audit(store, at=AT)
+    finally:
+        store.close()
+    print(file=out)
+    print(_sentence(report.summary()), file=out)
+    # findings where part is done say most about what to do next; then those not met
+    shown = [f for f in report.of_status("partly_met", "not_met") if f.by_machine and f.next_step]
+    shown.sort(key=lambda f: f.status != "partly_met")
+    for finding in shown[:3]:
+        print(f"  {finding.requirement} {finding.status.value.replace('_', ' ')}: "
+              f"{'; '.join(finding.evidence)}", file=out)  # fmt: skip
+        print(f"    next: {finding.next_step}", file=out)
+    steps = roadmap(assess(report))
+    print(f"Roadmap ({len(steps)} steps in the FitSM implementation sequence), first three:",
+          file=out)  # fmt: skip
+    for step in steps[:3]:
+        print(f"  {step}", file=out)
 
 
 def _sentence(text: str) -> str:

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from fitsm._validators import check_text, identifier, text
+from fitsm._validators import check_text, enum_value, identifier, text
 from fitsm.conformance.requirements import group_of
 from fitsm.errors import ValidationError
 from fitsm.tables import Column, Columns
@@ -63,13 +63,7 @@ def _group(finding: Finding) -> str:
 
 
 def _status(value: object) -> Status:
-    try:
-        return Status(value)
-    except ValueError:
-        allowed = ", ".join(repr(s.value) for s in Status)
-        raise ValidationError(
-            f"{value!r} is not a finding status; expected one of {allowed}", field="status"
-        ) from None
+    return enum_value(Status, "status")(value)
 
 
 @attrs.frozen

@@ -117,14 +117,17 @@ def seed_level(findings: Iterable[Finding]) -> Capability:
 
 
 def _level(value: object) -> Capability:
-    try:
-        return Capability(value)  # type: ignore[call-overload]
-    except (ValueError, TypeError):
-        raise ValidationError(
-            f"{value!r} is not a capability level; expected 0 (not done), 1 (ad hoc), "
-            "2 (defined) or 3 (managed)",
-            field="level",
-        ) from None
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 3:
+        return Capability(value)
+    raise ValidationError(
+        f"{value!r} is not a capability level; expected 0 (not done), 1 (ad hoc), "
+        "2 (defined) or 3 (managed)",
+        field="level",
+    )
+
+
+def _utc(value: datetime) -> datetime:
+    return as_utc(value, "at")
 
 
 @attrs.frozen
@@ -136,7 +139,7 @@ class Adjustment:
     after: Capability = attrs.field(converter=_level)
     by: str = attrs.field(validator=identifier)
     why: str = attrs.field(validator=text)
-    at: datetime = attrs.field(converter=lambda v: as_utc(v, "at"))
+    at: datetime = attrs.field(converter=_utc)
 
 
 def _name(level: SubjectLevel) -> str:

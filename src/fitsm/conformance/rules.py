@@ -91,6 +91,10 @@ class Rule:
         return found
 
 
+def _utc(value: datetime) -> datetime:
+    return as_utc(value, "at")
+
+
 @attrs.frozen
 class Exemption:
     """A requirement marked not applicable: why, by whom, when."""
@@ -98,7 +102,7 @@ class Exemption:
     requirement: str = attrs.field(validator=identifier)
     why: str = attrs.field(validator=_text)
     by: str = attrs.field(validator=identifier)
-    at: datetime = attrs.field(converter=lambda v: as_utc(v, "at"))
+    at: datetime = attrs.field(converter=_utc)
 
 
 class Rulebook:
