@@ -124,11 +124,12 @@ def pr9_1_registration(s: Snapshot) -> Finding:
         for c in cases:
             if c.status == IncidentStatus.CANCELLED:
                 continue
+            classified = bool(c.category and getattr(c, "priority", None))
             if c.status == IncidentStatus.NEW:
-                if _stale(s, c.registered_at):
-                    yield c.id, f"not classified after {STALE.days} days"
+                if not classified and _stale(s, c.registered_at):
+                    yield c.id, f"not classified and prioritised after {STALE.days} days"
                 continue
-            if not c.category or not getattr(c, "priority", None):
+            if not classified:
                 yield c.id, "handled without a category or priority"
             elif (
                 c.service

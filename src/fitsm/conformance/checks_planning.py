@@ -195,9 +195,10 @@ def pr2_2_slas(s: Snapshot) -> Finding:
     if unplanned:
         evidence.append(f"SLA without a planned review: {listed(unplanned)}")
     bad = missing + overdue + unplanned
+    late = {x.rsplit(" (", 1)[-1].rstrip(")") for x in overdue + unplanned}
     return decide(
         "PR2.2",
-        [x for x in services if x not in missing],
+        [x for x in services if x not in missing and x not in late],
         bad,
         evidence=evidence,
         next_step=f"agree or review the SLAs: {listed(bad)}",
@@ -699,29 +700,34 @@ def pr8_1_suppliers(s: Snapshot) -> Finding:
 
 
 def pr8_2_supplier_contacts(s: Snapshot) -> Finding:
-    """PR8.2: every supplier has a contact, and a supplier relationship manager is named."""
+    """PR8.2: every supplier has a contact point and a supplier relationship manager (the
+    FitSM-3 role held for that supplier)."""
     suppliers = [sup for p in s.portfolios for sup in p.suppliers]
     if not suppliers:
         return Finding.not_met(
             "PR8.2", "no supplier is recorded", next_step="record the suppliers (PR8.1)"
         )
     silent = [sup.id for sup in suppliers if not sup.contact]
-    manager = s.roles is not None and bool(s.roles.holders(Role.SUPPLIER_RELATIONSHIP_MANAGER))
-    evidence = [f"{len(suppliers) - len(silent)} of {len(suppliers)} suppliers have a contact"]
-    bad = list(silent)
+    unmanaged = [
+        sup.id
+        for sup in suppliers
+        if s.roles is None or not s.roles.holders(Role.SUPPLIER_RELATIONSHIP_MANAGER, sup.id)
+    ]
+    bad = sorted({*silent, *unmanaged})
+    evidence = [f"{len(suppliers) - len(bad)} of {len(suppliers)} suppliers have both"]
     if silent:
-        evidence.append(f"no contact: {listed(silent)}")
-    if not manager:
-        evidence.append("nobody holds the supplier relationship manager role")
-        bad.append("supplier relationship manager")
+        evidence.append(f"no contact point: {listed(silent)}")
+    if unmanaged:
+        evidence.append(f"no supplier relationship manager: {listed(unmanaged)}")
     return decide(
         "PR8.2",
-        [sup.id for sup in suppliers if sup.contact],
+        [sup.id for sup in suppliers if sup.id not in bad],
         bad,
         evidence=evidence,
-        next_step=f"designate who manages each supplier relationship: {listed(bad)}",
+        next_step=f"designate who manages the relationship with {listed(bad)}",
         suppliers=len(suppliers),
         without_contact=len(silent),
+        without_manager=len(unmanaged),
     )
 
 
