@@ -221,9 +221,7 @@ class World:
         )  # fmt: skip
         s.grant_access("acc-bob", holder=CLERK, asset="payroll", access="read",
                        reason="payroll clerk", at=_day(2), by=ISM)  # fmt: skip
-        s.add_control(
-            SecurityControl("c-mfa", "MFA", "technical", risks=["r-leak"]), at=T0, by=ISM
-        )
+        s.add_control(SecurityControl("c-mfa", "MFA", "technical", risks=["r-leak"]), at=T0, by=ISM)
         s.set_control_status("c-mfa", "implemented", at=_day(3), by=ISM)
         return s
 
@@ -346,8 +344,10 @@ class World:
             continuity=(self.continuity,),
             security=(self.security,),
             cases=_by_kind(self.cases),
-            outages=OutageLog.of([o for o in self.outages if o.start < at and
-                                  (o.end is None or o.end > since)], until=at),  # fmt: skip
+            outages=OutageLog.of(
+                [o for o in self.outages if o.start < at and (o.end is None or o.end > since)],
+                until=at,
+            ),
         )
 
     def store(self, store: Store) -> Store:

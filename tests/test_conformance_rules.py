@@ -192,7 +192,9 @@ def change(case_id: str, day: int = 34, **fields: object) -> Change:
     return Change(case_id, "A change", _day(day), "ann", risk="low", benefits="b", **fields)  # type: ignore[arg-type]
 
 
-def through_approval(major: bool, approver: str, day: int = 34) -> list[tuple[str, str, datetime, dict[str, object]]]:
+def through_approval(
+    major: bool, approver: str, day: int = 34
+) -> list[tuple[str, str, datetime, dict[str, object]]]:
     return [
         ("classify", "ann", _day(day), {"change_type": "normal", "major": major}),
         ("assess", "ann", _day(day + 1), {"effort": "1 h", "feasibility": "yes"}),
@@ -212,7 +214,9 @@ def release(case_id: str, changes: list[str], day: int = 37) -> Release:
     return Release(case_id, "A release", _day(day), "ann")
 
 
-def planned_release(changes: list[str], day: int) -> list[tuple[str, str, datetime, dict[str, object]]]:
+def planned_release(
+    changes: list[str], day: int
+) -> list[tuple[str, str, datetime, dict[str, object]]]:
     return [
         ("plan", "ann", _day(day), {"changes": changes, "strategy": "big_bang",
                                     "testing": "canary", "acceptance_criteria": ["ok"],
@@ -266,10 +270,18 @@ MUTATIONS: dict[str, Mutation] = {
     "PR6.3": untreated_security_risk,
     "PR6.4": add_case(SecurityIncident("SEC-2", "Odd login", _day(100), "ann")),
     "PR6.5": add_case(
-        AccessRequest("ACR-2", "Payroll write", _day(5), "dora", person="dora",
-                      asset="payroll", access="write", reason="curious"),
+        AccessRequest(
+            "ACR-2",
+            "Payroll write",
+            _day(5),
+            "dora",
+            person="dora",
+            asset="payroll",
+            access="write",
+            reason="curious",
+        ),
         ("approve", "ann", _day(6), {"decision": "fine"}),
-    ),  # fmt: skip
+    ),
     "PR7.1": add_service(target_customers=[]),
     "PR7.4": overdue("customer_review", "consumers"),
     "PR7.5": add_case(
@@ -290,11 +302,15 @@ MUTATIONS: dict[str, Mutation] = {
     "PR9.3": add_case(
         new_incident("INC-4", service="shop"),
         ("classify", "ann", _day(10), {"category": "x"}),
-        ("prioritise", "ann", _day(10), {"impact": "low", "urgency": "low", "priority": "P4",
-                                         "agreement": "sla-shop"}),
+        (
+            "prioritise",
+            "ann",
+            _day(10),
+            {"impact": "low", "urgency": "low", "priority": "P4", "agreement": "sla-shop"},
+        ),
         ("assign", "ann", _day(10), {"group": "web-team", "assignee": "ann"}),
         ("escalate_hierarchically", "ann", _day(11), {"escalated_to": "dora"}),
-    ),  # fmt: skip
+    ),
     "PR9.5": add_case(
         new_incident("INC-5"),
         ("classify", "ann", _day(100), {"category": "x"}),
@@ -328,8 +344,9 @@ MUTATIONS: dict[str, Mutation] = {
     "PR12.2": tamper("CHG-1", status="approved"),
     "PR12.3": tamper("CHG-1", feasibility=""),
     "PR12.4": add_case(change("CHG-4"), *through_approval(True, CHM), *implemented(37)),
-    "PR12.5": add_case(change("CHG-5", day=90), *through_approval(False, CHM, 90),
-                       *implemented(93)),  # fmt: skip
+    "PR12.5": add_case(
+        change("CHG-5", day=90), *through_approval(False, CHM, 90), *implemented(93)
+    ),
     "PR12.6": add_case(change("CHG-6", day=90), *through_approval(False, CHM, 90)),
     "PR13.1": tamper("REL-1", strategy=None),
     "PR13.2": not_approved_release,

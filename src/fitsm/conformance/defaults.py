@@ -87,7 +87,10 @@ _TABLE: dict[str, tuple[tuple[str, ...], Check | str]] = {
         "the evaluation of each proposal for a new or changed service: predicted demand, "
         "required resources, expected benefits",
     ),
-    "PR1.3": (("fitsm.portfolio.ServiceLifecycle", "ServicePortfolio.move"), plan.pr1_3_lifecycle),
+    "PR1.3": (
+        ("fitsm.portfolio.ServiceLifecycle", "fitsm.portfolio.ServicePortfolio.move"),
+        plan.pr1_3_lifecycle,
+    ),
     "PR1.4": (
         ("fitsm.portfolio.SupplierInvolvement", "fitsm.suppliers.Supplier"),
         plan.pr1_4_service_suppliers,
@@ -117,7 +120,10 @@ _TABLE: dict[str, tuple[tuple[str, ...], Check | str]] = {
     "PR4.1": ((_CONTINUITY, _REVIEWS), plan.pr4_1_requirements),
     "PR4.2": ((_RISKS, "fitsm.risks.candidate_risks", _REVIEWS), plan.pr4_2_availability_risks),
     "PR4.3": ((_CONTINUITY, "fitsm.availability.ContinuityTest"), plan.pr4_3_measures),
-    "PR4.4": (("fitsm.availability.Outage", "uow.outages"), plan.pr4_4_monitoring),
+    "PR4.4": (
+        ("fitsm.availability.Outage", "fitsm.storage.OutageRepository"),
+        plan.pr4_4_monitoring,
+    ),
     "PR5.1": (
         ("fitsm.capacity (to come)", _REVIEWS),
         "the capacity and performance requirements of each service and their reviews",
@@ -177,7 +183,7 @@ _TABLE: dict[str, tuple[tuple[str, ...], Check | str]] = {
     "PR11.1": (("fitsm.cmdb.CmdbSchema",), ops.pr11_1_scope),
     "PR11.2": (("fitsm.cmdb.CiType", "fitsm.cmdb.ConfigurationItem"), ops.pr11_2_detail),
     "PR11.3": ((_CMDB,), ops.pr11_3_cmdb),
-    "PR11.4": ((_CMDB, "Cmdb.history"), ops.pr11_4_control),
+    "PR11.4": ((_CMDB, "fitsm.cmdb.Cmdb.history"), ops.pr11_4_control),
     "PR11.5": (
         ("fitsm.cmdb.verify", "fitsm.reviews.record_verification"),
         ops.pr11_5_verification,

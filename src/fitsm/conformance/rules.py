@@ -189,6 +189,21 @@ class Rulebook:
     def __len__(self) -> int:
         return len(self._rules)
 
+    def to_markdown(self) -> str:
+        """A Markdown table of the rules: each requirement with its FitSM-1 text, the
+        building blocks that serve it, and whether the audit decides it from the data
+        (else what a person must provide). ``docs/conformance.md`` holds this table."""
+        lines = [
+            "| requirement | FitSM-1 text | building blocks | decided |",
+            "|---|---|---|---|",
+        ]
+        for rule in self:
+            blocks = ", ".join(f"`{b}`" for b in rule.blocks) or "-"
+            decided = "by machine" if rule.by_machine else f"needs evidence: {rule.provide}"
+            cells = [rule.requirement, rule.text, blocks, decided]
+            lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+        return "\n".join(lines) + "\n"
+
     def copy(self) -> Rulebook:
         """An independent copy (rules are immutable)."""
         other = Rulebook()

@@ -2,10 +2,10 @@
 
 An availability timeline against the SLA target and error budget (PR4.4,
 PR2.3), the dependency graph of a service or of an impact (PR11.3), an SLA
-compliance heatmap of services by months (PR2.3) and a case lifecycle diagram
-(PR9-PR14). Each function returns the matplotlib figure and axes, to restyle,
-show or save (``fig.savefig("shop.png")``); none draws with ``pyplot``'s global
-state.
+compliance heatmap of services by months (PR2.3), a case lifecycle diagram
+(PR9-PR14) and the capability level of each process in a self-assessment
+(GR6.2). Each function returns the matplotlib figure and axes, to restyle, show
+or save (``fig.savefig("shop.png")``); none draws with ``pyplot``'s global state.
 
 This package is an adapter at the edge, like :mod:`fitsm.interop`: it reads the
 areas, and the areas know nothing of it. matplotlib is the optional extra
@@ -15,6 +15,13 @@ without it, drawing raises :class:`~fitsm.errors.MissingExtraError`.
 
 from fitsm.plotting.compliance import compliance_heatmap
 from fitsm.plotting.graphs import dependency_graph, lifecycle_diagram
+from fitsm.plotting.maturity import maturity_chart
 from fitsm.plotting.timeline import availability_timeline
 
-__all__ = ["availability_timeline", "compliance_heatmap", "dependency_graph", "lifecycle_diagram"]
+__all__ = [
+    "availability_timeline",
+    "compliance_heatmap",
+    "dependency_graph",
+    "lifecycle_diagram",
+    "maturity_chart",
+]
