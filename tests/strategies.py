@@ -22,6 +22,7 @@ from fitsm import (
     ServiceTarget,
 )
 from fitsm.cmdb import HAS_MEMBER
+from fitsm.conformance import Status
 from fitsm.reviews import MonthlyRule
 from fitsm.service_levels import Agreements
 
@@ -308,3 +309,11 @@ def access_histories(draw: st.DrawFn) -> list[tuple[str, str, int]]:
         day += gap
         history.append((action, right_id, day))
     return history
+
+
+finding_statuses = st.lists(
+    st.sampled_from(tuple(Status)),
+    min_size=1,
+    max_size=8,
+)
+"""The statuses of one subject's findings in an audit (a process has 3 to 6 requirements)."""
