@@ -32,6 +32,25 @@ def test_demo_reports_impact_and_single_points_of_failure(capsys, tmp_path, monk
     missed = "Continuity test of 'mail' on 2025-11-12: recovered in 5 h 30 min, RTO 4 h: missed."
     assert out.splitlines().count(missed) == 2
     assert "Access review of 'payroll-db' overdue since 2025-12-15: 3 rights unconfirmed." in out
+    # the audit of the example provider: 59 requirements decided from its data
+    counts = (
+        "82 requirements audited on 2026-01-05: 11 met, 5 partly met, 43 not met, "
+        "23 need evidence, 0 not applicable; 59 decided from the data."
+    )
+    assert out.splitlines().count(counts) == 2
+    assert "  PR2.2 partly met: 1 of 4 customer services have an SLA; no SLA in force: " in out
+    assert "    next: agree or review the SLAs: 'mail', 'hr', 'vpn' and 1 more" in out
+    assert "Roadmap (21 steps in the FitSM implementation sequence), first three:" in out
+    assert (
+        "  1. Service portfolio management (PR1), now ad hoc: close PR1.2, PR1.3 "
+        "(stage 1, foundation)"
+    ) in out
+
+
+def test_demo_audits_a_memory_store_too(capsys) -> None:
+    assert main(["demo", "--store", "memory://"]) == 0
+    out = capsys.readouterr().out
+    assert "82 requirements audited on 2026-01-05: 11 met, 5 partly met" in out
 
 
 def test_demo_takes_other_failures(capsys) -> None:
