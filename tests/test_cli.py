@@ -34,12 +34,15 @@ def test_demo_reports_impact_and_single_points_of_failure(capsys, tmp_path, monk
     assert "Access review of 'payroll-db' overdue since 2025-12-15: 3 rights unconfirmed." in out
     # the audit of the example provider: 59 requirements decided from its data
     counts = (
-        "82 requirements audited on 2026-01-05: 11 met, 5 partly met, 43 not met, "
+        "82 requirements audited on 2026-01-05: 11 met, 3 partly met, 45 not met, "
         "23 need evidence, 0 not applicable; 59 decided from the data."
     )
     assert out.splitlines().count(counts) == 2
-    assert "  PR2.2 partly met: 1 of 4 customer services have an SLA; no SLA in force: " in out
-    assert "    next: agree or review the SLAs: 'mail', 'hr', 'vpn' and 1 more" in out
+    assert (
+        "  PR4.3 partly met: 1 of 1 services have measures; last continuity test missed the "
+        "RTO: 'mail (ct-mail-2025-11)'"
+    ) in out
+    assert "    next: plan measures, act on test findings and test the plans: " in out
     assert "Roadmap (21 steps in the FitSM implementation sequence), first three:" in out
     assert (
         "  1. Service portfolio management (PR1), now ad hoc: close PR1.2, PR1.3 "
@@ -50,7 +53,7 @@ def test_demo_reports_impact_and_single_points_of_failure(capsys, tmp_path, monk
 def test_demo_audits_a_memory_store_too(capsys) -> None:
     assert main(["demo", "--store", "memory://"]) == 0
     out = capsys.readouterr().out
-    assert "82 requirements audited on 2026-01-05: 11 met, 5 partly met" in out
+    assert "82 requirements audited on 2026-01-05: 11 met, 3 partly met" in out
 
 
 def test_demo_takes_other_failures(capsys) -> None:
