@@ -22,7 +22,7 @@ from fitsm import (
     ServiceTarget,
 )
 from fitsm.cmdb import HAS_MEMBER
-from fitsm.conformance import Status
+from fitsm.conformance import FindingStatus
 from fitsm.reviews import MonthlyRule
 from fitsm.service_levels import Agreements
 
@@ -312,7 +312,7 @@ def access_histories(draw: st.DrawFn) -> list[tuple[str, str, int]]:
 
 
 finding_statuses = st.lists(
-    st.sampled_from(tuple(Status)),
+    st.sampled_from(tuple(FindingStatus)),
     min_size=1,
     max_size=8,
 )

@@ -22,9 +22,9 @@ from fitsm.conformance import (
     AuditReport,
     Capability,
     Finding,
+    FindingStatus,
     Rule,
     Snapshot,
-    Status,
     Step,
     SubjectLevel,
     assess,
@@ -70,7 +70,7 @@ class TestRequirements:
 
 class TestFindings:
     def test_a_status_is_one_of_five(self) -> None:
-        with pytest.raises(ValidationError, match=r"'done' is not a valid Status"):
+        with pytest.raises(ValidationError, match=r"'done' is not a valid FindingStatus"):
             Finding("PR1.1", "done", ("x",))
 
     def test_anything_but_met_says_why_or_what_next(self) -> None:
@@ -146,7 +146,7 @@ class TestRulebook:
         with pytest.raises(ValidationError, match="must say what to provide"):
             Rule("PR1.2", "text")
         found = default_rulebook()["PR1.2"].decide(Snapshot(AT))
-        assert found.status is Status.NEEDS_EVIDENCE and not found.by_machine
+        assert found.status is FindingStatus.NEEDS_EVIDENCE and not found.by_machine
         assert "predicted demand" in found.next_step
 
     def test_marked_not_applicable_with_who_and_why(self) -> None:
@@ -154,12 +154,12 @@ class TestRulebook:
         mark = book.not_applicable("PR6.4", "run by the parent company", by="ann", at=AT)
         assert mark.at == AT and book.exemptions == (mark,)
         found = audit_snapshot(World().snapshot(), book).finding("PR6.4")
-        assert found.status is Status.NOT_APPLICABLE
+        assert found.status is FindingStatus.NOT_APPLICABLE
         assert found.evidence == ("run by the parent company (marked by ann)",)
         with pytest.raises(ValidationError, match="needs a reason"):
             book.not_applicable("PR6.5", "  ", by="ann", at=AT)
         book.applicable("PR6.4")
-        assert book.decide("PR6.4", World().snapshot()).status is Status.MET
+        assert book.decide("PR6.4", World().snapshot()).status is FindingStatus.MET
         with pytest.raises(NotFoundError):
             book.applicable("PR6.4")
 
@@ -191,7 +191,7 @@ class TestReport:
     def test_as_a_frame_statuses_are_categories(self, report: AuditReport) -> None:
         frame = report.to_frame()
         assert list(frame.columns) == list(Finding.columns.names)
-        assert list(frame["status"].cat.categories) == [s.value for s in Status]
+        assert list(frame["status"].cat.categories) == [s.value for s in FindingStatus]
 
     def test_markdown_keeps_each_finding_on_one_row(self) -> None:
         finding = Finding.not_met("PR1.1", "a | b", next_step="x\ny")
@@ -214,8 +214,8 @@ class TestReport:
     def test_the_audit_reads_no_clock(self) -> None:
         # audited a year on, the reviews done in May 2026 are overdue in June 2027
         later = audit_snapshot(World().snapshot(AT.replace(year=2027)))
-        assert later.finding("PR11.5").status is Status.NOT_MET
-        assert audit_snapshot(World().snapshot()).finding("PR11.5").status is Status.MET
+        assert later.finding("PR11.5").status is FindingStatus.NOT_MET
+        assert audit_snapshot(World().snapshot()).finding("PR11.5").status is FindingStatus.MET
 
     def test_an_empty_store_meets_nothing(self) -> None:
         report = audit(MemoryStore(), at=AT)
@@ -250,16 +250,16 @@ class TestMaturity:
 
     @given(finding_statuses, st.data())
     def test_meeting_one_more_requirement_never_lowers_the_level(
-        self, statuses: list[Status], data: st.DataObject
+        self, statuses: list[FindingStatus], data: st.DataObject
     ) -> None:
         index = data.draw(st.integers(0, len(statuses) - 1))
         better = [*statuses]
-        better[index] = Status.MET
+        better[index] = FindingStatus.MET
         findings = [Finding(f"PR1.{n}", s, ("e",), "x") for n, s in enumerate(statuses, 1)]
         improved = [Finding(f"PR1.{n}", s, ("e",), "x") for n, s in enumerate(better, 1)]
         assert seed_level(improved) >= seed_level(findings)
         assert (seed_level(findings) is Capability.MANAGED) == all(
-            s in (Status.MET, Status.NOT_APPLICABLE) for s in statuses
+            s in (FindingStatus.MET, FindingStatus.NOT_APPLICABLE) for s in statuses
         )
 
     def test_the_provider_of_the_tests(self) -> None:

@@ -25,17 +25,17 @@ from fitsm.cases.releases import Release
 from fitsm.cases.security_incidents import SecurityIncident
 from fitsm.cmdb.configuration import CiType, CmdbSchema, ConfigurationItem
 from fitsm.cmdb.database import Cmdb
-from fitsm.conformance import Finding, Snapshot, Status, default_rulebook
+from fitsm.conformance import Finding, FindingStatus, Snapshot, default_rulebook
 from fitsm.portfolio.services import Service, ServiceComponent, ServicePortfolio
 from fitsm.risks.register import Risk
 from fitsm.roles import Role
 from fitsm.service_levels.agreements import Agreement
 from tests.conformance_world import AT, CAB, CHM, MAY, SLM, T0, World, _day, fire
 
-RANK = {Status.MET: 2, Status.PARTLY_MET: 1, Status.NOT_MET: 0}
+RANK = {FindingStatus.MET: 2, FindingStatus.PARTLY_MET: 1, FindingStatus.NOT_MET: 0}
 BOOK = default_rulebook()
 MACHINE = [rule.requirement for rule in BOOK if rule.by_machine]
-BEST = {"GR2.2": Status.PARTLY_MET}
+BEST = {"GR2.2": FindingStatus.PARTLY_MET}
 """Requirements the data can at best partly decide: GR2.2's definitions are documents."""
 
 Mutation = Callable[[World], Snapshot | None]
@@ -378,7 +378,7 @@ def test_every_machine_rule_has_a_mutation() -> None:
 @pytest.mark.parametrize("requirement", MACHINE)
 def test_the_conformant_provider_meets_it(requirement: str) -> None:
     found = decide(requirement, good_snapshot(World()))
-    assert found.status is BEST.get(requirement, Status.MET), found
+    assert found.status is BEST.get(requirement, FindingStatus.MET), found
     assert found.by_machine
     assert found.evidence
 
@@ -396,7 +396,7 @@ def test_breaking_it_is_found(requirement: str) -> None:
 @pytest.mark.parametrize("requirement", MACHINE)
 def test_an_empty_store_does_not_meet_it(requirement: str) -> None:
     found = decide(requirement, Snapshot(AT))
-    assert found.status is Status.NOT_MET, found
+    assert found.status is FindingStatus.NOT_MET, found
     assert found.next_step
 
 
@@ -406,7 +406,7 @@ class TestWhatTheEvidenceNames:
         overdue("agreement", "sla-shop")(world)
         found = decide("PR2.2", good_snapshot(world))
         # one customer-facing service, its only SLA overdue: nothing is in order
-        assert found.status is Status.NOT_MET
+        assert found.status is FindingStatus.NOT_MET
         assert "SLA review overdue: 'sla-shop (shop)'" in found.evidence
         assert found.counts["reviews_overdue"] == 1
 
@@ -415,7 +415,7 @@ class TestWhatTheEvidenceNames:
         MUTATIONS["PR12.4"](world)
         found = decide("PR12.4", good_snapshot(world))
         # CHG-1 (normal, CHM), CHG-2 (major, CAB) are in order; CHG-4 (major, CHM) is not
-        assert found.status is Status.PARTLY_MET
+        assert found.status is FindingStatus.PARTLY_MET
         assert "approved by someone without the cab authority: 'CHG-4'" in found.evidence
         assert found.counts == {"cases": 3, "deviating": 1, "implemented": 3}
 
@@ -430,7 +430,7 @@ class TestWhatTheEvidenceNames:
     def test_the_cab_member_may_approve_a_normal_change_too(self) -> None:
         world = World()
         add_case(change("CHG-7"), *through_approval(False, CAB), *implemented(37))(world)
-        assert decide("PR12.4", good_snapshot(world)).status is Status.MET
+        assert decide("PR12.4", good_snapshot(world)).status is FindingStatus.MET
 
     def test_a_major_incident_without_its_review_is_named(self) -> None:
         world = World()
@@ -443,7 +443,7 @@ class TestWhatTheEvidenceNames:
         world = World()
         overdue("cmdb_verification", "default")(world)
         found = decide("PR11.5", good_snapshot(world))
-        assert found.status is Status.NOT_MET
+        assert found.status is FindingStatus.NOT_MET
         assert found.counts == {"overdue": 1, "reviewed": 1, "scheduled": 1, "subjects": 1}
 
     def test_process_records_count_each_process(self) -> None:
@@ -467,4 +467,4 @@ def test_a_user_rule_replaces_the_major_incident_criteria() -> None:
     book = default_rulebook()
     book.replace(attrs.evolve(book["PR9.6"], check=major_incidents(MajorIncidentCriteria(
         priorities=["P0"]))))  # fmt: skip
-    assert book.decide("PR9.6", good_snapshot(world)).status is Status.MET
+    assert book.decide("PR9.6", good_snapshot(world)).status is FindingStatus.MET

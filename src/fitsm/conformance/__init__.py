@@ -11,7 +11,7 @@ sequence of the FitSM processes.
 
 from fitsm.conformance.audit import AuditReport, audit, audit_snapshot
 from fitsm.conformance.defaults import DEFAULT_RULES, default_rulebook
-from fitsm.conformance.findings import Finding, Status
+from fitsm.conformance.findings import Finding, FindingStatus
 from fitsm.conformance.maturity import (
     SUBJECTS,
     Adjustment,
@@ -39,13 +39,13 @@ __all__ = [
     "Check",
     "Exemption",
     "Finding",
+    "FindingStatus",
     "Roadmap",
     "Rule",
     "Rulebook",
     "SelfAssessment",
     "Snapshot",
     "Stage",
-    "Status",
     "Step",
     "SubjectLevel",
     "assess",

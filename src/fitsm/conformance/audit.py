@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from fitsm.clock import as_utc
 from fitsm.conformance.defaults import default_rulebook
-from fitsm.conformance.findings import Finding, Status
+from fitsm.conformance.findings import Finding, FindingStatus
 from fitsm.conformance.requirements import ATTRIBUTION
 from fitsm.conformance.rules import Rulebook
 from fitsm.conformance.snapshot import DEFAULT_WINDOW, Progress, Snapshot
@@ -45,7 +45,7 @@ class AuditReport(Rows[Finding]):
 
     def counts(self) -> dict[str, int]:
         """How many findings have each status, every status named (zero included)."""
-        found = {s.value: 0 for s in Status}
+        found = {s.value: 0 for s in FindingStatus}
         for finding in self:
             found[finding.status.value] += 1
         return found
@@ -57,9 +57,9 @@ class AuditReport(Rows[Finding]):
                 return finding
         raise NotFoundError(f"the audit has no finding on {requirement!r}")
 
-    def of_status(self, *statuses: Status | str) -> list[Finding]:
+    def of_status(self, *statuses: FindingStatus | str) -> list[Finding]:
         """The findings with one of ``statuses``, in the standard's order."""
-        wanted = {Status(s) for s in statuses}
+        wanted = {FindingStatus(s) for s in statuses}
         return [f for f in self if f.status in wanted]
 
     @property

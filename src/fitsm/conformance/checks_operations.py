@@ -248,6 +248,8 @@ def major_incidents(
     rule = criteria or MajorIncidentCriteria()
 
     def check(s: Snapshot) -> Finding:
+        """PR9.6: every incident meeting the major incident criteria is major, has a
+        coordinator and, once resolved, a review (replayed from its history)."""
         incidents = s.of_kind("incident")
         if not incidents:
             return _none_recorded("PR9.6", "incident", _NO_INCIDENTS)

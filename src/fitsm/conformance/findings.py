@@ -3,7 +3,7 @@
 >>> f = Finding.not_met("PR11.5", "the CMDB 'default' was never verified",
 ...                     next_step="verify the CMDB and record it", cmdbs=1)
 >>> f.status, f.counts["cmdbs"]
-(<Status.NOT_MET: 'not_met'>, 1)
+(<FindingStatus.NOT_MET: 'not_met'>, 1)
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from fitsm.conformance.requirements import group_of
 from fitsm.errors import ValidationError
 from fitsm.tables import Column, Columns
 
-__all__ = ["Finding", "Status"]
+__all__ = ["Finding", "FindingStatus"]
 
 
-class Status(StrEnum):
+class FindingStatus(StrEnum):
     """Where the provider stands on a requirement."""
 
     MET = "met"
@@ -62,8 +62,8 @@ def _group(finding: Finding) -> str:
         return ""
 
 
-def _status(value: object) -> Status:
-    return enum_value(Status, "status")(value)
+def _status(value: object) -> FindingStatus:
+    return enum_value(FindingStatus, "status")(value)
 
 
 @attrs.frozen
@@ -84,7 +84,7 @@ class Finding:
     columns: ClassVar[Columns] = Columns(
         Column("requirement", "string"),
         Column("group", "string", _group),
-        Column("status", "category", categories=[s.value for s in Status]),
+        Column("status", "category", categories=[s.value for s in FindingStatus]),
         Column("by_machine", "bool"),
         Column("evidence", "string", lambda f: "; ".join(f.evidence)),
         Column("next_step", "string"),
@@ -92,14 +92,14 @@ class Finding:
     """The audit's table: one row per requirement."""
 
     requirement: str = attrs.field(validator=identifier)
-    status: Status = attrs.field(converter=_status)
+    status: FindingStatus = attrs.field(converter=_status)
     evidence: tuple[str, ...] = attrs.field(default=(), converter=_evidence)
     next_step: str = attrs.field(default="", validator=text)
     counts: Mapping[str, int] = attrs.field(factory=dict, converter=_counts)
     by_machine: bool = True
 
     def __attrs_post_init__(self) -> None:
-        if self.status is not Status.MET and not self.next_step and not self.evidence:
+        if self.status is not FindingStatus.MET and not self.next_step and not self.evidence:
             raise ValidationError(
                 f"finding on {self.requirement}: a status of {self.status.value!r} needs "
                 "evidence or a next step saying why",
@@ -109,27 +109,27 @@ class Finding:
     @classmethod
     def met(cls, requirement: str, *evidence: str, **counts: int) -> Finding:
         """The requirement is met, shown by ``evidence``."""
-        return cls(requirement, Status.MET, evidence, counts=counts)
+        return cls(requirement, FindingStatus.MET, evidence, counts=counts)
 
     @classmethod
     def not_met(cls, requirement: str, *evidence: str, next_step: str, **counts: int) -> Finding:
         """It is not met; ``next_step`` says what to do."""
-        return cls(requirement, Status.NOT_MET, evidence, next_step, counts)
+        return cls(requirement, FindingStatus.NOT_MET, evidence, next_step, counts)
 
     @classmethod
     def partly_met(cls, requirement: str, *evidence: str, next_step: str, **counts: int) -> Finding:
         """Part of it is met; ``next_step`` says what is missing."""
-        return cls(requirement, Status.PARTLY_MET, evidence, next_step, counts)
+        return cls(requirement, FindingStatus.PARTLY_MET, evidence, next_step, counts)
 
     @classmethod
     def needs_evidence(cls, requirement: str, provide: str, *evidence: str) -> Finding:
         """The store cannot decide it; a person must ``provide`` the evidence named."""
-        return cls(requirement, Status.NEEDS_EVIDENCE, evidence, provide, by_machine=False)
+        return cls(requirement, FindingStatus.NEEDS_EVIDENCE, evidence, provide, by_machine=False)
 
     @classmethod
     def not_applicable(cls, requirement: str, why: str) -> Finding:
         """Out of scope, for the reason given."""
-        return cls(requirement, Status.NOT_APPLICABLE, (why,), by_machine=False)
+        return cls(requirement, FindingStatus.NOT_APPLICABLE, (why,), by_machine=False)
 
     def to_json(self) -> dict[str, Any]:
         """The finding as JSON values: ``id``, ``status``, ``evidence`` (a list of

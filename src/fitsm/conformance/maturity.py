@@ -41,7 +41,7 @@ import attrs
 
 from fitsm._validators import check_id, check_text, identifier, text
 from fitsm.clock import as_utc
-from fitsm.conformance.findings import Finding, Status
+from fitsm.conformance.findings import Finding, FindingStatus
 from fitsm.conformance.requirements import GENERAL_GROUPS, PROCESS_GROUPS, group_of
 from fitsm.errors import NotFoundError, ValidationError
 from fitsm.tables import Column, Columns
@@ -105,13 +105,13 @@ def seed_level(findings: Iterable[Finding]) -> Capability:
     >>> seed_level([Finding.met("PR1.1", "ok"), Finding.not_met("PR1.2", "no", next_step="x")])
     <Capability.AD_HOC: 1>
     """
-    statuses = [f.status for f in findings if f.status is not Status.NOT_APPLICABLE]
-    if all(s is Status.MET for s in statuses):
+    statuses = [f.status for f in findings if f.status is not FindingStatus.NOT_APPLICABLE]
+    if all(s is FindingStatus.MET for s in statuses):
         return Capability.MANAGED
-    met = statuses.count(Status.MET)
-    if Status.NOT_MET not in statuses and 2 * met >= len(statuses):
+    met = statuses.count(FindingStatus.MET)
+    if FindingStatus.NOT_MET not in statuses and 2 * met >= len(statuses):
         return Capability.DEFINED
-    if met or Status.PARTLY_MET in statuses:
+    if met or FindingStatus.PARTLY_MET in statuses:
         return Capability.AD_HOC
     return Capability.NOT_DONE
 
@@ -162,7 +162,7 @@ class SubjectLevel:
         ),
         Column("seeded", "int", lambda s: int(s.seeded)),
         Column("requirements", "int", lambda s: len(s.findings)),
-        Column("met", "int", lambda s: sum(f.status is Status.MET for f in s.findings)),
+        Column("met", "int", lambda s: sum(f.status is FindingStatus.MET for f in s.findings)),
         Column(
             "adjusted_by",
             "string",
@@ -191,7 +191,7 @@ class SubjectLevel:
     @property
     def open(self) -> list[Finding]:
         """The subject's findings that are neither met nor not applicable."""
-        done = (Status.MET, Status.NOT_APPLICABLE)
+        done = (FindingStatus.MET, FindingStatus.NOT_APPLICABLE)
         return [f for f in self.findings if f.status not in done]
 
 
