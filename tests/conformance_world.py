@@ -43,6 +43,7 @@ from fitsm.security.controls import SecurityControl
 from fitsm.security.register import SecurityRegister
 from fitsm.service_levels.agreements import Agreement, Agreements, ServiceTarget
 from fitsm.storage.ports import Store
+from fitsm.suppliers import EscalationLevel, SupplierContact, SupplierRegister
 from fitsm.suppliers.supplier import Supplier
 from fitsm.units import Q_
 
@@ -90,6 +91,7 @@ class World:
         self.continuity = self._continuity()
         self.security = self._security()
         self.reviews = self._reviews()
+        self.suppliers = self._suppliers()
         self.cases: list[Case] = self._cases()
         self.outages = [
             Outage("web1", _day(30), _day(30, 2)),
@@ -142,6 +144,18 @@ class World:
             p.move("shop", phase, actor=SLM, at=_day(n))
         p.add_component(ServiceComponent("web", "Web front end", owner="ann"))
         return p
+
+    def _suppliers(self) -> SupplierRegister:
+        register = SupplierRegister()
+        for supplier in self.portfolio.suppliers:
+            register.add(
+                supplier,  # type: ignore[arg-type]
+                at=T0,
+                by=SLM,
+                contacts=[SupplierContact("Pat", "account manager", email="pat@example.org")],
+            )
+            register.set_escalation(supplier.id, [EscalationLevel("Pat")], at=T0, by=SLM)
+        return register
 
     def _cmdb(self) -> Cmdb:
         schema = CmdbSchema(
@@ -343,6 +357,7 @@ class World:
             risks=(self.risks,),
             continuity=(self.continuity,),
             security=(self.security,),
+            suppliers=(self.suppliers,),
             cases=_by_kind(self.cases),
             outages=OutageLog.of(
                 [o for o in self.outages if o.start < at and (o.end is None or o.end > since)],
@@ -361,6 +376,7 @@ class World:
             uow.risks.add(self.risks)
             uow.continuity.add(self.continuity)
             uow.security.add(self.security)
+            uow.suppliers.add(self.suppliers)
             for case in self.cases:
                 uow.cases.add(case)
             uow.outages.record(*self.outages)

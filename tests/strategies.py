@@ -253,6 +253,30 @@ def review_rules() -> st.SearchStrategy[timedelta | MonthlyRule]:
     )
 
 
+@st.composite
+def linear_series(draw: st.DrawFn) -> tuple[int, int, float, float, int]:
+    """An exactly linear utilisation history: ``(start µs, step µs, first value, growth per
+    step, samples)``, steps of whole seconds and values on a grid of 1/64 so float64 holds
+    every sample exactly."""
+    start = draw(st.integers(0, 2_000_000_000)) * 1_000_000  # 1970 .. 2033, whole seconds
+    step = draw(st.integers(60, 7 * 86_400)) * 1_000_000  # a minute .. a week
+    first = draw(st.integers(0, 64 * 1000)) / 64
+    growth = draw(st.integers(-64 * 10, 64 * 10)) / 64
+    samples = draw(st.integers(2, 400))
+    return start, step, first, growth, samples
+
+
+@st.composite
+def utilisation_values(draw: st.DrawFn) -> list[float]:
+    """Utilisation samples between 0 and 100, often repeating levels so runs touch limits."""
+    return draw(
+        st.lists(
+            st.one_of(st.sampled_from([0.0, 50.0, 80.0, 90.0, 100.0]), st.floats(0, 100)),
+            max_size=60,
+        )
+    )
+
+
 @attrs.frozen
 class DrawnTest:
     """A continuity test's events drawn with what they must give: the disruption at
@@ -317,3 +341,5 @@ finding_statuses = st.lists(
     max_size=8,
 )
 """The statuses of one subject's findings in an audit (a process has 3 to 6 requirements)."""
+satisfaction_scores = st.integers(1, 5)
+"""One answer of a satisfaction survey on the default 1-5 scale (PR7.6)."""

@@ -428,6 +428,8 @@ def as_schema_5(raw: Raw) -> None:
     raw.run("ALTER TABLE audit DROP COLUMN state")
     raw.run("ALTER TABLE audit DROP COLUMN mac")
     raw.run("DROP TABLE audit_baseline")
+    raw.run("DROP TABLE utilisation")  # schema 7's
+    raw.run("DROP TABLE utilisation_series")
     raw.run("UPDATE fitsm_meta SET value = '5' WHERE key = 'schema_version'")
 
 

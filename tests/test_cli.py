@@ -28,24 +28,47 @@ def test_demo_reports_impact_and_single_points_of_failure(capsys, tmp_path, monk
     assert "because shop is down: shop -> shop-backend -> db1 -> san1 (failed)" in out
     assert "Single points of failure of Web shop (shop): 18" in out
     assert "  hv2 (hypervisor)" in out  # web2 and web3 share it: the hidden common cause
+    # 60 TB on 8 October 2025 + 0.25 TB a day reaches 96 TB (80 % of 120) after 144 days
+    assert (
+        "Storage pool 'san1' crosses 80 % of 120 TB on 2026-03-01 at the current trend "
+        "(+0.25 TB a day)." in out
+    )
+    assert out.count("crosses 80 %") == 2  # the second run added no samples: the same answer
+    # 3 h of uplink outage in 2208 h misses 99.9 %, the other two targets are met:
+    # 1 + floor(2/3 * 4) = 3 on the 5-point scale; the second run evaluates no more
+    line = (
+        "Supplier evaluation: supplier 'telco' evaluated 2026-01-05 by 'demo': rating 3/5, "
+        "UA 'ua-telco' met 2 of 3 targets."
+    )
+    assert out.count(line) == 2
+    # the report for December is produced once; the second run shows the stored one
+    produced = (
+        "Report 'sla-shop-monthly' for 2025-12 produced: 1 service, 1 breach, 0 major "
+        "incidents, 0 incidents; delivered to consumers, carol by email."
+    )
+    assert out.count(produced) == 2
     # 07:00 to 12:30 on 12 November 2025 against an RTO of 4 h; twice, as the demo ran twice
     missed = "Continuity test of 'mail' on 2025-11-12: recovered in 5 h 30 min, RTO 4 h: missed."
     assert out.splitlines().count(missed) == 2
     assert "Access review of 'payroll-db' overdue since 2025-12-15: 3 rights unconfirmed." in out
+    assert (
+        "Customer 'consumers' (CRM: 'carol'): service review due 2026-02-01; agreements "
+        "sla-shop, services shop." in out
+    )
     # the audit of the example provider: 59 requirements decided from its data
     counts = (
-        "82 requirements audited on 2026-01-05: 11 met, 3 partly met, 45 not met, "
-        "23 need evidence, 0 not applicable; 59 decided from the data."
+        "82 requirements audited on 2026-01-05: 12 met, 6 partly met, 42 not met, "
+        "22 need evidence, 0 not applicable; 60 decided from the data."
     )
     assert out.splitlines().count(counts) == 2
     assert (
-        "  PR4.3 partly met: 1 of 1 services have measures; last continuity test missed the "
-        "RTO: 'mail (ct-mail-2025-11)'"
+        "  PR1.4 partly met: 4 of 4 live services name their suppliers; suppliers without a "
+        "contact in the supplier register: 'dc-ops', 'payco', 'telco'"
     ) in out
-    assert "    next: plan measures, act on test findings and test the plans: " in out
-    assert "Roadmap (21 steps in the FitSM implementation sequence), first three:" in out
+    assert "    next: name the internal and external suppliers of each service with their " in out
+    assert "Roadmap (20 steps in the FitSM implementation sequence), first three:" in out
     assert (
-        "  1. Service portfolio management (PR1), now ad hoc: close PR1.2, PR1.3 "
+        "  1. Service portfolio management (PR1), now ad hoc: close PR1.2, PR1.3, PR1.4 "
         "(stage 1, foundation)"
     ) in out
 
@@ -53,7 +76,7 @@ def test_demo_reports_impact_and_single_points_of_failure(capsys, tmp_path, monk
 def test_demo_audits_a_memory_store_too(capsys) -> None:
     assert main(["demo", "--store", "memory://"]) == 0
     out = capsys.readouterr().out
-    assert "82 requirements audited on 2026-01-05: 11 met, 3 partly met" in out
+    assert "82 requirements audited on 2026-01-05: 12 met, 6 partly met" in out
 
 
 def test_demo_takes_other_failures(capsys) -> None:

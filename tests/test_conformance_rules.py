@@ -26,10 +26,11 @@ from fitsm.cases.security_incidents import SecurityIncident
 from fitsm.cmdb.configuration import CiType, CmdbSchema, ConfigurationItem
 from fitsm.cmdb.database import Cmdb
 from fitsm.conformance import Finding, FindingStatus, Snapshot, default_rulebook
-from fitsm.portfolio.services import Service, ServiceComponent, ServicePortfolio
+from fitsm.portfolio.services import Service, ServiceComponent
 from fitsm.risks.register import Risk
 from fitsm.roles import Role
 from fitsm.service_levels.agreements import Agreement
+from fitsm.suppliers.supplier import Supplier
 from tests.conformance_world import AT, CAB, CHM, MAY, SLM, T0, World, _day, fire
 
 RANK = {FindingStatus.MET: 2, FindingStatus.PARTLY_MET: 1, FindingStatus.NOT_MET: 0}
@@ -152,8 +153,13 @@ def untreated_security_risk(w: World) -> None:
     )
 
 
-def no_suppliers(w: World) -> None:
-    w.portfolio = ServicePortfolio()
+def unregistered_supplier(w: World) -> None:
+    # the portfolio names a supplier the supplier register does not hold
+    w.portfolio.add_supplier(Supplier("cdn", "CDN Co", "external", "noc@cdn.example"))
+
+
+def no_escalation(w: World) -> None:
+    w.suppliers.add(Supplier("cdn", "CDN Co", "external", "noc@cdn.example"), at=T0, by=SLM)
 
 
 def unmanaged_supplier(w: World) -> None:
@@ -289,8 +295,9 @@ MUTATIONS: dict[str, Mutation] = {
         ("evaluate", "ann", _day(61), {"evaluation": "checked"}),
         ("approve", "ann", _day(62), {}),
     ),
-    "PR8.1": no_suppliers,
+    "PR8.1": unregistered_supplier,
     "PR8.2": unmanaged_supplier,
+    "PR8.3": no_escalation,
     "PR8.4": overdue("supplier", "pay"),
     "PR9.1": add_case(new_incident("INC-3")),
     "PR9.2": lambda w: tamper(

@@ -445,12 +445,14 @@ class TestAggregate:
         schedules = ReviewSchedules()
         planned = plan_reviews(schedules, register, timedelta(days=365), at=T0, by="ann")
         assert sorted(str(s.subject) for s in planned) == [
-            "plan:ap-shop",
-            "plan:cp-mail",
-            "requirements:mail",
+            "plan:continuity-ap-shop",
+            "plan:continuity-cp-mail",
+            "requirements:continuity-mail",
         ]
         assert plan_reviews(schedules, register, timedelta(days=365), at=T0, by="ann") == []
-        assert schedules.schedule(("plan", "cp-mail")).next_due == T0 + timedelta(days=365)
+        assert schedules.schedule(("plan", "continuity-cp-mail")).next_due == T0 + timedelta(
+            days=365
+        )
 
 
 def shared_database() -> Cmdb:

@@ -12,7 +12,16 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from statemachine.exceptions import TransitionNotAllowed
 
 from fitsm import InvalidTransitionError, ValidationError
-from fitsm.cases import CHANGE, IMPROVEMENT, INCIDENT, PROBLEM, RELEASE, CaseLifecycle, mermaid
+from fitsm.cases import (
+    CHANGE,
+    COMPLAINT,
+    IMPROVEMENT,
+    INCIDENT,
+    PROBLEM,
+    RELEASE,
+    CaseLifecycle,
+    mermaid,
+)
 from fitsm.cases.changes import Change, ChangeType
 from fitsm.cases.improvements import Complaint, Improvement
 from fitsm.cases.incidents import Incident, ServiceRequest
@@ -75,7 +84,7 @@ CASES = [
     (Change, CHANGE),
     (Release, RELEASE),
     (Improvement, IMPROVEMENT),
-    (Complaint, IMPROVEMENT),
+    (Complaint, COMPLAINT),
 ]
 
 

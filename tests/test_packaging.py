@@ -38,6 +38,7 @@ OPTIONAL = (
     "tqdm",
     "yaml",
     "icalendar",
+    "fpdf",
     "pynetbox",
     "psycopg",
     "holidays",

@@ -367,6 +367,24 @@ class TestCheck:
             "FitSM-3 expects 1 per security control"
         )
 
+    def test_each_customer_needs_exactly_one_relationship_manager(self) -> None:
+        # FitSM-3, CRM roles: a customer relationship manager "1 per identified customer"
+        m = conformant()
+        m.assign("alice", Role.CUSTOMER_RELATIONSHIP_MANAGER, "acme")
+        m.assign("alice", Role.CUSTOMER_RELATIONSHIP_MANAGER, "globex")
+        m.assign("bob", Role.CUSTOMER_RELATIONSHIP_MANAGER, "globex")
+        found = m.check(owned={Role.CUSTOMER_RELATIONSHIP_MANAGER: ["acme", "globex", "initech"]})
+        assert [(f.problem, f.context) for f in found] == [
+            ("several_customer_relationship_managers", "globex"),
+            ("no_customer_relationship_manager", "initech"),
+        ]
+        assert found[1].message == "customer 'initech' has no customer relationship manager"
+
+    def test_a_relationship_manager_is_held_for_a_customer_id(self) -> None:
+        m = conformant()
+        with pytest.raises(ValidationError, match="customer_relationship_manager.*needs the id"):
+            m.assign("alice", Role.CUSTOMER_RELATIONSHIP_MANAGER)
+
     def test_owned_takes_only_roles_held_once_per_object(self) -> None:
         with pytest.raises(ValidationError, match="'sms_owner' is not held once per object"):
             RoleModel().check(owned={Role.SMS_OWNER: ["x"]})

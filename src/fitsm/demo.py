@@ -1,13 +1,20 @@
 """An example service provider: four services, their components and a CMDB of 50 CIs.
 
-``fitsm demo`` builds it, saves it to a store, loads it back and asks the CMDB
-what a failure impacts and where one service's single points of failure are; it
-seeds the risk register from those single points of failure (PR4.2) and keeps the
-web shop's SLA on a review schedule (PR2.2), which is overdue; it shows the e-mail
-service's last continuity test, which missed its RTO (PR4.3), and the access rights to
-the payroll records on an access review schedule (PR6.5), overdue with every right
-unconfirmed; and it ends with the FitSM-1 audit of the provider: the counts per status,
-three findings with their next steps, and the first steps of the roadmap.
+``fitsm demo`` builds it, saves it to a store, loads it back and shows one useful
+answer from each part of the library:
+
+- what a failure impacts and where one service's single points of failure are (PR11);
+- the risk register seeded from those single points of failure (PR4.2);
+- the web shop's SLA on a review schedule, which is overdue (PR2.2);
+- the e-mail service's last continuity test, which missed its RTO (PR4.3);
+- the access rights to the payroll records, whose access review is overdue (PR6.5);
+- the shop's customer, its relationship manager and its next service review (PR7.2,
+  PR7.4);
+- the web shop's monthly SLA report for December 2025, produced and delivered (PR3.3);
+- the telecom supplier evaluated from its UA over the last quarter (PR8.4);
+- when the storage pool crosses 80 % of its capacity at the current trend (PR5.2);
+- and, last, the FitSM-1 audit of the provider: the counts per status, three findings
+  with their next steps, and the first three steps of the roadmap (GR6.2).
 """
 
 from __future__ import annotations
@@ -18,6 +25,11 @@ from typing import TextIO
 
 from fitsm.availability.continuity import ContinuityTest, Measure, Plan, TestEvent
 from fitsm.availability.continuity_register import ContinuityRegister
+from fitsm.availability.measurement import Outage
+from fitsm.capacity.capacities import Capacity
+from fitsm.capacity.register import CapacityRegister
+from fitsm.capacity.series import UtilisationSeries
+from fitsm.capacity.thresholds import Threshold
 from fitsm.cmdb.configuration import (
     AttributeSpec,
     AttributeType,
@@ -31,22 +43,34 @@ from fitsm.cmdb.database import Cmdb
 from fitsm.conformance.audit import AuditReport, audit
 from fitsm.conformance.maturity import assess
 from fitsm.conformance.roadmap import roadmap
+from fitsm.customers.contacts import Channel, Contact
+from fitsm.customers.register import Customer, CustomerRegister, plan_service_reviews
+from fitsm.customers.relations import agreements_of
 from fitsm.portfolio.services import (
     Service,
     ServiceComponent,
     ServicePortfolio,
     SupplierInvolvement,
 )
+from fitsm.reporting.register import ReportRegister
+from fitsm.reporting.reports import build_report
+from fitsm.reporting.specifications import ReportSpecification
 from fitsm.reviews.followers import follow_agreements
+from fitsm.reviews.rules import MonthlyRule
 from fitsm.reviews.schedules import ReviewSchedules
 from fitsm.risks.candidates import SINGLE_POINT_OF_FAILURE, candidate_risks
 from fitsm.risks.register import RiskRegister, plan_assessments
+from fitsm.roles import Person, Role, RoleModel
 from fitsm.security.assets import InformationAsset
 from fitsm.security.classification import Classification
 from fitsm.security.register import SecurityRegister
 from fitsm.security.reviews import overdue_access_reviews, plan_access_reviews
 from fitsm.service_levels.agreements import Agreement, Agreements, ServiceTarget
+from fitsm.service_levels.evaluation import evaluate
 from fitsm.storage.opening import open_store
+from fitsm.storage.ports import UnitOfWork
+from fitsm.suppliers.evaluations import evaluation_subject
+from fitsm.suppliers.register import SupplierRegister
 from fitsm.suppliers.supplier import Supplier, SupplierKind
 from fitsm.units import Q_
 
@@ -54,10 +78,15 @@ __all__ = [
     "DEFAULT_FAILURES",
     "DEFAULT_SERVICE",
     "DEFAULT_STORE",
+    "POOL",
     "example_agreements",
     "example_continuity",
+    "example_customers",
     "example_provider",
+    "example_report",
     "example_security",
+    "example_underpinning",
+    "example_utilisation",
     "run",
 ]
 
@@ -421,6 +450,131 @@ def example_security() -> SecurityRegister:
     return register
 
 
+def example_customers() -> CustomerRegister:
+    """The web shop's customer, the consumers its SLA is agreed for, with a contact and the
+    channels for ordering, complaints and escalation (PR7.1-PR7.3)."""
+    customers = CustomerRegister()
+    customers.add(
+        Customer(
+            "consumers",
+            "Retail consumers",
+            description="people buying in the web shop, represented by the consumer council",
+            contacts=[
+                Contact(
+                    "council",
+                    "Consumer council",
+                    email="council@consumers.example",
+                    matters=["service_review", "complaint"],
+                )
+            ],
+            channels=[
+                Channel("ordering", "portal", "https://shop.example/help"),
+                Channel("complaint", "email", "complaints@provider.example"),
+                Channel("escalation", "phone", "+49 30 1234", name="service desk"),
+                Channel("escalation", "email", "carol@provider.example", name="carol"),
+            ],
+        ),
+        at=AT,
+        by=ACTOR,
+    )
+    return customers
+
+
+_CRM = "carol"
+"""The demo's customer relationship manager of the consumers."""
+
+
+def _crm(roles: RoleModel) -> None:
+    """Name carol the consumers' relationship manager, once (PR7.2)."""
+    if not roles.knows(_CRM):
+        roles.add_person(Person(_CRM, "Carol", email="carol@provider.example"))
+    if not roles.has_role(_CRM, Role.CUSTOMER_RELATIONSHIP_MANAGER, "consumers"):
+        roles.assign(_CRM, Role.CUSTOMER_RELATIONSHIP_MANAGER, "consumers")
+
+
+DECEMBER = (datetime(2025, 12, 1, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC))
+"""The month the demo reports on."""
+SHOP_OUTAGE = Outage(
+    "shop", datetime(2025, 12, 12, 8, tzinfo=UTC), datetime(2025, 12, 12, 12, tzinfo=UTC)
+)
+"""Four hours down in December: more than the 3 h 43 min 12 s that 99.5 % of 744 hours allows."""
+
+
+def example_report() -> ReportSpecification:
+    """The web shop's monthly SLA report to its customer (PR3.2), owned by carol."""
+    return ReportSpecification(
+        "sla-shop-monthly",
+        "Web shop: monthly SLA report",
+        purpose="The web shop's availability against its SLA, with breaches and incidents",
+        audience=["consumers", "carol"],
+        frequency=MonthlyRule(1),
+        content=["service_performance", "significant_events", "workload"],
+        format="html",
+        channel="email",
+        owner="carol",
+        customer="consumers",
+        services=["shop"],
+        first_period=DECEMBER[0],
+    )
+
+
+QUARTER = (datetime(2025, 10, 1, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC))
+"""The quarter the demo evaluates the telecom supplier over: 92 days, 2208 hours."""
+UPLINK_OUTAGE = Outage(
+    "uplink-isp", datetime(2025, 11, 12, 8, tzinfo=UTC), datetime(2025, 11, 12, 11, tzinfo=UTC)
+)
+"""Three hours without the internet uplink: 1 - 3/2208 = 99.86 %, below the UA's 99.9 %."""
+UPLINK_MEASURED = {
+    ("ua-telco", "response"): Q_(2, "hour"),
+    ("ua-telco", "bandwidth"): Q_(1, "Gbit/s"),
+}
+"""What the telecom supplier's other targets measured in the quarter: both met."""
+
+
+def example_underpinning() -> Agreement:
+    """The UA with the telecom supplier for the internet uplink: availability 99.9 %, a
+    response within 4 hours, 1 Gbit/s (PR2.2, PR8.2)."""
+    return Agreement(
+        "ua-telco",
+        "UA",
+        "telco",
+        ["uplink-isp"],
+        [
+            ServiceTarget("availability", Q_(99.9, "percent")),
+            ServiceTarget("response_time", Q_(4, "hour"), name="response"),
+            ServiceTarget("performance", Q_(1, "Gbit/s"), name="bandwidth"),
+        ],
+        valid_from=datetime(2025, 1, 1, tzinfo=UTC),
+        owner="dave",
+    )
+
+
+POOL = "san1"
+"""The storage pool whose fill-up the demo forecasts."""
+
+
+def example_utilisation(until: datetime = AT) -> UtilisationSeries:
+    """90 days of daily samples of the storage pool, up to ``until``'s day: 60 TB on the
+    first, 0.25 TB more each day (82.25 TB on the last)."""
+    last = datetime.combine(until.date(), datetime.min.time(), UTC)
+    days = [last - timedelta(days=89 - d) for d in range(90)]
+    return UtilisationSeries.of(POOL, "storage", "TB", days, [60 + d / 4 for d in range(90)])
+
+
+def _plan_capacity(uow: UnitOfWork, cmdb: Cmdb) -> None:
+    """The pool's capacity (its CMDB attribute), a threshold for storage and its samples."""
+    if "default" not in uow.capacity.ids():
+        register = CapacityRegister()
+        size = cmdb.ci(POOL).attributes["capacity_tb"]
+        pool = Capacity(POOL, "storage", Q_(size, "TB"), ci_type=cmdb.ci(POOL).type)
+        register.set_capacity(pool, at=AT, by=ACTOR)
+        levels = Threshold("storage", Q_(80, "percent"), Q_(90, "percent"), ci_type=pool.ci_type)
+        register.set_threshold(levels, at=AT, by=ACTOR)
+        uow.capacity.add(register)
+    if (POOL, "storage") not in {(s, m) for s, m, _ in uow.utilisation.series()}:
+        uow.utilisation.append(example_utilisation())
+
+
 def run(
     out: TextIO,
     *,
@@ -443,10 +597,22 @@ def run(
                 uow.reviews.add(ReviewSchedules())
             if "default" not in uow.risks.ids():
                 uow.risks.add(RiskRegister())
+            _plan_capacity(uow, cmdb)
+            if "default" not in uow.suppliers.ids():
+                uow.suppliers.add(SupplierRegister())
+                uow.outages.record(UPLINK_OUTAGE)
             if "default" not in uow.continuity.ids():
                 uow.continuity.add(example_continuity())
             if "default" not in uow.security.ids():
                 uow.security.add(example_security())
+            if "default" not in uow.customers.ids():
+                uow.customers.add(example_customers())
+            if "default" not in uow.roles.ids():
+                uow.roles.add(RoleModel())
+            if "default" not in uow.reports.ids():
+                uow.reports.add(ReportRegister())
+            if not uow.outages.find(*DECEMBER, ["shop"]):
+                uow.outages.record(SHOP_OUTAGE)
             uow.commit()
         with store.unit_of_work(ACTOR) as uow:
             portfolio = uow.portfolios.get("example")
@@ -457,11 +623,61 @@ def run(
             follow_agreements(schedules, uow.agreements.get(), at=AT, by=ACTOR)
             register.seed(candidate_risks(cmdb, [service]), at=AT, by=ACTOR)
             plan_assessments(schedules, register, timedelta(days=365), at=AT, by=ACTOR)
+            agreements, suppliers = uow.agreements.get(), uow.suppliers.get()
+            if "ua-telco" not in {a.id for a in agreements}:
+                agreements.add(example_underpinning())
+            suppliers.adopt(portfolio.suppliers, at=AT, by=ACTOR)  # type: ignore[arg-type]
+            telco = evaluation_subject("telco")
+            if telco not in schedules:
+                schedules.plan(telco, timedelta(days=90), at=AT, by=ACTOR, first_due=AT)
+            if suppliers.supplier("telco").last_evaluation is None:
+                suppliers.evaluate(
+                    "telco",
+                    start=QUARTER[0],
+                    end=QUARTER[1],
+                    agreements=agreements,
+                    outages=uow.outages.log(*QUARTER, ["uplink-isp"]),
+                    measurements=UPLINK_MEASURED,
+                    findings=["uplink down 3 hours on 12 November"],
+                    at=AT,
+                    by=ACTOR,
+                    schedules=schedules,
+                )
             security = uow.security.get()
             plan_access_reviews(
                 schedules, security, timedelta(days=180), at=AT, by=ACTOR, first_due=ACCESS_REVIEW
             )
+            customers, roles = uow.customers.get(), uow.roles.get()
+            _crm(roles)
+            # quarterly service reviews, the first on 1 February 2026 (PR7.4)
+            plan_service_reviews(
+                schedules,
+                customers,
+                MonthlyRule(3, day=1),
+                at=AT,
+                by=ACTOR,
+                first_due=datetime(2026, 2, 1, tzinfo=UTC),
+                roles=roles,
+            )
+            crm = roles.holders(Role.CUSTOMER_RELATIONSHIP_MANAGER, "consumers")
+            holdings = agreements_of(customers, uow.agreements.get(), "consumers", at=AT)
+            reports = uow.reports.get()
+            spec = example_report()
+            if spec.id not in reports:
+                reports.specify(spec, at=AT, by=ACTOR)
+            if not reports.productions(spec.id):
+                evaluation = evaluate(
+                    uow.agreements.get(), *DECEMBER, outages=uow.outages.log(*DECEMBER, ["shop"])
+                )
+                december = build_report(
+                    spec, DECEMBER[0], evaluation=evaluation, cases=uow.cases.find()
+                )
+                reports.produce(december, at=AT, by=ACTOR)
+                reports.deliver(spec.id, DECEMBER[0], recipients=spec.audience, at=AT, by=ACTOR)
+            produced = reports.production(spec.id, DECEMBER[0])
             uow.commit()
+            capacity = uow.capacity.get()
+            forecast = capacity.forecast(uow.utilisation.read(POOL, "storage", end=AT), 0.8)
         # the FitSM-1 audit of what was just stored (read only; memory:// included)
         audited = audit(store, at=AT)
     finally:
@@ -496,6 +712,19 @@ def run(
     for ci in spofs:
         print(f"  {ci} ({cmdb.ci(ci).type})", file=out)
     print(file=out)
+    review = schedules.schedule(("customer_review", "consumers"))
+    print(
+        f"Customer 'consumers' (CRM: {', '.join(map(repr, crm)) or 'none'}): service review "
+        f"due {review.next_due.date().isoformat()}; agreements "
+        f"{', '.join(holdings.agreement_ids) or 'none'}, services "
+        f"{', '.join(holdings.services) or 'none'}.",
+        file=out,
+    )
+    print(
+        f"Report {produced.report_id!r} for {produced.label} produced: {produced.summary()}; "
+        f"delivered to {', '.join(produced.delivered_to)} by {produced.deliveries[0].channel}.",
+        file=out,
+    )
     seeded = [
         r
         for r in register.ranked(area="availability")
@@ -530,6 +759,26 @@ def run(
     late = overdue_access_reviews(security, schedules, AT)
     if late:
         print(_sentence(str(late[0])), file=out)
+    assessed = suppliers.supplier("telco").last_evaluation
+    if assessed is not None:
+        shown = ", ".join(str(p) for p in assessed.performance) or "no agreement measured"
+        print(
+            f"Supplier evaluation: supplier 'telco' evaluated {assessed.at.date().isoformat()} "
+            f"by {assessed.by!r}: rating {suppliers.scale.shown(assessed.rating)}, {shown}.",
+            file=out,
+        )
+    pool = capacity.capacity(POOL, "storage")
+    size = f"{pool.amount.magnitude:g} {pool.amount.units:~P}"
+    if forecast.crossing is not None and forecast.trend is not None:
+        print(
+            f"Storage pool {POOL!r} crosses 80 % of {size} on "
+            f"{forecast.crossing.date().isoformat()} at the current trend "
+            f"(+{forecast.trend.slope_per_day:.2f} TB a day).",
+            file=out,
+        )
+    else:
+        print(f"Storage pool {POOL!r} of {size}: {forecast.reason}.", file=out)
+
     _audit(out, audited)
 
 

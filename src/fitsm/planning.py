@@ -1,12 +1,13 @@
 """Running the registers of the planning processes against a store, as the acting person.
 
 :class:`PlanningDesk` is to the registers (the risk register, review schedules,
-and the registers of availability and continuity, capacity and information
-security) what :class:`fitsm.CaseDesk` is to cases. Each operation is one unit
-of work: load the register and the role model, refuse the operation if the
-person's FitSM-3 roles do not allow it (:class:`~fitsm.AuthorizationError`,
-nothing changed), run it as made by that person, commit. Who may run what is
-data, in each area's ``authority`` module (``RULES``).
+the registers of availability and continuity, capacity and information
+security, and the customer register) what :class:`fitsm.CaseDesk` is to cases.
+Each operation is one unit of work: load the register and the role model,
+refuse the operation if the person's FitSM-3 roles do not allow it
+(:class:`~fitsm.AuthorizationError`, nothing changed), run it as made by that
+person, commit. Who may run what is data, in each area's ``authority`` module
+(``RULES``).
 
 >>> from datetime import UTC, datetime
 >>> from fitsm.roles import Person, Process, Role, RoleModel
@@ -37,8 +38,14 @@ import attrs
 from fitsm.authority import Rules
 from fitsm.availability.authority import RULES as CONTINUITY_RULES
 from fitsm.availability.continuity_register import ContinuityRegister
+from fitsm.capacity.authority import RULES as CAPACITY_RULES
+from fitsm.capacity.register import CapacityRegister
 from fitsm.clock import Clock, SystemClock, recorded_at
+from fitsm.customers.authority import RULES as CUSTOMER_RULES
+from fitsm.customers.register import CustomerRegister
 from fitsm.errors import AuthorizationError, NotFoundError, ValidationError
+from fitsm.reporting.authority import RULES as REPORT_RULES
+from fitsm.reporting.register import ReportRegister
 from fitsm.reviews.authority import RULES as REVIEW_RULES
 from fitsm.reviews.schedules import ReviewSchedules
 from fitsm.risks.authority import RULES as RISK_RULES
@@ -47,6 +54,8 @@ from fitsm.roles import RoleModel
 from fitsm.security.authority import RULES as SECURITY_RULES
 from fitsm.security.register import SecurityRegister
 from fitsm.storage.ports import Store, UnitOfWork
+from fitsm.suppliers.authority import RULES as SUPPLIER_RULES
+from fitsm.suppliers.register import SupplierRegister
 
 __all__ = ["PlanningDesk"]
 
@@ -68,6 +77,14 @@ class _Register:
 _REGISTERS: Mapping[str, _Register] = {
     "risks": _Register("risks", RiskRegister, RISK_RULES, {"schedules": "reviews"}),
     "reviews": _Register("reviews", ReviewSchedules, REVIEW_RULES),
+    "capacity": _Register("capacity", CapacityRegister, CAPACITY_RULES, {"schedules": "reviews"}),
+    "suppliers": _Register(
+        "suppliers",
+        SupplierRegister,
+        SUPPLIER_RULES,
+        {"schedules": "reviews", "agreements": "agreements"},
+    ),
+    "reports": _Register("reports", ReportRegister, REPORT_RULES),
     "continuity": _Register("continuity", ContinuityRegister, CONTINUITY_RULES),
     "security": _Register(
         "security",
@@ -75,6 +92,7 @@ _REGISTERS: Mapping[str, _Register] = {
         SECURITY_RULES,
         {"schedules": "reviews", "risks": "risks"},
     ),
+    "customers": _Register("customers", CustomerRegister, CUSTOMER_RULES, {"schedules": "reviews"}),
 }
 
 

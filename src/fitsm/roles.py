@@ -138,9 +138,12 @@ class Role(StrEnum):
     REPORT_OWNER = "report_owner"
     """Owns one service report (PR3); context: report id."""
     CUSTOMER_RELATIONSHIP_MANAGER = "customer_relationship_manager"
-    """Contact point for one customer (PR7); context: customer id."""
+    """The primary contact point for one customer: keeps the relationship by regular
+    communication, processes formal complaints, conducts and records service reviews
+    (PR7.2, PR7.4, PR7.5); 1 per identified customer; context: customer id."""
     SUPPLIER_RELATIONSHIP_MANAGER = "supplier_relationship_manager"
-    """Contact point for one supplier (PR8); context: supplier id."""
+    """Primary contact point for one supplier, maintaining the relationship and the monitoring
+    of its performance (PR8.2, PR8.4); 1 per identified supplier; context: supplier id."""
     INFORMATION_SECURITY_RISK_MANAGER = "information_security_risk_manager"
     """Keeps the asset inventory complete and the information security risk assessment
     up to date (PR6.2); 1 in total, needed where ISM is in scope. No context."""
@@ -186,6 +189,9 @@ OBJECT_ROLES: dict[Role, str] = {
     Role.CONTINUITY_PLAN_OWNER: "continuity plan",
     Role.CAPACITY_PLAN_OWNER: "capacity plan",
     Role.SECURITY_CONTROL_OWNER: "security control",
+    Role.SUPPLIER_RELATIONSHIP_MANAGER: "supplier",
+    Role.REPORT_OWNER: "report",
+    Role.CUSTOMER_RELATIONSHIP_MANAGER: "customer",
 }
 """Roles FitSM-3 wants held by exactly one person "per" object, with what the object is:
 :meth:`RoleModel.check` finds objects with none or several."""

@@ -16,6 +16,7 @@ datetime.timedelta(seconds=14400)
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from datetime import timedelta
@@ -30,6 +31,7 @@ from fitsm.errors import ValidationError
 
 __all__ = [
     "DEFAULT_PLACES",
+    "EXTRA_UNITS",
     "Q_",
     "Quantity",
     "check_dimension",
@@ -37,6 +39,7 @@ __all__ = [
     "duration",
     "percent",
     "registry",
+    "root_units",
     "share",
     "to_fraction",
 ]
@@ -48,6 +51,44 @@ Quantity = pint.Quantity
 def registry() -> Any:
     """The pint application registry fitsm uses."""
     return pint.get_application_registry()  # type: ignore[no-untyped-call]
+
+
+EXTRA_UNITS = (
+    "core = [cpu_core]",
+    "licence = [licence] = _ = license",
+    "person = [person] = _ = people",
+    "transaction = [transaction]",
+)
+"""Units pint lacks, each its own dimension, for capacities (PR5.2): CPU cores, licences,
+people (per shift) and transactions. A TB pool's utilisation in cores is then refused, not
+converted; defined once, in the application registry, when fitsm.units is imported."""
+
+
+def _define_extra_units() -> None:
+    reg = registry()
+    for definition in EXTRA_UNITS:
+        name = definition.split("=", 1)[0].strip()
+        if name not in reg:  # another import (or the application) defined it already
+            reg.define(definition)
+
+
+def root_units(unit: Any) -> str:
+    """What a unit measures, finer than its dimension: pint counts bits and bytes as
+    dimensionless, so ``TB`` and ``percent`` share a dimension but not root units.
+
+    >>> root_units("TB"), root_units("GiB"), root_units("Gbit/s"), root_units("percent")
+    ('bit', 'bit', 'bit / second', 'dimensionless')
+    """
+    try:
+        return _root_units(unit)
+    except (pint.errors.PintError, AssertionError, ValueError, TypeError) as e:
+        raise ValidationError(f"{shown(unit)} is not a unit fitsm understands: {e}") from None
+
+
+@functools.lru_cache(maxsize=512)
+def _root_units(unit: Any) -> str:
+    # a few units, asked about on every check: pint takes a millisecond to answer
+    return str(registry().Quantity(1, unit).to_root_units().units)
 
 
 def Q_(value: Any, unit: str | None = None) -> Any:  # noqa: N802 - pint's own idiom
@@ -151,6 +192,8 @@ def duration(value: Any, what: str = "duration") -> timedelta:
     except OverflowError:
         raise ValidationError(f"{what} {value} is too long for a timedelta") from None
 
+
+_define_extra_units()
 
 DEFAULT_PLACES = 10
 """Decimal places :func:`percent` rounds to when a share has no finite decimal form."""

@@ -33,9 +33,9 @@ from fitsm.availability.continuity_check import (
 from fitsm.availability.continuity_register import (
     ContinuityRegister,
     TestVerdict,
+    continuity_plan_subject,
+    continuity_requirements_subject,
     plan_reviews,
-    plan_subject,
-    requirements_subject,
 )
 from fitsm.availability.derivation import derive_outages
 from fitsm.availability.measurement import (
@@ -73,9 +73,9 @@ __all__ = [
     "TestVerdict",
     "check_services",
     "composite_availability",
+    "continuity_plan_subject",
+    "continuity_requirements_subject",
     "derive_outages",
     "measure_availability",
     "plan_reviews",
-    "plan_subject",
-    "requirements_subject",
 ]

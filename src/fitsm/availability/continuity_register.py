@@ -39,9 +39,9 @@ from fitsm.time.durations import format_duration
 __all__ = [
     "ContinuityRegister",
     "TestVerdict",
+    "continuity_plan_subject",
+    "continuity_requirements_subject",
     "plan_reviews",
-    "plan_subject",
-    "requirements_subject",
 ]
 
 _REVISABLE_PLAN = ("title", "description", "services", "test_interval")
@@ -56,25 +56,25 @@ _MOVES: dict[MeasureStatus, frozenset[MeasureStatus]] = {
 """Where a measure's status may go: forward, or cancelled before it is implemented."""
 
 
-def requirements_subject(service: str) -> tuple[str, str]:
+def continuity_requirements_subject(service: str) -> tuple[str, str]:
     """The review subject of a service's requirements (PR4.1), as a ``(kind, id)`` pair.
 
     The availability area sits beneath the review schedules (they read the agreements,
     which read availability), so it names subjects by the pair the schedules accept.
 
-    >>> requirements_subject("mail")
-    ('requirements', 'mail')
+    >>> continuity_requirements_subject("mail")
+    ('requirements', 'continuity-mail')
     """
-    return ("requirements", check_id(service, "service"))
+    return ("requirements", f"continuity-{check_id(service, 'service')}")
 
 
-def plan_subject(plan_id: str) -> tuple[str, str]:
+def continuity_plan_subject(plan_id: str) -> tuple[str, str]:
     """The review subject of an availability or continuity plan (PR4.1), as a pair.
 
-    >>> plan_subject("plan-mail")
-    ('plan', 'plan-mail')
+    >>> continuity_plan_subject("plan-mail")
+    ('plan', 'continuity-plan-mail')
     """
-    return ("plan", check_id(plan_id, "plan id"))
+    return ("plan", f"continuity-{check_id(plan_id, 'plan id')}")
 
 
 @attrs.frozen
@@ -155,8 +155,8 @@ def plan_reviews(
     due at ``first_due``, else one ``rule`` step after ``at``. Planning again adds
     only what is new. Returns the schedules planned.
     """
-    subjects = [requirements_subject(s) for s in register.services()]
-    subjects += [plan_subject(p.id) for p in register.plans() if not p.terminated]
+    subjects = [continuity_requirements_subject(s) for s in register.services()]
+    subjects += [continuity_plan_subject(p.id) for p in register.plans() if not p.terminated]
     return [
         schedules.plan(subject, rule, at=at, by=by, first_due=first_due)
         for subject in subjects

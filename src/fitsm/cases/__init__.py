@@ -42,6 +42,7 @@ from fitsm.cases.clocks import (
 )
 from fitsm.cases.diagrams import mermaid
 from fitsm.cases.improvements import (
+    COMPLAINT,
     DECISION_EVENTS,
     IMPROVEMENT,
     Complaint,
@@ -98,6 +99,7 @@ __all__ = [
     "APPROVAL_EVENTS",
     "CASE_TYPES",
     "CHANGE",
+    "COMPLAINT",
     "DECISION_EVENTS",
     "DEFAULT_MATRIX",
     "HIERARCHICAL_ESCALATION",

@@ -98,6 +98,7 @@ class CaseLifecycle:
         effects: Mapping[str, Mapping[str, Any]] | None = None,
         derived: Mapping[str, tuple[frozenset[str], Derivation]] | None = None,
         at_registration: frozenset[str] = frozenset(),
+        required: frozenset[str] = frozenset(),
     ) -> None:
         self.chart = chart
         self.fields: Mapping[str, frozenset[str]] = dict(fields)
@@ -110,6 +111,9 @@ class CaseLifecycle:
         """Per event, the keyword arguments that are not case fields (``confirmed=True``)."""
         self.at_registration = at_registration
         """Fields events set that a case may also carry when it is registered."""
+        self.required = required
+        """Fields a case must carry (not empty) when it is registered: a complaint its
+        customer (PR7.5)."""
         self.statuses = statuses
         table: dict[tuple[str, str], list[CompiledTransition]] = {}
         initial: str | None = None
@@ -175,13 +179,21 @@ class CaseLifecycle:
         return self.fields[event] | self.arguments.get(event, frozenset())
 
     def check_registration(self, case: Case) -> None:
-        """Refuse a new case that is not in its initial status with no history, or that
-        already carries a field only the lifecycle sets (a priority, an approval, ...)."""
+        """Refuse a new case that is not in its initial status with no history, that lacks
+        a field its lifecycle requires (:attr:`required`), or that already carries a field
+        only the lifecycle sets (a priority, an approval, ...)."""
         if case.status != self.initial or case.history:
             raise InvalidTransitionError(
                 f"{case.kind} {case.id!r} must be registered {self.initial!s} with no "
                 f"history, not {case.status!s}"
             )
+        for name in sorted(self.required):
+            if getattr(case, name, None) in (None, "", ()):
+                raise ValidationError(
+                    f"{case.kind} {case.id!r} cannot be registered without its {name}: "
+                    f"its lifecycle requires one, got {getattr(case, name, None)!r}",
+                    field=name,
+                )
         for field in attrs.fields(type(case)):
             if field.name not in self.managed or field.name in self.at_registration:
                 continue

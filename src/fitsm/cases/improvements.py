@@ -13,12 +13,13 @@ from typing import Any, ClassVar
 import attrs
 from statemachine import State, StateChart
 
-from fitsm._validators import enum_value
+from fitsm._validators import enum_value, identifier_or_empty
 from fitsm.cases._engine import CaseLifecycle, proposed
 from fitsm.cases.base import Case
 from fitsm.errors import ValidationError
 
 __all__ = [
+    "COMPLAINT",
     "DECISION_EVENTS",
     "IMPROVEMENT",
     "Complaint",
@@ -62,13 +63,18 @@ class Improvement(Case):
 
 @attrs.define(eq=True)
 class Complaint(Improvement):
-    """A service complaint from a customer (PR7.5)."""
+    """A service complaint from a customer (PR7.5), linked to the customer record.
+
+    ``customer`` is the id of the customer (or unit) in the customer register
+    (``fitsm.customers``); a complaint is registered with one (:data:`COMPLAINT`),
+    and ``fitsm.customers.complaints_of`` finds a customer's complaints.
+    """
 
     kind: ClassVar[str] = "complaint"
     process: ClassVar[str] = "CRM"
     owner_role: ClassVar[str] = "complaint_owner"
 
-    customer: str = ""
+    customer: str = attrs.field(default="", validator=identifier_or_empty)
 
 
 # -- the lifecycle ------------------------------------------------------------
@@ -133,6 +139,17 @@ IMPROVEMENT = CaseLifecycle(
     at_registration=frozenset({"owner"}),
 )
 """The lifecycle every improvement and complaint follows."""
+
+COMPLAINT = CaseLifecycle(
+    ImprovementChart,
+    ImprovementStatus,
+    fields=IMPROVEMENT.fields,
+    derived=IMPROVEMENT.derived,
+    at_registration=IMPROVEMENT.at_registration,
+    required=frozenset({"customer"}),
+)
+"""The lifecycle of a complaint: the improvements' chart, and a complaint is registered with
+the customer it comes from (PR7.5)."""
 
 DECISION_EVENTS = frozenset({ImprovementChart.approve.id, ImprovementChart.reject.id})
 """Events that decide an improvement or complaint: the process manager or owner makes them."""

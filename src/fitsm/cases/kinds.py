@@ -12,7 +12,7 @@ from fitsm.cases._engine import CaseLifecycle
 from fitsm.cases.access_requests import ACCESS_REQUEST, AccessRequest
 from fitsm.cases.base import Case
 from fitsm.cases.changes import CHANGE, Change
-from fitsm.cases.improvements import IMPROVEMENT, Complaint, Improvement
+from fitsm.cases.improvements import COMPLAINT, IMPROVEMENT, Complaint, Improvement
 from fitsm.cases.incidents import INCIDENT, Incident, ServiceRequest
 from fitsm.cases.problems import PROBLEM, Problem
 from fitsm.cases.releases import RELEASE, Release
@@ -28,7 +28,7 @@ CASE_TYPES: dict[type[Case], CaseLifecycle] = {
     Change: CHANGE,
     Release: RELEASE,
     Improvement: IMPROVEMENT,
-    Complaint: IMPROVEMENT,
+    Complaint: COMPLAINT,
     SecurityIncident: SECURITY_INCIDENT,
     AccessRequest: ACCESS_REQUEST,
 }

@@ -24,12 +24,12 @@ from fitsm.conformance.maturity import (
 from fitsm.conformance.requirements import ATTRIBUTION, REQUIREMENTS, group_of
 from fitsm.conformance.roadmap import SEQUENCE, Roadmap, Stage, Step, roadmap
 from fitsm.conformance.rules import Check, Exemption, Rule, Rulebook
-from fitsm.conformance.snapshot import DEFAULT_WINDOW, Snapshot
+from fitsm.conformance.snapshot import AUDIT_WINDOW, Snapshot
 
 __all__ = [
     "ATTRIBUTION",
+    "AUDIT_WINDOW",
     "DEFAULT_RULES",
-    "DEFAULT_WINDOW",
     "REQUIREMENTS",
     "SEQUENCE",
     "SUBJECTS",

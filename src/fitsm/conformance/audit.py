@@ -25,7 +25,7 @@ from fitsm.conformance.defaults import default_rulebook
 from fitsm.conformance.findings import Finding, FindingStatus
 from fitsm.conformance.requirements import ATTRIBUTION
 from fitsm.conformance.rules import Rulebook
-from fitsm.conformance.snapshot import DEFAULT_WINDOW, Progress, Snapshot
+from fitsm.conformance.snapshot import AUDIT_WINDOW, Progress, Snapshot
 from fitsm.errors import NotFoundError
 from fitsm.tables import Rows, html_table
 
@@ -132,7 +132,7 @@ def audit(
     *,
     at: datetime,
     rulebook: Rulebook | None = None,
-    window: timedelta = DEFAULT_WINDOW,
+    window: timedelta = AUDIT_WINDOW,
     progress: Progress | None = None,
 ) -> AuditReport:
     """Audit ``store`` against FitSM-1 at ``at``: read it once, never change it, and

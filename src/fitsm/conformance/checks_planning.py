@@ -43,6 +43,7 @@ __all__ = [
     "pr7_5_complaints",
     "pr8_1_suppliers",
     "pr8_2_supplier_contacts",
+    "pr8_3_supplier_channels",
     "pr8_4_supplier_evaluations",
 ]
 
@@ -106,14 +107,13 @@ def pr1_4_service_suppliers(s: Snapshot) -> Finding:
     if not live:
         return Finding.not_met("PR1.4", "no service is live", next_step=_NO_SERVICES)
     none = [x.id for x in live if not x.suppliers]
-    known = {sup.id: sup for p in s.portfolios for sup in p.suppliers}
     involved = {i.supplier for x in live for i in x.suppliers}
-    silent = sorted(i for i in involved if i in known and not known[i].contact)
+    silent = sorted(i for i in involved if i not in _with_contacts(s))
     evidence = [f"{len(live) - len(none)} of {len(live)} live services name their suppliers"]
     if none:
         evidence.append(f"no supplier named: {listed(none)}")
     if silent:
-        evidence.append(f"suppliers without a contact point: {listed(silent)}")
+        evidence.append(f"suppliers without a contact in the supplier register: {listed(silent)}")
     return decide(
         "PR1.4",
         [x.id for x in live if x.suppliers],
@@ -681,9 +681,22 @@ def pr7_5_complaints(s: Snapshot) -> Finding:
 # -- PR8 supplier relationship management ---------------------------------------------------
 
 
+def _supplier_ids(s: Snapshot) -> list[str]:
+    """The suppliers known: the active ones of the supplier register and the portfolio's."""
+    found = {r.id for register in s.suppliers for r in register.active()}
+    found |= {sup.id for p in s.portfolios for sup in p.suppliers}
+    return sorted(found)
+
+
+def _with_contacts(s: Snapshot) -> set[str]:
+    """The suppliers the supplier register names a contact of (PR8.2)."""
+    return {r.id for register in s.suppliers for r in register.active() if r.contacts}
+
+
 def pr8_1_suppliers(s: Snapshot) -> Finding:
-    """PR8.1: the internal and external suppliers are recorded."""
-    suppliers = [sup for p in s.portfolios for sup in p.suppliers]
+    """PR8.1: the internal and external suppliers are recorded, every one the services
+    name is in the supplier register."""
+    suppliers = _supplier_ids(s)
     if not suppliers:
         return Finding.not_met(
             "PR8.1",
@@ -691,37 +704,46 @@ def pr8_1_suppliers(s: Snapshot) -> Finding:
             next_step="record the internal and external suppliers of the services",
             suppliers=0,
         )
-    kinds = sorted({str(sup.kind) for sup in suppliers})
-    return Finding.met(
+    registered = {r.id for register in s.suppliers for r in register.active()}
+    missing = [x for x in suppliers if x not in registered]
+    evidence = [f"{len(suppliers) - len(missing)} of {len(suppliers)} suppliers registered"]
+    if missing:
+        evidence.append(f"named in the portfolio, not in the supplier register: {listed(missing)}")
+    return decide(
         "PR8.1",
-        f"{len(suppliers)} supplier(s) recorded ({', '.join(kinds)})",
+        [x for x in suppliers if x in registered],
+        missing,
+        evidence=evidence,
+        next_step=f"add {listed(missing)} to the supplier register (SupplierRegister.adopt)",
         suppliers=len(suppliers),
+        unregistered=len(missing),
     )
 
 
 def pr8_2_supplier_contacts(s: Snapshot) -> Finding:
-    """PR8.2: every supplier has a contact point and a supplier relationship manager (the
-    FitSM-3 role held for that supplier)."""
-    suppliers = [sup for p in s.portfolios for sup in p.suppliers]
+    """PR8.2: every supplier has a contact on its side in the supplier register and a
+    supplier relationship manager (the FitSM-3 role held for that supplier)."""
+    suppliers = _supplier_ids(s)
     if not suppliers:
         return Finding.not_met(
             "PR8.2", "no supplier is recorded", next_step="record the suppliers (PR8.1)"
         )
-    silent = [sup.id for sup in suppliers if not sup.contact]
+    contacts = _with_contacts(s)
+    silent = [x for x in suppliers if x not in contacts]
     unmanaged = [
-        sup.id
-        for sup in suppliers
-        if s.roles is None or not s.roles.holders(Role.SUPPLIER_RELATIONSHIP_MANAGER, sup.id)
+        x
+        for x in suppliers
+        if s.roles is None or not s.roles.holders(Role.SUPPLIER_RELATIONSHIP_MANAGER, x)
     ]
     bad = sorted({*silent, *unmanaged})
     evidence = [f"{len(suppliers) - len(bad)} of {len(suppliers)} suppliers have both"]
     if silent:
-        evidence.append(f"no contact point: {listed(silent)}")
+        evidence.append(f"no contact in the supplier register: {listed(silent)}")
     if unmanaged:
         evidence.append(f"no supplier relationship manager: {listed(unmanaged)}")
     return decide(
         "PR8.2",
-        [sup.id for sup in suppliers if sup.id not in bad],
+        [x for x in suppliers if x not in bad],
         bad,
         evidence=evidence,
         next_step=f"designate who manages the relationship with {listed(bad)}",
@@ -731,13 +753,40 @@ def pr8_2_supplier_contacts(s: Snapshot) -> Finding:
     )
 
 
+def pr8_3_supplier_channels(s: Snapshot) -> Finding:
+    """PR8.3: every supplier in the supplier register has an escalation path."""
+    records = [r for register in s.suppliers for r in register.active()]
+    if not records:
+        return Finding.not_met(
+            "PR8.3",
+            "no supplier is in the supplier register",
+            next_step="register the suppliers with their channels and escalation path",
+            suppliers=0,
+        )
+    missing = [r.id for register in s.suppliers for r in register.without_escalation()]
+    evidence = [
+        f"{len(records) - len(missing)} of {len(records)} suppliers have an escalation path"
+    ]
+    if missing:
+        evidence.append(f"no escalation path: {listed(missing)}")
+    return decide(
+        "PR8.3",
+        [r.id for r in records if r.id not in missing],
+        missing,
+        evidence=evidence,
+        next_step=f"agree the channels and escalation path with {listed(missing)}",
+        suppliers=len(records),
+        without_escalation=len(missing),
+    )
+
+
 def pr8_4_supplier_evaluations(s: Snapshot) -> Finding:
     """PR8.4: every supplier's evaluation is on a schedule and not overdue."""
     return planned_reviews(
         "PR8.4",
         s,
         "supplier",
-        sorted({sup.id for p in s.portfolios for sup in p.suppliers}),
+        _supplier_ids(s),
         what="suppliers",
         none="record the suppliers (PR8.1)",
         plan="evaluate the supplier",

@@ -8,7 +8,7 @@ capacity, customer and supplier records).
 
 >>> book = default_rulebook()
 >>> len(book), sum(rule.by_machine for rule in book)
-(82, 59)
+(82, 60)
 """
 
 from __future__ import annotations
@@ -160,11 +160,11 @@ _TABLE: dict[str, tuple[tuple[str, ...], Check | str]] = {
         ("fitsm.customers (to come)",),
         "how customer satisfaction is measured and acted on (surveys and their results)",
     ),
-    "PR8.1": (("fitsm.suppliers.Supplier", _PORTFOLIO), plan.pr8_1_suppliers),
-    "PR8.2": (("fitsm.suppliers.Supplier", _ROLES), plan.pr8_2_supplier_contacts),
+    "PR8.1": (("fitsm.suppliers.SupplierRegister", _PORTFOLIO), plan.pr8_1_suppliers),
+    "PR8.2": (("fitsm.suppliers.SupplierContact", _ROLES), plan.pr8_2_supplier_contacts),
     "PR8.3": (
-        ("fitsm.suppliers (to come)",),
-        "the communication channels with each supplier, including escalation",
+        ("fitsm.suppliers.SupplierChannel", "fitsm.suppliers.EscalationLevel"),
+        plan.pr8_3_supplier_channels,
     ),
     "PR8.4": ((_REVIEWS,), plan.pr8_4_supplier_evaluations),
     "PR9.1": (("fitsm.cases.Incident", "fitsm.cases.PriorityMatrix"), ops.pr9_1_registration),

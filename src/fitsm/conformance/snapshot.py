@@ -34,10 +34,11 @@ if TYPE_CHECKING:
     from fitsm.security.register import SecurityRegister
     from fitsm.service_levels.agreements import Agreements
     from fitsm.storage.ports import Store
+    from fitsm.suppliers.register import SupplierRegister
 
-__all__ = ["DEFAULT_WINDOW", "KINDS", "OTHER_KINDS", "Progress", "Snapshot"]
+__all__ = ["AUDIT_WINDOW", "KINDS", "OTHER_KINDS", "Progress", "Snapshot"]
 
-DEFAULT_WINDOW = timedelta(days=365)
+AUDIT_WINDOW = timedelta(days=365)
 """How far back the audit reads outages and judges recent activity: a year, the usual
 period between two audits of an SMS."""
 
@@ -50,6 +51,7 @@ KINDS = (
     "risks",
     "continuity",
     "security",
+    "suppliers",
 )
 """The repositories of a unit of work whose aggregates a snapshot loads, in order."""
 
@@ -57,7 +59,6 @@ OTHER_KINDS = (
     "capacity",
     "utilisation",
     "customers",
-    "suppliers",
     "reports",
     "finance",
     "sms",
@@ -102,11 +103,12 @@ class Snapshot:
     risks: tuple[RiskRegister, ...] = ()
     continuity: tuple[ContinuityRegister, ...] = ()
     security: tuple[SecurityRegister, ...] = ()
+    suppliers: tuple[SupplierRegister, ...] = ()
     cases: Mapping[str, tuple[Case, ...]] = attrs.field(factory=dict, converter=_kinds)
     """The cases by kind (``"incident"``, ``"change"``, ...), oldest first."""
     outages: OutageLog | None = None
     """The outages overlapping ``[at - window, at)``; None when nothing was read."""
-    window: timedelta = DEFAULT_WINDOW
+    window: timedelta = AUDIT_WINDOW
     other: Mapping[str, tuple[Any, ...]] = attrs.field(factory=dict, converter=_others)
     """Aggregates of the :data:`OTHER_KINDS` a store has, by repository name."""
 
@@ -118,7 +120,7 @@ class Snapshot:
         store: Store,
         *,
         at: datetime,
-        window: timedelta = DEFAULT_WINDOW,
+        window: timedelta = AUDIT_WINDOW,
         progress: Progress | None = None,
     ) -> Snapshot:
         """Read ``store`` once, in one unit of work that is never committed."""
@@ -159,6 +161,7 @@ class Snapshot:
             risks=loaded["risks"],
             continuity=loaded["continuity"],
             security=loaded["security"],
+            suppliers=loaded["suppliers"],
             cases=cases,
             outages=outages,
             window=window,

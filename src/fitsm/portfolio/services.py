@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
@@ -37,7 +37,6 @@ from fitsm.errors import (
     ValidationError,
 )
 from fitsm.portfolio.catalogue import ServiceCatalogue
-from fitsm.suppliers.supplier import Supplier
 
 __all__ = [
     "DEFAULT_LIFECYCLE",
@@ -47,6 +46,7 @@ __all__ = [
     "ServiceComponent",
     "ServiceLifecycle",
     "ServicePortfolio",
+    "SupplierEntry",
     "SupplierInvolvement",
 ]
 
@@ -158,6 +158,25 @@ DEFAULT_LIFECYCLE = ServiceLifecycle(
 """Proposed, planned, in development, in production, retired: the phases of FitSM PR1."""
 
 
+@runtime_checkable
+class SupplierEntry(Protocol):
+    """What the portfolio needs of a supplier it lists: an id, a name and a kind (PR1.4).
+
+    :class:`fitsm.suppliers.Supplier` is one; the portfolio does not import the
+    suppliers area, which reads the portfolio to say which services depend on a
+    supplier (the supplier register itself is :class:`fitsm.suppliers.SupplierRegister`).
+    """
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def kind(self) -> str: ...
+
+
 @attrs.frozen
 class SupplierInvolvement:
     """A supplier's part in delivering a service or component (PR1.4)."""
@@ -258,18 +277,20 @@ class ServicePortfolio:
         """Bumped by the store on every commit; used to detect conflicting writers."""
         self._services: dict[str, Service] = {}
         self._components: dict[str, ServiceComponent] = {}
-        self._suppliers: dict[str, Supplier] = {}
+        self._suppliers: dict[str, SupplierEntry] = {}
         self._phase_history: list[PhaseChange] = []
 
     # -- suppliers (PR1.4) -------------------------------------------------
 
-    def add_supplier(self, supplier: Supplier) -> Supplier:
-        _require(supplier, Supplier)
+    def add_supplier(self, supplier: SupplierEntry) -> SupplierEntry:
+        """List a supplier (a :class:`fitsm.suppliers.Supplier`) the services may name (PR1.4)."""
+        if not isinstance(supplier, SupplierEntry):
+            raise ValidationError(f"expected a Supplier, got {shown(supplier)}")
         self._check_new(supplier.id)
         self._suppliers[supplier.id] = supplier
         return supplier
 
-    def supplier(self, supplier_id: str) -> Supplier:
+    def supplier(self, supplier_id: str) -> SupplierEntry:
         try:
             return self._suppliers[supplier_id]
         except (KeyError, TypeError):
@@ -278,10 +299,10 @@ class ServicePortfolio:
             ) from None
 
     @property
-    def suppliers(self) -> tuple[Supplier, ...]:
+    def suppliers(self) -> tuple[SupplierEntry, ...]:
         return tuple(self._suppliers.values())
 
-    def suppliers_of(self, item_id: str) -> tuple[tuple[Supplier, str], ...]:
+    def suppliers_of(self, item_id: str) -> tuple[tuple[SupplierEntry, str], ...]:
         """The suppliers involved in a service or component, with their roles (PR1.4)."""
         item: Service | ServiceComponent
         item = self._services[item_id] if item_id in self._services else self.component(item_id)

@@ -12,13 +12,19 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
+import numpy as np
+
 from fitsm.availability.continuity_register import ContinuityRegister
 from fitsm.availability.measurement import Outage, OutageLog
+from fitsm.capacity.register import CapacityRegister
+from fitsm.capacity.series import UtilisationSeries
 from fitsm.cases.base import Case
 from fitsm.cases.query import CaseQuery
 from fitsm.cmdb.database import Cmdb
+from fitsm.customers.register import CustomerRegister
 from fitsm.errors import ConflictError, DuplicateError, NotFoundError, StoreError
 from fitsm.portfolio.services import ServicePortfolio
+from fitsm.reporting.register import ReportRegister
 from fitsm.reviews.schedules import ReviewSchedules
 from fitsm.risks.register import RiskRegister
 from fitsm.roles import RoleModel
@@ -28,6 +34,7 @@ from fitsm.storage._cases import checked_paging, checked_write, page
 from fitsm.storage._outages import PendingOutages, overlaps, period
 from fitsm.storage._scope import RollsBackOnExit
 from fitsm.storage._scope import checked_actor as _actor
+from fitsm.storage._utilisation import PendingSamples, bounds, checked_key, empty, missing
 from fitsm.storage.events import (
     NewEvent,
     StoredEvent,
@@ -41,6 +48,7 @@ from fitsm.storage.events import (
     unseen,
 )
 from fitsm.storage.ports import Aggregate, MergingAggregate
+from fitsm.suppliers.register import SupplierRegister
 
 __all__ = [
     "MemoryAgreementsRepository",
@@ -51,6 +59,7 @@ __all__ = [
     "MemoryRepository",
     "MemoryStore",
     "MemoryUnitOfWork",
+    "MemoryUtilisationRepository",
 ]
 
 A = TypeVar("A", bound=Aggregate)
@@ -259,6 +268,90 @@ class MemoryOutageRepository:
         self.pending.clear()
 
 
+class MemoryUtilisationRepository:
+    """Utilisation series of a memory store: per subject and metric, two sorted arrays."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self.pending = PendingSamples()
+
+    def _committed(self, subject: str, metric: str) -> UtilisationSeries | None:
+        with self._store._lock:
+            return self._store._utilisation.get((subject, metric))
+
+    def _unit(self, subject: str, metric: str) -> str | None:
+        found = self._committed(subject, metric)
+        return None if found is None else found.unit
+
+    def _taken(self, subject: str, metric: str, series: UtilisationSeries) -> list[int]:
+        found = self._committed(subject, metric)
+        if found is None:
+            return []
+        return [int(t) for t in np.intersect1d(found.times, series.times)]
+
+    def append(self, series: UtilisationSeries) -> int:
+        return self.pending.append(series, self._unit, self._taken)
+
+    def read(
+        self,
+        subject: str,
+        metric: str,
+        start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> UtilisationSeries:
+        subject, metric = checked_key(subject, metric)
+        lo, hi = bounds(start, end)
+        found = self._committed(subject, metric)
+        if found is None:
+            unit = self.pending.unit(subject, metric)
+            if unit is None:
+                raise missing(subject, metric)
+            found = empty(subject, metric, unit)
+        first, last = np.searchsorted(found.times, [lo, hi])
+        within = UtilisationSeries(
+            subject, metric, found.unit, found.times[first:last], found.values[first:last]
+        )
+        return self.pending.merged(within, (lo, hi))
+
+    def series(self) -> list[tuple[str, str, str]]:
+        with self._store._lock:
+            known = {k: s.unit for k, s in self._store._utilisation.items()}
+        known.update(self.pending.units)
+        return sorted((s, m, u) for (s, m), u in known.items())
+
+    def check(self) -> None:
+        committed = self._store._utilisation
+        for key, unit in self.pending.units.items():
+            stored = committed.get(key)
+            if stored is None:
+                continue
+            if key in self.pending.new or stored.unit != unit:
+                raise ConflictError(
+                    f"utilisation series {key[0]}/{key[1]} was started by someone else "
+                    "meanwhile; reload and append again"
+                )
+            for batch in self.pending.batches[key]:
+                if np.intersect1d(stored.times, batch.times).size:
+                    raise ConflictError(
+                        f"utilisation series {key[0]}/{key[1]}: someone else recorded samples "
+                        "at the same instants meanwhile; nothing was written"
+                    )
+
+    def write(self) -> None:
+        committed = self._store._utilisation
+        for key, batches in self.pending.batches.items():
+            unit = self.pending.units[key]
+            found = committed.get(key) or empty(key[0], key[1], unit)
+            times = np.concatenate([found.times, *(b.times for b in batches)])
+            values = np.concatenate([found.values, *(b.values for b in batches)])
+            if times.size > 1 and not bool(np.all(times[1:] > times[:-1])):
+                # only a batch that goes back in time needs sorting: most append at the end
+                order = np.argsort(times, kind="stable")
+                times, values = times[order], values[order]
+            committed[key] = UtilisationSeries(key[0], key[1], unit, times, values)
+        self.pending.clear()
+
+
 def _differs(aggregate: Any, base: Any) -> bool:
     if isinstance(aggregate, Cmdb):
         # every change to a CMDB is logged: comparing log lengths is enough, and cheap
@@ -285,14 +378,27 @@ class MemoryUnitOfWork(RollsBackOnExit):
         self.risks: MemoryMergingRepository[RiskRegister] = MemoryMergingRepository(
             "risk register", store._risks
         )
+        self.capacity: MemoryMergingRepository[CapacityRegister] = MemoryMergingRepository(
+            "capacity register", store._capacity
+        )
+        self.suppliers: MemoryMergingRepository[SupplierRegister] = MemoryMergingRepository(
+            "supplier register", store._suppliers
+        )
+        self.reports: MemoryMergingRepository[ReportRegister] = MemoryMergingRepository(
+            "report register", store._reports
+        )
         self.continuity: MemoryMergingRepository[ContinuityRegister] = MemoryMergingRepository(
             "continuity register", store._continuity
         )
         self.security: MemoryMergingRepository[SecurityRegister] = MemoryMergingRepository(
             "security register", store._security
         )
+        self.customers: MemoryMergingRepository[CustomerRegister] = MemoryMergingRepository(
+            "customer register", store._customers
+        )
         self.cases = MemoryCaseRepository("case", store._cases)
         self.outages = MemoryOutageRepository(store)
+        self.utilisation = MemoryUtilisationRepository(store)
         self._repositories = (
             self.portfolios,
             self.cmdbs,
@@ -300,8 +406,12 @@ class MemoryUnitOfWork(RollsBackOnExit):
             self.roles,
             self.reviews,
             self.risks,
+            self.capacity,
+            self.suppliers,
+            self.reports,
             self.continuity,
             self.security,
+            self.customers,
             self.cases,
         )
 
@@ -315,10 +425,12 @@ class MemoryUnitOfWork(RollsBackOnExit):
             for repo in self._repositories:
                 repo.check()
             self.outages.check()
+            self.utilisation.check()
             happened = self._events()
             for repo in self._repositories:
                 repo.write()
             self.outages.write()
+            self.utilisation.write()
             self._store._append_events(happened)
             self._published.clear()
 
@@ -342,6 +454,7 @@ class MemoryUnitOfWork(RollsBackOnExit):
             repo.tracked.clear()
             repo.read_checked.clear()
         self.outages.pending.clear()
+        self.utilisation.pending.clear()
         self._published.clear()
 
 
@@ -357,8 +470,14 @@ class MemoryStore:
         self._roles: dict[str, RoleModel] = {}
         self._reviews: dict[str, ReviewSchedules] = {}
         self._risks: dict[str, RiskRegister] = {}
+        self._capacity: dict[str, CapacityRegister] = {}
+        self._utilisation: dict[tuple[str, str], UtilisationSeries] = {}
+        """(subject, metric) -> every committed sample of that series."""
+        self._suppliers: dict[str, SupplierRegister] = {}
+        self._reports: dict[str, ReportRegister] = {}
         self._continuity: dict[str, ContinuityRegister] = {}
         self._security: dict[str, SecurityRegister] = {}
+        self._customers: dict[str, CustomerRegister] = {}
         self._cases: dict[str, Case] = {}
         self._outages: dict[str, Outage] = {}
         self._outages_of: dict[str, list[str]] = {}

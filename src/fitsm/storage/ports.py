@@ -29,33 +29,43 @@ if TYPE_CHECKING:
         ContinuityRegister,
     )
     from fitsm.availability.measurement import Outage, OutageLog
+    from fitsm.capacity.register import CapacityRegister  # noqa: F401 - quoted in base classes
+    from fitsm.capacity.series import UtilisationSeries
     from fitsm.cases.base import Case
     from fitsm.cases.query import CaseQuery
     from fitsm.cmdb.database import Cmdb  # noqa: F401 - quoted in base classes
+    from fitsm.customers.register import CustomerRegister  # noqa: F401 - quoted in base classes
     from fitsm.portfolio.services import ServicePortfolio  # noqa: F401 - quoted in base classes
+    from fitsm.reporting.register import ReportRegister  # noqa: F401 - quoted in base classes
     from fitsm.reviews.schedules import ReviewSchedules  # noqa: F401 - quoted in base classes
     from fitsm.risks.register import RiskRegister  # noqa: F401 - quoted in base classes
     from fitsm.roles import RoleModel  # noqa: F401 - quoted in base classes
     from fitsm.security.register import SecurityRegister  # noqa: F401 - quoted in base classes
     from fitsm.service_levels.agreements import Agreements  # noqa: F401 - quoted in base classes
     from fitsm.storage.events import StoredEvent
+    from fitsm.suppliers.register import SupplierRegister  # noqa: F401 - quoted in base classes
 
 __all__ = [
     "Aggregate",
     "AgreementsRepository",
+    "CapacityRegisterRepository",
     "CaseRepository",
     "CmdbRepository",
     "ContinuityRegisterRepository",
+    "CustomerRegisterRepository",
     "MergingAggregate",
     "OutageRepository",
     "PortfolioRepository",
+    "ReportRegisterRepository",
     "Repository",
     "ReviewSchedulesRepository",
     "RiskRegisterRepository",
     "RoleModelRepository",
     "SecurityRegisterRepository",
     "Store",
+    "SupplierRegisterRepository",
     "UnitOfWork",
+    "UtilisationRepository",
 ]
 
 
@@ -121,6 +131,54 @@ class RiskRegisterRepository(Repository["RiskRegister"], Protocol):
     of the same risk conflict."""
 
 
+class CapacityRegisterRepository(Repository["CapacityRegister"], Protocol):
+    """Capacity registers (PR5.1-PR5.3): two writers of different capacities, thresholds,
+    requirements or plans both commit; two writers of the same one conflict."""
+
+
+class UtilisationRepository(Protocol):
+    """Utilisation series (PR5.2): samples appended in batches, read by subject, metric and
+    time range as numpy columns.
+
+    A series is named by subject and metric; its first batch fixes its unit and
+    later batches in another unit of the same kind (GB for TB) are converted to
+    it. Nothing is written before :meth:`UnitOfWork.commit`; reads see what is
+    committed plus what this unit of work appended.
+    """
+
+    def append(self, series: UtilisationSeries) -> int:
+        """Append the samples of ``series``; return how many.
+
+        ValidationError when its unit measures something else than the stored
+        series' (cores for a TB pool); DuplicateError when an instant has a sample
+        already (at once if the store knows it; ConflictError at commit if another
+        unit of work recorded it meanwhile).
+        """
+
+    def read(
+        self,
+        subject: str,
+        metric: str,
+        start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> UtilisationSeries:
+        """The samples of ``subject``'s ``metric`` at or after ``start`` and before ``end``
+        (None: unbounded), oldest first; NotFoundError if the series was never recorded."""
+
+    def series(self) -> list[tuple[str, str, str]]:
+        """Every series as ``(subject, metric, unit)``, sorted."""
+
+
+class SupplierRegisterRepository(Repository["SupplierRegister"], Protocol):
+    """Supplier registers (PR8): two writers of different suppliers both commit; two writers
+    of the same supplier conflict."""
+
+
+class ReportRegisterRepository(Repository["ReportRegister"], Protocol):
+    """Report registers (PR3.2, PR3.3): two writers of different reports, or of different
+    periods' productions, both commit; two writers of the same one conflict."""
+
+
 class ContinuityRegisterRepository(Repository["ContinuityRegister"], Protocol):
     """Continuity registers (PR4.1, PR4.3): two writers of different requirements, plans or
     tests both commit; two writers of the same one conflict."""
@@ -129,6 +187,11 @@ class ContinuityRegisterRepository(Repository["ContinuityRegister"], Protocol):
 class SecurityRegisterRepository(Repository["SecurityRegister"], Protocol):
     """Security registers (PR6.1, PR6.3, PR6.5): two writers of different assets, policies,
     controls or access rights both commit; two writers of the same item conflict."""
+
+
+class CustomerRegisterRepository(Repository["CustomerRegister"], Protocol):
+    """Customer registers (PR7): two writers of different customers both commit; two writers
+    of the same customer conflict."""
 
 
 class OutageRepository(Protocol):
@@ -212,7 +275,22 @@ class UnitOfWork(Protocol):
     def risks(self) -> RiskRegisterRepository: ...
 
     @property
+    def capacity(self) -> CapacityRegisterRepository: ...
+
+    @property
+    def utilisation(self) -> UtilisationRepository: ...
+
+    @property
+    def suppliers(self) -> SupplierRegisterRepository: ...
+
+    @property
+    def reports(self) -> ReportRegisterRepository: ...
+
+    @property
     def security(self) -> SecurityRegisterRepository: ...
+
+    @property
+    def customers(self) -> CustomerRegisterRepository: ...
 
     @property
     def cases(self) -> CaseRepository: ...

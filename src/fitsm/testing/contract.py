@@ -22,7 +22,8 @@ It needs pytest, which the ``test`` extra installs.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any, TypeVar
 
@@ -41,6 +42,8 @@ from fitsm import (
     ServicePortfolio,
     ServiceTarget,
     StoreError,
+    customers,
+    suppliers,
 )
 from fitsm.availability import (
     ContinuityRegister,
@@ -51,6 +54,16 @@ from fitsm.availability import (
     Plan,
     TestEvent,
     measure_availability,
+)
+from fitsm.capacity import (
+    Capacity,
+    CapacityPlan,
+    CapacityRegister,
+    PlanItem,
+    Threshold,
+    UtilisationSeries,
+    capacity_plan_subject,
+    derive_requirement,
 )
 from fitsm.cases import (
     ACCESS_REQUEST,
@@ -71,8 +84,17 @@ from fitsm.cases import (
     lifecycle_of,
 )
 from fitsm.cmdb import CmdbAction
+from fitsm.customers import (
+    Customer,
+    CustomerRegister,
+    SatisfactionSurvey,
+    ServiceReview,
+    plan_service_reviews,
+    service_review_subject,
+)
 from fitsm.demo import example_provider
 from fitsm.errors import DuplicateError, InvalidTransitionError, ValidationError
+from fitsm.reporting import ReportRegister, ReportSpecification, build_report
 from fitsm.reviews import MonthlyRule, ReviewSchedules
 from fitsm.risks import (
     RiskMatrix,
@@ -91,6 +113,14 @@ from fitsm.security import (
 )
 from fitsm.service_levels import Agreements
 from fitsm.storage import Store
+from fitsm.suppliers import (
+    EscalationLevel,
+    FollowUpAction,
+    RatingScale,
+    Supplier,
+    SupplierRegister,
+    VendorProduct,
+)
 from fitsm.time import BusinessCalendar
 
 __all__ = ["StoreContract"]
@@ -765,6 +795,455 @@ class ReviewsAndRisksContract(_Contract):
             schedules = uow.reviews.get()
         assert schedules.version == 3
         assert [r.by for r in schedules.schedule(_SLA).reviews] == ["carol", "bob"]
+
+
+def _capacity() -> CapacityRegister:
+    """A storage pool and a CPU pool with a type threshold, one requirement, one plan."""
+    register = CapacityRegister()
+    register.set_capacity(
+        Capacity("san1", "storage", Q_(100, "TB"), ci_type="storage"), at=_T1, by="ann"
+    )
+    register.set_capacity(Capacity("hv1", "cpu", Q_(64, "core")), at=_T1, by="ann")
+    register.set_threshold(
+        Threshold("storage", Q_(80, "percent"), Q_(90, "percent"), ci_type="storage"),
+        at=_T1,
+        by="ann",
+    )
+    register.add_requirement(
+        derive_requirement(
+            "cpu-shop",
+            "shop",
+            "cpu",
+            unit="core",
+            target=Q_(200, "transaction/s"),
+            cost=Q_(Fraction(1, 50), "core*s/transaction"),
+            headroom=Q_(25, "percent"),
+        ),
+        at=_T1,
+        by="ann",
+    )
+    item = PlanItem(
+        "shelf", "technical", "A 50 TB shelf for san1", amount=Q_(50, "TB"), cost="18000.50",
+        currency="EUR", due=_T1 + timedelta(days=60), requirement="cpu-shop",
+    )  # fmt: skip
+    register.add_plan(
+        CapacityPlan("cap-2026", "Capacity 2026", owner="olga", services=["shop"], items=[item]),
+        at=_T1,
+        by="olga",
+    )
+    return register
+
+
+def _samples(subject: str, days: range, unit: str = "TB", start: float = 40) -> UtilisationSeries:
+    return UtilisationSeries.of(
+        subject,
+        "storage",
+        unit,
+        [_T1 + timedelta(days=d) for d in days],
+        [start + d / 2 for d in days],
+    )
+
+
+class CapacityContract(_Contract):
+    """The capacity register (each capacity, threshold, requirement and plan its own unit of
+    change) and utilisation series go through every store."""
+
+    def _capacity_stored(self, store: Store) -> CapacityRegister:
+        register = _capacity()
+        with store.unit_of_work("ann") as uow:
+            uow.capacity.add(register)
+            uow.utilisation.append(_samples("san1", range(60)))
+            uow.commit()
+        return register
+
+    def test_the_register_reads_back_equal_with_the_same_answers(self, store: Store) -> None:
+        register = self._capacity_stored(store)
+        with store.unit_of_work() as uow:
+            loaded = uow.capacity.get()
+            assert uow.capacity.ids() == ["default"]
+        assert loaded == register
+        assert loaded.version == 1
+        assert loaded.capacity("san1", "storage").amount == Q_(100, "TB")
+        assert loaded.threshold_for("san1", "storage") == register.threshold_for("san1", "storage")
+        assert loaded.requirement("cpu-shop").amount == Q_(5, "core")
+        assert loaded.plan("cap-2026").cost() == {"EUR": Decimal("18000.50")}
+        assert loaded.changes() == register.changes()
+
+    def test_samples_read_back_by_subject_and_range_as_columns(self, store: Store) -> None:
+        self._capacity_stored(store)
+        with store.unit_of_work() as uow:
+            every = uow.utilisation.read("san1", "storage")
+            some = uow.utilisation.read(
+                "san1", "storage", _T1 + timedelta(days=10), _T1 + timedelta(days=13)
+            )
+            assert uow.utilisation.series() == [("san1", "storage", "terabyte")]
+            with pytest.raises(NotFoundError, match="san9/storage"):
+                uow.utilisation.read("san9", "storage")
+        assert every == _samples("san1", range(60))
+        assert (str(every.times.dtype), str(every.values.dtype)) == ("int64", "float64")
+        assert some.values.tolist() == [45.0, 45.5, 46.0]  # day 13 is the end: not included
+
+    def test_a_batch_in_another_unit_of_the_same_kind_is_converted(self, store: Store) -> None:
+        self._capacity_stored(store)
+        with store.unit_of_work("ann") as uow:
+            days = [_T1 + timedelta(days=d) for d in (60, 61)]
+            uow.utilisation.append(
+                UtilisationSeries.of("san1", "storage", "GB", days, [70_000, 70_500])
+            )
+            with pytest.raises(ValidationError, match="core"):
+                uow.utilisation.append(
+                    UtilisationSeries.of("san1", "storage", "core", [_T1 + timedelta(days=90)], [3])
+                )
+            uow.commit()
+        with store.unit_of_work() as uow:
+            tail = uow.utilisation.read("san1", "storage", _T1 + timedelta(days=59))
+        assert tail.unit == "terabyte"
+        # 70 000 GB is 70 TB; float64 holds the factor 1/1000 to 1e-16
+        assert tail.values.tolist() == pytest.approx([69.5, 70.0, 70.5], rel=1e-12)
+
+    def test_a_taken_instant_is_refused_and_nothing_is_written(self, store: Store) -> None:
+        self._capacity_stored(store)
+        with store.unit_of_work("ann") as uow:
+            uow.utilisation.append(_samples("db1", range(3)))
+            with pytest.raises(DuplicateError, match="san1/storage"):
+                uow.utilisation.append(_samples("san1", range(59, 62)))
+            with pytest.raises(DuplicateError, match="db1/storage"):
+                uow.utilisation.append(_samples("db1", range(2, 4)))
+            uow.commit()
+        with store.unit_of_work() as uow:
+            assert len(uow.utilisation.read("san1", "storage")) == 60
+            assert len(uow.utilisation.read("db1", "storage")) == 3
+
+    def test_samples_are_not_written_without_commit_but_read_within(self, store: Store) -> None:
+        self._capacity_stored(store)
+        with store.unit_of_work("ann") as uow:
+            uow.utilisation.append(_samples("san1", range(60, 70)))
+            uow.utilisation.append(_samples("db1", range(5)))
+            assert len(uow.utilisation.read("san1", "storage")) == 70
+            assert len(uow.utilisation.read("db1", "storage", _T1 + timedelta(days=1))) == 4
+        with store.unit_of_work() as uow:
+            assert len(uow.utilisation.read("san1", "storage")) == 60
+            assert [s for s, _, _ in uow.utilisation.series()] == ["san1"]
+
+    def test_two_writers_of_the_same_instants_conflict_and_the_loser_writes_nothing(
+        self, store: Store
+    ) -> None:
+        self._capacity_stored(store)
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.utilisation.append(_samples("san1", range(60, 65)))
+            second.utilisation.append(_samples("san1", range(64, 66)))
+            second.utilisation.append(_samples("db1", range(2)))
+            second.capacity.get().set_capacity(
+                Capacity("db1", "storage", Q_(2, "TB")), at=_T1, by="bob"
+            )
+            first.commit()
+            with pytest.raises(ConflictError):
+                second.commit()
+        with store.unit_of_work() as uow:
+            assert len(uow.utilisation.read("san1", "storage")) == 65
+            assert [s for s, _, _ in uow.utilisation.series()] == ["san1"]
+            assert "capacity:db1/storage" not in uow.capacity.get()
+
+    def test_changes_to_different_items_both_commit(self, store: Store) -> None:
+        self._capacity_stored(store)
+        later = _T1 + timedelta(days=1)
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.capacity.get().set_capacity(
+                Capacity("san1", "storage", Q_(150, "TB"), ci_type="storage"), at=later, by="ann"
+            )
+            first.utilisation.append(_samples("san1", range(60, 62)))
+            second.capacity.get().approve_plan("cap-2026", at=later, by="bob")
+            second.utilisation.append(_samples("db1", range(2)))
+            first.commit()
+            second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.capacity.get()
+            assert len(uow.utilisation.read("san1", "storage")) == 62
+            assert len(uow.utilisation.read("db1", "storage")) == 2
+        assert register.capacity("san1", "storage").amount == Q_(150, "TB")
+        assert register.plan("cap-2026").status.value == "approved"
+        assert register.version == 3
+
+    def test_changes_to_the_same_item_conflict_and_the_loser_writes_nothing(
+        self, store: Store
+    ) -> None:
+        self._capacity_stored(store)
+        later = _T1 + timedelta(days=1)
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.capacity.get().approve_plan("cap-2026", at=later, by="ann")
+            theirs = second.capacity.get()
+            theirs.terminate_plan("cap-2026", at=later, by="bob")
+            theirs.set_capacity(Capacity("db1", "storage", Q_(2, "TB")), at=later, by="bob")
+            second.utilisation.append(_samples("db1", range(2)))
+            first.commit()
+            with pytest.raises(ConflictError, match="plan:cap-2026"):
+                second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.capacity.get()
+            assert [s for s, _, _ in uow.utilisation.series()] == ["san1"]
+        assert register.plan("cap-2026").status.value == "approved"
+        assert "capacity:db1/storage" not in register
+
+    def test_a_plan_review_on_its_schedule_commits_both(self, store: Store) -> None:
+        self._capacity_stored(store)
+        with store.unit_of_work("olga") as uow:
+            schedules = ReviewSchedules()
+            schedules.plan(capacity_plan_subject("cap-2026"), timedelta(days=90), at=_T1, by="olga")
+            uow.reviews.add(schedules)
+            uow.commit()
+        later = _T1 + timedelta(days=30)
+        with store.unit_of_work("olga") as uow:
+            uow.capacity.get().review_plan(
+                "cap-2026", at=later, by="olga", outcome="updated", schedules=uow.reviews.get()
+            )
+            uow.commit()
+        with store.unit_of_work() as uow:
+            schedule = uow.reviews.get().schedule(capacity_plan_subject("cap-2026"))
+            history = uow.capacity.get().history("plan:cap-2026")
+        assert schedule.next_due == later + timedelta(days=90)
+        assert (history[-1].action, history[-1].at) == ("reviewed", later)
+
+    def test_an_exception_rolls_back_the_register_and_the_samples(self, store: Store) -> None:
+        self._capacity_stored(store)
+        with pytest.raises(RuntimeError), store.unit_of_work("ann") as uow:
+            uow.capacity.get().approve_plan("cap-2026", at=_T1, by="ann")
+            uow.utilisation.append(_samples("san1", range(60, 62)))
+            raise RuntimeError("boom")
+        with store.unit_of_work() as uow:
+            assert uow.capacity.get().plan("cap-2026").status.value == "draft"
+            assert len(uow.utilisation.read("san1", "storage")) == 60
+
+
+def _suppliers() -> SupplierRegister:
+    """The example provider's suppliers, one with contacts, an escalation path, a product and
+    an evaluation, one retired."""
+    from datetime import date
+
+    register = SupplierRegister(scale=RatingScale(["bad", "fair", "good"]))
+    portfolio, _ = example_provider()
+    register.adopt(portfolio.suppliers, at=_T1, by="ann")  # type: ignore[arg-type]
+    register.add(Supplier("oldco", "Old Co", "external"), at=_T1, by="ann")
+    register.retire("oldco", at=_T1, by="ann", note="contract ended")
+    register.set_contact(
+        "telco", suppliers.SupplierContact("Tina", "account manager"), at=_T1, by="sam"
+    )
+    register.set_channels(
+        "telco",
+        [suppliers.SupplierChannel("support", "portal", "https://noc.telco.example")],
+        at=_T1,
+        by="sam",
+    )
+    register.set_escalation(
+        "telco", [EscalationLevel("Tina", timedelta(hours=2))], at=_T1, by="sam"
+    )
+    register.set_product(
+        "telco",
+        VendorProduct("edge", "EdgeOS", "telco", "7.2", date(2026, 6, 30), cis=["router1"]),
+        at=_T1,
+        by="sam",
+    )
+    register.evaluate(
+        "telco",
+        start=_T1 - timedelta(days=90),
+        end=_T1,
+        agreements=Agreements(),
+        rating=2,
+        findings=["two late responses"],
+        actions=[FollowUpAction("telco-1", "weekly call", owner="sam", due=date(2026, 2, 1))],
+        at=_T1,
+        by="sam",
+    )
+    return register
+
+
+class SuppliersContract(_Contract):
+    """The supplier register goes through every store, each supplier its own unit of change."""
+
+    def _stored_suppliers(self, store: Store) -> SupplierRegister:
+        register = _suppliers()
+        with store.unit_of_work("ann") as uow:
+            uow.suppliers.add(register)
+            uow.commit()
+        return register
+
+    def test_the_register_reads_back_equal_with_the_same_answers(self, store: Store) -> None:
+        register = self._stored_suppliers(store)
+        with store.unit_of_work() as uow:
+            loaded = uow.suppliers.get()
+            assert uow.suppliers.ids() == ["default"]
+        assert loaded == register
+        assert loaded.version == 1
+        assert loaded.scale.shown(2) == "2/3"
+        telco = loaded.supplier("telco")
+        assert [level.contact for level in telco.escalation] == ["Tina"]
+        assert (
+            telco.product("edge").support_ends
+            == register.supplier("telco").products[0].support_ends
+        )
+        assert [a.id for a in telco.open_actions] == ["telco-1"]
+        assert [s.id for s in loaded.active()] == ["dc-ops", "payco", "telco"]
+        assert loaded.supplier("oldco").retired
+
+    def test_changes_to_different_suppliers_both_commit(self, store: Store) -> None:
+        self._stored_suppliers(store)
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.suppliers.get().update("payco", description="cards", at=_T1, by="ann")
+            second.suppliers.get().set_contact(
+                "dc-ops", suppliers.SupplierContact("Dora", "team lead"), at=_T1, by="bob"
+            )
+            first.commit()
+            second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.suppliers.get()
+        assert register.supplier("payco").description == "cards"
+        assert register.supplier("dc-ops").contact("Dora").role == "team lead"
+        assert register.version == 3
+
+    def test_changes_to_the_same_supplier_conflict_and_the_loser_writes_nothing(
+        self, store: Store
+    ) -> None:
+        self._stored_suppliers(store)
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.suppliers.get().update("telco", name="Telco Ltd", at=_T1, by="ann")
+            theirs = second.suppliers.get()
+            theirs.update("telco", name="Telco plc", at=_T1, by="bob")
+            theirs.update("payco", name="PayCo Ltd", at=_T1, by="bob")
+            first.commit()
+            with pytest.raises(ConflictError, match="'telco'"):
+                second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.suppliers.get()
+        assert register.supplier("telco").name == "Telco Ltd"
+        assert register.supplier("payco").name == "PayCo payments"
+
+    def test_a_failed_commit_stores_nothing(self, store: Store) -> None:
+        self._stored_suppliers(store)
+        with pytest.raises(RuntimeError), store.unit_of_work("ann") as uow:
+            uow.suppliers.get().retire("telco", at=_T1, by="ann")
+            uow.reviews.add(ReviewSchedules())
+            raise RuntimeError("boom")
+        with store.unit_of_work() as uow:
+            assert not uow.suppliers.get().supplier("telco").retired
+            assert uow.reviews.ids() == []
+
+
+def _customers() -> CustomerRegister:
+    """ACME with a contact, an escalation path, a unit and a survey; Globex with a review."""
+    register = CustomerRegister()
+    register.add(
+        Customer(
+            "acme",
+            "ACME Corporation",
+            contacts=[
+                customers.Contact(
+                    "jane", "Jane Roe", email="jane@acme.example", matters=["escalation"]
+                )
+            ],
+            channels=[
+                customers.Channel("escalation", "phone", "+49 30 1", name="service desk"),
+                customers.Channel("escalation", "email", "crm@provider.example", name="CRM"),
+            ],
+        ),
+        at=_T1,
+        by="ann",
+    )
+    register.add(Customer("acme-hr", "ACME HR", parent="acme"), at=_T1, by="ann")
+    register.add(Customer("globex", "Globex"), at=_T1, by="ann")
+    register.record_survey(
+        "acme",
+        SatisfactionSurvey("q4", date(2025, 10, 1), {"shop": [2, 3], "mail": 5}),
+        at=_T1,
+        by="carol",
+    )
+    register.record_review(
+        "globex",
+        ServiceReview("rv-1", _T1 - timedelta(days=90), _T1, "targets met", actions=["more"]),
+        at=_T1,
+        by="dan",
+    )
+    return register
+
+
+class CustomersContract(_Contract):
+    """The customer register goes through every store, each customer its own unit of change."""
+
+    def _stored_customers(self, store: Store) -> CustomerRegister:
+        register = _customers()
+        with store.unit_of_work("ann") as uow:
+            uow.customers.add(register)
+            uow.commit()
+        return register
+
+    def test_the_register_reads_back_equal_with_the_same_answers(self, store: Store) -> None:
+        register = self._stored_customers(store)
+        with store.unit_of_work() as uow:
+            loaded = uow.customers.get()
+            assert uow.customers.ids() == ["default"]
+        assert loaded == register and loaded.version == 1
+        assert loaded.below_threshold(3) == register.below_threshold(3)
+        assert [c.name for c in loaded.customer("acme").escalation_path] == ["service desk", "CRM"]
+        assert loaded.customer("globex").last_review == register.customer("globex").last_review
+        assert [c.id for c in loaded.units_of("acme")] == ["acme-hr"]
+
+    def test_an_exception_stores_nothing(self, store: Store) -> None:
+        self._stored_customers(store)
+        with pytest.raises(RuntimeError), store.unit_of_work("ann") as uow:
+            uow.customers.get().update("acme", description="steel", at=_T1, by="ann")
+            raise RuntimeError("boom")
+        with store.unit_of_work() as uow:
+            assert uow.customers.get().customer("acme").description == ""
+
+    def test_changes_to_different_customers_both_commit(self, store: Store) -> None:
+        self._stored_customers(store)
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.customers.get().update("acme", description="steel", at=_T1, by="ann")
+            second.customers.get().retire("globex", at=_T1, by="bob")
+            first.commit()
+            second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.customers.get()
+        assert register.customer("acme").description == "steel"
+        assert register.customer("globex").retired
+        assert register.version == 3
+
+    def test_changes_to_the_same_customer_conflict_and_the_loser_writes_nothing(
+        self, store: Store
+    ) -> None:
+        self._stored_customers(store)
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.customers.get().update("acme", description="ann's", at=_T1, by="ann")
+            theirs = second.customers.get()
+            theirs.update("acme", description="bob's", at=_T1, by="bob")
+            theirs.update("globex", description="bob's", at=_T1, by="bob")
+            first.commit()
+            with pytest.raises(ConflictError, match="customer 'acme'"):
+                second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.customers.get()
+        assert register.customer("acme").description == "ann's"
+        assert register.customer("globex").description == ""
+
+    def test_a_review_on_its_schedule_commits_both(self, store: Store) -> None:
+        self._stored_customers(store)
+        with store.unit_of_work("ann") as uow:
+            uow.reviews.add(ReviewSchedules())
+            plan_service_reviews(
+                uow.reviews.get(), uow.customers.get(), timedelta(days=90), at=_T1, by="ann"
+            )
+            uow.commit()
+        later = _T1 + timedelta(days=2)
+        review = ServiceReview("rv-2", _T1 - timedelta(days=30), _T1, "fine")
+        with store.unit_of_work("carol") as uow:
+            schedules = uow.reviews.get()
+            uow.customers.get().record_review(
+                "acme", review, at=later, by="carol", schedules=schedules
+            )
+            uow.commit()
+        with store.unit_of_work() as uow:
+            schedule = uow.reviews.get().schedule(service_review_subject("acme"))
+            customer = uow.customers.get().customer("acme")
+        assert schedule.next_due == later + timedelta(days=90)
+        assert customer.last_review is not None and customer.last_review.held_at == later
 
 
 _T_CONT = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)
@@ -1512,6 +1991,129 @@ class CaseQueryContract(_Contract):
             uow.cases.find(**kwargs)  # type: ignore[arg-type]
 
 
+_REPORT_T0 = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def _report_spec(id: str) -> ReportSpecification:
+    return ReportSpecification(
+        id,
+        f"Report {id}",
+        purpose="Service desk workload",
+        audience=["smso", "acme"],
+        frequency=MonthlyRule(1, zone="Europe/Berlin"),
+        content=["workload", "nonconformities"],
+        format="html",
+        channel="email",
+        owner="rita",
+        first_period=datetime(2023, 12, 31, 23, tzinfo=UTC),
+        allowed_delay=timedelta(days=3),
+    )
+
+
+def _reports() -> ReportRegister:
+    """Two reports, one agreed, January's produced and delivered, one report terminated."""
+    register = ReportRegister()
+    for id in ("ops", "sla-acme", "old"):
+        register.specify(_report_spec(id), at=_REPORT_T0, by="sam")
+    register.agree("sla-acme", recipients=["smso", "acme"], at=_REPORT_T0, by="rita")
+    register.terminate("old", at=_REPORT_T0, by="sam", note="replaced by ops")
+    report = build_report(register.specification("ops"), _REPORT_T0 + timedelta(days=3))
+    produced = register.produce(report, at=datetime(2024, 2, 2, tzinfo=UTC), by="rita")
+    register.deliver(
+        "ops", produced.start, recipients=["smso"], at=produced.at, by="rita", note="sent"
+    )
+    return register
+
+
+class ReportsContract(_Contract):
+    """The report register goes through every store: each specification and each
+    production its own unit of change (PR3.2, PR3.3)."""
+
+    def _stored_reports(self, store: Store) -> ReportRegister:
+        register = _reports()
+        with store.unit_of_work("sam") as uow:
+            uow.reports.add(register)
+            uow.commit()
+        return register
+
+    def _report_for(self, id: str, month: int) -> Any:
+        spec = _report_spec(id)
+        return build_report(spec, datetime(2024, month, 10, tzinfo=UTC))
+
+    def test_the_register_reads_back_equal_with_the_same_answers(self, store: Store) -> None:
+        register = self._stored_reports(store)
+        with store.unit_of_work() as uow:
+            loaded = uow.reports.get()
+            assert uow.reports.ids() == ["default"]
+        assert loaded == register
+        assert loaded.version == 1
+        for days in (0, 35, 40, 90):
+            at = _REPORT_T0 + timedelta(days=days)
+            assert loaded.due(at) == register.due(at)
+        assert loaded.productions() == register.productions()
+        assert loaded.specification("sla-acme").agreed
+        assert loaded.specification("ops").frequency == MonthlyRule(1, zone="Europe/Berlin")
+        assert [c.action for c in loaded.specification("old").history] == [
+            "specified",
+            "terminated",
+        ]
+
+    def test_an_exception_rolls_back_the_register(self, store: Store) -> None:
+        self._stored_reports(store)
+        with pytest.raises(RuntimeError), store.unit_of_work("rita") as uow:
+            uow.reports.get().produce(
+                self._report_for("sla-acme", 1), at=datetime(2024, 2, 3, tzinfo=UTC), by="rita"
+            )
+            raise RuntimeError("boom")
+        with store.unit_of_work() as uow:
+            assert uow.reports.get().productions("sla-acme") == []
+
+    def test_productions_of_different_reports_both_commit(self, store: Store) -> None:
+        self._stored_reports(store)
+        at = datetime(2024, 3, 2, tzinfo=UTC)
+        with store.unit_of_work("rita") as first, store.unit_of_work("otto") as second:
+            first.reports.get().produce(self._report_for("ops", 2), at=at, by="rita")
+            second.reports.get().produce(self._report_for("sla-acme", 2), at=at, by="otto")
+            first.commit()
+            second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.reports.get()
+        assert [(p.report_id, p.label, p.by) for p in register.productions()] == [
+            ("ops", "2024-01", "rita"),
+            ("ops", "2024-02", "rita"),
+            ("sla-acme", "2024-02", "otto"),
+        ]
+        assert register.version == 3
+
+    def test_the_same_production_conflicts_and_the_loser_writes_nothing(self, store: Store) -> None:
+        self._stored_reports(store)
+        at = datetime(2024, 3, 2, tzinfo=UTC)
+        with store.unit_of_work("rita") as first, store.unit_of_work("otto") as second:
+            first.reports.get().produce(self._report_for("ops", 2), at=at, by="rita")
+            theirs = second.reports.get()
+            theirs.produce(self._report_for("ops", 2), at=at, by="otto")
+            theirs.revise("sla-acme", title="ACME", at=at, by="otto")
+            first.commit()
+            with pytest.raises(ConflictError, match="the production of 'ops'"):
+                second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.reports.get()
+        assert [p.by for p in register.productions("ops")] == ["rita", "rita"]
+        assert register.specification("sla-acme").title == "Report sla-acme"
+
+    def test_revisions_of_the_same_report_conflict(self, store: Store) -> None:
+        self._stored_reports(store)
+        at = datetime(2024, 3, 2, tzinfo=UTC)
+        with store.unit_of_work("sam") as first, store.unit_of_work("srm") as second:
+            first.reports.get().revise("ops", owner="otto", at=at, by="sam")
+            second.reports.get().revise("ops", owner="ida", at=at, by="srm")
+            first.commit()
+            with pytest.raises(ConflictError, match="report 'ops' was changed"):
+                second.commit()
+        with store.unit_of_work() as uow:
+            assert uow.reports.get().specification("ops").owner == "otto"
+
+
 class StoreContract(
     RoundTripContract,
     AllOrNothingContract,
@@ -1525,6 +2127,10 @@ class StoreContract(
     OutboxContract,
     AgreementChangesContract,
     ReviewsAndRisksContract,
+    CapacityContract,
+    SuppliersContract,
+    ReportsContract,
+    CustomersContract,
     ContinuityContract,
     SecurityContract,
 ):

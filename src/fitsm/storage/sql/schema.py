@@ -13,10 +13,11 @@ from fitsm.storage.sql.connection import Connection
 from fitsm.storage.sql.integrity import BASELINE_TABLES, record_baseline
 from fitsm.storage.sql.outage_rows import OUTAGE_TABLES, outages_to_rows
 from fitsm.storage.sql.outbox import OUTBOX_TABLES, create_outbox
+from fitsm.storage.sql.utilisation_rows import UTILISATION_TABLES, create_utilisation
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "prepare"]
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """The version of the tables this code writes; older stores are upgraded on open.
 
 1. fitsm 0.1.0.dev0: documents, the CMDB row-wise, the audit chain.
@@ -26,6 +27,8 @@ SCHEMA_VERSION = 6
 5. roles held for one case are fields of the case, no longer role-model entries.
 6. audit entries record the rows they wrote (``state``) and may carry an HMAC (``mac``);
    an upgraded store's rows are recorded once, as a baseline (``audit_baseline``).
+7. utilisation samples (PR5.2) one narrow row each, keyed by series and instant
+   (``utilisation_series``, ``utilisation``); an upgrade adds the empty tables.
 
 A migration that rewrites stored rows after schema 6 must record them in the audit
 trail (or a new baseline), or :meth:`~fitsm.storage.sql.SqlStore.verify_audit` reports them.
@@ -50,6 +53,7 @@ TABLES = [
     *OUTAGE_TABLES,
     *CASE_TABLES,
     *OUTBOX_TABLES,
+    *UTILISATION_TABLES,
 ]
 
 
@@ -59,6 +63,7 @@ MIGRATIONS: dict[int, Callable[[Connection, Any], None]] = {
     3: create_outbox,
     4: case_roles_to_cases,
     5: record_baseline,
+    6: create_utilisation,
 }
 """Upgrade steps: ``MIGRATIONS[n]`` takes a store from schema ``n`` to ``n + 1``."""
 
@@ -105,6 +110,7 @@ def _create(db: Connection, cur: Any) -> None:
     for statement in TABLES:
         if db.dialect.name == "postgresql":
             statement = statement.replace("seq INTEGER PRIMARY KEY", "seq BIGINT PRIMARY KEY")
+            statement = statement.replace(" WITHOUT ROWID", "")  # SQLite's clustered table
         cur.execute(statement)
     cur.execute(db.sql("INSERT INTO fitsm_meta (key, value) VALUES (?, ?)"), ("format", "fitsm"))
     cur.execute(

@@ -6,9 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 from fitsm.availability.continuity_register import ContinuityRegister
+from fitsm.capacity.register import CapacityRegister
 from fitsm.cmdb.database import Cmdb
+from fitsm.customers.register import CustomerRegister
 from fitsm.errors import ValidationError
 from fitsm.portfolio.services import ServicePortfolio
+from fitsm.reporting.register import ReportRegister
 from fitsm.reviews.schedules import ReviewSchedules
 from fitsm.risks.register import RiskRegister
 from fitsm.roles import RoleModel
@@ -36,6 +39,8 @@ from fitsm.storage.sql.documents import (
 from fitsm.storage.sql.outage_rows import SqlOutageRepository
 from fitsm.storage.sql.outbox import acknowledge, append_events, consumer_position, read_events
 from fitsm.storage.sql.schema import prepare
+from fitsm.storage.sql.utilisation_rows import SqlUtilisationRepository
+from fitsm.suppliers.register import SupplierRegister
 
 __all__ = ["SqlStore", "SqlUnitOfWork"]
 
@@ -151,8 +156,21 @@ class SqlUnitOfWork(RollsBackOnExit):
         self.security: SqlMergingRepository[SecurityRegister] = SqlMergingRepository(
             db, "security", "security register", lambda r: 0, store.decoded
         )
+        self.customers: SqlMergingRepository[CustomerRegister] = SqlMergingRepository(
+            db, "customers", "customer register", lambda r: 0, store.decoded
+        )
+        self.reports: SqlMergingRepository[ReportRegister] = SqlMergingRepository(
+            db, "reports", "report register", lambda r: 0, store.decoded
+        )
+        self.suppliers: SqlMergingRepository[SupplierRegister] = SqlMergingRepository(
+            db, "suppliers", "supplier register", lambda r: 0, store.decoded
+        )
+        self.capacity: SqlMergingRepository[CapacityRegister] = SqlMergingRepository(
+            db, "capacity", "capacity register", lambda r: 0, store.decoded
+        )
         self.cases = SqlCaseRepository(db)
         self.outages = SqlOutageRepository(db)
+        self.utilisation = SqlUtilisationRepository(db)
         self.cmdbs = SqlCmdbRepository(db, store.cmdb_cache)
         self._documents = (
             self.portfolios,
@@ -162,6 +180,10 @@ class SqlUnitOfWork(RollsBackOnExit):
             self.risks,
             self.continuity,
             self.security,
+            self.customers,
+            self.reports,
+            self.suppliers,
+            self.capacity,
             self.cases.documents,
         )
 
@@ -178,12 +200,17 @@ class SqlUnitOfWork(RollsBackOnExit):
                 self.risks,
                 self.continuity,
                 self.security,
+                self.customers,
+                self.reports,
+                self.suppliers,
+                self.capacity,
             ):
                 repo.write(cur, audit)
             self.cases.write(cur, audit)
             self.cmdbs.write(cur, audit)
             happened = self._events()  # before outages settle their pending changes
             self.outages.write(cur, audit)
+            self.utilisation.write(cur, audit)
             append(db, cur, audit)
             append_events(db, cur, happened)
 
@@ -198,6 +225,7 @@ class SqlUnitOfWork(RollsBackOnExit):
             repo.settle()
         self.cmdbs.settle()
         self.outages.settle()
+        self.utilisation.settle()
         self._published.clear()
 
     def publish(self, event: Any) -> None:
@@ -226,3 +254,4 @@ class SqlUnitOfWork(RollsBackOnExit):
             repo.read_checked.clear()
         self.cmdbs.release()
         self.outages.pending.clear()
+        self.utilisation.pending.clear()
