@@ -36,6 +36,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from contextlib import closing
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -154,28 +155,28 @@ def fill(url: str, n: int) -> dict[str, int]:
     return {"cis": len(cis), "outages": n, "cases": len(cases)}
 
 
-def timed(fn: Callable[[], object], runs: int) -> float:
-    samples = []
-    for _ in range(runs):
-        gc.collect()
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+def timed(fn: Callable[[], object]) -> float:
+    gc.collect()
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
 
 
 def measure(url: str, runs: int) -> dict[str, float]:
+    """Medians of ``runs`` rounds; each round times the baseline, the rules and the audit
+    one after the other, so that a change of load on the machine hits all three alike."""
     store = open_store(url)
+    samples: dict[str, list[float]] = {"baseline": [], "rules": [], "audit": []}
     try:
         Snapshot.load(store, at=AT)  # a first read warms the caches for both alike
-        baseline = timed(lambda: Snapshot.load(store, at=AT), runs)
-        snapshot = Snapshot.load(store, at=AT)
-        rules = timed(lambda: audit_snapshot(snapshot), runs)
-        whole = timed(lambda: audit(store, at=AT), runs)
-        decided = audit_snapshot(snapshot).counts()
+        for _ in range(runs):
+            samples["baseline"].append(timed(lambda: Snapshot.load(store, at=AT)))
+            samples["rules"].append(timed(partial(audit_snapshot, Snapshot.load(store, at=AT))))
+            samples["audit"].append(timed(lambda: audit(store, at=AT)))
+        decided = audit(store, at=AT).counts()
     finally:
         store.close()
-    return {"baseline": baseline, "rules": rules, "audit": whole, **decided}
+    return {k: statistics.median(v) for k, v in samples.items()} | decided
 
 
 def _fresh_schema(base: str) -> str:
