@@ -278,6 +278,40 @@ def utilisation_values(draw: st.DrawFn) -> list[float]:
 
 
 @attrs.frozen
+class GateSituation:
+    """A toll-gate on going live, and what is known of one service when it is checked: the
+    facts the evidence holds for it, the manual criteria confirmed and the criteria waived."""
+
+    manual: tuple[bool, ...]
+    """Per criterion ``c<i>``: confirmed by a person (True) or checked against evidence."""
+    evidenced: frozenset[int]
+    confirmed: frozenset[int]
+    waived: frozenset[int]
+
+    @property
+    def satisfied(self) -> frozenset[int]:
+        """The criteria that do not hold the service back, worked out by hand."""
+        return frozenset(
+            i
+            for i, manual in enumerate(self.manual)
+            if i in self.waived or (i in self.confirmed if manual else i in self.evidenced)
+        )
+
+
+@st.composite
+def gate_situations(draw: st.DrawFn) -> GateSituation:
+    manual = tuple(draw(st.lists(st.booleans(), min_size=1, max_size=5)))
+    indexes = st.sampled_from(range(len(manual)))
+    manual_ones = [i for i, m in enumerate(manual) if m]
+    return GateSituation(
+        manual,
+        frozenset(draw(st.sets(indexes))),
+        frozenset(draw(st.sets(st.sampled_from(manual_ones)))) if manual_ones else frozenset(),
+        frozenset(draw(st.sets(indexes))),
+    )
+
+
+@attrs.frozen
 class DrawnTest:
     """A continuity test's events drawn with what they must give: the disruption at
     ``start`` (in any zone), restored ``recovery`` later (or never), data recovered to

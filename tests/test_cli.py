@@ -7,6 +7,7 @@ import io
 import json
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,11 @@ def test_demo_reports_impact_and_single_points_of_failure(capsys, tmp_path, monk
     assert "because shop is down: shop -> shop-backend -> db1 -> san1 (failed)" in out
     assert "Single points of failure of Web shop (shop): 18" in out
     assert "  hv2 (hypervisor)" in out  # web2 and web3 share it: the hidden common cause
+    # the cost roll-up: 4200 orders charged 1000 x 0.60 + 3200 x 0.45 = 2040.00
+    line = next(x for x in out.splitlines() if x.startswith("Service 'shop' costs EUR "))
+    cost = Decimal(line.split("EUR ")[1].split(" a month")[0].replace(",", ""))
+    assert line.endswith("through its tiered charge (4200 orders: EUR 2,040.00).")
+    assert f"recovers {round(Decimal(2040) * 100 / cost)} %" in line
     # 60 TB on 8 October 2025 + 0.25 TB a day reaches 96 TB (80 % of 120) after 144 days
     assert (
         "Storage pool 'san1' crosses 80 % of 120 TB on 2026-03-01 at the current trend "
@@ -55,7 +61,12 @@ def test_demo_reports_impact_and_single_points_of_failure(capsys, tmp_path, monk
         "Customer 'consumers' (CRM: 'carol'): service review due 2026-02-01; agreements "
         "sla-shop, services shop." in out
     )
-    # the audit of the example provider: 59 requirements decided from its data
+    # the design review is confirmed; no SLA covers chat and no continuity plan is evidenced
+    assert (
+        "Service 'chat' cannot go live: gate 'Go-live' has 'an SLA draft exists', "
+        "'a continuity plan exists' open." in out
+    )
+    # the audit of the example provider: 60 requirements decided from its data
     counts = (
         "82 requirements audited on 2026-01-05: 12 met, 6 partly met, 42 not met, "
         "22 need evidence, 0 not applicable; 60 decided from the data."

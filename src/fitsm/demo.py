@@ -13,6 +13,7 @@ answer from each part of the library:
 - the web shop's monthly SLA report for December 2025, produced and delivered (PR3.3);
 - the telecom supplier evaluated from its UA over the last quarter (PR8.4);
 - when the storage pool crosses 80 % of its capacity at the current trend (PR5.2);
+- the go-live toll-gate a proposed chat service cannot pass yet (PR1.2, PR1.3);
 - and, last, the FitSM-1 audit of the provider: the counts per status, three findings
   with their next steps, and the first three steps of the roadmap (GR6.2).
 """
@@ -46,6 +47,16 @@ from fitsm.conformance.roadmap import roadmap
 from fitsm.customers.contacts import Channel, Contact
 from fitsm.customers.register import Customer, CustomerRegister, plan_service_reviews
 from fitsm.customers.relations import agreements_of
+from fitsm.finance.allocation import ByAttribute
+from fitsm.finance.charging import Tier, TieredCharge
+from fitsm.finance.costs import Cost
+from fitsm.finance.money import Money
+from fitsm.finance.register import FinanceRegister
+from fitsm.finance.roadmap import RoadmapEntry
+from fitsm.planning import gather_evidence
+from fitsm.portfolio.gates import GateCriterion, GateResult, TollGate
+from fitsm.portfolio.products import ProductRegister
+from fitsm.portfolio.proposals import AssessmentCriterion, Finding, Proposal
 from fitsm.portfolio.services import (
     Service,
     ServiceComponent,
@@ -72,6 +83,7 @@ from fitsm.storage.ports import UnitOfWork
 from fitsm.suppliers.evaluations import evaluation_subject
 from fitsm.suppliers.register import SupplierRegister
 from fitsm.suppliers.supplier import Supplier, SupplierKind
+from fitsm.time.periods import month
 from fitsm.units import Q_
 
 __all__ = [
@@ -82,6 +94,8 @@ __all__ = [
     "example_agreements",
     "example_continuity",
     "example_customers",
+    "example_finance",
+    "example_products",
     "example_provider",
     "example_report",
     "example_security",
@@ -376,6 +390,95 @@ def example_agreements() -> Agreements:
     return agreements
 
 
+SHOP_ORDERS = 4200
+"""Orders the web shop took in the demo's month, the quantity its tiered charge is for."""
+
+
+def example_finance() -> FinanceRegister:
+    """What the example provider's CIs cost, how shared costs are allocated, the web shop's
+    tiered price and the roadmap (003): the same every time."""
+    register = FinanceRegister()
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+
+    def eur(amount: str) -> Money:
+        return Money(amount, "EUR")
+
+    costs = [
+        *(Cost(f"lease-hv{i}", f"hv{i}", eur("450"), "monthly", start) for i in range(1, 5)),
+        Cost("san1-support", "san1", eur("24000"), "yearly", start),
+        Cost("fw1-licence", "fw1", eur("300"), "monthly", start),
+        Cost("uplink", "uplink-isp", eur("600"), "monthly", start),
+        Cost("payco-fees", "pay-gw", eur("180"), "monthly", start),
+        Cost("db1-migration", "db1", eur("7200"), "one_off", start, amortise_months=36),
+        Cost("shop-licences", "shop", eur("250"), "monthly", start),
+    ]
+    for cost in costs:
+        register.add_cost(cost, at=AT, by=ACTOR)
+    for i in range(1, 5):  # a hypervisor's cost follows the vCPUs of the VMs it hosts
+        register.choose_key(f"hv{i}", ByAttribute("vcpus"), at=AT, by=ACTOR)
+    tiers = [Tier(1000, eur("0.60")), Tier(5000, eur("0.45")), Tier(None, eur("0.30"))]
+    register.set_price("shop", TieredCharge(tiers, unit="order"), at=AT, by=ACTOR)
+    register.plan(
+        RoadmapEntry("shop-3", "shop", "version", datetime(2026, 3, 2, tzinfo=UTC), "3.0",
+                     "one-page checkout"),
+        at=AT,
+        by=ACTOR,
+    )  # fmt: skip
+    register.plan(
+        RoadmapEntry("vpn-end", "vpn", "retirement", datetime(2026, 9, 30, tzinfo=UTC)),
+        at=AT,
+        by=ACTOR,
+    )
+    return register
+
+
+def example_products() -> ProductRegister:
+    """A proposal for a chat service, approved, and the go-live toll-gate it must pass: an
+    SLA draft and a continuity plan exist (evidenced by the store), the design is reviewed
+    (confirmed by its owner-to-be)."""
+    register = ProductRegister()
+    register.define_assessment_criterion(
+        AssessmentCriterion("demand", "Enough customers ask for it"), at=AT, by="sue"
+    )
+    register.propose(
+        Proposal(
+            "p-chat",
+            "Customer chat on the web shop",
+            "chat",
+            "new",
+            predicted_demand="300 chats a day",
+            required_resources="2 agents per shift, one VM",
+            expected_benefits="fewer calls to the desk",
+        ),
+        at=AT,
+        by="carol",
+    )
+    register.evaluate_proposal("p-chat", [Finding("demand", True)], at=AT, by="sue")
+    register.decide_proposal("p-chat", approved=True, at=AT, by="sue", reason="fits the strategy")
+    gate = TollGate(
+        "go-live",
+        "Go-live",
+        "in_production",
+        [
+            GateCriterion("sla", "an SLA draft exists", evidence="sla"),
+            GateCriterion("continuity", "a continuity plan exists", evidence="continuity_plan"),
+            GateCriterion("design", "the design is reviewed"),
+        ],
+    )
+    register.define_gate(gate, at=AT, by="sue")
+    register.confirm("chat", "go-live", "design", at=AT, by="carol", note="design review 4 Jan")
+    return register
+
+
+def _gate_line(service: str, results: Sequence[GateResult]) -> str:
+    closed = [r for r in results if not r.passed]
+    if not closed:
+        return f"Service {service!r} may go live: every toll-gate on the move is passed."
+    first = closed[0]
+    open_ = ", ".join(repr(c.criterion.text) for c in first.open)
+    return f"Service {service!r} cannot go live: gate {first.gate.name!r} has {open_} open."
+
+
 def example_continuity() -> ContinuityRegister:
     """E-mail's continuity requirements (RTO 4 h), its continuity plan, and a test on
     12 November 2025 in which mail came back after 5 h 30 min."""
@@ -597,10 +700,14 @@ def run(
                 uow.reviews.add(ReviewSchedules())
             if "default" not in uow.risks.ids():
                 uow.risks.add(RiskRegister())
+            if "default" not in uow.finance.ids():
+                uow.finance.add(example_finance())
             _plan_capacity(uow, cmdb)
             if "default" not in uow.suppliers.ids():
                 uow.suppliers.add(SupplierRegister())
                 uow.outages.record(UPLINK_OUTAGE)
+            if "default" not in uow.products.ids():
+                uow.products.add(example_products())
             if "default" not in uow.continuity.ids():
                 uow.continuity.add(example_continuity())
             if "default" not in uow.security.ids():
@@ -618,6 +725,7 @@ def run(
             portfolio = uow.portfolios.get("example")
             cmdb = uow.cmdbs.get("example")
             schedules, register = uow.reviews.get(), uow.risks.get()
+            finance = uow.finance.get()
             continuity = uow.continuity.get()
             # the same calls on every run: a second run changes nothing
             follow_agreements(schedules, uow.agreements.get(), at=AT, by=ACTOR)
@@ -643,6 +751,9 @@ def run(
                     by=ACTOR,
                     schedules=schedules,
                 )
+            gates = uow.products.get().check(
+                "chat", "in_development", "in_production", gather_evidence(uow)
+            )
             security = uow.security.get()
             plan_access_reviews(
                 schedules, security, timedelta(days=180), at=AT, by=ACTOR, first_due=ACCESS_REVIEW
@@ -749,6 +860,15 @@ def run(
         )
     else:
         print(f"No review is overdue on {AT.date().isoformat()}.", file=out)
+    rolled = finance.roll_up(cmdb, *month(AT.year, AT.month))
+    recovery = finance.recovery(rolled, DEFAULT_SERVICE, SHOP_ORDERS)
+    print(
+        f"Service {DEFAULT_SERVICE!r} costs {recovery.cost} a month, recovers "
+        f"{recovery.percent} % through its tiered charge ({SHOP_ORDERS} orders: "
+        f"{recovery.charged}).",
+        file=out,
+    )
+    print(_gate_line("chat", gates), file=out)
     missed = [
         verdict
         for verdict in (continuity.verdict(t.id) for t in continuity.tests())

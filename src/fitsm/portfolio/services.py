@@ -40,6 +40,7 @@ from fitsm.portfolio.catalogue import ServiceCatalogue
 
 __all__ = [
     "DEFAULT_LIFECYCLE",
+    "Gatekeeping",
     "LifecyclePhase",
     "PhaseChange",
     "Service",
@@ -247,6 +248,13 @@ class PhaseChange:
     to_phase: str = attrs.field(validator=identifier)
 
 
+class Gatekeeping(Protocol):
+    """What checks the toll-gates on a move (:meth:`fitsm.portfolio.ProductRegister.gatekeeper`):
+    ``clear`` raises (:class:`~fitsm.portfolio.OpenGateError`) when a gate is open."""
+
+    def clear(self, service_id: str, from_phase: str, to_phase: str) -> object: ...
+
+
 class ServicePortfolio:
     """All services of a service provider, in every phase, with their components and suppliers.
 
@@ -346,10 +354,21 @@ class ServicePortfolio:
         self._services[service_id] = updated
         return updated
 
-    def move(self, service_id: str, phase: str, *, actor: str, at: datetime) -> Service:
+    def move(
+        self,
+        service_id: str,
+        phase: str,
+        *,
+        actor: str,
+        at: datetime,
+        gates: Gatekeeping | None = None,
+    ) -> Service:
         """Move a service to another lifecycle phase along an allowed path (PR1.3).
 
         ``at`` is when the move was made (an aware datetime): the portfolio reads no clock.
+        With ``gates`` (a product register's gatekeeper), the move must also pass the
+        toll-gates on it: a gate with an open criterion refuses it and nothing changes.
+        :meth:`fitsm.planning.PlanningDesk.move_service` always passes the gates defined.
         """
         current = self.service(service_id)
         if not actor or text_problem(actor) is not None:
@@ -364,6 +383,8 @@ class ServicePortfolio:
             )
         when = as_utc(at, "at")
         self.lifecycle.check_move(service_id, current.phase, phase)
+        if gates is not None:
+            gates.clear(service_id, current.phase, phase)
         updated = attrs.evolve(current, phase=phase)
         self._services[service_id] = updated
         self._phase_history.append(PhaseChange(service_id, when, actor, current.phase, phase))

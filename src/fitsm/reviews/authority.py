@@ -31,6 +31,8 @@ PROCESSES: Mapping[SubjectKind, tuple[Process, ...]] = {
     SubjectKind.CUSTOMER_REVIEW: (Process.CRM,),
     SubjectKind.SUPPLIER: (Process.SUPPM,),
     SubjectKind.CMDB_VERIFICATION: (Process.CONFM,),
+    SubjectKind.SERVICE_STRATEGY: (Process.SPM,),
+    SubjectKind.SERVICE_PERFORMANCE: (Process.SPM,),
 }
 """The processes whose people review each kind of subject (none: the SMS roles)."""
 

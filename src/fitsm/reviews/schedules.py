@@ -69,6 +69,12 @@ class SubjectKind(StrEnum):
     """The evaluation of a supplier (PR8.4)."""
     CMDB_VERIFICATION = "cmdb_verification"
     """The verification of a CMDB's information (PR11.5); the id is the CMDB's."""
+    SERVICE_STRATEGY = "service_strategy"
+    """A service's strategy, or the portfolio's (id ``portfolio``), kept current (PR1.1; 003
+    service strategy definition); the id is the service's."""
+    SERVICE_PERFORMANCE = "service_performance"
+    """A service performance review against the strategy's outcomes (PR2.3, PR14.1; 003
+    service performance management); the id is the service's."""
 
     @property
     def requirements(self) -> tuple[str, ...]:
@@ -88,6 +94,8 @@ _REQUIREMENTS: dict[SubjectKind, tuple[str, ...]] = {
     SubjectKind.CUSTOMER_REVIEW: ("PR7.4",),
     SubjectKind.SUPPLIER: ("PR8.4",),
     SubjectKind.CMDB_VERIFICATION: ("PR11.5",),
+    SubjectKind.SERVICE_STRATEGY: ("PR1.1",),
+    SubjectKind.SERVICE_PERFORMANCE: ("PR2.3", "PR14.1"),
 }
 
 

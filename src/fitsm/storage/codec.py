@@ -59,6 +59,24 @@ from fitsm.customers.satisfaction import (
 )
 from fitsm.customers.service_reviews import ReviewAction, ServiceReview
 from fitsm.errors import StoreError
+from fitsm.finance.allocation import ByAttribute, ByWeights, EvenSplit
+from fitsm.finance.changes import FinanceChange
+from fitsm.finance.charging import FixedCharge, PerUnitCharge, Tier, TieredCharge
+from fitsm.finance.costs import Cost
+from fitsm.finance.money import Money
+from fitsm.finance.register import AllocationChoice, FinanceRegister, Price
+from fitsm.finance.roadmap import RoadmapEntry
+from fitsm.portfolio.gates import Confirmation, GateCriterion, TollGate, Waiver
+from fitsm.portfolio.history import ProductChange
+from fitsm.portfolio.performance import (
+    Financials,
+    ImprovementOpportunity,
+    OutcomeResult,
+    PerformanceReview,
+    ServiceLevelResult,
+)
+from fitsm.portfolio.products import ProductRegister
+from fitsm.portfolio.proposals import AssessmentCriterion, Decision, Finding, Proposal
 from fitsm.portfolio.services import (
     PhaseChange,
     Service,
@@ -67,6 +85,7 @@ from fitsm.portfolio.services import (
     ServicePortfolio,
     SupplierInvolvement,
 )
+from fitsm.portfolio.strategy import Outcome, ServiceStrategy
 from fitsm.reporting.register import Delivery, Production, ReportRegister
 from fitsm.reporting.specifications import (
     RecipientAgreement,
@@ -121,6 +140,9 @@ _TAGGED: tuple[tuple[str, type[Any]], ...] = (
         RoleAssignment, Team, Outage, *CASE_TYPES,
         MonthlyRule, Review, ReviewSchedule, ReviewSubject, ScheduleChange,
         RiskMatrix, Risk, RiskChange,
+        ProductChange, AssessmentCriterion, Finding, Decision, Proposal, GateCriterion, TollGate,
+        Confirmation, Waiver, Outcome, ServiceStrategy, Financials, ServiceLevelResult,
+        OutcomeResult, ImprovementOpportunity, PerformanceReview,
         ContinuityChange, ServiceRequirements, Measure, Plan, TestEvent, ContinuityTest,
         ClassificationScheme, Classification, InformationAsset, SecurityChange, PolicyVersion,
         SecurityPolicy, SecurityControl, AccessConfirmation, AccessRight,
@@ -130,6 +152,8 @@ _TAGGED: tuple[tuple[str, type[Any]], ...] = (
         SupplierRecord, SupplierChange, EscalationLevel, VendorProduct,
         RatingScale, SupplierEvaluation, AgreementPerformance, FollowUpAction,
         Capacity, Threshold, CapacityRequirement, CapacityPlan, PlanItem, CapacityChange,
+        Money, Cost, FinanceChange, EvenSplit, ByAttribute, ByWeights, FixedCharge, PerUnitCharge,
+        Tier, TieredCharge, AllocationChoice, Price, RoadmapEntry,
     )),
     ("ChangeRecord", CmdbChangeRecord),
     ("CustomerContact", customer_contacts.Contact),
@@ -148,8 +172,8 @@ _AGGREGATES: dict[str, type[Any]] = {
     cls.__name__: cls
     for cls in (
         ServicePortfolio, Agreements, RoleModel, ReviewSchedules, RiskRegister,
-        ContinuityRegister, SecurityRegister, CustomerRegister, ReportRegister,
-        SupplierRegister, CapacityRegister,
+        ContinuityRegister, SecurityRegister, CustomerRegister, ReportRegister, ProductRegister,
+        SupplierRegister, CapacityRegister, FinanceRegister,
     )
 }  # fmt: skip
 _ADDED_LATER: dict[type[Any], frozenset[str]] = {

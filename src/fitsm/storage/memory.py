@@ -23,6 +23,8 @@ from fitsm.cases.query import CaseQuery
 from fitsm.cmdb.database import Cmdb
 from fitsm.customers.register import CustomerRegister
 from fitsm.errors import ConflictError, DuplicateError, NotFoundError, StoreError
+from fitsm.finance.register import FinanceRegister
+from fitsm.portfolio.products import ProductRegister
 from fitsm.portfolio.services import ServicePortfolio
 from fitsm.reporting.register import ReportRegister
 from fitsm.reviews.schedules import ReviewSchedules
@@ -378,6 +380,9 @@ class MemoryUnitOfWork(RollsBackOnExit):
         self.risks: MemoryMergingRepository[RiskRegister] = MemoryMergingRepository(
             "risk register", store._risks
         )
+        self.finance: MemoryMergingRepository[FinanceRegister] = MemoryMergingRepository(
+            "finance register", store._finance
+        )
         self.capacity: MemoryMergingRepository[CapacityRegister] = MemoryMergingRepository(
             "capacity register", store._capacity
         )
@@ -396,6 +401,9 @@ class MemoryUnitOfWork(RollsBackOnExit):
         self.customers: MemoryMergingRepository[CustomerRegister] = MemoryMergingRepository(
             "customer register", store._customers
         )
+        self.products: MemoryMergingRepository[ProductRegister] = MemoryMergingRepository(
+            "product register", store._products
+        )
         self.cases = MemoryCaseRepository("case", store._cases)
         self.outages = MemoryOutageRepository(store)
         self.utilisation = MemoryUtilisationRepository(store)
@@ -406,12 +414,14 @@ class MemoryUnitOfWork(RollsBackOnExit):
             self.roles,
             self.reviews,
             self.risks,
+            self.finance,
             self.capacity,
             self.suppliers,
             self.reports,
             self.continuity,
             self.security,
             self.customers,
+            self.products,
             self.cases,
         )
 
@@ -470,6 +480,7 @@ class MemoryStore:
         self._roles: dict[str, RoleModel] = {}
         self._reviews: dict[str, ReviewSchedules] = {}
         self._risks: dict[str, RiskRegister] = {}
+        self._finance: dict[str, FinanceRegister] = {}
         self._capacity: dict[str, CapacityRegister] = {}
         self._utilisation: dict[tuple[str, str], UtilisationSeries] = {}
         """(subject, metric) -> every committed sample of that series."""
@@ -478,6 +489,7 @@ class MemoryStore:
         self._continuity: dict[str, ContinuityRegister] = {}
         self._security: dict[str, SecurityRegister] = {}
         self._customers: dict[str, CustomerRegister] = {}
+        self._products: dict[str, ProductRegister] = {}
         self._cases: dict[str, Case] = {}
         self._outages: dict[str, Outage] = {}
         self._outages_of: dict[str, list[str]] = {}

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from fitsm.cases.query import CaseQuery
     from fitsm.cmdb.database import Cmdb  # noqa: F401 - quoted in base classes
     from fitsm.customers.register import CustomerRegister  # noqa: F401 - quoted in base classes
+    from fitsm.finance.register import FinanceRegister  # noqa: F401 - quoted in base classes
+    from fitsm.portfolio.products import ProductRegister  # noqa: F401 - quoted in base classes
     from fitsm.portfolio.services import ServicePortfolio  # noqa: F401 - quoted in base classes
     from fitsm.reporting.register import ReportRegister  # noqa: F401 - quoted in base classes
     from fitsm.reviews.schedules import ReviewSchedules  # noqa: F401 - quoted in base classes
@@ -53,9 +55,11 @@ __all__ = [
     "CmdbRepository",
     "ContinuityRegisterRepository",
     "CustomerRegisterRepository",
+    "FinanceRegisterRepository",
     "MergingAggregate",
     "OutageRepository",
     "PortfolioRepository",
+    "ProductRegisterRepository",
     "ReportRegisterRepository",
     "Repository",
     "ReviewSchedulesRepository",
@@ -131,6 +135,11 @@ class RiskRegisterRepository(Repository["RiskRegister"], Protocol):
     of the same risk conflict."""
 
 
+class FinanceRegisterRepository(Repository["FinanceRegister"], Protocol):
+    """Finance registers (003, PR1): two writers of different costs, prices, allocation
+    choices or roadmap entries both commit; two writers of the same one conflict."""
+
+
 class CapacityRegisterRepository(Repository["CapacityRegister"], Protocol):
     """Capacity registers (PR5.1-PR5.3): two writers of different capacities, thresholds,
     requirements or plans both commit; two writers of the same one conflict."""
@@ -177,6 +186,12 @@ class SupplierRegisterRepository(Repository["SupplierRegister"], Protocol):
 class ReportRegisterRepository(Repository["ReportRegister"], Protocol):
     """Report registers (PR3.2, PR3.3): two writers of different reports, or of different
     periods' productions, both commit; two writers of the same one conflict."""
+
+
+class ProductRegisterRepository(Repository["ProductRegister"], Protocol):
+    """Product registers (PR1.2, PR1.3, 003): proposals, toll-gates, waivers, strategies and
+    performance reviews; two writers of different items both commit; two writers of the same
+    item conflict."""
 
 
 class ContinuityRegisterRepository(Repository["ContinuityRegister"], Protocol):
@@ -275,6 +290,9 @@ class UnitOfWork(Protocol):
     def risks(self) -> RiskRegisterRepository: ...
 
     @property
+    def finance(self) -> FinanceRegisterRepository: ...
+
+    @property
     def capacity(self) -> CapacityRegisterRepository: ...
 
     @property
@@ -285,6 +303,9 @@ class UnitOfWork(Protocol):
 
     @property
     def reports(self) -> ReportRegisterRepository: ...
+
+    @property
+    def products(self) -> ProductRegisterRepository: ...
 
     @property
     def security(self) -> SecurityRegisterRepository: ...

@@ -92,8 +92,20 @@ from fitsm.customers import (
     plan_service_reviews,
     service_review_subject,
 )
-from fitsm.demo import example_provider
+from fitsm.demo import example_finance, example_provider
 from fitsm.errors import DuplicateError, InvalidTransitionError, ValidationError
+from fitsm.finance import Cost, FinanceRegister, FixedCharge, Money
+from fitsm.portfolio import (
+    AssessmentCriterion,
+    Financials,
+    Finding,
+    GateCriterion,
+    Outcome,
+    ProductRegister,
+    Proposal,
+    ServiceStrategy,
+    TollGate,
+)
 from fitsm.reporting import ReportRegister, ReportSpecification, build_report
 from fitsm.reviews import MonthlyRule, ReviewSchedules
 from fitsm.risks import (
@@ -1991,6 +2003,77 @@ class CaseQueryContract(_Contract):
             uow.cases.find(**kwargs)  # type: ignore[arg-type]
 
 
+_JAN = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 2, 1, tzinfo=UTC))
+
+
+class FinanceContract(_Contract):
+    """The finance register goes through every store; each cost, allocation choice, price and
+    roadmap entry is its own unit of change (003)."""
+
+    def _finance(self, store: Store) -> FinanceRegister:
+        register = example_finance()
+        with store.unit_of_work("ann") as uow:
+            uow.finance.add(register)
+            uow.commit()
+        return register
+
+    def test_the_register_reads_back_equal_with_the_same_roll_up(self, store: Store) -> None:
+        register = self._finance(store)
+        _, cmdb = example_provider()
+        with store.unit_of_work() as uow:
+            loaded = uow.finance.get()
+            assert uow.finance.ids() == ["default"]
+        assert loaded == register
+        assert loaded.version == 1
+        assert loaded.roll_up(cmdb, *_JAN).tco() == register.roll_up(cmdb, *_JAN).tco()
+        assert loaded.prices() == register.prices()
+        assert loaded.roadmap() == register.roadmap()
+        assert loaded.keys() == register.keys()
+
+    def test_changes_to_different_items_both_commit(self, store: Store) -> None:
+        self._finance(store)
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.finance.get().revise_cost("uplink", amount=Money("650", "EUR"), at=_T1, by="ann")
+            second.finance.get().set_price(
+                "mail", FixedCharge(Money("900", "EUR")), at=_T1, by="bob"
+            )
+            first.commit()
+            second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.finance.get()
+        assert register.cost("uplink").amount == Money("650", "EUR")
+        assert register.price("mail").model == FixedCharge(Money("900", "EUR"))
+        assert register.version == 3
+
+    def test_changes_to_the_same_item_conflict_and_the_loser_writes_nothing(
+        self, store: Store
+    ) -> None:
+        self._finance(store)
+        with store.unit_of_work("ann") as first, store.unit_of_work("bob") as second:
+            first.finance.get().revise_cost("uplink", amount=Money("650", "EUR"), at=_T1, by="ann")
+            theirs = second.finance.get()
+            theirs.revise_cost("uplink", amount=Money("700", "EUR"), at=_T1, by="bob")
+            theirs.set_price("mail", FixedCharge(Money("900", "EUR")), at=_T1, by="bob")
+            first.commit()
+            with pytest.raises(ConflictError, match="'uplink'"):
+                second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.finance.get()
+        assert register.cost("uplink").amount == Money("650", "EUR")
+        assert "mail" not in register.prices()
+
+    def test_a_failed_unit_of_work_stores_nothing(self, store: Store) -> None:
+        self._finance(store)
+        with pytest.raises(RuntimeError), store.unit_of_work("ann") as uow:
+            register = uow.finance.get()
+            register.add_cost(
+                Cost("extra", "san1", Money("10", "EUR"), "monthly", _T1), at=_T1, by="ann"
+            )
+            raise RuntimeError("boom")
+        with store.unit_of_work() as uow:
+            assert [c.id for c in uow.finance.get().costs("san1")] == ["san1-support"]
+
+
 _REPORT_T0 = datetime(2024, 1, 1, tzinfo=UTC)
 
 
@@ -2021,6 +2104,77 @@ def _reports() -> ReportRegister:
     produced = register.produce(report, at=datetime(2024, 2, 2, tzinfo=UTC), by="rita")
     register.deliver(
         "ops", produced.start, recipients=["smso"], at=produced.at, by="rita", note="sent"
+    )
+    return register
+
+
+def _products() -> ProductRegister:
+    """A product register with an item of every kind: a decided and an open proposal, a gate
+    with a confirmation and a waiver, two strategies and a performance review."""
+    register = ProductRegister()
+    register.define_assessment_criterion(
+        AssessmentCriterion("fit", "Fits the portfolio strategy"), at=_T1, by="sue"
+    )
+    for proposal_id, service in (("p-shop", "shop"), ("p-chat", "chat")):
+        register.propose(
+            Proposal(
+                proposal_id,
+                f"Offer {service}",
+                service,
+                "new",
+                predicted_demand="500 users",
+                required_resources="2 FTE",
+                expected_benefits="sales",
+                risks=["spof-db1"],
+            ),
+            at=_T1,
+            by="ann",
+        )
+    register.evaluate_proposal("p-shop", [Finding("fit", True, "core")], at=_T1, by="sue")
+    register.decide_proposal("p-shop", approved=True, at=_T1, by="sue")
+    register.define_gate(
+        TollGate(
+            "go-live",
+            "Go-live",
+            "in_production",
+            [
+                GateCriterion("sla", "An SLA draft exists", evidence="sla"),
+                GateCriterion("design", "The design is reviewed"),
+            ],
+        ),
+        at=_T1,
+        by="sue",
+    )
+    register.confirm("shop", "go-live", "design", at=_T1, by="carol")
+    register.waive("chat", "go-live", "sla", reason="pilot users only", at=_T1, by="olga")
+    register.set_strategy(
+        ServiceStrategy(
+            "shop",
+            why="Sell online",
+            objectives=["Grow online revenue"],
+            available_from=date(2026, 6, 1),
+            currency="EUR",
+            outcomes=[
+                Outcome("recovery", "Costs recovered", "cost_recovery_at_least", 95),
+                Outcome("tco", "Affordable", "tco_at_most", "15000.00"),
+            ],
+        ),
+        at=_T1,
+        by="carol",
+    )
+    register.set_strategy(
+        ServiceStrategy(None, why="IT as a business", objectives=["Transparency"]),
+        at=_T1,
+        by="sue",
+    )
+    register.review_performance(
+        "PR-2026-Q1",
+        "shop",
+        start=datetime(2026, 1, 1, tzinfo=UTC),
+        end=datetime(2026, 4, 1, tzinfo=UTC),
+        financials=Financials("EUR", "12000.00", "10500.00"),
+        at=_T1,
+        by="carol",
     )
     return register
 
@@ -2114,6 +2268,122 @@ class ReportsContract(_Contract):
             assert uow.reports.get().specification("ops").owner == "otto"
 
 
+class ProductsContract(_Contract):
+    """The product register goes through every store, each proposal, gate, waiver, strategy
+    and review its own unit of change."""
+
+    def _stored_products(self, store: Store) -> ProductRegister:
+        register = _products()
+        with store.unit_of_work("sue") as uow:
+            uow.products.add(register)
+            uow.commit()
+        return register
+
+    def test_the_register_reads_back_equal_with_the_same_answers(self, store: Store) -> None:
+        register = self._stored_products(store)
+        with store.unit_of_work() as uow:
+            loaded = uow.products.get()
+            assert uow.products.ids() == ["default"]
+        assert loaded == register
+        assert loaded.version == 1
+        for service in ("shop", "chat", "mail"):
+            assert loaded.check(service, "in_development", "in_production") == register.check(
+                service, "in_development", "in_production"
+            )
+        review = loaded.review("PR-2026-Q1")
+        assert review.outcomes[0].actual == Fraction(175, 2)
+        assert [o.id for o in review.opportunities] == ["PR-2026-Q1-recovery"]
+        assert loaded.strategy("shop").available_from == date(2026, 6, 1)
+        assert loaded.proposal("p-shop").decision == register.proposal("p-shop").decision
+
+    def test_an_exception_rolls_back_the_register(self, store: Store) -> None:
+        self._stored_products(store)
+        with pytest.raises(RuntimeError), store.unit_of_work("sue") as uow:
+            uow.products.get().evaluate_proposal("p-chat", [Finding("fit", True)], at=_T1, by="sue")
+            raise RuntimeError("boom")
+        with store.unit_of_work() as uow:
+            assert uow.products.get().proposal("p-chat").findings == ()
+
+    def test_a_commit_that_fails_stores_nothing_of_it(self, store: Store) -> None:
+        self._stored_products(store)
+        with store.unit_of_work("eve") as uow, store.unit_of_work("sue") as other:
+            uow.reviews.add(_schedules())
+            mine = ProductRegister("portal")
+            mine.define_assessment_criterion(AssessmentCriterion("cost", "Cheap"), at=_T1, by="eve")
+            uow.products.add(mine)
+            other.products.add(ProductRegister("portal"))
+            other.commit()
+            with pytest.raises(ConflictError, match="'portal' was added by someone else"):
+                uow.commit()
+        with store.unit_of_work() as uow:
+            assert uow.reviews.ids() == []
+            assert uow.products.get("portal") == ProductRegister("portal")
+            assert uow.products.get() == _products()
+
+    def test_a_performance_review_on_its_schedule_commits_both(self, store: Store) -> None:
+        self._stored_products(store)
+        subject = ("service_performance", "shop")
+        with store.unit_of_work("carol") as uow:
+            schedules = ReviewSchedules()
+            schedules.plan(subject, timedelta(days=90), at=_T1, by="sue")
+            uow.reviews.add(schedules)
+            uow.commit()
+        later = _T1 + timedelta(days=90)
+        with store.unit_of_work("carol") as uow:
+            uow.products.get().review_performance(
+                "PR-2026-Q2",
+                "shop",
+                start=datetime(2026, 4, 1, tzinfo=UTC),
+                end=datetime(2026, 7, 1, tzinfo=UTC),
+                opportunities=["Publish prices"],
+                at=later,
+                by="carol",
+                schedules=uow.reviews.get(),
+            )
+            uow.commit()
+        with store.unit_of_work() as uow:
+            last = uow.reviews.get().schedule(subject).last
+            assert uow.products.get().review("PR-2026-Q2").by == "carol"
+        assert last is not None
+        assert (last.at, last.follow_ups) == (later, ("PR-2026-Q2-1",))
+
+    def test_changes_to_different_items_both_commit(self, store: Store) -> None:
+        self._stored_products(store)
+        with store.unit_of_work("sue") as first, store.unit_of_work("olga") as second:
+            first.products.get().evaluate_proposal(
+                "p-chat", [Finding("fit", False, "no demand")], at=_T1, by="sue"
+            )
+            second.products.get().waive(
+                "shop", "go-live", "sla", reason="SLA signed on paper", at=_T1, by="olga"
+            )
+            first.commit()
+            second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.products.get()
+        assert register.proposal("p-chat").status.value == "evaluated"
+        assert [w.service for w in register.waivers()] == ["chat", "shop"]
+        assert register.version == 3
+
+    def test_changes_to_the_same_item_conflict_and_the_loser_writes_nothing(
+        self, store: Store
+    ) -> None:
+        self._stored_products(store)
+        with store.unit_of_work("sue") as first, store.unit_of_work("tom") as second:
+            first.products.get().evaluate_proposal(
+                "p-chat", [Finding("fit", True)], at=_T1, by="sue"
+            )
+            theirs = second.products.get()
+            theirs.evaluate_proposal("p-chat", [Finding("fit", False)], at=_T1, by="tom")
+            theirs.retire_gate("go-live", at=_T1, by="tom")
+            first.commit()
+            with pytest.raises(ConflictError, match="proposal 'p-chat'"):
+                second.commit()
+        with store.unit_of_work() as uow:
+            register = uow.products.get()
+        assert register.proposal("p-chat").findings == (Finding("fit", True),)
+        assert register.gate("go-live").active
+
+
 class StoreContract(
     RoundTripContract,
     AllOrNothingContract,
@@ -2127,9 +2397,11 @@ class StoreContract(
     OutboxContract,
     AgreementChangesContract,
     ReviewsAndRisksContract,
+    FinanceContract,
     CapacityContract,
     SuppliersContract,
     ReportsContract,
+    ProductsContract,
     CustomersContract,
     ContinuityContract,
     SecurityContract,

@@ -10,6 +10,8 @@ from fitsm.capacity.register import CapacityRegister
 from fitsm.cmdb.database import Cmdb
 from fitsm.customers.register import CustomerRegister
 from fitsm.errors import ValidationError
+from fitsm.finance.register import FinanceRegister
+from fitsm.portfolio.products import ProductRegister
 from fitsm.portfolio.services import ServicePortfolio
 from fitsm.reporting.register import ReportRegister
 from fitsm.reviews.schedules import ReviewSchedules
@@ -162,11 +164,17 @@ class SqlUnitOfWork(RollsBackOnExit):
         self.reports: SqlMergingRepository[ReportRegister] = SqlMergingRepository(
             db, "reports", "report register", lambda r: 0, store.decoded
         )
+        self.products: SqlMergingRepository[ProductRegister] = SqlMergingRepository(
+            db, "products", "product register", lambda r: 0, store.decoded
+        )
         self.suppliers: SqlMergingRepository[SupplierRegister] = SqlMergingRepository(
             db, "suppliers", "supplier register", lambda r: 0, store.decoded
         )
         self.capacity: SqlMergingRepository[CapacityRegister] = SqlMergingRepository(
             db, "capacity", "capacity register", lambda r: 0, store.decoded
+        )
+        self.finance: SqlMergingRepository[FinanceRegister] = SqlMergingRepository(
+            db, "finance", "finance register", lambda r: 0, store.decoded
         )
         self.cases = SqlCaseRepository(db)
         self.outages = SqlOutageRepository(db)
@@ -182,8 +190,10 @@ class SqlUnitOfWork(RollsBackOnExit):
             self.security,
             self.customers,
             self.reports,
+            self.products,
             self.suppliers,
             self.capacity,
+            self.finance,
             self.cases.documents,
         )
 
@@ -202,8 +212,10 @@ class SqlUnitOfWork(RollsBackOnExit):
                 self.security,
                 self.customers,
                 self.reports,
+                self.products,
                 self.suppliers,
                 self.capacity,
+                self.finance,
             ):
                 repo.write(cur, audit)
             self.cases.write(cur, audit)
