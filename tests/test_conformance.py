@@ -19,9 +19,9 @@ from fitsm.conformance import (
     REQUIREMENTS,
     SEQUENCE,
     SUBJECTS,
+    AuditFinding,
     AuditReport,
     Capability,
-    Finding,
     FindingStatus,
     Rule,
     Snapshot,
@@ -71,18 +71,18 @@ class TestRequirements:
 class TestFindings:
     def test_a_status_is_one_of_five(self) -> None:
         with pytest.raises(ValidationError, match=r"'done' is not a valid FindingStatus"):
-            Finding("PR1.1", "done", ("x",))
+            AuditFinding("PR1.1", "done", ("x",))
 
     def test_anything_but_met_says_why_or_what_next(self) -> None:
         with pytest.raises(ValidationError, match="needs evidence or a next step"):
-            Finding("PR1.1", "not_met")
+            AuditFinding("PR1.1", "not_met")
 
     def test_counts_are_whole_numbers(self) -> None:
         with pytest.raises(ValidationError, match=r"'cis': 1.5"):
-            Finding.met("PR11.3", "ok", cis=1.5)  # type: ignore[arg-type]
+            AuditFinding.met("PR11.3", "ok", cis=1.5)  # type: ignore[arg-type]
 
     def test_as_json(self) -> None:
-        found = Finding.partly_met("PR8.2", "a", "b", next_step="c", suppliers=2)
+        found = AuditFinding.partly_met("PR8.2", "a", "b", next_step="c", suppliers=2)
         assert found.to_json() == {
             "id": "PR8.2",
             "status": "partly_met",
@@ -122,7 +122,7 @@ class TestRulebook:
                 "ORG.1",
                 "Every live service has an owner.",
                 ("fitsm.portfolio.Service",),
-                check=lambda s: Finding.met("ORG.1", f"{len(s.live_services())} owned"),
+                check=lambda s: AuditFinding.met("ORG.1", f"{len(s.live_services())} owned"),
                 source="our own policy",
             )
         )
@@ -138,8 +138,8 @@ class TestRulebook:
             book.replace(Rule("PR99.1", "?", provide="x"))
 
     def test_a_check_must_answer_for_its_requirement(self) -> None:
-        rule = Rule("PR1.1", "text", check=lambda s: Finding.met("PR1.2", "x"))
-        with pytest.raises(ValidationError, match="must return a Finding on PR1.1"):
+        rule = Rule("PR1.1", "text", check=lambda s: AuditFinding.met("PR1.2", "x"))
+        with pytest.raises(ValidationError, match="must return a AuditFinding on PR1.1"):
             rule.decide(Snapshot(AT))
 
     def test_a_rule_without_a_check_says_what_to_provide(self) -> None:
@@ -190,19 +190,19 @@ class TestReport:
 
     def test_as_a_frame_statuses_are_categories(self, report: AuditReport) -> None:
         frame = report.to_frame()
-        assert list(frame.columns) == list(Finding.columns.names)
+        assert list(frame.columns) == list(AuditFinding.columns.names)
         assert list(frame["status"].cat.categories) == [s.value for s in FindingStatus]
 
     def test_markdown_keeps_each_finding_on_one_row(self) -> None:
-        finding = Finding.not_met("PR1.1", "a | b", next_step="x\ny")
+        finding = AuditFinding.not_met("PR1.1", "a | b", next_step="x\ny")
         text = AuditReport([finding], at=AT).to_markdown()
         assert "| PR1.1 | not_met | a \\| b | x y |" in text
         assert ATTRIBUTION in text
 
     def test_html_escapes(self) -> None:
-        html = AuditReport([Finding.not_met("PR1.1", "<b>", next_step="&")], at=AT).to_html()
+        html = AuditReport([AuditFinding.not_met("PR1.1", "<b>", next_step="&")], at=AT).to_html()
         assert "&lt;b&gt;" in html and "&amp;" in html and "<b>" not in html
-        assert html == AuditReport([Finding.not_met("PR1.1", "<b>", next_step="&")],
+        assert html == AuditReport([AuditFinding.not_met("PR1.1", "<b>", next_step="&")],
                                    at=AT)._repr_html_()  # fmt: skip
 
     def test_the_same_snapshot_gives_the_same_report(self) -> None:
@@ -245,7 +245,7 @@ class TestMaturity:
         ],
     )
     def test_seeded_levels_by_hand(self, statuses: list[str], level: Capability) -> None:
-        findings = [Finding(f"PR1.{n}", s, ("e",), "x") for n, s in enumerate(statuses, 1)]
+        findings = [AuditFinding(f"PR1.{n}", s, ("e",), "x") for n, s in enumerate(statuses, 1)]
         assert seed_level(findings) is level
 
     @given(finding_statuses, st.data())
@@ -255,8 +255,8 @@ class TestMaturity:
         index = data.draw(st.integers(0, len(statuses) - 1))
         better = [*statuses]
         better[index] = FindingStatus.MET
-        findings = [Finding(f"PR1.{n}", s, ("e",), "x") for n, s in enumerate(statuses, 1)]
-        improved = [Finding(f"PR1.{n}", s, ("e",), "x") for n, s in enumerate(better, 1)]
+        findings = [AuditFinding(f"PR1.{n}", s, ("e",), "x") for n, s in enumerate(statuses, 1)]
+        improved = [AuditFinding(f"PR1.{n}", s, ("e",), "x") for n, s in enumerate(better, 1)]
         assert seed_level(improved) >= seed_level(findings)
         assert (seed_level(findings) is Capability.MANAGED) == all(
             s in (FindingStatus.MET, FindingStatus.NOT_APPLICABLE) for s in statuses
@@ -402,6 +402,6 @@ def test_the_tables_are_typed_as_declared() -> None:
 
     report = audit_snapshot(World().snapshot())
     assessment = assess(report)
-    assert len(assert_table(report, Finding.columns)) == 82
+    assert len(assert_table(report, AuditFinding.columns)) == 82
     assert len(assert_table(assessment, SubjectLevel.columns)) == 21
     assert len(assert_table(roadmap(assessment), Step.columns)) == 5

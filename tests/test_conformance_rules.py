@@ -25,7 +25,7 @@ from fitsm.cases.releases import Release
 from fitsm.cases.security_incidents import SecurityIncident
 from fitsm.cmdb.configuration import CiType, CmdbSchema, ConfigurationItem
 from fitsm.cmdb.database import Cmdb
-from fitsm.conformance import Finding, FindingStatus, Snapshot, default_rulebook
+from fitsm.conformance import AuditFinding, FindingStatus, Snapshot, default_rulebook
 from fitsm.portfolio.services import Service, ServiceComponent
 from fitsm.risks.register import Risk
 from fitsm.roles import Role
@@ -42,7 +42,7 @@ BEST = {"GR2.2": FindingStatus.PARTLY_MET}
 Mutation = Callable[[World], Snapshot | None]
 
 
-def decide(requirement: str, snapshot: Snapshot) -> Finding:
+def decide(requirement: str, snapshot: Snapshot) -> AuditFinding:
     return BOOK[requirement].decide(snapshot)
 
 

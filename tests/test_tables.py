@@ -54,7 +54,7 @@ from fitsm.cmdb import (
     VerificationReport,
     verify,
 )
-from fitsm.conformance import Finding, Step, SubjectLevel
+from fitsm.conformance import AuditFinding, Step, SubjectLevel
 from fitsm.errors import MissingExtraError
 from fitsm.service_levels import Agreements, ErrorBudget, TargetEvaluation, error_budget
 from fitsm.tables import Column, ColumnKind, Columns, Rows, Table, frame, records, to_frame
@@ -594,7 +594,7 @@ class TestColumnReference:
             ("ScheduleConflict", ScheduleConflict.columns),
             ("Case", Case.columns),
             ("ContinuityCheck", ContinuityCheck.columns),
-            ("Finding", Finding.columns),
+            ("AuditFinding", AuditFinding.columns),
             ("SubjectLevel", SubjectLevel.columns),
             ("Step", Step.columns),
         ],

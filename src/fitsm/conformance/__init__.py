@@ -11,7 +11,7 @@ sequence of the FitSM processes.
 
 from fitsm.conformance.audit import AuditReport, audit, audit_snapshot
 from fitsm.conformance.defaults import DEFAULT_RULES, default_rulebook
-from fitsm.conformance.findings import Finding, FindingStatus
+from fitsm.conformance.findings import AuditFinding, FindingStatus
 from fitsm.conformance.maturity import (
     SUBJECTS,
     Adjustment,
@@ -34,11 +34,11 @@ __all__ = [
     "SEQUENCE",
     "SUBJECTS",
     "Adjustment",
+    "AuditFinding",
     "AuditReport",
     "Capability",
     "Check",
     "Exemption",
-    "Finding",
     "FindingStatus",
     "Roadmap",
     "Rule",

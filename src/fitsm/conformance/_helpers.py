@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from fitsm.conformance.findings import Finding
+from fitsm.conformance.findings import AuditFinding
 from fitsm.conformance.snapshot import Snapshot
 
 __all__ = ["decide", "listed", "planned_reviews", "recent"]
@@ -38,13 +38,13 @@ def decide(
     evidence: Sequence[str],
     next_step: str,
     **counts: int,
-) -> Finding:
+) -> AuditFinding:
     """Met when nothing is ``bad``; partly met when some of it is ``good``; else not met."""
     if not bad:
-        return Finding.met(requirement, *evidence, **counts)
+        return AuditFinding.met(requirement, *evidence, **counts)
     if good:
-        return Finding.partly_met(requirement, *evidence, next_step=next_step, **counts)
-    return Finding.not_met(requirement, *evidence, next_step=next_step, **counts)
+        return AuditFinding.partly_met(requirement, *evidence, next_step=next_step, **counts)
+    return AuditFinding.not_met(requirement, *evidence, next_step=next_step, **counts)
 
 
 def planned_reviews(
@@ -56,7 +56,7 @@ def planned_reviews(
     what: str,
     none: str,
     plan: str,
-) -> Finding:
+) -> AuditFinding:
     """Judge "reviewed at planned intervals" for ``subjects``: each needs an active review
     schedule of ``kind`` that is not overdue at the audit's instant.
 
@@ -65,7 +65,7 @@ def planned_reviews(
     overdue.
     """
     if not subjects:
-        return Finding.not_met(requirement, f"no {what} recorded", next_step=none)
+        return AuditFinding.not_met(requirement, f"no {what} recorded", next_step=none)
     missing: list[str] = []
     overdue: list[str] = []
     on_time: list[str] = []

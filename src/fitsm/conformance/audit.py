@@ -3,7 +3,7 @@
 :func:`audit` reads the store once (:meth:`Snapshot.load`, never committing) and
 decides every requirement of the rule book; :func:`audit_snapshot` does the same
 for a snapshot at hand. The result is a table (:class:`AuditReport`, a
-:class:`~fitsm.tables.Rows` of :class:`Finding`) with counts per status and
+:class:`~fitsm.tables.Rows` of :class:`AuditFinding`) with counts per status and
 Markdown, HTML and JSON renderings. For a given store and ``at`` the result is
 always the same: the rules read only the snapshot and ``at``, never a clock.
 
@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from fitsm.clock import as_utc
 from fitsm.conformance.defaults import default_rulebook
-from fitsm.conformance.findings import Finding, FindingStatus
+from fitsm.conformance.findings import AuditFinding, FindingStatus
 from fitsm.conformance.requirements import ATTRIBUTION
 from fitsm.conformance.rules import Rulebook
 from fitsm.conformance.snapshot import AUDIT_WINDOW, Progress, Snapshot
@@ -35,12 +35,12 @@ if TYPE_CHECKING:
 __all__ = ["AuditReport", "audit", "audit_snapshot"]
 
 
-class AuditReport(Rows[Finding]):
+class AuditReport(Rows[AuditFinding]):
     """The findings of an audit, one per requirement in the standard's order: a table
     (``to_records()``, ``to_frame()``, HTML in Jupyter) with counts and renderings."""
 
-    def __init__(self, findings: Iterable[Finding] = (), *, at: datetime) -> None:
-        super().__init__(findings, columns=Finding.columns)
+    def __init__(self, findings: Iterable[AuditFinding] = (), *, at: datetime) -> None:
+        super().__init__(findings, columns=AuditFinding.columns)
         self.at = as_utc(at, "at")
 
     def counts(self) -> dict[str, int]:
@@ -50,14 +50,14 @@ class AuditReport(Rows[Finding]):
             found[finding.status.value] += 1
         return found
 
-    def finding(self, requirement: str) -> Finding:
+    def finding(self, requirement: str) -> AuditFinding:
         """The finding on one requirement."""
         for finding in self:
             if finding.requirement == requirement:
                 return finding
         raise NotFoundError(f"the audit has no finding on {requirement!r}")
 
-    def of_status(self, *statuses: FindingStatus | str) -> list[Finding]:
+    def of_status(self, *statuses: FindingStatus | str) -> list[AuditFinding]:
         """The findings with one of ``statuses``, in the standard's order."""
         wanted = {FindingStatus(s) for s in statuses}
         return [f for f in self if f.status in wanted]
@@ -71,7 +71,8 @@ class AuditReport(Rows[Finding]):
         """One line: the counts per status and how many the data decided.
 
         >>> from datetime import UTC
-        >>> AuditReport([Finding.met("GR1.1", "ok")], at=datetime(2026, 1, 1, tzinfo=UTC)).summary()
+        >>> found = [AuditFinding.met("GR1.1", "ok")]
+        >>> AuditReport(found, at=datetime(2026, 1, 1, tzinfo=UTC)).summary()
         '1 requirements audited on 2026-01-01: 1 met, 0 partly met, 0 not met, 0 need evidence, \
 0 not applicable; 1 decided from the data'
         """

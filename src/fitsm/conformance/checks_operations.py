@@ -23,7 +23,7 @@ from fitsm.cases.trends import problem_candidates
 from fitsm.cmdb.configuration import ConfigurationItem
 from fitsm.conformance._helpers import decide, listed, planned_reviews, recent
 from fitsm.conformance.checks_planning import STALE
-from fitsm.conformance.findings import Finding
+from fitsm.conformance.findings import AuditFinding
 from fitsm.conformance.snapshot import Snapshot
 from fitsm.errors import InvalidTransitionError
 from fitsm.roles import Process, Role, RoleModel
@@ -77,8 +77,8 @@ def _stale(s: Snapshot, since: datetime) -> bool:
     return s.at - since > STALE
 
 
-def _none_recorded(requirement: str, what: str, step: str) -> Finding:
-    return Finding.not_met(requirement, f"no {what} is recorded", next_step=step, cases=0)
+def _none_recorded(requirement: str, what: str, step: str) -> AuditFinding:
+    return AuditFinding.not_met(requirement, f"no {what} is recorded", next_step=step, cases=0)
 
 
 def _judge(
@@ -88,7 +88,7 @@ def _judge(
     *,
     what: str,
     step: str,
-) -> Finding:
+) -> AuditFinding:
     """Met when no case is bad; ``bad`` pairs a case id with what is wrong with it."""
     problems: dict[str, list[str]] = {}
     for case_id, why in bad:
@@ -112,7 +112,7 @@ def _judge(
 _NO_INCIDENTS = "register incidents and service requests as cases"
 
 
-def pr9_1_registration(s: Snapshot) -> Finding:
+def pr9_1_registration(s: Snapshot) -> AuditFinding:
     """PR9.1: every incident and request past its first status is classified and
     prioritised, none waits unclassified beyond :data:`~.checks_planning.STALE`, and
     those of a service with an SLA name the SLA that set their targets."""
@@ -147,7 +147,7 @@ def pr9_1_registration(s: Snapshot) -> Finding:
     )
 
 
-def pr9_2_resolution(s: Snapshot) -> Finding:
+def pr9_2_resolution(s: Snapshot) -> AuditFinding:
     """PR9.2: every resolved or closed incident and request was resolved with a recorded
     resolution (replayed: a ``resolve`` entry with its text)."""
     cases = [
@@ -174,7 +174,7 @@ def _managers(roles: RoleModel, person: str) -> list[str]:
     return chain
 
 
-def pr9_3_escalation(s: Snapshot) -> Finding:
+def pr9_3_escalation(s: Snapshot) -> AuditFinding:
     """PR9.3: every hierarchical escalation went to a manager above the person escalating,
     and every functional escalation moved the case to another group (replayed)."""
     cases = s.of_kind(*_ISRM)
@@ -207,7 +207,7 @@ def pr9_3_escalation(s: Snapshot) -> Finding:
         what="cases escalated consistently",
         step="escalate along the support groups and the line of managers",
     )
-    return Finding(
+    return AuditFinding(
         found.requirement,
         found.status,
         (*found.evidence, f"{escalated} escalation(s) replayed"),
@@ -216,7 +216,7 @@ def pr9_3_escalation(s: Snapshot) -> Finding:
     )
 
 
-def pr9_5_closure(s: Snapshot) -> Finding:
+def pr9_5_closure(s: Snapshot) -> AuditFinding:
     """PR9.5: every closed case was resolved first, and no resolved case waits for closure
     longer than the confirmation time-out (``AUTO_CLOSE_AFTER``)."""
     cases = s.of_kind(*_ISRM)
@@ -243,11 +243,11 @@ def pr9_5_closure(s: Snapshot) -> Finding:
 
 def major_incidents(
     criteria: MajorIncidentCriteria | None = None,
-) -> Callable[[Snapshot], Finding]:
+) -> Callable[[Snapshot], AuditFinding]:
     """The PR9.6 check for the provider's documented major incident ``criteria``."""
     rule = criteria or MajorIncidentCriteria()
 
-    def check(s: Snapshot) -> Finding:
+    def check(s: Snapshot) -> AuditFinding:
         """PR9.6: every incident meeting the major incident criteria is major, has a
         coordinator and, once resolved, a review (replayed from its history)."""
         incidents = s.of_kind("incident")
@@ -275,7 +275,7 @@ def major_incidents(
             what="incidents",
             step="identify major incidents by the criteria, coordinate and review them",
         )
-        return Finding(
+        return AuditFinding(
             found.requirement,
             found.status,
             (*found.evidence, f"{majors} major incident(s)"),
@@ -297,7 +297,7 @@ _NO_PROBLEMS = "register problems found in incident trends (fitsm.cases.problem_
 _OPEN = (ProblemStatus.RESOLVED, ProblemStatus.CLOSED, ProblemStatus.CANCELLED)
 
 
-def pr10_1_problems(s: Snapshot) -> Finding:
+def pr10_1_problems(s: Snapshot) -> AuditFinding:
     """PR10.1: problems are registered, and every incident trend of the audit window
     (three or more incidents on one CI, service or category) is covered by a problem."""
     problems = s.of_kind("problem")
@@ -305,7 +305,7 @@ def pr10_1_problems(s: Snapshot) -> Finding:
     trends = problem_candidates(s.of_kind("incident"), s.since, s.at)  # type: ignore[arg-type]
     open_trends = [f"{t.by} {t.value}" for t in trends if not covered & set(t.incidents)]
     if not problems:
-        return Finding.not_met(
+        return AuditFinding.not_met(
             "PR10.1",
             "no problem is recorded",
             *([f"incident trends without a problem: {listed(open_trends)}"] if open_trends else []),
@@ -328,7 +328,7 @@ def pr10_1_problems(s: Snapshot) -> Finding:
     )
 
 
-def pr10_2_investigation(s: Snapshot) -> Finding:
+def pr10_2_investigation(s: Snapshot) -> AuditFinding:
     """PR10.2: no open problem waits uninvestigated beyond ``STALE``."""
     problems = s.of_kind("problem")
     if not problems:
@@ -342,7 +342,7 @@ def pr10_2_investigation(s: Snapshot) -> Finding:
     return _judge("PR10.2", problems, bad, what="problems", step="investigate")
 
 
-def pr10_3_known_errors(s: Snapshot) -> Finding:
+def pr10_3_known_errors(s: Snapshot) -> AuditFinding:
     """PR10.3: a problem whose root cause is found is resolved or registered as a known
     error with a workaround within ``STALE``."""
     problems = s.of_kind("problem")
@@ -363,7 +363,7 @@ def pr10_3_known_errors(s: Snapshot) -> Finding:
     )
 
 
-def pr10_4_known_errors_current(s: Snapshot) -> Finding:
+def pr10_4_known_errors_current(s: Snapshot) -> AuditFinding:
     """PR10.4: every known error was updated within :data:`KNOWN_ERROR_UPDATE`."""
     problems = s.of_kind("problem")
     if not problems:
@@ -377,7 +377,7 @@ def pr10_4_known_errors_current(s: Snapshot) -> Finding:
     found = _judge(
         "PR10.4", problems, bad, what="problems", step="review and update the known errors"
     )
-    return Finding(
+    return AuditFinding(
         found.requirement,
         found.status,
         (*found.evidence, f"{len(known)} known error(s) open"),
@@ -391,10 +391,10 @@ def pr10_4_known_errors_current(s: Snapshot) -> Finding:
 _NO_CMDB = "record the CIs and their relationships in a CMDB"
 
 
-def pr11_1_scope(s: Snapshot) -> Finding:
+def pr11_1_scope(s: Snapshot) -> AuditFinding:
     """PR11.1: each CMDB's schema names the CI types and relationship types in scope."""
     if not s.cmdbs:
-        return Finding.not_met("PR11.1", "the store holds no CMDB", next_step=_NO_CMDB)
+        return AuditFinding.not_met("PR11.1", "the store holds no CMDB", next_step=_NO_CMDB)
     thin = [c.id for c in s.cmdbs if not (c.schema.ci_types and c.schema.relationship_types)]
     evidence = [
         f"CMDB {c.id!r}: {len(c.schema.ci_types)} CI types, "
@@ -421,12 +421,12 @@ def _cis(s: Snapshot) -> list[tuple[str, ConfigurationItem, bool]]:
     ]
 
 
-def pr11_2_detail(s: Snapshot) -> Finding:
+def pr11_2_detail(s: Snapshot) -> AuditFinding:
     """PR11.2: every CI has the attributes its type requires and a relationship (a CI
     nothing depends on and that depends on nothing gives no control over impact)."""
     cis = _cis(s)
     if not cis:
-        return Finding.not_met("PR11.2", "no CI is recorded", next_step=_NO_CMDB, cis=0)
+        return AuditFinding.not_met("PR11.2", "no CI is recorded", next_step=_NO_CMDB, cis=0)
     schemas = {c.id: c.schema for c in s.cmdbs}
     lacking: list[str] = []
     isolated: list[str] = []
@@ -457,12 +457,12 @@ def pr11_2_detail(s: Snapshot) -> Finding:
     )
 
 
-def pr11_3_cmdb(s: Snapshot) -> Finding:
+def pr11_3_cmdb(s: Snapshot) -> AuditFinding:
     """PR11.3: a CMDB holds CIs and relationships, and every live service is in one."""
     cis = sum(1 for c in s.cmdbs for _ in c.nodes("configuration_item"))
     relationships = sum(len(c.succ[n]) for c in s.cmdbs for n in c.succ)
     if not cis or not relationships:
-        return Finding.not_met(
+        return AuditFinding.not_met(
             "PR11.3",
             f"{cis} CI(s) and {relationships} relationship(s) recorded",
             next_step=_NO_CMDB,
@@ -485,11 +485,11 @@ def pr11_3_cmdb(s: Snapshot) -> Finding:
     )
 
 
-def pr11_4_control(s: Snapshot) -> Finding:
+def pr11_4_control(s: Snapshot) -> AuditFinding:
     """PR11.4: every CI has an owner (CI owner) and the CMDB records its changes."""
     cis = _cis(s)
     if not cis:
-        return Finding.not_met("PR11.4", "no CI is recorded", next_step=_NO_CMDB, cis=0)
+        return AuditFinding.not_met("PR11.4", "no CI is recorded", next_step=_NO_CMDB, cis=0)
     unowned = [ci.id for _, ci, _ in cis if not ci.owner]
     untracked = [c.id for c in s.cmdbs if len(c.records) and not c.journal]
     evidence = [f"{len(cis) - len(unowned)} of {len(cis)} CIs have an owner"]
@@ -508,7 +508,7 @@ def pr11_4_control(s: Snapshot) -> Finding:
     )
 
 
-def pr11_5_verification(s: Snapshot) -> Finding:
+def pr11_5_verification(s: Snapshot) -> AuditFinding:
     """PR11.5: each CMDB's verification is on a schedule and not overdue."""
     return planned_reviews(
         "PR11.5",
@@ -527,7 +527,7 @@ _NO_CHANGES = "register changes as cases (requests for change)"
 _DONE = frozenset({ChangeStatus.IMPLEMENTED, ChangeStatus.REVIEWED, ChangeStatus.CLOSED})
 
 
-def pr12_1_classification(s: Snapshot) -> Finding:
+def pr12_1_classification(s: Snapshot) -> AuditFinding:
     """PR12.1: every change past its registration is classified by type, and none waits
     unclassified beyond ``STALE``."""
     changes = s.of_kind("change")
@@ -555,7 +555,7 @@ def _history_follows(c: Case) -> bool:
     return True
 
 
-def pr12_2_steps(s: Snapshot) -> Finding:
+def pr12_2_steps(s: Snapshot) -> AuditFinding:
     """PR12.2: every change went through the defined steps of its lifecycle (replayed)."""
     changes = s.of_kind("change")
     if not changes:
@@ -596,7 +596,7 @@ def _may_approve(roles: RoleModel | None, person: str, level: ApprovalLevel) -> 
     return roles.has_role(person, Role.CAB_MEMBER, board)
 
 
-def pr12_4_approval(s: Snapshot) -> Finding:
+def pr12_4_approval(s: Snapshot) -> AuditFinding:
     """PR12.4: every change that was implemented had been approved at the level its
     classification requires, by as many people as its quorum, each holding that level's
     role, replayed from the stored history rather than trusting the write-time checks."""
@@ -634,7 +634,7 @@ def pr12_4_approval(s: Snapshot) -> Finding:
         what="changes",
         step="approve each change at the level its criteria require",
     )
-    return Finding(
+    return AuditFinding(
         found.requirement,
         found.status,
         (*found.evidence, f"{len(implemented)} implemented change(s) replayed"),
@@ -643,7 +643,7 @@ def pr12_4_approval(s: Snapshot) -> Finding:
     )
 
 
-def pr12_3_assessment(s: Snapshot) -> Finding:
+def pr12_3_assessment(s: Snapshot) -> AuditFinding:
     """PR12.3: every change approved other than as a pre-approved standard change was
     assessed first (benefits, risks, effort, feasibility)."""
     changes = s.of_kind("change")
@@ -664,7 +664,7 @@ def pr12_3_assessment(s: Snapshot) -> Finding:
     return _judge("PR12.3", changes, bad(), what="changes", step="assess changes before approval")
 
 
-def pr12_5_review(s: Snapshot) -> Finding:
+def pr12_5_review(s: Snapshot) -> AuditFinding:
     """PR12.5: every implemented change that needs a review got one before it was closed,
     and none waits for review or closure beyond ``STALE``."""
     changes = s.of_kind("change")
@@ -691,7 +691,7 @@ def pr12_5_review(s: Snapshot) -> Finding:
     return _judge("PR12.5", changes, bad(), what="changes", step="review and close")
 
 
-def pr12_6_schedule(s: Snapshot) -> Finding:
+def pr12_6_schedule(s: Snapshot) -> AuditFinding:
     """PR12.6: every approved change is on the schedule of changes with its intended
     deployment window within ``STALE`` of approval."""
     changes = s.of_kind("change")
@@ -710,7 +710,7 @@ def pr12_6_schedule(s: Snapshot) -> Finding:
                     yield c.id, f"approved {STALE.days}+ days ago and not scheduled"
 
     found = _judge("PR12.6", changes, bad(), what="changes", step="schedule approved changes")
-    return Finding(
+    return AuditFinding(
         found.requirement,
         found.status,
         (
@@ -727,7 +727,7 @@ def pr12_6_schedule(s: Snapshot) -> Finding:
 _NO_RELEASES = "plan releases of approved changes as cases"
 
 
-def _releases(s: Snapshot, requirement: str) -> tuple[list[Case], Finding | None]:
+def _releases(s: Snapshot, requirement: str) -> tuple[list[Case], AuditFinding | None]:
     releases = s.of_kind("release")
     return releases, None if releases else _none_recorded(requirement, "release", _NO_RELEASES)
 
@@ -736,7 +736,7 @@ def _deployed(c: Case) -> HistoryEntry | None:
     return _first(c, "deploy")
 
 
-def pr13_1_strategy(s: Snapshot) -> Finding:
+def pr13_1_strategy(s: Snapshot) -> AuditFinding:
     """PR13.1: every planned release names its release and deployment strategy."""
     releases, none = _releases(s, "PR13.1")
     if none:
@@ -749,7 +749,7 @@ def pr13_1_strategy(s: Snapshot) -> Finding:
     return _judge("PR13.1", releases, bad, what="releases", step="define the strategy")
 
 
-def pr13_2_approved_changes(s: Snapshot) -> Finding:
+def pr13_2_approved_changes(s: Snapshot) -> AuditFinding:
     """PR13.2: a release bundles only changes that were approved before it was planned."""
     releases, none = _releases(s, "PR13.2")
     if none:
@@ -775,7 +775,7 @@ def pr13_2_approved_changes(s: Snapshot) -> Finding:
     return _judge("PR13.2", releases, bad(), what="releases", step="include approved changes only")
 
 
-def pr13_3_acceptance_criteria(s: Snapshot) -> Finding:
+def pr13_3_acceptance_criteria(s: Snapshot) -> AuditFinding:
     """PR13.3: every planned release states its acceptance criteria."""
     releases, none = _releases(s, "PR13.3")
     if none:
@@ -788,7 +788,7 @@ def pr13_3_acceptance_criteria(s: Snapshot) -> Finding:
     return _judge("PR13.3", releases, bad, what="releases", step="state the acceptance criteria")
 
 
-def pr13_4_tested(s: Snapshot) -> Finding:
+def pr13_4_tested(s: Snapshot) -> AuditFinding:
     """PR13.4: every deployed release was tested before deployment and passed every
     acceptance criterion."""
     releases, none = _releases(s, "PR13.4")
@@ -810,7 +810,7 @@ def pr13_4_tested(s: Snapshot) -> Finding:
     return _judge("PR13.4", releases, bad(), what="releases", step="test before deploying")
 
 
-def pr13_5_rollback(s: Snapshot) -> Finding:
+def pr13_5_rollback(s: Snapshot) -> AuditFinding:
     """PR13.5: every deployed release had a rollback plan."""
     releases, none = _releases(s, "PR13.5")
     if none:
@@ -823,7 +823,7 @@ def pr13_5_rollback(s: Snapshot) -> Finding:
     return _judge("PR13.5", releases, bad, what="releases", step="prepare rollback plans")
 
 
-def pr13_6_evaluated(s: Snapshot) -> Finding:
+def pr13_6_evaluated(s: Snapshot) -> AuditFinding:
     """PR13.6: every release deployed more than ``STALE`` ago was evaluated."""
     releases, none = _releases(s, "PR13.6")
     if none:
@@ -847,18 +847,18 @@ def pr13_6_evaluated(s: Snapshot) -> Finding:
 _NO_IMPROVEMENTS = "register opportunities for improvement from reports, measurements and audits"
 
 
-def pr14_1_registered(s: Snapshot) -> Finding:
+def pr14_1_registered(s: Snapshot) -> AuditFinding:
     """PR14.1: opportunities for improvement were registered in the audit window."""
     improvements = [c for c in s.of_kind("improvement") if recent(c.registered_at, s)]
     if not improvements:
-        return Finding.not_met(
+        return AuditFinding.not_met(
             "PR14.1",
             f"no improvement registered since {s.since.date().isoformat()}",
             next_step=_NO_IMPROVEMENTS,
             improvements=0,
         )
     sources = sorted({getattr(c, "source", "") for c in improvements} - {""})
-    return Finding.met(
+    return AuditFinding.met(
         "PR14.1",
         f"{len(improvements)} improvement(s) registered in the window"
         + (f", from {listed(sources)}" if sources else ""),
@@ -866,7 +866,7 @@ def pr14_1_registered(s: Snapshot) -> Finding:
     )
 
 
-def pr14_2_evaluated(s: Snapshot) -> Finding:
+def pr14_2_evaluated(s: Snapshot) -> AuditFinding:
     """PR14.2: no improvement waits unevaluated beyond ``STALE``."""
     improvements = s.of_kind("improvement")
     if not improvements:
@@ -879,7 +879,7 @@ def pr14_2_evaluated(s: Snapshot) -> Finding:
     return _judge("PR14.2", improvements, bad, what="improvements", step="evaluate")
 
 
-def pr14_3_controlled(s: Snapshot) -> Finding:
+def pr14_3_controlled(s: Snapshot) -> AuditFinding:
     """PR14.3: approved improvements are implemented within ``STALE`` and closed with their
     outcome."""
     improvements = s.of_kind("improvement")

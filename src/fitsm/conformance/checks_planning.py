@@ -13,7 +13,7 @@ from fitsm.cases.access_requests import AccessRequestStatus
 from fitsm.cases.improvements import ImprovementStatus
 from fitsm.cases.security_incidents import SecurityIncidentStatus
 from fitsm.conformance._helpers import decide, listed, planned_reviews
-from fitsm.conformance.findings import Finding
+from fitsm.conformance.findings import AuditFinding
 from fitsm.conformance.snapshot import Snapshot
 from fitsm.roles import Process, Role
 from fitsm.security.controls import ImplementationStatus
@@ -56,11 +56,11 @@ _NO_SERVICES = "specify the services in the service portfolio (PR1.1)"
 # -- PR1 service portfolio management ---------------------------------------------------
 
 
-def pr1_1_portfolio(s: Snapshot) -> Finding:
+def pr1_1_portfolio(s: Snapshot) -> AuditFinding:
     """PR1.1: a portfolio holds services, each specified (description, value, owner)."""
     services = s.services()
     if not services:
-        return Finding.not_met("PR1.1", "no service is in a portfolio", next_step=_NO_SERVICES)
+        return AuditFinding.not_met("PR1.1", "no service is in a portfolio", next_step=_NO_SERVICES)
     thin = [x.id for x in services if not (x.description and x.value_proposition and x.owner)]
     evidence = [f"{len(services)} service(s) in {len(s.portfolios)} portfolio(s)"]
     if thin:
@@ -76,11 +76,11 @@ def pr1_1_portfolio(s: Snapshot) -> Finding:
     )
 
 
-def pr1_3_lifecycle(s: Snapshot) -> Finding:
+def pr1_3_lifecycle(s: Snapshot) -> AuditFinding:
     """PR1.3: every service beyond the first phase got there by recorded moves."""
     services = [(p, x) for p in s.portfolios for x in p.services if x.phase != p.lifecycle.initial]
     if not services:
-        return Finding.not_met(
+        return AuditFinding.not_met(
             "PR1.3",
             "no service has moved beyond the first phase of its lifecycle",
             next_step="plan and move services through their lifecycle in the portfolio",
@@ -101,11 +101,11 @@ def pr1_3_lifecycle(s: Snapshot) -> Finding:
     )
 
 
-def pr1_4_service_suppliers(s: Snapshot) -> Finding:
+def pr1_4_service_suppliers(s: Snapshot) -> AuditFinding:
     """PR1.4: every live service names the suppliers involved, with their roles and a contact."""
     live = s.live_services()
     if not live:
-        return Finding.not_met("PR1.4", "no service is live", next_step=_NO_SERVICES)
+        return AuditFinding.not_met("PR1.4", "no service is live", next_step=_NO_SERVICES)
     none = [x.id for x in live if not x.suppliers]
     involved = {i.supplier for x in live for i in x.suppliers}
     silent = sorted(i for i in involved if i not in _with_contacts(s))
@@ -142,12 +142,14 @@ def _sla_for(s: Snapshot, service: str) -> Agreement | None:
     return None
 
 
-def pr2_1_catalogue(s: Snapshot) -> Finding:
+def pr2_1_catalogue(s: Snapshot) -> AuditFinding:
     """PR2.1: the catalogue (the live services with their customers) is not empty, and every
     live service says what it offers and to whom."""
     live = s.live_services()
     if not live:
-        return Finding.not_met("PR2.1", "the service catalogue is empty", next_step=_NO_SERVICES)
+        return AuditFinding.not_met(
+            "PR2.1", "the service catalogue is empty", next_step=_NO_SERVICES
+        )
     thin = [x.id for x in live if not (x.description and x.target_customers)]
     evidence = [f"{len(live)} live service(s) in the catalogue"]
     if thin:
@@ -163,12 +165,12 @@ def pr2_1_catalogue(s: Snapshot) -> Finding:
     )
 
 
-def pr2_2_slas(s: Snapshot) -> Finding:
+def pr2_2_slas(s: Snapshot) -> AuditFinding:
     """PR2.2: every live customer-facing service has an SLA in force whose review (its
     schedule, else its ``next_review``) is not overdue."""
     services = _customer_facing(s)
     if not services:
-        return Finding.not_met(
+        return AuditFinding.not_met(
             "PR2.2", "no live service is delivered to customers", next_step=_NO_SERVICES
         )
     missing: list[str] = []
@@ -209,12 +211,12 @@ def pr2_2_slas(s: Snapshot) -> Finding:
     )
 
 
-def pr2_3_sla_targets(s: Snapshot) -> Finding:
+def pr2_3_sla_targets(s: Snapshot) -> AuditFinding:
     """PR2.3: every SLA in force states service targets to evaluate performance against,
     and outages of the audit window give the data for the evaluation."""
     slas = [a for agreements in s.agreements for a in agreements.in_force(s.at, "SLA")]
     if not slas:
-        return Finding.not_met(
+        return AuditFinding.not_met(
             "PR2.3", "no SLA is in force", next_step="agree SLAs with service targets (PR2.2)"
         )
     empty = [a.id for a in slas if not a.targets]
@@ -236,12 +238,12 @@ def pr2_3_sla_targets(s: Snapshot) -> Finding:
     )
 
 
-def pr2_4_underpinning(s: Snapshot) -> Finding:
+def pr2_4_underpinning(s: Snapshot) -> AuditFinding:
     """PR2.4: every service component has an OLA or UA in force, whose review is planned
     and not overdue."""
     components = sorted({c.id for p in s.portfolios for c in p.components})
     if not components:
-        return Finding.not_met(
+        return AuditFinding.not_met(
             "PR2.4",
             "no service component is recorded",
             next_step="record the components that support the services, then agree OLAs/UAs",
@@ -281,11 +283,11 @@ def pr2_4_underpinning(s: Snapshot) -> Finding:
     )
 
 
-def pr2_5_underpinning_targets(s: Snapshot) -> Finding:
+def pr2_5_underpinning_targets(s: Snapshot) -> AuditFinding:
     """PR2.5: every OLA and UA in force states targets to evaluate performance against."""
     agreements = [a for x in s.agreements for kind in ("OLA", "UA") for a in x.in_force(s.at, kind)]
     if not agreements:
-        return Finding.not_met(
+        return AuditFinding.not_met(
             "PR2.5", "no OLA or UA is in force", next_step="agree OLAs and UAs (PR2.4)"
         )
     empty = [a.id for a in agreements if not a.targets]
@@ -306,12 +308,12 @@ def pr2_5_underpinning_targets(s: Snapshot) -> Finding:
 # -- PR4 service availability and continuity management ------------------------------------
 
 
-def pr4_1_requirements(s: Snapshot) -> Finding:
+def pr4_1_requirements(s: Snapshot) -> AuditFinding:
     """PR4.1: every live service has availability and continuity requirements, reviewed
     at planned intervals."""
     live = [x.id for x in s.live_services()]
     if not live:
-        return Finding.not_met("PR4.1", "no service is live", next_step=_NO_SERVICES)
+        return AuditFinding.not_met("PR4.1", "no service is live", next_step=_NO_SERVICES)
     known = {service for c in s.continuity for service in c.services()}
     missing = [x for x in live if x not in known]
     reviewed = planned_reviews(
@@ -329,14 +331,14 @@ def pr4_1_requirements(s: Snapshot) -> Finding:
     if not missing:
         return reviewed
     if len(missing) == len(live):
-        return Finding.not_met(
+        return AuditFinding.not_met(
             "PR4.1",
             *evidence,
             next_step=f"identify availability and continuity requirements of {listed(missing)}",
             services=len(live),
             without_requirements=len(missing),
         )
-    return Finding.partly_met(
+    return AuditFinding.partly_met(
         "PR4.1",
         *evidence,
         *reviewed.evidence,
@@ -356,7 +358,7 @@ def _risks(s: Snapshot, *areas: str) -> list[tuple[str, bool]]:
     ]
 
 
-def pr4_2_availability_risks(s: Snapshot) -> Finding:
+def pr4_2_availability_risks(s: Snapshot) -> AuditFinding:
     """PR4.2: availability and continuity risks are recorded and their assessments are on
     schedules that are not overdue."""
     risks = _risks(s, "availability", "continuity")
@@ -372,12 +374,12 @@ def pr4_2_availability_risks(s: Snapshot) -> Finding:
     )
 
 
-def pr4_3_measures(s: Snapshot) -> Finding:
+def pr4_3_measures(s: Snapshot) -> AuditFinding:
     """PR4.3: every service with requirements has a plan with measures, its last
     continuity test met the RTO, and no plan's test is overdue."""
     services = sorted({x for c in s.continuity for x in c.services()})
     if not services:
-        return Finding.not_met(
+        return AuditFinding.not_met(
             "PR4.3",
             "no availability or continuity requirements are identified",
             next_step="identify requirements (PR4.1), then plan measures to meet them",
@@ -415,11 +417,11 @@ def pr4_3_measures(s: Snapshot) -> Finding:
     )
 
 
-def pr4_4_monitoring(s: Snapshot) -> Finding:
+def pr4_4_monitoring(s: Snapshot) -> AuditFinding:
     """PR4.4: outages of services, components or CIs were recorded in the audit window."""
     log = s.outages
     if log is None or not len(log):
-        return Finding.not_met(
+        return AuditFinding.not_met(
             "PR4.4",
             f"no outage recorded since {s.since.date().isoformat()}",
             next_step="record the outages monitoring sees (uow.outages) so availability is "
@@ -427,7 +429,7 @@ def pr4_4_monitoring(s: Snapshot) -> Finding:
             outages=0,
         )
     subjects = {log.subjects[int(c)] for c in set(log.codes.tolist())}
-    return Finding.met(
+    return AuditFinding.met(
         "PR4.4",
         f"{len(log)} outage(s) of {len(subjects)} subject(s) recorded since "
         f"{s.since.date().isoformat()}",
@@ -439,7 +441,7 @@ def pr4_4_monitoring(s: Snapshot) -> Finding:
 # -- PR6 information security management ---------------------------------------------------
 
 
-def pr6_1_policies(s: Snapshot) -> Finding:
+def pr6_1_policies(s: Snapshot) -> AuditFinding:
     """PR6.1: approved security policies, each reviewed at planned intervals."""
     policies = [p for r in s.security for p in r.policies()]
     unapproved = [p.id for p in policies if not any(v.approved for v in p.versions)]
@@ -454,7 +456,7 @@ def pr6_1_policies(s: Snapshot) -> Finding:
     )
     if not unapproved or not policies:
         return reviewed
-    return Finding(
+    return AuditFinding(
         "PR6.1",
         "partly_met" if len(unapproved) < len(policies) else "not_met",
         (*reviewed.evidence, f"no approved version: {listed(unapproved)}"),
@@ -463,7 +465,7 @@ def pr6_1_policies(s: Snapshot) -> Finding:
     )
 
 
-def pr6_2_security_risks(s: Snapshot) -> Finding:
+def pr6_2_security_risks(s: Snapshot) -> AuditFinding:
     """PR6.2: information security risks are recorded, assessed on schedules that are not
     overdue, and an information security risk manager is named."""
     risks = _risks(s, "information_security")
@@ -478,7 +480,7 @@ def pr6_2_security_risks(s: Snapshot) -> Finding:
     )
     if s.roles is not None and s.roles.holders(Role.INFORMATION_SECURITY_RISK_MANAGER):
         return found
-    return Finding(
+    return AuditFinding(
         "PR6.2",
         "not_met" if found.status == "not_met" else "partly_met",
         (*found.evidence, "nobody holds the information security risk manager role"),
@@ -488,7 +490,7 @@ def pr6_2_security_risks(s: Snapshot) -> Finding:
     )
 
 
-def pr6_3_controls(s: Snapshot) -> Finding:
+def pr6_3_controls(s: Snapshot) -> AuditFinding:
     """PR6.3: every open information security risk to be reduced is treated by an
     implemented control."""
     risks = [
@@ -499,7 +501,7 @@ def pr6_3_controls(s: Snapshot) -> Finding:
     ]
     controls = [c for r in s.security for c in r.controls()]
     if not controls:
-        return Finding.not_met(
+        return AuditFinding.not_met(
             "PR6.3",
             "no security control is recorded",
             next_step="implement controls against the information security risks",
@@ -529,11 +531,11 @@ def pr6_3_controls(s: Snapshot) -> Finding:
     )
 
 
-def pr6_4_security_incidents(s: Snapshot) -> Finding:
+def pr6_4_security_incidents(s: Snapshot) -> AuditFinding:
     """PR6.4: security events are classified within :data:`STALE` of being registered."""
     cases = s.of_kind("security_incident")
     if not cases:
-        return Finding.not_met(
+        return AuditFinding.not_met(
             "PR6.4",
             "no information security event or incident is recorded",
             next_step="record and classify the security events monitoring reports (a year "
@@ -559,7 +561,7 @@ def pr6_4_security_incidents(s: Snapshot) -> Finding:
     )
 
 
-def pr6_5_access_control(s: Snapshot) -> Finding:
+def pr6_5_access_control(s: Snapshot) -> AuditFinding:
     """PR6.5: access to every asset with rights is reviewed on schedule, and every decided
     access request was decided by the asset's owner or the ISM process manager (replayed
     from the request's history)."""
@@ -588,7 +590,7 @@ def pr6_5_access_control(s: Snapshot) -> Finding:
                 wrong.append(request.id)
     if not wrong:
         return found
-    return Finding(
+    return AuditFinding(
         "PR6.5",
         "not_met",
         (*found.evidence, f"decided by someone without the authority: {listed(wrong)}"),
@@ -600,11 +602,11 @@ def pr6_5_access_control(s: Snapshot) -> Finding:
 # -- PR7 customer relationship management ---------------------------------------------------
 
 
-def pr7_1_customers(s: Snapshot) -> Finding:
+def pr7_1_customers(s: Snapshot) -> AuditFinding:
     """PR7.1: every live service names the customers it serves."""
     live = s.live_services()
     if not live:
-        return Finding.not_met("PR7.1", "no service is live", next_step=_NO_SERVICES)
+        return AuditFinding.not_met("PR7.1", "no service is live", next_step=_NO_SERVICES)
     unnamed = [x.id for x in live if not x.target_customers]
     customers = sorted({c for x in live for c in x.target_customers})
     evidence = [f"{len(customers)} customer(s) of {len(live)} live services: {listed(customers)}"]
@@ -621,7 +623,7 @@ def pr7_1_customers(s: Snapshot) -> Finding:
     )
 
 
-def pr7_4_customer_reviews(s: Snapshot) -> Finding:
+def pr7_4_customer_reviews(s: Snapshot) -> AuditFinding:
     """PR7.4: a service review with every customer of a live service is on a schedule and
     not overdue."""
     customers = sorted({c for x in s.live_services() for c in x.target_customers})
@@ -636,12 +638,12 @@ def pr7_4_customer_reviews(s: Snapshot) -> Finding:
     )
 
 
-def pr7_5_complaints(s: Snapshot) -> Finding:
+def pr7_5_complaints(s: Snapshot) -> AuditFinding:
     """PR7.5: complaints are evaluated within :data:`STALE` and decided by the CRM process
     manager or owner (replayed from their histories)."""
     complaints = s.of_kind("complaint")
     if not complaints:
-        return Finding.not_met(
+        return AuditFinding.not_met(
             "PR7.5",
             "no complaint is recorded",
             next_step="register complaints as cases (a year without any needs showing the "
@@ -693,12 +695,12 @@ def _with_contacts(s: Snapshot) -> set[str]:
     return {r.id for register in s.suppliers for r in register.active() if r.contacts}
 
 
-def pr8_1_suppliers(s: Snapshot) -> Finding:
+def pr8_1_suppliers(s: Snapshot) -> AuditFinding:
     """PR8.1: the internal and external suppliers are recorded, every one the services
     name is in the supplier register."""
     suppliers = _supplier_ids(s)
     if not suppliers:
-        return Finding.not_met(
+        return AuditFinding.not_met(
             "PR8.1",
             "no supplier is recorded",
             next_step="record the internal and external suppliers of the services",
@@ -720,12 +722,12 @@ def pr8_1_suppliers(s: Snapshot) -> Finding:
     )
 
 
-def pr8_2_supplier_contacts(s: Snapshot) -> Finding:
+def pr8_2_supplier_contacts(s: Snapshot) -> AuditFinding:
     """PR8.2: every supplier has a contact on its side in the supplier register and a
     supplier relationship manager (the FitSM-3 role held for that supplier)."""
     suppliers = _supplier_ids(s)
     if not suppliers:
-        return Finding.not_met(
+        return AuditFinding.not_met(
             "PR8.2", "no supplier is recorded", next_step="record the suppliers (PR8.1)"
         )
     contacts = _with_contacts(s)
@@ -753,11 +755,11 @@ def pr8_2_supplier_contacts(s: Snapshot) -> Finding:
     )
 
 
-def pr8_3_supplier_channels(s: Snapshot) -> Finding:
+def pr8_3_supplier_channels(s: Snapshot) -> AuditFinding:
     """PR8.3: every supplier in the supplier register has an escalation path."""
     records = [r for register in s.suppliers for r in register.active()]
     if not records:
-        return Finding.not_met(
+        return AuditFinding.not_met(
             "PR8.3",
             "no supplier is in the supplier register",
             next_step="register the suppliers with their channels and escalation path",
@@ -780,7 +782,7 @@ def pr8_3_supplier_channels(s: Snapshot) -> Finding:
     )
 
 
-def pr8_4_supplier_evaluations(s: Snapshot) -> Finding:
+def pr8_4_supplier_evaluations(s: Snapshot) -> AuditFinding:
     """PR8.4: every supplier's evaluation is on a schedule and not overdue."""
     return planned_reviews(
         "PR8.4",

@@ -1,7 +1,7 @@
 """Checks of the general requirements (GR1-GR7) that the store's data decides.
 
 Each is a function of a :class:`~fitsm.conformance.Snapshot` returning a
-:class:`~fitsm.conformance.Finding`; the rule book pairs them with the requirements.
+:class:`~fitsm.conformance.AuditFinding`; the rule book pairs them with the requirements.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from fitsm.cases.improvements import ImprovementStatus
 from fitsm.cases.kinds import lifecycle_of
 from fitsm.conformance._helpers import decide, listed, planned_reviews, recent
-from fitsm.conformance.findings import Finding
+from fitsm.conformance.findings import AuditFinding
 from fitsm.conformance.snapshot import Snapshot
 from fitsm.errors import InvalidTransitionError
 from fitsm.roles import Process, Role
@@ -28,21 +28,21 @@ __all__ = [
 _NO_ROLES = "record the organisation's people and FitSM-3 roles in the store's role model"
 
 
-def gr1_1_sms_owner(s: Snapshot) -> Finding:
+def gr1_1_sms_owner(s: Snapshot) -> AuditFinding:
     """GR1.1: exactly one person holds the SMS owner role."""
     if s.roles is None:
-        return Finding.not_met("GR1.1", "the store holds no role model", next_step=_NO_ROLES)
+        return AuditFinding.not_met("GR1.1", "the store holds no role model", next_step=_NO_ROLES)
     owners = s.roles.holders(Role.SMS_OWNER)
     if len(owners) == 1:
-        return Finding.met("GR1.1", f"{owners[0]!r} is the SMS owner", sms_owners=1)
+        return AuditFinding.met("GR1.1", f"{owners[0]!r} is the SMS owner", sms_owners=1)
     if not owners:
-        return Finding.not_met(
+        return AuditFinding.not_met(
             "GR1.1",
             "nobody holds the SMS owner role",
             next_step="assign the SMS owner role to one member of top management",
             sms_owners=0,
         )
-    return Finding.not_met(
+    return AuditFinding.not_met(
         "GR1.1",
         f"{len(owners)} people hold the SMS owner role: {listed(owners)}",
         next_step="keep one SMS owner, accountable for the overall SMS; revoke the others",
@@ -50,7 +50,7 @@ def gr1_1_sms_owner(s: Snapshot) -> Finding:
     )
 
 
-def gr1_3_management_reviews(s: Snapshot) -> Finding:
+def gr1_3_management_reviews(s: Snapshot) -> AuditFinding:
     """GR1.3: management reviews are on a schedule, not overdue, and done by the SMS owner."""
     schedules = [x for x in s.schedules("management_review") if x.active]
     found = planned_reviews(
@@ -65,7 +65,7 @@ def gr1_3_management_reviews(s: Snapshot) -> Finding:
     owners = set(s.roles.holders(Role.SMS_OWNER)) if s.roles is not None else set()
     others = sorted({r.by for x in schedules for r in x.reviews if r.by not in owners})
     if others and found.status == "met":
-        return Finding.partly_met(
+        return AuditFinding.partly_met(
             "GR1.3",
             *found.evidence,
             f"reviews performed by someone other than the SMS owner: {listed(others)}",
@@ -75,25 +75,25 @@ def gr1_3_management_reviews(s: Snapshot) -> Finding:
     return found
 
 
-def gr2_2_process_roles(s: Snapshot) -> Finding:
+def gr2_2_process_roles(s: Snapshot) -> AuditFinding:
     """GR2.2 (roles and responsibilities of each process): every process has its owner
     and a manager; the definitions themselves are documents a person provides."""
     if s.roles is None:
-        return Finding.not_met("GR2.2", "the store holds no role model", next_step=_NO_ROLES)
+        return AuditFinding.not_met("GR2.2", "the store holds no role model", next_step=_NO_ROLES)
     findings = [
         f
         for f in s.roles.check(processes=tuple(Process))
         if f.problem in ("no_process_owner", "several_process_owners", "no_process_manager")
     ]
     if findings:
-        return Finding.not_met(
+        return AuditFinding.not_met(
             "GR2.2",
             *(f.message for f in findings[:5]),
             next_step="name an owner and a manager for every process, with its definition: "
             + "; ".join(f.message for f in findings[:3]),
             role_problems=len(findings),
         )
-    return Finding.partly_met(
+    return AuditFinding.partly_met(
         "GR2.2",
         f"all {len(Process)} processes have their process owner and manager",
         next_step="document each process's goals, inputs, activities, outputs, roles, "
@@ -126,7 +126,7 @@ def process_records(s: Snapshot) -> dict[str, int]:
     }
 
 
-def gr2_3_records_kept(s: Snapshot) -> Finding:
+def gr2_3_records_kept(s: Snapshot) -> AuditFinding:
     """GR2.3: the store holds records of every process's key outputs."""
     counts = process_records(s)
     kept = [p for p, n in counts.items() if n]
@@ -144,7 +144,7 @@ def gr2_3_records_kept(s: Snapshot) -> Finding:
     )
 
 
-def gr5_2_processes_followed(s: Snapshot) -> Finding:
+def gr5_2_processes_followed(s: Snapshot) -> AuditFinding:
     """GR5.2: every stored case reached its status along its process's lifecycle, replayed
     from the stored history rather than trusted."""
     total = 0
@@ -157,7 +157,7 @@ def gr5_2_processes_followed(s: Snapshot) -> Finding:
             except InvalidTransitionError:
                 broken.append(case.id)
     if not total:
-        return Finding.not_met(
+        return AuditFinding.not_met(
             "GR5.2",
             "no case of any process is recorded",
             next_step="run the processes through the library (incidents, changes, problems, "
@@ -178,7 +178,7 @@ def gr5_2_processes_followed(s: Snapshot) -> Finding:
     )
 
 
-def gr6_2_assessments(s: Snapshot) -> Finding:
+def gr6_2_assessments(s: Snapshot) -> AuditFinding:
     """GR6.2: assessments or audits of the SMS are on a schedule and not overdue."""
     return planned_reviews(
         "GR6.2",
@@ -191,12 +191,12 @@ def gr6_2_assessments(s: Snapshot) -> Finding:
     )
 
 
-def gr7_2_improvement(s: Snapshot) -> Finding:
+def gr7_2_improvement(s: Snapshot) -> AuditFinding:
     """GR7.2: improvements are identified and carried through CSI within the window."""
     improvements = [c for c in s.of_kind("improvement") if recent(c.registered_at, s)]
     done = [c for c in improvements if c.status == ImprovementStatus.CLOSED]
     if not improvements:
-        return Finding.not_met(
+        return AuditFinding.not_met(
             "GR7.2",
             f"no improvement registered since {s.since.date().isoformat()}",
             next_step="register improvements of the policy, plans and processes in CSI (PR14)",
@@ -206,8 +206,10 @@ def gr7_2_improvement(s: Snapshot) -> Finding:
         f"{len(improvements)} improvement(s) registered in the window, {len(done)} completed"
     ]
     if done:
-        return Finding.met("GR7.2", *evidence, improvements=len(improvements), closed=len(done))
-    return Finding.partly_met(
+        return AuditFinding.met(
+            "GR7.2", *evidence, improvements=len(improvements), closed=len(done)
+        )
+    return AuditFinding.partly_met(
         "GR7.2",
         *evidence,
         next_step="carry the registered improvements through to completion: "

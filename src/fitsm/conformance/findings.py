@@ -1,6 +1,6 @@
 """What the audit says about one requirement: a status, the evidence, and the next step.
 
->>> f = Finding.not_met("PR11.5", "the CMDB 'default' was never verified",
+>>> f = AuditFinding.not_met("PR11.5", "the CMDB 'default' was never verified",
 ...                     next_step="verify the CMDB and record it", cmdbs=1)
 >>> f.status, f.counts["cmdbs"]
 (<FindingStatus.NOT_MET: 'not_met'>, 1)
@@ -20,7 +20,7 @@ from fitsm.conformance.requirements import group_of
 from fitsm.errors import ValidationError
 from fitsm.tables import Column, Columns
 
-__all__ = ["Finding", "FindingStatus"]
+__all__ = ["AuditFinding", "FindingStatus"]
 
 
 class FindingStatus(StrEnum):
@@ -55,7 +55,7 @@ def _counts(value: Mapping[str, int]) -> Mapping[str, int]:
     return MappingProxyType(dict(sorted(value.items())))
 
 
-def _group(finding: Finding) -> str:
+def _group(finding: AuditFinding) -> str:
     try:
         return group_of(finding.requirement)
     except LookupError:  # a user's own requirement
@@ -67,7 +67,7 @@ def _status(value: object) -> FindingStatus:
 
 
 @attrs.frozen
-class Finding:
+class AuditFinding:
     """The audit's verdict on one requirement.
 
     ``evidence`` lists what was looked at, in sentences naming records ("SLA
@@ -76,7 +76,7 @@ class Finding:
     when the store cannot decide it. ``by_machine`` says whether the store's data
     decided it.
 
-    As a row of a table (``Finding.columns``): ``requirement``, ``group`` (the
+    As a row of a table (``AuditFinding.columns``): ``requirement``, ``group`` (the
     process, ``"CONFM"``, or the general requirement, ``"GR1"``), ``status``,
     ``by_machine``, ``evidence`` (the sentences joined by ``"; "``) and ``next_step``.
     """
@@ -107,27 +107,31 @@ class Finding:
             )
 
     @classmethod
-    def met(cls, requirement: str, *evidence: str, **counts: int) -> Finding:
+    def met(cls, requirement: str, *evidence: str, **counts: int) -> AuditFinding:
         """The requirement is met, shown by ``evidence``."""
         return cls(requirement, FindingStatus.MET, evidence, counts=counts)
 
     @classmethod
-    def not_met(cls, requirement: str, *evidence: str, next_step: str, **counts: int) -> Finding:
+    def not_met(
+        cls, requirement: str, *evidence: str, next_step: str, **counts: int
+    ) -> AuditFinding:
         """It is not met; ``next_step`` says what to do."""
         return cls(requirement, FindingStatus.NOT_MET, evidence, next_step, counts)
 
     @classmethod
-    def partly_met(cls, requirement: str, *evidence: str, next_step: str, **counts: int) -> Finding:
+    def partly_met(
+        cls, requirement: str, *evidence: str, next_step: str, **counts: int
+    ) -> AuditFinding:
         """Part of it is met; ``next_step`` says what is missing."""
         return cls(requirement, FindingStatus.PARTLY_MET, evidence, next_step, counts)
 
     @classmethod
-    def needs_evidence(cls, requirement: str, provide: str, *evidence: str) -> Finding:
+    def needs_evidence(cls, requirement: str, provide: str, *evidence: str) -> AuditFinding:
         """The store cannot decide it; a person must ``provide`` the evidence named."""
         return cls(requirement, FindingStatus.NEEDS_EVIDENCE, evidence, provide, by_machine=False)
 
     @classmethod
-    def not_applicable(cls, requirement: str, why: str) -> Finding:
+    def not_applicable(cls, requirement: str, why: str) -> AuditFinding:
         """Out of scope, for the reason given."""
         return cls(requirement, FindingStatus.NOT_APPLICABLE, (why,), by_machine=False)
 

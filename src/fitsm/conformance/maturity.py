@@ -19,9 +19,9 @@ and every adjustment stay visible.
 
 >>> from datetime import UTC, datetime
 >>> from fitsm.conformance.audit import AuditReport
->>> from fitsm.conformance.findings import Finding
+>>> from fitsm.conformance.findings import AuditFinding
 >>> at = datetime(2026, 1, 5, tzinfo=UTC)
->>> report = AuditReport([Finding.met("PR11.1", "schema"), Finding.partly_met(
+>>> report = AuditReport([AuditFinding.met("PR11.1", "schema"), AuditFinding.partly_met(
 ...     "PR11.2", "CIs", next_step="add attributes")], at=at)
 >>> assessment = assess(report)
 >>> assessment.level("CONFM")
@@ -41,7 +41,7 @@ import attrs
 
 from fitsm._validators import check_id, check_text, identifier, text
 from fitsm.clock import as_utc
-from fitsm.conformance.findings import Finding, FindingStatus
+from fitsm.conformance.findings import AuditFinding, FindingStatus
 from fitsm.conformance.requirements import GENERAL_GROUPS, PROCESS_GROUPS, group_of
 from fitsm.errors import NotFoundError, ValidationError
 from fitsm.tables import Column, Columns
@@ -99,10 +99,11 @@ SUBJECTS: Mapping[str, str] = {
 """What is assessed: GR1-GR7 and the 14 processes (by abbreviation), with their names."""
 
 
-def seed_level(findings: Iterable[Finding]) -> Capability:
+def seed_level(findings: Iterable[AuditFinding]) -> Capability:
     """The level a subject's findings suggest, by the rules of the scale above.
 
-    >>> seed_level([Finding.met("PR1.1", "ok"), Finding.not_met("PR1.2", "no", next_step="x")])
+    >>> seed_level([AuditFinding.met("PR1.1", "ok"),
+    ...             AuditFinding.not_met("PR1.2", "no", next_step="x")])
     <Capability.AD_HOC: 1>
     """
     statuses = [f.status for f in findings if f.status is not FindingStatus.NOT_APPLICABLE]
@@ -180,7 +181,7 @@ class SubjectLevel:
 
     subject: str = attrs.field(validator=identifier)
     seeded: Capability = attrs.field(converter=_level)
-    findings: tuple[Finding, ...] = ()
+    findings: tuple[AuditFinding, ...] = ()
     adjustments: tuple[Adjustment, ...] = ()
 
     @property
@@ -189,7 +190,7 @@ class SubjectLevel:
         return self.adjustments[-1].after if self.adjustments else self.seeded
 
     @property
-    def open(self) -> list[Finding]:
+    def open(self) -> list[AuditFinding]:
         """The subject's findings that are neither met nor not applicable."""
         done = (FindingStatus.MET, FindingStatus.NOT_APPLICABLE)
         return [f for f in self.findings if f.status not in done]
@@ -270,14 +271,14 @@ class SelfAssessment:
         return len(self._levels)
 
 
-def assess(findings: Iterable[Finding], *, at: datetime | None = None) -> SelfAssessment:
+def assess(findings: Iterable[AuditFinding], *, at: datetime | None = None) -> SelfAssessment:
     """Seed a self-assessment from the findings of an audit (an ``AuditReport``, whose
     ``at`` it takes, or any findings with ``at`` given): one level per subject."""
     items = list(findings)
     when = at if at is not None else getattr(findings, "at", None)
     if when is None:
         raise ValidationError("assess needs at= when the findings are not an audit report")
-    grouped: dict[str, list[Finding]] = {subject: [] for subject in SUBJECTS}
+    grouped: dict[str, list[AuditFinding]] = {subject: [] for subject in SUBJECTS}
     for finding in items:
         try:
             group = group_of(finding.requirement)

@@ -22,14 +22,14 @@ import attrs
 from fitsm._validators import check_id, check_text, identifier, to_str_tuple
 from fitsm._validators import text as _text
 from fitsm.clock import as_utc
-from fitsm.conformance.findings import Finding
+from fitsm.conformance.findings import AuditFinding
 from fitsm.conformance.requirements import ATTRIBUTION, requirement_order
 from fitsm.conformance.snapshot import Snapshot
 from fitsm.errors import DuplicateError, NotFoundError, ValidationError
 
 __all__ = ["Check", "Exemption", "Rule", "Rulebook"]
 
-Check = Callable[[Snapshot], Finding]
+Check = Callable[[Snapshot], AuditFinding]
 """A rule's check: a function of the snapshot returning the finding on its requirement."""
 
 
@@ -50,7 +50,7 @@ class Rule:
     ``needs_evidence`` and ``provide`` says what a person must show. ``blocks``
     names the library's building blocks that serve the requirement.
 
-    >>> from fitsm.conformance import Finding
+    >>> from fitsm.conformance import AuditFinding
     >>> rule = Rule("ORG.1", "Every service has a runbook.", provide="the runbooks")
     >>> rule.by_machine, rule.decide(None).status.value  # type: ignore[arg-type]
     (False, 'needs_evidence')
@@ -78,14 +78,14 @@ class Rule:
         """Whether the audit decides this requirement from the store's data."""
         return self.check is not None
 
-    def decide(self, snapshot: Snapshot) -> Finding:
+    def decide(self, snapshot: Snapshot) -> AuditFinding:
         """The finding on this requirement for ``snapshot``."""
         if self.check is None:
-            return Finding.needs_evidence(self.requirement, self.provide)
+            return AuditFinding.needs_evidence(self.requirement, self.provide)
         found = self.check(snapshot)
-        if not isinstance(found, Finding) or found.requirement != self.requirement:
+        if not isinstance(found, AuditFinding) or found.requirement != self.requirement:
             raise ValidationError(
-                f"rule {self.requirement}: its check must return a Finding on "
+                f"rule {self.requirement}: its check must return a AuditFinding on "
                 f"{self.requirement}, got {found!r}"
             )
         return found
@@ -165,11 +165,11 @@ class Rulebook:
         """The requirements marked not applicable, in the standard's order."""
         return tuple(self._exempt[r] for r in sorted(self._exempt, key=requirement_order))
 
-    def decide(self, requirement: str, snapshot: Snapshot) -> Finding:
+    def decide(self, requirement: str, snapshot: Snapshot) -> AuditFinding:
         """The finding on one requirement: its exemption, else its rule's decision."""
         exemption = self._exempt.get(requirement)
         if exemption is not None:
-            return Finding.not_applicable(
+            return AuditFinding.not_applicable(
                 requirement, f"{exemption.why} (marked by {exemption.by})"
             )
         return self[requirement].decide(snapshot)
