@@ -22,6 +22,7 @@ from fitsm import (
     ServiceTarget,
 )
 from fitsm.cmdb import HAS_MEMBER
+from fitsm.conformance import FindingStatus
 from fitsm.reviews import MonthlyRule
 from fitsm.service_levels import Agreements
 
@@ -372,5 +373,11 @@ def access_histories(draw: st.DrawFn) -> list[tuple[str, str, int]]:
     return history
 
 
+finding_statuses = st.lists(
+    st.sampled_from(tuple(FindingStatus)),
+    min_size=1,
+    max_size=8,
+)
+"""The statuses of one subject's findings in an audit (a process has 3 to 6 requirements)."""
 satisfaction_scores = st.integers(1, 5)
 """One answer of a satisfaction survey on the default 1-5 scale (PR7.6)."""

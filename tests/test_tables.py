@@ -54,6 +54,7 @@ from fitsm.cmdb import (
     VerificationReport,
     verify,
 )
+from fitsm.conformance import AuditFinding, Step, SubjectLevel
 from fitsm.errors import MissingExtraError
 from fitsm.service_levels import Agreements, ErrorBudget, TargetEvaluation, error_budget
 from fitsm.tables import Column, ColumnKind, Columns, Rows, Table, frame, records, to_frame
@@ -593,6 +594,9 @@ class TestColumnReference:
             ("ScheduleConflict", ScheduleConflict.columns),
             ("Case", Case.columns),
             ("ContinuityCheck", ContinuityCheck.columns),
+            ("AuditFinding", AuditFinding.columns),
+            ("SubjectLevel", SubjectLevel.columns),
+            ("Step", Step.columns),
         ],
     )
     def test_the_docs_list_every_column_as_the_code_declares_it(

@@ -15,7 +15,9 @@ answer from each part of the library:
 - when the storage pool crosses 80 % of its capacity at the current trend (PR5.2);
 - the go-live toll-gate a proposed chat service cannot pass yet (PR1.2, PR1.3);
 - one line on its service management system: the policy in force, the next
-  management review and the open nonconformities (GR1.2, GR1.3, GR7.1).
+  management review and the open nonconformities (GR1.2, GR1.3, GR7.1);
+- and, last, the FitSM-1 audit of the provider: the counts per status, three findings
+  with their next steps, and the first three steps of the roadmap (GR6.2).
 """
 
 from __future__ import annotations
@@ -41,6 +43,9 @@ from fitsm.cmdb.configuration import (
     RedundancyGroup,
 )
 from fitsm.cmdb.database import Cmdb
+from fitsm.conformance.audit import AuditReport, audit
+from fitsm.conformance.maturity import assess
+from fitsm.conformance.roadmap import roadmap
 from fitsm.customers.contacts import Channel, Contact
 from fitsm.customers.register import Customer, CustomerRegister, plan_service_reviews
 from fitsm.customers.relations import agreements_of
@@ -655,7 +660,12 @@ _CRM = "carol"
 
 
 def _crm(roles: RoleModel) -> None:
-    """Name carol the consumers' relationship manager, once (PR7.2)."""
+    """Name carol the consumers' relationship manager, and alice, who approves the policy
+    and holds the management reviews, the SMS owner (GR1.1), once (PR7.2)."""
+    if not roles.knows("alice"):
+        roles.add_person(Person("alice", "Alice", email="alice@provider.example"))
+    if not roles.holders(Role.SMS_OWNER):
+        roles.assign("alice", Role.SMS_OWNER)
     if not roles.knows(_CRM):
         roles.add_person(Person(_CRM, "Carol", email="carol@provider.example"))
     if not roles.has_role(_CRM, Role.CUSTOMER_RELATIONSHIP_MANAGER, "consumers"):
@@ -859,6 +869,8 @@ def run(
             uow.commit()
             capacity = uow.capacity.get()
             forecast = capacity.forecast(uow.utilisation.read(POOL, "storage", end=AT), 0.8)
+        # the FitSM-1 audit of what was just stored (read only; memory:// included)
+        audited = audit(store, at=AT)
     finally:
         store.close()
 
@@ -947,7 +959,6 @@ def run(
     late = overdue_access_reviews(security, schedules, AT)
     if late:
         print(_sentence(str(late[0])), file=out)
-
     assessed = suppliers.supplier("telco").last_evaluation
     if assessed is not None:
         shown = ", ".join(str(p) for p in assessed.performance) or "no agreement measured"
@@ -968,6 +979,26 @@ def run(
     else:
         print(f"Storage pool {POOL!r} of {size}: {forecast.reason}.", file=out)
     print(_sentence(sms.status_line(schedules, AT)), file=out)
+
+    _audit(out, audited)
+
+
+def _audit(out: TextIO, report: AuditReport) -> None:
+    """The FitSM-1 audit of the example provider: counts, three findings, three steps."""
+    print(file=out)
+    print(_sentence(report.summary()), file=out)
+    # findings where part is done say most about what to do next; then those not met
+    shown = [f for f in report.of_status("partly_met", "not_met") if f.by_machine and f.next_step]
+    shown.sort(key=lambda f: f.status != "partly_met")
+    for finding in shown[:3]:
+        print(f"  {finding.requirement} {finding.status.value.replace('_', ' ')}: "
+              f"{'; '.join(finding.evidence)}", file=out)  # fmt: skip
+        print(f"    next: {finding.next_step}", file=out)
+    steps = roadmap(assess(report))
+    print(f"Roadmap ({len(steps)} steps in the FitSM implementation sequence), first three:",
+          file=out)  # fmt: skip
+    for step in steps[:3]:
+        print(f"  {step}", file=out)
 
 
 def _sentence(text: str) -> str:

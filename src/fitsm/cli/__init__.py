@@ -1,7 +1,8 @@
 """The ``fitsm`` command line.
 
-``fitsm impact``, ``spof``, ``blast-radius``, ``dependencies`` and ``demo``, each
-printing a table, JSON or CSV (``--format``). The parser is built from the standard
+``fitsm impact``, ``spof``, ``blast-radius``, ``dependencies``, ``audit`` and ``demo``,
+each printing a table, JSON or CSV (``--format``; ``audit`` prints Markdown instead
+of CSV). The parser is built from the standard
 library alone and each command imports what it needs when it runs, so
 ``fitsm --version`` and ``fitsm --help`` start as fast as Python does.
 

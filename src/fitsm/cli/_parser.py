@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 from importlib.metadata import PackageNotFoundError, version
 
-__all__ = ["EXPORTS", "FORMATS", "parser"]
+__all__ = ["AUDIT_FORMATS", "EXPORTS", "FORMATS", "parser"]
 
 FORMATS = ("table", "json", "csv")
+AUDIT_FORMATS = ("table", "json", "markdown")
 EXPORTS = ("graphml", "dot", "mermaid", "json", "csv")
 
 _CMDB_HELP = (
@@ -161,6 +162,17 @@ def parser() -> argparse.ArgumentParser:
     netbox.add_argument(
         "--format", choices=FORMATS, default="table", help="format of the skipped records"
     )
+
+    audit = commands.add_parser(
+        "audit", help="audit a store against the 82 FitSM-1 requirements, with a roadmap"
+    )
+    audit.add_argument("store", metavar="STORE_URL", help="the store to audit (read only)")
+    audit.add_argument(
+        "--at",
+        metavar="ISO",
+        help="the instant to audit at, ISO 8601 with an offset (default: now)",
+    )
+    audit.add_argument("--format", choices=AUDIT_FORMATS, default="table", help="output format")
 
     deps = commands.add_parser("dependencies", help="everything a node relies on")
     _common(deps, ids=None)

@@ -25,6 +25,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         return _import_netbox(args, out)
     if args.command == "availability":
         return _availability(args, out)
+    if args.command == "audit":
+        return _audit(args, out)
     cmdb = load(args.cmdb)
     if args.command == "export":
         return _export(cmdb, args, out)
@@ -240,3 +242,57 @@ def _availability(args: argparse.Namespace, out: TextIO) -> int:
         out.write(f"{len(outages)} outages from {start.isoformat()} to {end.isoformat()}\n")
     emit(rows, columns, args.format, out)
     return 0
+
+
+def _audit(args: argparse.Namespace, out: TextIO) -> int:
+    """The FitSM-1 conformance audit of a store (read only), with the first roadmap steps."""
+    import json
+    from datetime import UTC, datetime
+
+    from fitsm.conformance import assess, audit, roadmap
+    from fitsm.storage import open_store
+
+    if args.at is None:
+        at = datetime.now(UTC)  # the command is the application: it reads the clock
+    else:
+        try:
+            at = datetime.fromisoformat(args.at)
+        except ValueError:
+            raise _usage(f"--at takes an ISO 8601 time, got {args.at!r}") from None
+        if at.tzinfo is None:
+            raise _usage(
+                f"--at needs an offset or Z (a time without one is ambiguous): {args.at!r}"
+            )
+    store = open_store(args.store)
+    try:
+        with bar("audit", "step") as progress:
+            report = audit(store, at=at, progress=progress)
+    finally:
+        store.close()
+    if args.format == "json":
+        json.dump(report.to_json(), out, indent=2)
+        out.write("\n")
+        return 0
+    if args.format == "markdown":
+        out.write(report.to_markdown())
+        steps = roadmap(assess(report))
+        if steps:
+            out.write("\n## Roadmap\n\n" + steps.to_markdown())
+        return 0
+    out.write(report.summary() + "\n")
+    rows = [
+        {
+            "id": f.requirement,
+            "status": f.status.value,
+            "evidence": _short("; ".join(f.evidence)),
+            "next_step": _short(f.next_step),
+        }
+        for f in report
+    ]
+    emit(rows, ["id", "status", "evidence", "next_step"], "table", out)
+    return 0
+
+
+def _short(text: str, width: int = 70) -> str:
+    """A cell of the audit table: at most ``width`` characters (JSON and Markdown keep all)."""
+    return text if len(text) <= width else text[: width - 1] + "…"

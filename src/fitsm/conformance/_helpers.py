@@ -1,0 +1,98 @@
+"""What several checks share: naming a few records, and judging reviews at planned intervals."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from fitsm.conformance.findings import AuditFinding
+from fitsm.conformance.snapshot import Snapshot
+
+__all__ = ["decide", "listed", "planned_reviews", "recent"]
+
+SHOWN = 3
+"""How many ids a sentence of evidence names before it says how many more there are."""
+
+
+def listed(ids: Iterable[str], limit: int = SHOWN) -> str:
+    """A few ids for a sentence: ``'a', 'b', 'c' and 2 more``.
+
+    >>> listed(["a", "b", "c", "d", "e"])
+    "'a', 'b', 'c' and 2 more"
+    """
+    items = list(ids)
+    shown = ", ".join(repr(i) for i in items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def recent(when: datetime, snapshot: Snapshot) -> bool:
+    """Whether ``when`` lies in the audit window ``[at - window, at)``."""
+    return snapshot.since <= when < snapshot.at
+
+
+def decide(
+    requirement: str,
+    good: Sequence[str],
+    bad: Sequence[str],
+    *,
+    evidence: Sequence[str],
+    next_step: str,
+    **counts: int,
+) -> AuditFinding:
+    """Met when nothing is ``bad``; partly met when some of it is ``good``; else not met."""
+    if not bad:
+        return AuditFinding.met(requirement, *evidence, **counts)
+    if good:
+        return AuditFinding.partly_met(requirement, *evidence, next_step=next_step, **counts)
+    return AuditFinding.not_met(requirement, *evidence, next_step=next_step, **counts)
+
+
+def planned_reviews(
+    requirement: str,
+    snapshot: Snapshot,
+    kind: str,
+    subjects: Sequence[str],
+    *,
+    what: str,
+    none: str,
+    plan: str,
+) -> AuditFinding:
+    """Judge "reviewed at planned intervals" for ``subjects``: each needs an active review
+    schedule of ``kind`` that is not overdue at the audit's instant.
+
+    ``what`` names the subjects in sentences ("SLAs"); ``none`` is the next step when there
+    is no subject at all; ``plan`` the next step for subjects without a schedule or
+    overdue.
+    """
+    if not subjects:
+        return AuditFinding.not_met(requirement, f"no {what} recorded", next_step=none)
+    missing: list[str] = []
+    overdue: list[str] = []
+    on_time: list[str] = []
+    performed = 0
+    for subject in subjects:
+        schedule = snapshot.schedule(kind, subject)
+        if schedule is None:
+            missing.append(subject)
+            continue
+        performed += bool(schedule.reviews)
+        (overdue if schedule.overdue(snapshot.at) else on_time).append(subject)
+    evidence = [f"{what} to review at planned intervals: {len(subjects)}"]
+    if on_time:
+        evidence.append(f"on schedule: {listed(on_time)}")
+    if missing:
+        evidence.append(f"no review schedule: {listed(missing)}")
+    if overdue:
+        evidence.append(f"review overdue on {snapshot.at.date().isoformat()}: {listed(overdue)}")
+    step = f"{plan}: {listed(missing + overdue)}"
+    return decide(
+        requirement,
+        on_time,
+        missing + overdue,
+        evidence=evidence,
+        next_step=step,
+        subjects=len(subjects),
+        scheduled=len(subjects) - len(missing),
+        overdue=len(overdue),
+        reviewed=performed,
+    )

@@ -1,0 +1,219 @@
+"""The 82 default rules: for each FitSM-1 requirement, its building blocks and its check.
+
+A requirement whose data the library keeps is decided by a check of the snapshot
+(:mod:`~fitsm.conformance.checks_sms`, :mod:`~fitsm.conformance.checks_planning`,
+:mod:`~fitsm.conformance.checks_operations`); the others say what a person must
+provide until the library holds that data (the SMS documents of GR1-GR7, reports,
+capacity, customer and supplier records).
+
+>>> book = default_rulebook()
+>>> len(book), sum(rule.by_machine for rule in book)
+(82, 60)
+"""
+
+from __future__ import annotations
+
+from fitsm.conformance import checks_operations as ops
+from fitsm.conformance import checks_planning as plan
+from fitsm.conformance import checks_sms as sms
+from fitsm.conformance.requirements import REQUIREMENTS
+from fitsm.conformance.rules import Check, Rule, Rulebook
+
+__all__ = ["DEFAULT_RULES", "default_rulebook"]
+
+_ROLES = "fitsm.roles.RoleModel"
+_REVIEWS = "fitsm.reviews.ReviewSchedules"
+_PORTFOLIO = "fitsm.portfolio.ServicePortfolio"
+_AGREEMENTS = "fitsm.service_levels.Agreements"
+_CONTINUITY = "fitsm.availability.ContinuityRegister"
+_RISKS = "fitsm.risks.RiskRegister"
+_SECURITY = "fitsm.security.SecurityRegister"
+_CMDB = "fitsm.cmdb.Cmdb"
+_SMS = "fitsm.sms (to come)"
+
+# requirement: (building blocks, check or what a person must provide)
+_TABLE: dict[str, tuple[tuple[str, ...], Check | str]] = {
+    "GR1.1": ((_ROLES,), sms.gr1_1_sms_owner),
+    "GR1.2": (
+        (_SMS,),
+        "the service management policy with its goals and commitment to continual "
+        "improvement, approved by the SMS owner, and how it was communicated",
+    ),
+    "GR1.3": ((_REVIEWS, _ROLES), sms.gr1_3_management_reviews),
+    "GR2.1": (
+        (_SMS,),
+        "the SMS documentation: scope statement, service management policy, service "
+        "management plan and related plans",
+    ),
+    "GR2.2": ((_ROLES, _SMS), sms.gr2_2_process_roles),
+    "GR2.3": (("fitsm.cases.Case.history", _CMDB, _RISKS, _SECURITY), sms.gr2_3_records_kept),
+    "GR2.4": (
+        (_SMS, "fitsm.security.SecurityPolicy"),
+        "how documents are created and approved, distributed, reviewed and versioned "
+        "(a document register with versions and approvals)",
+    ),
+    "GR3.1": (
+        (_SMS,),
+        "the stakeholder analysis: stakeholders, their needs and expectations, and the "
+        "legal, regulatory and contractual requirements considered",
+    ),
+    "GR3.2": ((_SMS,), "the SMS scope statement and the stakeholder analysis it rests on"),
+    "GR4.1": (
+        (_SMS,),
+        "the service management plan: goals and timing, roles and responsibilities, "
+        "training and awareness, supporting technology",
+    ),
+    "GR4.2": (
+        (_SMS, _CONTINUITY),
+        "how each process-specific plan (continuity, capacity, security, ...) refers to "
+        "and follows the service management plan",
+    ),
+    "GR5.1": ((_SMS,), "the progress of the service management plan's activities"),
+    "GR5.2": (("fitsm.cases.CaseLifecycle", "fitsm.desk.CaseDesk"), sms.gr5_2_processes_followed),
+    "GR6.1": (
+        (_SMS,),
+        "the KPIs per process (goal, measure, collection, target, review) and their measurements",
+    ),
+    "GR6.2": ((_REVIEWS, "fitsm.conformance.audit"), sms.gr6_2_assessments),
+    "GR7.1": (
+        (_SMS, "fitsm.cases.Improvement"),
+        "the nonconformities and deviations found (this audit's findings are a start) "
+        "and the corrective actions taken",
+    ),
+    "GR7.2": (("fitsm.cases.Improvement",), sms.gr7_2_improvement),
+    "PR1.1": ((_PORTFOLIO, "fitsm.portfolio.Service"), plan.pr1_1_portfolio),
+    "PR1.2": (
+        (_PORTFOLIO,),
+        "the evaluation of each proposal for a new or changed service: predicted demand, "
+        "required resources, expected benefits",
+    ),
+    "PR1.3": (
+        ("fitsm.portfolio.ServiceLifecycle", "fitsm.portfolio.ServicePortfolio.move"),
+        plan.pr1_3_lifecycle,
+    ),
+    "PR1.4": (
+        ("fitsm.portfolio.SupplierInvolvement", "fitsm.suppliers.Supplier"),
+        plan.pr1_4_service_suppliers,
+    ),
+    "PR2.1": (("fitsm.portfolio.ServiceCatalogue",), plan.pr2_1_catalogue),
+    "PR2.2": ((_AGREEMENTS, _REVIEWS, "fitsm.reviews.follow_agreements"), plan.pr2_2_slas),
+    "PR2.3": (
+        ("fitsm.service_levels.evaluate", "fitsm.availability.Outage"),
+        plan.pr2_3_sla_targets,
+    ),
+    "PR2.4": ((_AGREEMENTS, _REVIEWS), plan.pr2_4_underpinning),
+    "PR2.5": ((_AGREEMENTS, "fitsm.service_levels.evaluate"), plan.pr2_5_underpinning_targets),
+    "PR3.1": (
+        ("fitsm.reporting (to come)",),
+        "the list of required reports, covering performance against targets, significant "
+        "events and nonconformities",
+    ),
+    "PR3.2": (
+        ("fitsm.reporting (to come)",),
+        "each report's specification (identity, purpose, audience, frequency, content, "
+        "format, delivery) agreed with its recipients",
+    ),
+    "PR3.3": (
+        ("fitsm.reporting (to come)",),
+        "the reports produced and their delivery to the recipients as specified",
+    ),
+    "PR4.1": ((_CONTINUITY, _REVIEWS), plan.pr4_1_requirements),
+    "PR4.2": ((_RISKS, "fitsm.risks.candidate_risks", _REVIEWS), plan.pr4_2_availability_risks),
+    "PR4.3": ((_CONTINUITY, "fitsm.availability.ContinuityTest"), plan.pr4_3_measures),
+    "PR4.4": (
+        ("fitsm.availability.Outage", "fitsm.storage.OutageRepository"),
+        plan.pr4_4_monitoring,
+    ),
+    "PR5.1": (
+        ("fitsm.capacity (to come)", _REVIEWS),
+        "the capacity and performance requirements of each service and their reviews",
+    ),
+    "PR5.2": (("fitsm.capacity (to come)",), "the current capacity and utilisation"),
+    "PR5.3": (
+        ("fitsm.capacity (to come)",),
+        "the capacity plan with human, technical and financial resources",
+    ),
+    "PR5.4": (
+        ("fitsm.capacity (to come)",),
+        "the analysis of performance from utilisation monitoring, warnings and exceptions",
+    ),
+    "PR6.1": ((_SECURITY, "fitsm.security.SecurityPolicy", _REVIEWS), plan.pr6_1_policies),
+    "PR6.2": ((_RISKS, _ROLES, _REVIEWS), plan.pr6_2_security_risks),
+    "PR6.3": (("fitsm.security.SecurityControl", _RISKS), plan.pr6_3_controls),
+    "PR6.4": (("fitsm.cases.SecurityIncident",), plan.pr6_4_security_incidents),
+    "PR6.5": (
+        ("fitsm.security.AccessRight", "fitsm.cases.AccessRequest", _REVIEWS),
+        plan.pr6_5_access_control,
+    ),
+    "PR7.1": (("fitsm.portfolio.Service.target_customers",), plan.pr7_1_customers),
+    "PR7.2": (
+        ("fitsm.customers (to come)",),
+        "the designated contact managing the relationship with each customer",
+    ),
+    "PR7.3": (
+        ("fitsm.customers (to come)",),
+        "the communication channels with each customer, for ordering, escalation and complaints",
+    ),
+    "PR7.4": ((_REVIEWS,), plan.pr7_4_customer_reviews),
+    "PR7.5": (("fitsm.cases.Complaint",), plan.pr7_5_complaints),
+    "PR7.6": (
+        ("fitsm.customers (to come)",),
+        "how customer satisfaction is measured and acted on (surveys and their results)",
+    ),
+    "PR8.1": (("fitsm.suppliers.SupplierRegister", _PORTFOLIO), plan.pr8_1_suppliers),
+    "PR8.2": (("fitsm.suppliers.SupplierContact", _ROLES), plan.pr8_2_supplier_contacts),
+    "PR8.3": (
+        ("fitsm.suppliers.SupplierChannel", "fitsm.suppliers.EscalationLevel"),
+        plan.pr8_3_supplier_channels,
+    ),
+    "PR8.4": ((_REVIEWS,), plan.pr8_4_supplier_evaluations),
+    "PR9.1": (("fitsm.cases.Incident", "fitsm.cases.PriorityMatrix"), ops.pr9_1_registration),
+    "PR9.2": (("fitsm.cases.Incident", "fitsm.cases.sla_clocks"), ops.pr9_2_resolution),
+    "PR9.3": (("fitsm.cases.Incident", _ROLES), ops.pr9_3_escalation),
+    "PR9.4": (
+        ("fitsm.desk.CaseDesk",),
+        "how customers and users are kept informed of progress (notifications sent)",
+    ),
+    "PR9.5": (("fitsm.cases.Incident",), ops.pr9_5_closure),
+    "PR9.6": (("fitsm.cases.MajorIncidentCriteria",), ops.pr9_6_major_incidents),
+    "PR10.1": (("fitsm.cases.Problem", "fitsm.cases.problem_candidates"), ops.pr10_1_problems),
+    "PR10.2": (("fitsm.cases.Problem",), ops.pr10_2_investigation),
+    "PR10.3": (("fitsm.cases.Problem", "fitsm.cases.KnownError"), ops.pr10_3_known_errors),
+    "PR10.4": (("fitsm.cases.known_errors",), ops.pr10_4_known_errors_current),
+    "PR11.1": (("fitsm.cmdb.CmdbSchema",), ops.pr11_1_scope),
+    "PR11.2": (("fitsm.cmdb.CiType", "fitsm.cmdb.ConfigurationItem"), ops.pr11_2_detail),
+    "PR11.3": ((_CMDB,), ops.pr11_3_cmdb),
+    "PR11.4": ((_CMDB, "fitsm.cmdb.Cmdb.history"), ops.pr11_4_control),
+    "PR11.5": (
+        ("fitsm.cmdb.verify", "fitsm.reviews.record_verification"),
+        ops.pr11_5_verification,
+    ),
+    "PR12.1": (("fitsm.cases.Change", "fitsm.cases.ChangeCriteria"), ops.pr12_1_classification),
+    "PR12.2": (("fitsm.cases.CHANGE",), ops.pr12_2_steps),
+    "PR12.3": (("fitsm.cases.Change",), ops.pr12_3_assessment),
+    "PR12.4": (("fitsm.cases.required_approval", _ROLES), ops.pr12_4_approval),
+    "PR12.5": (("fitsm.cases.Change",), ops.pr12_5_review),
+    "PR12.6": (("fitsm.cases.change_schedule",), ops.pr12_6_schedule),
+    "PR13.1": (("fitsm.cases.Release", "fitsm.cases.ReleaseStrategy"), ops.pr13_1_strategy),
+    "PR13.2": (("fitsm.cases.ReleaseCriteria",), ops.pr13_2_approved_changes),
+    "PR13.3": (("fitsm.cases.Release",), ops.pr13_3_acceptance_criteria),
+    "PR13.4": (("fitsm.cases.Release",), ops.pr13_4_tested),
+    "PR13.5": (("fitsm.cases.Release",), ops.pr13_5_rollback),
+    "PR13.6": (("fitsm.cases.Release",), ops.pr13_6_evaluated),
+    "PR14.1": (("fitsm.cases.Improvement",), ops.pr14_1_registered),
+    "PR14.2": (("fitsm.cases.Improvement",), ops.pr14_2_evaluated),
+    "PR14.3": (("fitsm.cases.Improvement",), ops.pr14_3_controlled),
+}
+
+DEFAULT_RULES: tuple[Rule, ...] = tuple(
+    Rule(requirement, REQUIREMENTS[requirement], blocks, check=how)
+    if callable(how)
+    else Rule(requirement, REQUIREMENTS[requirement], blocks, provide=how)
+    for requirement, (blocks, how) in _TABLE.items()
+)
+"""One rule per FitSM-1 requirement, in the standard's order."""
+
+
+def default_rulebook() -> Rulebook:
+    """A new rule book with the 82 default rules (change it freely: it is yours)."""
+    return Rulebook(DEFAULT_RULES)
