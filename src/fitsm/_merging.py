@@ -1,20 +1,49 @@
-"""Merging two writers' changes to an aggregate whose items are each a unit of change.
+"""Merging two writers' changes to an aggregate whose items are each a unit of change,
+and keeping each item's history in the order things happened.
 
-Review schedules and the risk register keep items by key; a writer who loaded
-``base`` and changed some items commits on top of what others stored since, unless
-both changed the same item.
+The registers keep items by key; a writer who loaded ``base`` and changed some
+items commits on top of what others stored since, unless both changed the same
+item.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from datetime import datetime
+from typing import Any, Protocol, TypeVar
 
-from fitsm.errors import ConflictError
+from fitsm.errors import ConflictError, ValidationError
 
-__all__ = ["merge_items"]
+__all__ = ["after_last", "merge_items"]
 
 K = TypeVar("K", bound=Hashable)
+
+
+class _Step(Protocol):
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def by(self) -> str: ...
+
+
+S = TypeVar("S", bound=_Step)
+
+
+def after_last(what: str, history: Sequence[_Step], change: S) -> S:
+    """``change`` if it is dated at or after the last entry of ``history``, else a
+    ValidationError naming ``what`` and that entry: an item's history stays in the
+    order things happened."""
+    last = history[-1] if history else None
+    if last is not None and change.at < last.at:
+        raise ValidationError(
+            f"a change to {what} dated {change.at.isoformat()} is before its last change "
+            f"({last.action} at {last.at.isoformat()} by {last.by!r}); expected a time at or "
+            "after it",
+            field="at",
+        )
+    return change
 
 
 def merge_items(

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from fitsm._merging import merge_items
+from fitsm._merging import after_last, merge_items
 from fitsm._validators import flag, identifier, identifier_or_empty, shown, text
 from fitsm.clock import as_utc
 from fitsm.customers.contacts import Channel, ChannelPurpose, Contact, Matter
@@ -553,15 +553,7 @@ class CustomerRegister:
         note: str,
     ) -> CustomerChange:
         change = CustomerChange(at, by, action, changes, note)
-        last = current.history[-1] if current.history else None
-        if last is not None and change.at < last.at:
-            raise ValidationError(
-                f"a change to customer {current.id!r} dated {change.at.isoformat()} is before "
-                f"its last change ({last.action} at {last.at.isoformat()} by {last.by!r}); "
-                "expected a time at or after it",
-                field="at",
-            )
-        return change
+        return after_last(f"customer {current.id!r}", current.history, change)
 
     def _store(self, updated: Customer, change: CustomerChange) -> Customer:
         stored = attrs.evolve(updated, history=(*updated.history, change))

@@ -21,7 +21,7 @@ from typing import Any
 
 import attrs
 
-from fitsm._merging import merge_items
+from fitsm._merging import after_last, merge_items
 from fitsm._validators import check_id, identifier, shown
 from fitsm.cmdb.view import CmdbView
 from fitsm.errors import DuplicateError, NotFoundError, ValidationError
@@ -402,12 +402,4 @@ def _next(
 ) -> FinanceChange:
     """The change to record, refused when dated before the item's last change."""
     change = FinanceChange(at, by, action, {k: _recorded(v) for k, v in changes.items()}, note)
-    last = current.history[-1] if current is not None and current.history else None
-    if last is not None and change.at < last.at:
-        raise ValidationError(
-            f"a change to {name!r} dated {change.at.isoformat()} is before its last change "
-            f"({last.action} at {last.at.isoformat()} by {last.by!r}); expected a time at or "
-            "after it",
-            field="at",
-        )
-    return change
+    return after_last(repr(name), current.history if current is not None else (), change)

@@ -13,9 +13,9 @@ from typing import Any
 
 import attrs
 
+from fitsm._merging import after_last as merged_after_last
 from fitsm._validators import identifier, text
 from fitsm.clock import as_utc
-from fitsm.errors import ValidationError
 
 __all__ = ["ProductChange", "after_last"]
 
@@ -47,12 +47,4 @@ def after_last(
 ) -> ProductChange:
     """``change`` if it is dated at or after the last one of ``history``; a history stays
     in the order things happened."""
-    last = history[-1] if history else None
-    if last is not None and change.at < last.at:
-        raise ValidationError(
-            f"a change to {what} dated {change.at.isoformat()} is before its last change "
-            f"({last.action} at {last.at.isoformat()} by {last.by!r}); expected a time at or "
-            "after it",
-            field="at",
-        )
-    return change
+    return merged_after_last(what, history, change)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from fitsm._merging import merge_items
+from fitsm._merging import after_last, merge_items
 from fitsm._validators import enum_value, identifier, identifier_or_empty, text, to_str_tuple
 from fitsm.clock import as_utc
 from fitsm.errors import ConflictError, DuplicateError, NotFoundError, ValidationError
@@ -408,15 +408,7 @@ class RiskRegister:
         current: Risk, at: datetime, by: str, action: str, changes: Mapping[str, Any], note: str
     ) -> RiskChange:
         change = RiskChange(at, by, action, changes, note)
-        last = current.history[-1] if current.history else None
-        if last is not None and change.at < last.at:
-            raise ValidationError(
-                f"a change to risk {current.id!r} dated {change.at.isoformat()} is before its "
-                f"last change ({last.action} at {last.at.isoformat()} by {last.by!r}); "
-                "expected a time at or after it",
-                field="at",
-            )
-        return change
+        return after_last(f"risk {current.id!r}", current.history, change)
 
     def _store(self, updated: Risk, change: RiskChange) -> Risk:
         stored = attrs.evolve(updated, history=(*updated.history, change))

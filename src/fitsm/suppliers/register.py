@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from fitsm._merging import merge_items
+from fitsm._merging import after_last, merge_items
 from fitsm._validators import enum_value, flag, identifier, items, shown, text
 from fitsm.clock import as_utc
 from fitsm.errors import ConflictError, DuplicateError, NotFoundError, ValidationError
@@ -561,15 +561,7 @@ class SupplierRegister:
         note: str,
     ) -> SupplierChange:
         change = SupplierChange(at, by, action, changes, note)
-        last = current.history[-1] if current.history else None
-        if last is not None and change.at < last.at:
-            raise ValidationError(
-                f"a change to supplier {current.id!r} dated {change.at.isoformat()} is before "
-                f"its last change ({last.action} at {last.at.isoformat()} by {last.by!r}); "
-                "expected a time at or after it",
-                field="at",
-            )
-        return change
+        return after_last(f"supplier {current.id!r}", current.history, change)
 
     def _store(self, updated: SupplierRecord, change: SupplierChange) -> SupplierRecord:
         stored = attrs.evolve(updated, history=(*updated.history, change))
