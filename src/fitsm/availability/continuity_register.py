@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 import attrs
 
-from fitsm._merging import merge_items
+from fitsm._merging import after_last, merge_items
 from fitsm._validators import check_id, enum_value, to_str_tuple
 from fitsm.availability.continuity import (
     ContinuityChange,
@@ -596,16 +596,7 @@ def _after(
     history: tuple[ContinuityChange, ...], what: str, at: datetime, by: str, action: str
 ) -> ContinuityChange:
     """A change of ``what``, refused when dated before its last change."""
-    change = ContinuityChange(at, by, action)
-    last = history[-1] if history else None
-    if last is not None and change.at < last.at:
-        raise ValidationError(
-            f"a change to {what} dated {change.at.isoformat()} is before its last change "
-            f"({last.action} at {last.at.isoformat()} by {last.by!r}); expected a time at or "
-            "after it",
-            field="at",
-        )
-    return change
+    return after_last(what, history, ContinuityChange(at, by, action))
 
 
 def _plain(value: Any) -> Any:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from fitsm._merging import merge_items
+from fitsm._merging import after_last, merge_items
 from fitsm._validators import enum_value, identifier, shown, text
 from fitsm.capacity.capacities import Capacity, check_same_measure
 from fitsm.capacity.forecast import Forecast, forecast_crossing
@@ -439,16 +439,7 @@ class CapacityRegister:
         self, key: str, at: datetime, by: str, action: str, changes: Mapping[str, Any], note: str
     ) -> CapacityChange:
         change = CapacityChange(at, by, action, key, changes, note)
-        before = self._history.get(key)
-        if before and change.at < before[-1].at:
-            last = before[-1]
-            raise ValidationError(
-                f"a change to {key} dated {change.at.isoformat()} is before its last change "
-                f"({last.action} at {last.at.isoformat()} by {last.by!r}); expected a time at "
-                "or after it",
-                field="at",
-            )
-        return change
+        return after_last(key, self._history.get(key, ()), change)
 
     def _apply(
         self,

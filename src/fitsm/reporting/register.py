@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from fitsm._merging import merge_items
+from fitsm._merging import after_last, merge_items
 from fitsm._validators import enum_value, identifier, text
 from fitsm.clock import as_utc
 from fitsm.errors import DuplicateError, NotFoundError, ValidationError
@@ -290,15 +290,7 @@ class ReportRegister:
         note: str,
     ) -> SpecificationChange:
         change = SpecificationChange(at, by, action, changes, note)
-        last = current.history[-1] if current.history else None
-        if last is not None and change.at < last.at:
-            raise ValidationError(
-                f"a change to report {current.id!r} dated {change.at.isoformat()} is before "
-                f"its last change ({last.action} at {last.at.isoformat()} by {last.by!r}); "
-                "expected a time at or after it",
-                field="at",
-            )
-        return change
+        return after_last(f"report {current.id!r}", current.history, change)
 
     def _store(
         self, updated: ReportSpecification, change: SpecificationChange

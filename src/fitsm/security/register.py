@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from fitsm._merging import merge_items
+from fitsm._merging import after_last, merge_items
 from fitsm._validators import check_id, check_text, enum_value, shown, to_id_tuple
 from fitsm.clock import as_utc
 from fitsm.errors import ConflictError, DuplicateError, NotFoundError, ValidationError
@@ -687,16 +687,9 @@ def _after(
     note: str,
 ) -> SecurityChange:
     """The change to record, refused if it is dated before the item's last change."""
-    change = SecurityChange(at, by, action, fields, note)
-    last = current.history[-1] if current.history else None
-    if last is not None and change.at < last.at:
-        raise ValidationError(
-            f"a change to {current.id!r} dated {change.at.isoformat()} is before its last change "
-            f"({last.action} at {last.at.isoformat()} by {last.by!r}); expected a time at or "
-            "after it",
-            field="at",
-        )
-    return change
+    return after_last(
+        repr(current.id), current.history, SecurityChange(at, by, action, fields, note)
+    )
 
 
 def _check_risks(ids: tuple[str, ...], risks: RiskRegister | None, what: str) -> None:

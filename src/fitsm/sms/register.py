@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from fitsm._merging import merge_items
+from fitsm._merging import after_last, merge_items
 from fitsm._validators import check_id, check_text, enum_value
 from fitsm.clock import as_utc
 from fitsm.errors import DuplicateError, NotFoundError, ValidationError
@@ -150,14 +150,7 @@ class SmsRegister:
             check_text(note, "note"),
         )
         before: tuple[SmsChange, ...] = () if current is None else current.history
-        last = before[-1] if before else None
-        if last is not None and change.at < last.at:
-            raise ValidationError(
-                f"a change to {name} {key!r} dated {change.at.isoformat()} is before its last "
-                f"change ({last.action} at {last.at.isoformat()} by {last.by!r}); expected a "
-                "time at or after it",
-                field="at",
-            )
+        after_last(f"{name} {key!r}", before, change)
         stored = attrs.evolve(record, history=(*before, change))  # type: ignore[misc]
         self._items[(name, key)] = stored
         return stored
