@@ -37,7 +37,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, Protocol
 
 import numpy as np
 
@@ -83,27 +83,37 @@ def read_outages(
     ('2026-03-02T08:00:00+00:00', datetime.timedelta(seconds=2700))
     """
     reader = _Rows(_name(source), zone, columns, ignore, ambiguous)
-    text = _text(source, reader.path)
+    feed_csv(_text(source, reader.path), reader.path, reader, _listed())
+    return reader.outages
+
+
+class CsvSink(Protocol):
+    """What :func:`feed_csv` hands a file's header and rows to."""
+
+    def header(self, names: list[str], line: int) -> None: ...
+
+    def row(self, cells: dict[str, str], line: int) -> None: ...
+
+
+def feed_csv(text: str, path: str, sink: CsvSink, expected: str) -> None:
+    """Hand the header of CSV ``text`` and each non-empty row, with its line number, to
+    ``sink``; LoadError naming ``path`` and the line for an empty file (``expected``
+    says what its header should hold), a row longer than the header, or bad CSV."""
     rows = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(rows, None)
         if header is None:
-            raise LoadError(
-                reader.path, 1, None, f"the file is empty; expected a header with {_listed()}"
-            )
+            raise LoadError(path, 1, None, f"the file is empty; expected a header with {expected}")
         header = [h.strip() for h in header]
-        reader.header(header, 1)
+        sink.header(header, 1)
         for row in rows:
             if not row:
                 continue
             if len(row) > len(header):
-                raise LoadError(
-                    reader.path, rows.line_num, None, "more cells than columns in the header"
-                )
-            reader.row(dict(zip(header, row, strict=False)), rows.line_num)
+                raise LoadError(path, rows.line_num, None, "more cells than columns in the header")
+            sink.row(dict(zip(header, row, strict=False)), rows.line_num)
     except csv.Error as e:
-        raise LoadError(reader.path, rows.line_num, None, f"not valid CSV: {e}") from None
-    return reader.outages
+        raise LoadError(path, rows.line_num, None, f"not valid CSV: {e}") from None
 
 
 def outages_from_frame(

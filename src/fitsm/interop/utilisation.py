@@ -27,8 +27,6 @@ returned then.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -48,6 +46,7 @@ from fitsm.interop.outages import (
     _shown,
     _text,
     _texts,
+    feed_csv,
 )
 from fitsm.time.intervals import from_micros, micros
 from fitsm.time.periods import time_zone
@@ -72,6 +71,7 @@ def read_utilisation(
     """The series in a CSV file (a path, or an open text or binary file), by subject and
     metric; ``unit`` is the unit of values whose row names none.
 
+    >>> import io
     >>> text = "host,metric,at,used\\nsan1,storage,2026-03-02 09:00,41.5\\n"
     >>> [s] = read_utilisation(io.StringIO(text), unit="TB", zone="Europe/Berlin",
     ...                        columns={"subject": "host", "value": "used"})
@@ -79,26 +79,7 @@ def read_utilisation(
     ('san1', 'terabyte', '2026-03-02T08:00:00+00:00', [41.5])
     """
     samples = _Samples(_name(source), unit, zone, columns, ignore, ambiguous)
-    text = _text(source, samples.path)
-    rows = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = next(rows, None)
-        if header is None:
-            raise LoadError(
-                samples.path, 1, None, f"the file is empty; expected a header with {_listed()}"
-            )
-        header = [h.strip() for h in header]
-        samples.header(header, 1)
-        for row in rows:
-            if not row:
-                continue
-            if len(row) > len(header):
-                raise LoadError(
-                    samples.path, rows.line_num, None, "more cells than columns in the header"
-                )
-            samples.row(dict(zip(header, row, strict=False)), rows.line_num)
-    except csv.Error as e:
-        raise LoadError(samples.path, rows.line_num, None, f"not valid CSV: {e}") from None
+    feed_csv(_text(source, samples.path), samples.path, samples, _listed())
     return samples.series()
 
 
