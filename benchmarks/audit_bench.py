@@ -86,8 +86,10 @@ PROBLEM_STEPS: list[tuple[str, dict[str, Any]]] = [
 def fill(url: str, n: int) -> dict[str, int]:
     """N CIs, N outages and N / 10 cases (8 incidents, 1 change, 1 problem in 10)."""
     rng = random.Random(SEED)
+    started = time.perf_counter()
     data = generate(n, SEED)
     cmdb = build_cmdb(data)
+    _progress(f"CMDB of {n:,} CIs built", started)
     services = [s for s, _ in data.services]
     cis = [c for c, _ in data.cis]
     roles = RoleModel()
@@ -137,6 +139,7 @@ def fill(url: str, n: int) -> dict[str, int]:
             for event, fields in INCIDENT_STEPS:
                 INCIDENT.fire(case, event, actor="ann", at=at, **fields)
         cases.append(case)
+    _progress(f"{n:,} outages and {len(cases):,} cases made", started)
     store = open_store(url)
     try:
         with store.unit_of_work(actor="bench") as uow:
@@ -152,7 +155,12 @@ def fill(url: str, n: int) -> dict[str, int]:
             uow.commit()
     finally:
         store.close()
+    _progress("store written", started)
     return {"cis": len(cis), "outages": n, "cases": len(cases)}
+
+
+def _progress(what: str, started: float) -> None:
+    print(f"    {what} ({time.perf_counter() - started:.0f} s)", flush=True)
 
 
 def timed(fn: Callable[[], object]) -> float:

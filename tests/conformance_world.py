@@ -16,6 +16,8 @@ from typing import Any
 from fitsm.availability.continuity import ContinuityTest, Measure, Plan, TestEvent
 from fitsm.availability.continuity_register import ContinuityRegister
 from fitsm.availability.measurement import Outage, OutageLog
+from fitsm.capacity.capacities import Capacity
+from fitsm.capacity.register import CapacityRegister
 from fitsm.cases.access_requests import AccessRequest
 from fitsm.cases.base import Case
 from fitsm.cases.changes import Change
@@ -34,6 +36,9 @@ from fitsm.portfolio.services import (
     ServicePortfolio,
     SupplierInvolvement,
 )
+from fitsm.reporting.register import ReportRegister
+from fitsm.reporting.specifications import ReportSpecification
+from fitsm.reviews.rules import MonthlyRule
 from fitsm.reviews.schedules import ReviewSchedules
 from fitsm.risks.register import Risk, RiskRegister
 from fitsm.roles import Person, Process, Role, RoleModel
@@ -92,6 +97,8 @@ class World:
         self.security = self._security()
         self.reviews = self._reviews()
         self.suppliers = self._suppliers()
+        self.reports = self._reports()
+        self.capacity = self._capacity()
         self.cases: list[Case] = self._cases()
         self.outages = [
             Outage("web1", _day(30), _day(30, 2)),
@@ -144,6 +151,28 @@ class World:
             p.move("shop", phase, actor=SLM, at=_day(n))
         p.add_component(ServiceComponent("web", "Web front end", owner="ann"))
         return p
+
+    def _reports(self) -> ReportRegister:
+        register = ReportRegister()
+        monthly = ReportSpecification(
+            "sla-monthly",
+            "SLA report",
+            purpose="Service levels achieved against the SLA's targets",
+            audience=["consumers"],
+            frequency=MonthlyRule(1),
+            content=["service_performance"],
+            format="markdown",
+            channel="email",
+            owner=SLM,
+            first_period=T0,
+        )
+        register.specify(monthly, at=_day(1), by=SLM)
+        return register
+
+    def _capacity(self) -> CapacityRegister:
+        register = CapacityRegister()
+        register.set_capacity(Capacity("web1", "cpu", Q_(16, "core")), at=_day(1), by="ann")
+        return register
 
     def _suppliers(self) -> SupplierRegister:
         register = SupplierRegister()
@@ -358,6 +387,8 @@ class World:
             continuity=(self.continuity,),
             security=(self.security,),
             suppliers=(self.suppliers,),
+            capacity=(self.capacity,),
+            reports=(self.reports,),
             cases=_by_kind(self.cases),
             outages=OutageLog.of(
                 [o for o in self.outages if o.start < at and (o.end is None or o.end > since)],
@@ -377,6 +408,8 @@ class World:
             uow.continuity.add(self.continuity)
             uow.security.add(self.security)
             uow.suppliers.add(self.suppliers)
+            uow.capacity.add(self.capacity)
+            uow.reports.add(self.reports)
             for case in self.cases:
                 uow.cases.add(case)
             uow.outages.record(*self.outages)

@@ -362,7 +362,7 @@ class TestCommand:
     def test_the_table_starts_with_the_counts(self, url: str, capsys) -> None:
         code, out, _ = self.run("audit", url, "--at", "2026-06-01T09:00Z", capsys=capsys)
         assert code == 0
-        assert out.splitlines()[0].startswith("82 requirements audited on 2026-06-01: 58 met")
+        assert out.splitlines()[0].startswith("82 requirements audited on 2026-06-01: 59 met")
 
     def test_markdown_ends_with_the_roadmap(self, url: str, capsys) -> None:
         code, out, _ = self.run("audit", url, "--at", "2026-06-01T09:00Z", "--format",

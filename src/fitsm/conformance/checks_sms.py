@@ -108,14 +108,14 @@ def process_records(s: Snapshot) -> dict[str, int]:
     return {
         "SPM": sum(len(p.services) for p in s.portfolios),
         "SLM": sum(len(a.in_force(s.at)) for a in s.agreements),
-        "SRM": len(s.other.get("reports", ())),
+        "SRM": sum(len(r) + len(r.productions()) for r in s.reports),
         "SACM": sum(len(c.services()) + len(c.plans()) for c in s.continuity)
         + (len(s.outages) if s.outages is not None else 0),
-        "CAPM": len(s.other.get("capacity", ())),
+        "CAPM": sum(len(c) for c in s.capacity) + len(s.utilisation),
         "ISM": sum(len(r.assets()) + len(r.policies()) + len(r.controls()) for r in s.security)
         + cases.get("security_incident", 0)
         + cases.get("access_request", 0),
-        "CRM": cases.get("complaint", 0) + len(s.other.get("customers", ())),
+        "CRM": cases.get("complaint", 0) + sum(len(c) for c in s.customers),
         "SUPPM": sum(len(p.suppliers) for p in s.portfolios),
         "ISRM": cases.get("incident", 0) + cases.get("service_request", 0),
         "PM": cases.get("problem", 0),

@@ -2,10 +2,12 @@
 
 :meth:`Snapshot.load` opens one unit of work, loads every aggregate of every kind
 the store holds once (portfolios, CMDBs, agreements, the role model, review
-schedules, risk, continuity and security registers), reads the cases once, page by
-page, and the outages of the audit window with one query, then leaves without
-committing: loading a snapshot never changes the store. The rules read the
-snapshot, never the store, so a case is loaded once however many rules look at it.
+schedules, and the registers of every area: risks, continuity, security, suppliers,
+capacity, customers, reports, finance, products and the SMS), reads the cases once,
+page by page, the outages of the audit window with one query and each utilisation
+series over the window with one more, then leaves without committing: loading a
+snapshot never changes the store. The rules read the snapshot, never the store, so a
+case is loaded once however many rules look at it.
 
 A snapshot can also be made from objects held in memory (``Snapshot(at=...,
 portfolios=(portfolio,), ...)``), which is how the rules are tested.
@@ -25,18 +27,25 @@ from fitsm.clock import as_utc
 if TYPE_CHECKING:
     from fitsm.availability.continuity_register import ContinuityRegister
     from fitsm.availability.measurement import OutageLog
+    from fitsm.capacity.register import CapacityRegister
+    from fitsm.capacity.series import UtilisationSeries
     from fitsm.cases.base import Case
     from fitsm.cmdb.database import Cmdb
+    from fitsm.customers.register import CustomerRegister
+    from fitsm.finance.register import FinanceRegister
+    from fitsm.portfolio.products import ProductRegister
     from fitsm.portfolio.services import Service, ServicePortfolio
+    from fitsm.reporting.register import ReportRegister
     from fitsm.reviews.schedules import ReviewSchedule, ReviewSchedules
     from fitsm.risks.register import RiskRegister
     from fitsm.roles import RoleModel
     from fitsm.security.register import SecurityRegister
     from fitsm.service_levels.agreements import Agreements
+    from fitsm.sms.register import SmsRegister
     from fitsm.storage.ports import Store
     from fitsm.suppliers.register import SupplierRegister
 
-__all__ = ["AUDIT_WINDOW", "KINDS", "OTHER_KINDS", "Progress", "Snapshot"]
+__all__ = ["AUDIT_WINDOW", "KINDS", "Progress", "Snapshot"]
 
 AUDIT_WINDOW = timedelta(days=365)
 """How far back the audit reads outages and judges recent activity: a year, the usual
@@ -52,20 +61,14 @@ KINDS = (
     "continuity",
     "security",
     "suppliers",
-)
-"""The repositories of a unit of work whose aggregates a snapshot loads, in order."""
-
-OTHER_KINDS = (
     "capacity",
-    "utilisation",
     "customers",
     "reports",
     "finance",
+    "products",
     "sms",
-    "proposals",
 )
-"""Repositories of areas still being built; a store that has one is loaded too, so a
-rule the user adds can read it from :attr:`Snapshot.other`."""
+"""The repositories of a unit of work whose aggregates a snapshot loads, in order."""
 
 CASE_PAGE = 2000
 """Cases read per query; a page is one round trip to an SQL store."""
@@ -82,8 +85,10 @@ def _kinds(value: Mapping[str, Iterable[Case]]) -> Mapping[str, tuple[Case, ...]
     return MappingProxyType({kind: tuple(cases) for kind, cases in sorted(value.items())})
 
 
-def _others(value: Mapping[str, Iterable[Any]]) -> Mapping[str, tuple[Any, ...]]:
-    return MappingProxyType({kind: tuple(items) for kind, items in sorted(value.items())})
+def _series(
+    value: Mapping[tuple[str, str], UtilisationSeries],
+) -> Mapping[tuple[str, str], UtilisationSeries]:
+    return MappingProxyType(dict(sorted(value.items())))
 
 
 @attrs.frozen
@@ -104,13 +109,21 @@ class Snapshot:
     continuity: tuple[ContinuityRegister, ...] = ()
     security: tuple[SecurityRegister, ...] = ()
     suppliers: tuple[SupplierRegister, ...] = ()
+    capacity: tuple[CapacityRegister, ...] = ()
+    customers: tuple[CustomerRegister, ...] = ()
+    reports: tuple[ReportRegister, ...] = ()
+    finance: tuple[FinanceRegister, ...] = ()
+    products: tuple[ProductRegister, ...] = ()
+    sms: tuple[SmsRegister, ...] = ()
     cases: Mapping[str, tuple[Case, ...]] = attrs.field(factory=dict, converter=_kinds)
     """The cases by kind (``"incident"``, ``"change"``, ...), oldest first."""
     outages: OutageLog | None = None
     """The outages overlapping ``[at - window, at)``; None when nothing was read."""
+    utilisation: Mapping[tuple[str, str], UtilisationSeries] = attrs.field(
+        factory=dict, converter=_series
+    )
+    """The utilisation samples of the audit window, by ``(subject, metric)``."""
     window: timedelta = AUDIT_WINDOW
-    other: Mapping[str, tuple[Any, ...]] = attrs.field(factory=dict, converter=_others)
-    """Aggregates of the :data:`OTHER_KINDS` a store has, by repository name."""
 
     # -- loading -------------------------------------------------------------------
 
@@ -127,17 +140,17 @@ class Snapshot:
         at = _at(at)
         report = progress or (lambda done, total: None)
         loaded: dict[str, tuple[Any, ...]] = {}
-        others: dict[str, tuple[Any, ...]] = {}
-        total = len(KINDS) + 2
+        total = len(KINDS) + 3
         with store.unit_of_work() as uow:
             for done, kind in enumerate(KINDS):
                 repository = getattr(uow, kind)
                 loaded[kind] = tuple(repository.get(i) for i in sorted(repository.ids()))
                 report(done + 1, total)
-            for kind in OTHER_KINDS:
-                repository = getattr(uow, kind, None)
-                if repository is not None and hasattr(repository, "ids"):
-                    others[kind] = tuple(repository.get(i) for i in sorted(repository.ids()))
+            utilisation = {
+                (subject, metric): uow.utilisation.read(subject, metric, at - window, at)
+                for subject, metric, _ in uow.utilisation.series()
+            }
+            report(len(KINDS) + 1, total)
             cases: dict[str, list[Case]] = {}
             page = uow.cases.find(limit=CASE_PAGE)
             while page:
@@ -145,7 +158,7 @@ class Snapshot:
                     cases.setdefault(case.kind, []).append(case)
                 full = len(page) == CASE_PAGE
                 page = uow.cases.find(limit=CASE_PAGE, after=page[-1]) if full else []
-            report(len(KINDS) + 1, total)
+            report(len(KINDS) + 2, total)
             outages = uow.outages.log(at - window, at)
             report(total, total)
             uow.rollback()
@@ -162,10 +175,16 @@ class Snapshot:
             continuity=loaded["continuity"],
             security=loaded["security"],
             suppliers=loaded["suppliers"],
+            capacity=loaded["capacity"],
+            customers=loaded["customers"],
+            reports=loaded["reports"],
+            finance=loaded["finance"],
+            products=loaded["products"],
+            sms=loaded["sms"],
             cases=cases,
             outages=outages,
+            utilisation=utilisation,
             window=window,
-            other=others,
         )
 
     # -- questions the rules share --------------------------------------------------
