@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,7 @@ from fitsm import (
     StoreError,
     open_store,
 )
-from fitsm.cases import INCIDENT
+from fitsm.cases import INCIDENT, CaseQuery
 from fitsm.demo import example_provider
 from fitsm.storage.sql import schema as sql_module
 
@@ -340,3 +340,47 @@ class TestAuditAnchor:
         report = store.verify_audit(anchor=anchor)
         assert not report.ok
         assert f"entry {anchor[0]} is not the one anchored" in report.reason
+
+
+class TestCasePages:
+    """Paging through the cases in one unit of work reads each case once."""
+
+    @pytest.fixture
+    def store(self, db: Path):
+        store = open_store(f"sqlite:///{db}")
+        with store.unit_of_work("ann") as uow:
+            for i in range(30):
+                uow.cases.add(Incident(f"INC-{i:02}", "slow", AT + timedelta(minutes=i), "ann"))
+            uow.commit()
+        return store
+
+    def test_each_case_is_decoded_once_however_many_pages(self, store, monkeypatch) -> None:
+        from fitsm.storage.sql import case_rows
+
+        decoded: list[str] = []
+        loads = case_rows.codec.loads
+        monkeypatch.setattr(
+            case_rows.codec, "loads", lambda body: decoded.append(body) or loads(body)
+        )
+        seen: list[str] = []
+        with store.unit_of_work() as uow:
+            page = uow.cases.find(limit=5)
+            while page:
+                seen += [c.id for c in page]
+                page = uow.cases.find(limit=5, after=page[-1])
+            again = uow.cases.find(limit=5)
+        assert seen == [f"INC-{i:02}" for i in range(30)]
+        # the pages read before are handed out again as the same objects, not decoded again
+        assert len(decoded) == 30
+        assert [c.id for c in again] == seen[:5]
+
+    def test_a_case_changed_meanwhile_is_placed_as_changed(self, store) -> None:
+        with store.unit_of_work() as uow:
+            first = uow.cases.find(CaseQuery(open=True), limit=5)
+            INCIDENT.fire(first[1], "cancel", actor="ann", at=AT + timedelta(hours=1))
+            # INC-01 no longer matches: the page of open cases fills up with INC-05
+            page = uow.cases.find(CaseQuery(open=True), limit=5)
+            closed = uow.cases.find(CaseQuery(open=False), limit=5)
+        assert [c.id for c in page] == ["INC-00", "INC-02", "INC-03", "INC-04", "INC-05"]
+        assert [c.id for c in closed] == ["INC-01"]
+        assert page[0] is first[0] and closed[0] is first[1]

@@ -194,31 +194,49 @@ class SqlCaseRepository:
             + f" ORDER BY i.registered_us {order}, i.id {order}"
         )
         tracked = self.documents.tracked
+        # a case this unit of work added or changed may no longer be where the index says:
+        # it is matched in memory, and its stored row skipped
+        changed = {id: t.aggregate for id, t in tracked.items() if not self._as_loaded(id)}
         if limit is not None:
-            # cases this unit of work changed may no longer match: read enough to fill the page
+            # read enough to fill the page when some rows read are such cases
             statement += " LIMIT ?"
-            params.append(limit + len(tracked))
+            params.append(limit + len(changed))
         found: dict[str, Case] = {}
         bodies: dict[str, str] = {}
         for id, version, body in self._db.read(statement, params):
-            if id in tracked:
+            if id in changed:
+                continue
+            kept = tracked.get(id)
+            if kept is not None:  # handed out before and unchanged: the same object again
+                found[id] = kept.aggregate
                 continue
             case: Case = codec.loads(body)
             case.version = version
             found[id] = case
             bodies[id] = body
         cases = page(
-            [*found.values(), *(t.aggregate for t in tracked.values())],
+            [*found.values(), *changed.values()],
             query,
             limit=limit,
             after=after,
             newest_first=newest_first,
         )
         for case in cases:
-            if case.id in found:  # track what is handed out, as get() does
+            if case.id in bodies:  # track what is handed out, as get() does
                 tracked[case.id] = Tracked(case, case.version, len(case.history), bodies[case.id])
                 self._loaded[case.id] = (case.history, str(case.status))
         return cases
+
+    def _as_loaded(self, id: str) -> bool:
+        """Whether the tracked case ``id`` is as it was stored when handed out."""
+        loaded = self._loaded.get(id)
+        case = self.documents.tracked[id].aggregate
+        return (
+            loaded is not None
+            and self.documents.tracked[id].loaded_at is not None
+            and case.history is loaded[0]
+            and str(case.status) == loaded[1]
+        )
 
     def write(self, cur: Any, audit: AuditEntries) -> None:
         for id, t in self.documents.tracked.items():
