@@ -413,12 +413,7 @@ def pr11_1_scope(s: Snapshot) -> AuditFinding:
 
 def _cis(s: Snapshot) -> list[tuple[str, ConfigurationItem, bool]]:
     """Every CI: (CMDB id, CI, whether it has any relationship)."""
-    return [
-        (c.id, ci, bool(c.succ[ci.id] or c.pred[ci.id]))
-        for c in s.cmdbs
-        for ci in c.nodes("configuration_item")
-        if isinstance(ci, ConfigurationItem)
-    ]
+    return s.configuration_items
 
 
 def pr11_2_detail(s: Snapshot) -> AuditFinding:
@@ -427,13 +422,15 @@ def pr11_2_detail(s: Snapshot) -> AuditFinding:
     cis = _cis(s)
     if not cis:
         return AuditFinding.not_met("PR11.2", "no CI is recorded", next_step=_NO_CMDB, cis=0)
-    schemas = {c.id: c.schema for c in s.cmdbs}
+    required = {
+        (c.id, t.name): [a.name for a in t.attributes if a.required]
+        for c in s.cmdbs
+        for t in c.schema.ci_types
+    }
     lacking: list[str] = []
     isolated: list[str] = []
     for cmdb, ci, linked in cis:
-        ci_type = next((t for t in schemas[cmdb].ci_types if t.name == ci.type), None)
-        required = [a.name for a in ci_type.attributes if a.required] if ci_type else []
-        if any(a not in ci.attributes for a in required):
+        if any(a not in ci.attributes for a in required.get((cmdb, ci.type), ())):
             lacking.append(ci.id)
         if not linked:
             isolated.append(ci.id)

@@ -15,6 +15,7 @@ portfolios=(portfolio,), ...)``), which is how the rules are tested.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from types import MappingProxyType
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from fitsm.clock import as_utc
+from fitsm.cmdb.configuration import ConfigurationItem
 
 if TYPE_CHECKING:
     from fitsm.availability.continuity_register import ContinuityRegister
@@ -197,6 +199,17 @@ class Snapshot:
     def since(self) -> datetime:
         """The start of the audit window."""
         return self.at - self.window
+
+    @functools.cached_property
+    def configuration_items(self) -> list[tuple[str, ConfigurationItem, bool]]:
+        """Every CI of every CMDB: (CMDB id, CI, whether it has any relationship), made
+        once however many rules ask (a million CIs take seconds to hand out)."""
+        return [
+            (c.id, ci, bool(c.succ[ci.id] or c.pred[ci.id]))
+            for c in self.cmdbs
+            for ci in c.nodes("configuration_item")
+            if isinstance(ci, ConfigurationItem)
+        ]
 
     def services(self) -> list[Service]:
         """Every service of every portfolio."""
