@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fitsm.cases import Change, Incident, Problem, unowned
 from fitsm.errors import DuplicateError, NotFoundError, ValidationError
@@ -550,3 +552,101 @@ class TestAggregate:
     def test_repr_counts_the_contents(self, model) -> None:
         model.assign("desk", Role.PROCESS_STAFF, Process.ISRM)
         assert repr(model) == "<RoleModel 'provider': 4 people, 1 teams, 1 assignments>"
+
+
+class TestRoleHistory:
+    """Roles given and revoked with a date are judged at the time of what was done."""
+
+    JAN, MAR, MAY = (datetime(2026, m, 1, tzinfo=UTC) for m in (1, 3, 5))
+
+    def model(self) -> RoleModel:
+        m = RoleModel()
+        m.add_person(Person("cora", "Cora"))
+        m.add_person(Person("dan", "Dan"))
+        m.add_team(Team("cab", "CAB", ["dan"]))
+        return m
+
+    def test_a_role_counts_from_the_day_it_was_given_until_the_day_it_was_revoked(self) -> None:
+        m = self.model()
+        m.assign("cora", Role.CAB_MEMBER, "CAB", at=self.MAR)
+        assert not m.has_role("cora", Role.CAB_MEMBER, "CAB", at=self.JAN)
+        assert m.has_role("cora", Role.CAB_MEMBER, "CAB", at=self.MAR)
+        m.revoke("cora", Role.CAB_MEMBER, "CAB", at=self.MAY)
+        assert m.has_role("cora", Role.CAB_MEMBER, "CAB", at=self.MAY - timedelta(seconds=1))
+        assert not m.has_role("cora", Role.CAB_MEMBER, "CAB", at=self.MAY)
+        assert not m.has_role("cora", Role.CAB_MEMBER, "CAB")
+        assert m.holders(Role.CAB_MEMBER, "CAB", at=self.MAR) == ("cora",)
+        assert m.holders(Role.CAB_MEMBER, "CAB") == ()
+
+    def test_a_role_given_without_a_date_counts_at_any_earlier_time(self) -> None:
+        m = self.model()
+        m.assign("cab", Role.CAB_MEMBER, "CAB")
+        assert m.has_role("dan", Role.CAB_MEMBER, "CAB", at=self.JAN)  # through the team
+        m.revoke("cab", Role.CAB_MEMBER, "CAB")  # without a date: forgotten
+        assert not m.has_role("dan", Role.CAB_MEMBER, "CAB", at=self.JAN)
+
+    def test_a_revocation_before_the_role_was_given_or_without_a_zone_is_refused(self) -> None:
+        m = self.model()
+        m.assign("cora", Role.CAB_MEMBER, "CAB", at=self.MAR)
+        with pytest.raises(ValidationError, match="expected a revocation at or after it"):
+            m.revoke("cora", Role.CAB_MEMBER, "CAB", at=self.JAN)
+        with pytest.raises(ValidationError, match="at"):
+            m.revoke("cora", Role.CAB_MEMBER, "CAB", at=datetime(2026, 6, 1))
+        assert m.has_role("cora", Role.CAB_MEMBER, "CAB")  # refused: nothing changed
+
+    def test_the_history_survives_a_copy_and_equality_sees_it(self) -> None:
+        m = self.model()
+        m.assign("cora", Role.CAB_MEMBER, "CAB", at=self.JAN)
+        other = m.copy()
+        m.revoke("cora", Role.CAB_MEMBER, "CAB", at=self.MAR)
+        assert other != m
+        assert other.has_role("cora", Role.CAB_MEMBER, "CAB", at=self.MAY)
+        assert m.copy() == m and m.copy().has_role("cora", Role.CAB_MEMBER, "CAB", at=self.JAN)
+
+    def test_the_history_round_trips_through_a_store_and_old_models_read_as_before(
+        self, tmp_path
+    ) -> None:
+        from fitsm import open_store
+        from fitsm.storage import codec
+
+        plain = self.model()
+        plain.assign("cora", Role.CAB_MEMBER, "CAB")
+        # a model without dates encodes as models did before role history was kept
+        assert "_ended" not in codec.dumps(plain)
+        m = self.model()
+        m.assign("cora", Role.CAB_MEMBER, "CAB", at=self.JAN)
+        m.revoke("cora", Role.CAB_MEMBER, "CAB", at=self.MAR)
+        store = open_store(f"sqlite:///{tmp_path / 'r.db'}")
+        with store.unit_of_work("ann") as uow:
+            uow.roles.add(m)
+            uow.commit()
+        with store.unit_of_work() as uow:
+            back = uow.roles.get()
+        assert back == m
+        assert back.has_role("cora", Role.CAB_MEMBER, "CAB", at=self.JAN)
+        assert not back.has_role("cora", Role.CAB_MEMBER, "CAB", at=self.MAR)
+
+    @given(
+        st.lists(st.tuples(st.booleans(), st.integers(1, 10)), min_size=1, max_size=12),
+        st.integers(0, 130),
+    )
+    def test_has_role_at_is_whether_the_instant_lies_in_a_tenure(
+        self, steps: list[tuple[bool, int]], probe: int
+    ) -> None:
+        # alternately give and revoke, each step some days after the last: the tenures
+        # are the [given, revoked) intervals, and has_role(at) is membership in one
+        m = self.model()
+        day = 0
+        tenures: list[tuple[int, int | None]] = []
+        for dated, gap in steps:
+            day += gap
+            when = self.JAN + timedelta(days=day)
+            if not tenures or tenures[-1][1] is not None:
+                m.assign("cora", Role.CAB_MEMBER, "CAB", at=when)
+                tenures.append((day, None))
+            elif dated:
+                m.revoke("cora", Role.CAB_MEMBER, "CAB", at=when)
+                tenures[-1] = (tenures[-1][0], day)
+        at = self.JAN + timedelta(days=probe)
+        expected = any(s <= probe and (e is None or probe < e) for s, e in tenures)
+        assert m.has_role("cora", Role.CAB_MEMBER, "CAB", at=at) is expected

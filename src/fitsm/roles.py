@@ -13,12 +13,14 @@ every assignment against the context its role needs.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 import attrs
 
 from fitsm._validators import enum_value, identifier, text, to_str_tuple
+from fitsm.clock import as_utc
 from fitsm.errors import DuplicateError, NotFoundError, ValidationError
 
 __all__ = [
@@ -346,7 +348,10 @@ class RoleModel:
         """Bumped by the store on every commit; used to detect conflicting writers."""
         self._people: dict[str, Person] = {}
         self._teams: dict[str, Team] = {}
-        self._assignments: dict[RoleAssignment, None] = {}
+        self._assignments: dict[RoleAssignment, datetime | None] = {}
+        """The roles held now, each with when it was given (None: not said)."""
+        self._ended: list[tuple[RoleAssignment, datetime | None, datetime]] = []
+        """Roles held before and revoked with a date: (assignment, since, until)."""
         self._by_role: dict[tuple[Role, str | None], list[str]] | None = None
 
     # -- people and teams ----------------------------------------------------
@@ -401,9 +406,16 @@ class RoleModel:
     # -- assignments -----------------------------------------------------------
 
     def assign(
-        self, holder: str, role: Role | str, context: Process | str | None = None
+        self,
+        holder: str,
+        role: Role | str,
+        context: Process | str | None = None,
+        *,
+        at: datetime | None = None,
     ) -> RoleAssignment:
-        """Give ``role`` in ``context`` to a person or team."""
+        """Give ``role`` in ``context`` to a person or team, from ``at`` on (None: the
+        date is not recorded, and the role counts as held at any earlier time too)."""
+        since = None if at is None else as_utc(at, "at")
         if holder not in self._people and holder not in self._teams:
             raise NotFoundError(
                 f"cannot assign {_to_role(role).value!r} to {holder!r}: no person or team "
@@ -423,12 +435,24 @@ class RoleModel:
                 f"{holder!r} already holds role {assignment.role.value!r}" + _in(assignment.context)
             )
         index = self._index()  # built before the new assignment joins, which it then gets once
-        self._assignments[assignment] = None
+        self._assignments[assignment] = since
         index.setdefault((assignment.role, assignment.context), []).append(holder)
         return assignment
 
-    def revoke(self, holder: str, role: Role | str, context: Process | str | None = None) -> None:
-        """Take ``role`` in ``context`` away from a person or team."""
+    def revoke(
+        self,
+        holder: str,
+        role: Role | str,
+        context: Process | str | None = None,
+        *,
+        at: datetime | None = None,
+    ) -> None:
+        """Take ``role`` in ``context`` away from a person or team.
+
+        With ``at``, the model remembers that the role was held until then, so what the
+        holder did before (an approval, a review) is still judged by the roles of its
+        time (``has_role(..., at=...)``); without it, the role is forgotten.
+        """
         assignment = RoleAssignment(holder, _to_role(role), context)
         if assignment not in self._assignments:
             raise NotFoundError(
@@ -436,19 +460,58 @@ class RoleModel:
                 + _in(assignment.context)
                 + f" in role model {self.id!r}"
             )
+        since = self._assignments[assignment]
+        if at is not None:
+            until = as_utc(at, "at")
+            if since is not None and until < since:
+                raise ValidationError(
+                    f"{holder!r} was given {assignment.role.value!r}{_in(assignment.context)} "
+                    f"on {since.isoformat()}; expected a revocation at or after it, got "
+                    f"{until.isoformat()}",
+                    field="at",
+                )
+            self._past().append((assignment, since, until))
         del self._assignments[assignment]
         self._by_role = None
+
+    def _past(self) -> list[tuple[RoleAssignment, datetime | None, datetime]]:
+        # role models stored before role history was kept have no list of their own
+        ended: list[tuple[RoleAssignment, datetime | None, datetime]] = self.__dict__.setdefault(
+            "_ended", []
+        )
+        return ended
+
+    def _held_at(self, assignment: RoleAssignment, at: datetime) -> bool:
+        """Whether ``assignment`` was in force at ``at``."""
+        if assignment in self._assignments:
+            since = self._assignments[assignment]
+            if since is None or since <= at:
+                return True
+        return any(
+            a == assignment and (since is None or since <= at) and at < until
+            for a, since, until in self._past()
+        )
 
     @property
     def assignments(self) -> tuple[RoleAssignment, ...]:
         """Every assignment, in the order they were made."""
         return tuple(self._assignments)
 
-    def holders(self, role: Role | str, context: Process | str | None = None) -> tuple[str, ...]:
-        """The persons and teams holding ``role`` in ``context`` directly, in assignment order."""
+    def holders(
+        self, role: Role | str, context: Process | str | None = None, *, at: datetime | None = None
+    ) -> tuple[str, ...]:
+        """The persons and teams holding ``role`` in ``context`` directly, in assignment order
+        (at ``at``: those who held it then, as far as the model's dates tell)."""
         wanted = _to_role(role)
         where = _context(wanted, context)
-        return tuple(self._index().get((wanted, where), ()))
+        if at is None:
+            return tuple(self._index().get((wanted, where), ()))
+        when = as_utc(at, "at")
+        found = [a.holder for a in self._assignments if (a.role, a.context) == (wanted, where)]
+        found += [a.holder for a, _, _ in self._past() if (a.role, a.context) == (wanted, where)]
+        return tuple(
+            h for h in dict.fromkeys(found) if self._held_at(RoleAssignment(h, wanted, where), when)
+        )
 
     def _index(self) -> dict[tuple[Role, str | None], list[str]]:
         """Holders by (role, context): a look-up, where a scan would make check() quadratic."""
@@ -461,20 +524,28 @@ class RoleModel:
         return index
 
     def has_role(
-        self, person_id: str, role: Role | str, context: Process | str | None = None
+        self,
+        person_id: str,
+        role: Role | str,
+        context: Process | str | None = None,
+        *,
+        at: datetime | None = None,
     ) -> bool:
-        """Whether the person holds ``role`` in ``context`` directly or through a team."""
+        """Whether the person holds ``role`` in ``context`` directly or through a team; with
+        ``at``, whether they held it then (a role given with a later date had not been
+        given yet; one revoked with an earlier date was no longer held). A team's members
+        are taken as they are now.
+        """
         wanted = _to_role(role)
         where = _context(wanted, context)
         self.person(person_id)
+        holders = [person_id, *(t.id for t in self._teams.values() if person_id in t.members)]
+        if at is not None:
+            when = as_utc(at, "at")
+            return any(self._held_at(RoleAssignment(h, wanted, where), when) for h in holders)
         # assignments are a dict keyed by assignment: look up, do not scan
         assignments = self._assignments
-        if RoleAssignment(person_id, wanted, where) in assignments:
-            return True
-        return any(
-            person_id in team.members and RoleAssignment(team.id, wanted, where) in assignments
-            for team in self._teams.values()
-        )
+        return any(RoleAssignment(h, wanted, where) in assignments for h in holders)
 
     def knows(self, person_id: str) -> bool:
         """Whether ``person_id`` is a person of this model."""
@@ -598,6 +669,8 @@ class RoleModel:
         other._people = dict(self._people)
         other._teams = dict(self._teams)
         other._assignments = dict(self._assignments)
+        if self._past():
+            other._ended = list(self._past())
         return other
 
     def __eq__(self, other: object) -> bool:
@@ -618,7 +691,8 @@ class RoleModel:
             self.id,
             self._people,
             self._teams,
-            list(self._assignments),  # order matters: holders() reports it
+            list(self._assignments.items()),  # order matters: holders() reports it
+            self._past(),
         )
 
     def _check_new(self, item_id: str) -> None:

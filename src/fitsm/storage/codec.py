@@ -204,6 +204,9 @@ document stored before encodes to the same text (no spurious write) and reads ba
 the field at its default."""
 _TRANSIENT = {"version", "_by_role"}
 """Attributes a document does not hold: set by the store, or derived and rebuilt on use."""
+_STATE_ADDED_LATER = {"_ended"}
+"""Aggregate attributes added after documents were stored: written only when not empty, so
+a document stored before encodes to the same text (the role model's ended roles)."""
 
 
 def encode(value: Any) -> Any:
@@ -246,7 +249,11 @@ def encode(value: Any) -> Any:
         }
         return {"$a": tag, "f": fields}
     if _AGGREGATES.get(cls.__name__) is cls:
-        state = {k: encode(v) for k, v in vars(value).items() if k not in _TRANSIENT}
+        state = {
+            k: encode(v)
+            for k, v in vars(value).items()
+            if k not in _TRANSIENT and not (k in _STATE_ADDED_LATER and not v)
+        }
         return {"$g": cls.__name__, "s": state}
     raise StoreError(f"cannot store a {cls.__name__}: {shown(value)}")
 
