@@ -1,7 +1,7 @@
 """Every rule the audit decides by machine: a provider that meets it, and one that does not.
 
 The provider of ``tests/conformance_world.py`` meets every requirement the store can
-decide (GR2.2 at most partly: the process definitions are documents). Each mutation
+decide. Each mutation
 below breaks exactly the thing one requirement asks for; the rule must then find it
 not met or partly met, and name the offending record in its evidence.
 """
@@ -30,14 +30,26 @@ from fitsm.portfolio.services import Service, ServiceComponent
 from fitsm.risks.register import Risk
 from fitsm.roles import Role
 from fitsm.service_levels.agreements import Agreement
+from fitsm.sms import (
+    Commitment,
+    ControlledDocument,
+    Kpi,
+    KpiTarget,
+    Milestone,
+    Nonconformity,
+    ProcessPlan,
+    ScopeStatement,
+    SmsRegister,
+    Stakeholder,
+)
 from fitsm.suppliers.supplier import Supplier
 from tests.conformance_world import AT, CAB, CHM, MAY, SLM, T0, World, _day, fire
 
 RANK = {FindingStatus.MET: 2, FindingStatus.PARTLY_MET: 1, FindingStatus.NOT_MET: 0}
 BOOK = default_rulebook()
 MACHINE = [rule.requirement for rule in BOOK if rule.by_machine]
-BEST = {"GR2.2": FindingStatus.PARTLY_MET}
-"""Requirements the data can at best partly decide: GR2.2's definitions are documents."""
+BEST: dict[str, FindingStatus] = {}
+"""Requirements the data can at best partly decide (none since the SMS register)."""
 
 Mutation = Callable[[World], Snapshot | None]
 
@@ -249,13 +261,80 @@ def not_approved_release(w: World) -> None:
     w.cases.append(rel)
 
 
+# -- the SMS register (GR1.2-GR7.1) ---------------------------------------------------------
+
+LATER = _day(100)
+"""When a mutation changes the SMS: after every change the provider made to it."""
+
+
+def policy_approved_by_a_manager(w: World) -> None:
+    # version 2, approved by the SLM process manager and never communicated
+    w.sms.define_policy(goals=["Meet every SLA"], commitments=list(Commitment), at=LATER, by=SLM)
+    w.sms.approve_policy(at=LATER, by=SLM)
+
+
+def policy_only(w: World) -> None:
+    sms = SmsRegister("sms")
+    sms.define_policy(goals=["Meet every SLA"], commitments=list(Commitment), at=T0, by="olga")
+    w.sms = sms
+
+
+def draft_document(w: World) -> None:
+    w.sms.add_document(ControlledDocument("doc-x", "Draft"), at=LATER, by="olga")
+
+
+def stakeholder_not_analysed(w: World) -> None:
+    w.sms.identify_stakeholder(Stakeholder("staff", "Staff", "user"), at=LATER, by="olga")
+
+
+def scope_without_stakeholders(w: World) -> None:
+    w.sms.define_scope(ScopeStatement(services=["shop"]), at=LATER, by="olga")
+
+
+def plan_without_training(w: World) -> None:
+    w.sms.set_plan(attrs.evolve(w.sms.plan, training=(), history=()), at=LATER, by="olga")
+
+
+def plan_serving_unknown_goal(w: World) -> None:
+    plan = ProcessPlan("pp-cap", "CAPM", "Capacity tool", serves=["g-cap"])
+    w.sms.set_process_plan(plan, at=LATER, by=SLM)
+
+
+def milestone_missed(w: World) -> None:
+    plan = w.sms.plan
+    late = Milestone("m3", "CSI at level 2", _day(120), goal="g-def")
+    w.sms.set_plan(
+        attrs.evolve(plan, milestones=(*plan.milestones, late), history=()), at=LATER, by="olga"
+    )
+
+
+def kpi_never_measured(w: World) -> None:
+    kpi = Kpi("k-new", "New", goal="g", measure="m", collection="c", target=KpiTarget(1),
+              review="r", process="CHM")  # fmt: skip
+    w.sms.define_kpi(kpi, at=LATER, by="olga")
+
+
+def nonconformity_without_action(w: World) -> None:
+    w.sms.raise_nonconformity(Nonconformity("nc-2", "No CAB quorum"), at=LATER, by="olga")
+
+
 MUTATIONS: dict[str, Mutation] = {
     "GR1.1": two_sms_owners,
+    "GR1.2": policy_approved_by_a_manager,
     "GR1.3": overdue("management_review", "sms"),
+    "GR2.1": policy_only,
     "GR2.2": no_srm_manager,
     "GR2.3": drop("problem"),
+    "GR2.4": draft_document,
+    "GR3.1": stakeholder_not_analysed,
+    "GR3.2": scope_without_stakeholders,
+    "GR4.1": plan_without_training,
+    "GR4.2": plan_serving_unknown_goal,
+    "GR5.1": milestone_missed,
     "GR5.2": history_rewritten,
+    "GR6.1": kpi_never_measured,
     "GR6.2": overdue("sms_assessment", "sms"),
+    "GR7.1": nonconformity_without_action,
     "GR7.2": drop("improvement"),
     "PR1.1": add_service(description=""),
     "PR1.3": add_service(),
