@@ -288,7 +288,8 @@ def gr2_2_process_definitions(s: Snapshot) -> AuditFinding:
     else:
         evidence.extend(f.message for f in role_problems[:3])
         if role_problems:
-            steps.append("name an owner and a manager for " + listed(sorted(unstaffed or ())))
+            staff = [p.value for p in processes if p.value in (unstaffed or ())]
+            steps.append("name an owner and a manager for " + listed(staff))
     out = [p.value for p in Process if p not in processes]
     if out:
         evidence.append(f"out of scope, not judged: {', '.join(out)}")
