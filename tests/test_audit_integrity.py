@@ -19,11 +19,13 @@ from typing import Any
 import pytest
 
 from fitsm import ConfigurationItem, Incident, Outage, StoreError, ValidationError, open_store
+from fitsm.capacity import UtilisationSeries
 from fitsm.cases import INCIDENT
 from fitsm.demo import example_provider
 from fitsm.errors import UnsupportedStoreError
 from fitsm.storage.sql import SqlStore
 from fitsm.storage.sql.audit import GENESIS, AuditKey, chain_digest, row_digest
+from fitsm.time.intervals import micros
 from tests.contract.conftest import POSTGRESQL, fresh_postgresql_url
 
 AT = datetime(2026, 1, 5, 9, tzinfo=UTC)
@@ -478,3 +480,118 @@ class TestUpgradedStores:
             conn.execute("UPDATE audit_baseline SET digest = '00' || substr(digest, 3) WHERE n = 1")
         report = open_store(f"sqlite:///{old}").verify_audit()
         assert ("audit_baseline", (), "baseline altered") in problems(report)
+
+
+def fill_samples(url: str) -> SqlStore:
+    """Two series; san1's second batch fills gaps between its first batch's samples."""
+    store = open_store(url)
+    assert isinstance(store, SqlStore)
+    hour = timedelta(hours=1)
+    with store.unit_of_work(actor="ann") as uow:
+        uow.utilisation.append(
+            UtilisationSeries.of("san1", "storage", "TB", [AT, AT + 2 * hour], [41.0, 43.5])
+        )
+        uow.utilisation.append(UtilisationSeries.of("hv1", "cpu", "core", [AT], [12.0]))
+        uow.commit()
+    with store.unit_of_work(actor="bob") as uow:
+        uow.utilisation.append(
+            UtilisationSeries.of("san1", "storage", "TB", [AT + hour, AT + 3 * hour], [42.0, 44.0])
+        )
+        uow.commit()
+    return store
+
+
+def batch_of(raw: Raw, subject: str, at: datetime) -> int:
+    (number,) = raw.one(
+        "SELECT u.batch FROM utilisation u JOIN utilisation_series s ON s.id = u.series "
+        "WHERE s.subject = ? AND u.at_us = ?",
+        (subject, micros(at)),
+    )
+    return int(number)
+
+
+class TestUtilisationSamples:
+    """Samples are checked batch by batch: each batch's entry records its digest."""
+
+    def test_intact_samples_verify_and_are_counted(self, url: str) -> None:
+        report = fill_samples(url).verify_audit()
+        assert report.ok, report.reason
+        assert report.rows >= 5
+
+    def test_a_changed_value_names_its_batch(self, url: str, raw: Raw) -> None:
+        store = fill_samples(url)
+        number = batch_of(raw, "san1", AT + timedelta(hours=1))
+        raw.run("UPDATE utilisation SET value = 4.2 WHERE batch = ? AND value = 42.0", (number,))
+        report = store.verify_audit()
+        assert problems(report) == {("utilisation", ("san1", "storage", number), "changed")}
+        assert not report.ok and "differs" in report.reason
+
+    def test_a_removed_sample_and_a_removed_batch_are_named(self, url: str, raw: Raw) -> None:
+        store = fill_samples(url)
+        first = batch_of(raw, "san1", AT)
+        cpu = batch_of(raw, "hv1", AT)
+        raw.run("DELETE FROM utilisation WHERE batch = ? AND value = 43.5", (first,))
+        raw.run("DELETE FROM utilisation WHERE batch = ?", (cpu,))
+        assert problems(store.verify_audit()) == {
+            ("utilisation", ("san1", "storage", first), "changed"),
+            ("utilisation", ("hv1", "cpu", cpu), "missing"),
+        }
+
+    def test_added_samples_are_named(self, url: str, raw: Raw) -> None:
+        store = fill_samples(url)
+        (series,) = raw.one("SELECT id FROM utilisation_series WHERE subject = 'hv1'")
+        late = micros(AT + timedelta(days=1))
+        raw.run("INSERT INTO utilisation (series, at_us, value, batch) VALUES (?, ?, 99.0, 7)",
+                (series, late))  # fmt: skip
+        raw.run("INSERT INTO utilisation (series, at_us, value) VALUES (?, ?, 98.0)",
+                (series, late + 1))  # fmt: skip
+        assert problems(store.verify_audit()) == {
+            ("utilisation", ("hv1", "cpu", 7), "unexpected"),
+            ("utilisation", (), "unexpected"),
+        }
+
+    def test_a_changed_unit_or_a_sample_moved_to_another_series_is_named(
+        self, url: str, raw: Raw
+    ) -> None:
+        store = fill_samples(url)
+        cpu = batch_of(raw, "hv1", AT)
+        (unit,) = raw.one("SELECT unit FROM utilisation_series WHERE subject = 'san1'")
+        raw.run("UPDATE utilisation_series SET unit = 'GB' WHERE subject = 'san1'")
+        changed = problems(store.verify_audit())
+        both = {batch_of(raw, "san1", AT), batch_of(raw, "san1", AT + timedelta(hours=1))}
+        assert {key[2] for _, key, _ in changed} == both
+        raw.run("UPDATE utilisation_series SET unit = ? WHERE subject = 'san1'", (unit,))
+        (san1,) = raw.one("SELECT id FROM utilisation_series WHERE subject = 'san1'")
+        raw.run("UPDATE utilisation SET series = ?, at_us = at_us + 1 WHERE batch = ?", (san1, cpu))
+        assert problems(store.verify_audit()) == {("utilisation", ("hv1", "cpu", cpu), "changed")}
+
+    def test_samples_of_a_schema_7_store_are_recorded_once_at_the_upgrade(
+        self, url: str, raw: Raw
+    ) -> None:
+        fill_samples(url).close()
+        # the store as schema 7 left it: no batch numbers, entries that record no samples
+        rewrite(raw, lambda state: _without_batches(state))
+        raw.run("ALTER TABLE utilisation DROP COLUMN batch")
+        raw.run("UPDATE fitsm_meta SET value = '7' WHERE key = 'schema_version'")
+        store = open_store(url)
+        report = store.verify_audit()
+        assert report.ok, report.reason
+        baseline = store.audit_entries()[-1]
+        assert (baseline["subject"], baseline["action"]) == ("utilisation", "baseline")
+        assert baseline["detail"]["samples"] == 5
+        with store.unit_of_work(actor="ann") as uow:  # new batches are recorded as they come
+            uow.utilisation.append(
+                UtilisationSeries.of("hv1", "cpu", "core", [AT + timedelta(days=1)], [3.0])
+            )
+            uow.commit()
+        assert store.verify_audit().ok
+        raw.run("UPDATE utilisation SET value = 4.0 WHERE value = 44.0")
+        assert problems(store.verify_audit()) == {("utilisation", (), "changed")}
+
+
+def _without_batches(state: str | None) -> str | None:
+    if state is None:
+        return None
+    recorded = json.loads(state)
+    recorded.pop("utilisation", None)
+    return json.dumps(recorded) if recorded else None

@@ -36,7 +36,7 @@ def test_a_schema_6_store_gets_the_utilisation_tables(tmp_path: Path) -> None:
         (version,) = conn.execute(
             "SELECT value FROM fitsm_meta WHERE key = 'schema_version'"
         ).fetchone()
-    assert int(version) == SCHEMA_VERSION == 7
+    assert int(version) == SCHEMA_VERSION == 8
 
 
 def test_a_batch_is_one_audit_entry_with_the_digest_of_its_samples(tmp_path: Path) -> None:

@@ -91,6 +91,22 @@ def _root_units(unit: Any) -> str:
     return str(registry().Quantity(1, unit).to_root_units().units)
 
 
+@functools.lru_cache(maxsize=512)
+def unit_named(text: str) -> Any:
+    """The unit ``text`` names, parsed once: a stored document repeats a few units many
+    times, and pint takes tens of microseconds to parse one."""
+    try:
+        return registry().Unit(text)
+    except (pint.errors.PintError, AssertionError, ValueError, TypeError) as e:
+        raise ValidationError(f"{shown(text)} is not a unit fitsm understands: {e}") from None
+
+
+@functools.lru_cache(maxsize=512)
+def unit_text(unit: Any) -> str:
+    """``str(unit)``, formatted once per unit (pint takes tens of microseconds each time)."""
+    return str(unit)
+
+
 def Q_(value: Any, unit: str | None = None) -> Any:  # noqa: N802 - pint's own idiom
     """A quantity of the application registry: ``Q_(99.9, "percent")``, ``Q_("4 hour")``."""
     reg = registry()

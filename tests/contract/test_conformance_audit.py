@@ -87,5 +87,5 @@ def test_the_audit_of_a_store_is_the_audit_of_what_it_holds(provider: Store) -> 
 def test_progress_is_reported_for_each_kind(provider: Store) -> None:
     calls: list[tuple[int, int]] = []
     audit(provider, at=AT, progress=lambda done, total: calls.append((done, total)))
-    # nine kinds of aggregate, the cases, the outages
-    assert calls == [(n, 11) for n in range(1, 12)]
+    # fifteen kinds of aggregate, the utilisation, the cases, the outages
+    assert calls == [(n, 18) for n in range(1, 19)]

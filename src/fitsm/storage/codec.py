@@ -137,7 +137,7 @@ from fitsm.suppliers.products import VendorProduct
 from fitsm.suppliers.register import SupplierChange, SupplierRecord, SupplierRegister
 from fitsm.suppliers.supplier import Supplier
 from fitsm.time.calendar import BusinessCalendar
-from fitsm.units import Q_, Quantity
+from fitsm.units import Q_, Quantity, unit_named, unit_text
 
 __all__ = ["dumps", "loads"]
 
@@ -222,7 +222,7 @@ def encode(value: Any) -> Any:
     if isinstance(value, Decimal):
         return {"$dec": str(value)}
     if isinstance(value, Quantity):
-        return {"$q": [encode(value.magnitude), str(value.units)]}
+        return {"$q": [encode(value.magnitude), unit_text(value.units)]}
     if isinstance(value, tuple):
         return {"$tu": [encode(v) for v in value]}
     if isinstance(value, list):
@@ -281,7 +281,7 @@ def _decode(data: Any) -> Any:
     if tag == "$dec":
         return Decimal(payload)
     if tag == "$q":
-        return Q_(_decode(payload[0]), payload[1])
+        return Q_(_decode(payload[0]), unit_named(payload[1]))
     if tag == "$tu":
         return tuple(_decode(v) for v in payload)
     if tag == "$fs":

@@ -179,6 +179,9 @@ class SqlRepository(Generic[A]):
             t.loaded_at = t.aggregate.version
             t.baseline = self._history(t.aggregate)
             t.body = body
+            if self._decoded is not None:
+                # the next unit of work reads this body back: a copy instead of a decode
+                self._decoded[(self.kind, id)] = (body, t.aggregate.copy())
         self.written.clear()
 
 

@@ -17,6 +17,10 @@ trail and one over each table, in any order and in constant memory. Only a
 table whose products differ is replayed row by row to name the rows that
 differ, which costs memory in proportion to that table, and happens only when
 something is wrong.
+
+Utilisation samples are too many to record one by one: each appended batch's
+rows carry its number, and its entry records the batch's series, unit, number of
+samples and their SHA-256, which one ordered pass over the table recomputes.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import hashlib
 import json
 import json.scanner
 import secrets
+import struct
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -44,7 +49,7 @@ from fitsm.storage.sql.audit import (
 )
 from fitsm.storage.sql.connection import Connection, Reader
 
-__all__ = ["BASELINE_TABLES", "record_baseline", "verify"]
+__all__ = ["BASELINE_TABLES", "record_baseline", "record_utilisation_baseline", "verify"]
 
 BASELINE_TABLES = [
     "CREATE TABLE audit_baseline (n BIGINT PRIMARY KEY, tbl TEXT NOT NULL, item TEXT NOT NULL, "
@@ -58,6 +63,14 @@ _SCAN: Callable[[str, int], tuple[Any, int]] = json.scanner.make_scanner(
 )
 _SPACE = " \t\n\r"
 _BATCH_TABLES = frozenset({"cmdb_nodes", "cmdb_edges"})
+
+_SAMPLES = (
+    "SELECT s.subject, s.metric, s.unit, u.batch, u.at_us, u.value FROM utilisation u "
+    "LEFT JOIN utilisation_series s ON s.id = u.series ORDER BY u.series, u.at_us"
+)
+"""Every utilisation sample with its series, in the order batches are hashed in."""
+_PACK = struct.Struct("<qd").pack
+"""One sample as :func:`~fitsm.storage.sql.utilisation_rows.samples_digest` hashes it."""
 
 _Event = tuple[str, tuple[Any, ...], bytes | None, bytes | None]
 """One recorded row change: table, key, digest before, digest after (None: no row)."""
@@ -87,6 +100,11 @@ class _Check:
         were replaced: equal to ``written`` when the rows are what the trail says."""
         self.mismatches: list[StateMismatch] = []
         self.count = 0
+        self.batches: dict[int, tuple[int, str, str, str, int, str]] = {}
+        """Utilisation batches the trail records: number -> (entry, subject, metric, unit,
+        samples, SHA-256)."""
+        self.samples_baseline: tuple[int, int, str] | None = None
+        """The samples stored before schema 8: (entry, how many, SHA-256)."""
 
     # -- the report ---------------------------------------------------------------------
 
@@ -97,6 +115,7 @@ class _Check:
             rows += self._hold_stored(table)
             if self.written[table] != self.held[table]:
                 self._diagnose(table)
+        rows += self._samples()
         if broken is None and self.count:
             reason = (
                 f"{self.count} stored row{'s differ' if self.count > 1 else ' differs'} from "
@@ -158,7 +177,9 @@ class _Check:
             if state is None:
                 continue
             try:
-                for table, _, before, after in self._events(seq, json.loads(state), None):
+                recorded = json.loads(state)
+                self._batch_of(seq, recorded)
+                for table, _, before, after in self._events(seq, recorded, None):
                     if before is not None:
                         held[table] = held[table] * (r - number(before, "big")) % _PRIME
                     if after is not None:
@@ -213,6 +234,17 @@ class _Check:
         return None
 
     # -- what the entries recorded ----------------------------------------------------------
+
+    def _batch_of(self, seq: int, state: dict[str, Any]) -> None:
+        """Note the utilisation batch (or the samples' baseline) entry ``seq`` records."""
+        batch = state.get("utilisation")
+        if batch is not None:
+            subject, metric, unit, number, samples, digest = batch
+            self.batches[int(number)] = (seq, str(subject), str(metric), str(unit),
+                                         int(samples), str(digest))  # fmt: skip
+        baseline = state.get("utilisation_baseline")
+        if baseline is not None:
+            self.samples_baseline = (seq, int(baseline[0]), str(baseline[1]))
 
     def _events(
         self, seq: int, state: dict[str, Any], only: str | None, *, check: bool = True
@@ -299,6 +331,48 @@ class _Check:
                 product = product * (r - number(digest, "big")) % _PRIME
                 n += 1
         self.held[table] = product
+        return n
+
+    def _samples(self) -> int:
+        """Hash the stored samples batch by batch, in one ordered pass, and name each batch
+        that differs from its entry: ``changed``, ``missing`` or ``unexpected``."""
+        found: dict[int, list[Any]] = {}  # number -> [hasher, samples, series or None]
+        baseline, before = hashlib.sha256(), 0
+        n = 0
+        for subject, metric, unit, batch, at_us, value in self.reader.stream(_SAMPLES):
+            n += 1
+            if batch is None:
+                baseline.update(ENCODE([subject, metric, unit, at_us, value]).encode() + b"\n")
+                before += 1
+                continue
+            held = found.get(batch)
+            if held is None:
+                held = found[batch] = [hashlib.sha256(), 0, (subject, metric, unit)]
+            elif held[2] != (subject, metric, unit):
+                held[2] = None  # one batch's samples in several series
+            held[0].update(_PACK(at_us, value))
+            held[1] += 1
+        for number, (seq, subject, metric, unit, samples, digest) in sorted(self.batches.items()):
+            key = (subject, metric, number)
+            held = found.pop(number, None)
+            if held is None:
+                self._mismatch("utilisation", key, digest, None, seq, "missing")
+            elif (held[1], held[0].hexdigest(), held[2]) != (
+                samples,
+                digest,
+                (subject, metric, unit),
+            ):
+                self._mismatch("utilisation", key, digest, held[0].hexdigest(), seq, "changed")
+        for number, held in sorted(found.items()):
+            series = held[2] or (None, None)
+            self._mismatch("utilisation", (series[0], series[1], number), None,
+                           held[0].hexdigest(), None, "unexpected")  # fmt: skip
+        if self.samples_baseline is not None:
+            seq, samples, digest = self.samples_baseline
+            if (before, baseline.hexdigest()) != (samples, digest):
+                self._mismatch("utilisation", (), digest, baseline.hexdigest(), seq, "changed")
+        elif before:
+            self._mismatch("utilisation", (), None, baseline.hexdigest(), None, "unexpected")
         return n
 
     def _diagnose(self, table: str) -> None:
@@ -495,4 +569,23 @@ def record_baseline(db: Connection, cur: Any) -> None:
         datetime.now(UTC), "fitsm", "store", "audit", "baseline", {"rows": n, "schema": 6}
     )
     audit.states[index] = {"baseline": [n, running.hexdigest()]}
+    append(db, cur, audit)
+
+
+def record_utilisation_baseline(db: Connection, cur: Any) -> None:
+    """Record the utilisation samples stored now, whose entries recorded no rows, in one
+    baseline entry: how many, and the SHA-256 of them in the order ``verify`` reads them."""
+    running = hashlib.sha256()
+    n = 0
+    for row in db.stream(_SAMPLES):
+        subject, metric, unit, _, at_us, value = row
+        running.update(ENCODE([subject, metric, unit, at_us, value]).encode() + b"\n")
+        n += 1
+    if not n:
+        return
+    audit = AuditEntries("fitsm")
+    index = audit.add(
+        datetime.now(UTC), "fitsm", "store", "utilisation", "baseline", {"samples": n, "schema": 8}
+    )
+    audit.states[index] = {"utilisation_baseline": [n, running.hexdigest()]}
     append(db, cur, audit)

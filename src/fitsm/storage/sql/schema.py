@@ -13,11 +13,15 @@ from fitsm.storage.sql.connection import Connection
 from fitsm.storage.sql.integrity import BASELINE_TABLES, record_baseline
 from fitsm.storage.sql.outage_rows import OUTAGE_TABLES, outages_to_rows
 from fitsm.storage.sql.outbox import OUTBOX_TABLES, create_outbox
-from fitsm.storage.sql.utilisation_rows import UTILISATION_TABLES, create_utilisation
+from fitsm.storage.sql.utilisation_rows import (
+    UTILISATION_TABLES,
+    add_batches,
+    create_utilisation,
+)
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "prepare"]
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 """The version of the tables this code writes; older stores are upgraded on open.
 
 1. fitsm 0.1.0.dev0: documents, the CMDB row-wise, the audit chain.
@@ -29,6 +33,9 @@ SCHEMA_VERSION = 7
    an upgraded store's rows are recorded once, as a baseline (``audit_baseline``).
 7. utilisation samples (PR5.2) one narrow row each, keyed by series and instant
    (``utilisation_series``, ``utilisation``); an upgrade adds the empty tables.
+8. each utilisation sample names the batch that appended it (``batch``), which its
+   audit entry records, so ``verify_audit`` checks the samples; samples stored before
+   are recorded once, in a baseline entry.
 
 A migration that rewrites stored rows after schema 6 must record them in the audit
 trail (or a new baseline), or :meth:`~fitsm.storage.sql.SqlStore.verify_audit` reports them.
@@ -64,6 +71,7 @@ MIGRATIONS: dict[int, Callable[[Connection, Any], None]] = {
     4: case_roles_to_cases,
     5: record_baseline,
     6: create_utilisation,
+    7: add_batches,
 }
 """Upgrade steps: ``MIGRATIONS[n]`` takes a store from schema ``n`` to ``n + 1``."""
 

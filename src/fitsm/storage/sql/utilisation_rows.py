@@ -6,13 +6,19 @@ its samples are rows ``(series, at_us, value)`` of ``utilisation`` keyed by
 read, however many series and samples the table holds (on SQLite the table is
 ``WITHOUT ROWID``: the rows are stored in key order, no second index). Batches
 go in with ``COPY`` on PostgreSQL and ``executemany`` on SQLite; reads turn the
-rows into two arrays without an object per sample. Each appended batch is one
-audit entry, with the SHA-256 of its samples.
+rows into two arrays without an object per sample.
+
+Each appended batch is one audit entry. Its rows carry a random batch number,
+and the entry records the batch's series, unit, number of samples and the
+SHA-256 of its samples (:func:`samples_digest`), so that ``verify_audit`` can
+tell a stored sample changed, removed or added from what was appended
+(:mod:`~fitsm.storage.sql.integrity`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -25,15 +31,35 @@ from fitsm.storage.sql.audit import AuditEntries
 from fitsm.storage.sql.connection import Connection
 from fitsm.time.intervals import from_micros
 
-__all__ = ["UTILISATION_TABLES", "SqlUtilisationRepository", "create_utilisation"]
+__all__ = [
+    "SAMPLE",
+    "UTILISATION_TABLES",
+    "SqlUtilisationRepository",
+    "add_batches",
+    "create_utilisation",
+    "samples_digest",
+]
 
 UTILISATION_TABLES = [
     "CREATE TABLE utilisation_series (id INTEGER PRIMARY KEY, subject TEXT NOT NULL, "
     "metric TEXT NOT NULL, unit TEXT NOT NULL, UNIQUE (subject, metric))",
     "CREATE TABLE utilisation (series INTEGER NOT NULL, at_us BIGINT NOT NULL, "
-    "value DOUBLE PRECISION NOT NULL, PRIMARY KEY (series, at_us)) WITHOUT ROWID",
+    "value DOUBLE PRECISION NOT NULL, batch BIGINT, PRIMARY KEY (series, at_us)) WITHOUT ROWID",
 ]
-"""The utilisation tables (schema 7); PostgreSQL's are made without ``WITHOUT ROWID``."""
+"""The utilisation tables (schema 8); PostgreSQL's are made without ``WITHOUT ROWID``.
+``batch`` is the number of the append that wrote a sample (None: stored before schema 8,
+and recorded in the upgrade's baseline entry)."""
+
+SAMPLE = np.dtype([("at_us", "<i8"), ("value", "<f8")])
+"""One sample as :func:`samples_digest` hashes it: the instant, then the value, little-endian."""
+
+
+def samples_digest(times: np.ndarray, values: np.ndarray) -> str:
+    """The SHA-256 (hex) of samples in time order, as the audit trail records a batch."""
+    packed = np.empty(len(times), dtype=SAMPLE)
+    packed["at_us"] = times
+    packed["value"] = values
+    return hashlib.sha256(packed.tobytes()).hexdigest()
 
 
 def statements(db: Connection) -> list[str]:
@@ -44,9 +70,20 @@ def statements(db: Connection) -> list[str]:
 
 
 def create_utilisation(db: Connection, cur: Any) -> None:
-    """Schema 6 -> 7: the utilisation tables, empty (nothing stored before had samples)."""
+    """Schema 6 -> 7: the utilisation tables, empty (nothing stored before had samples).
+    They are made as schema 7 had them: :func:`add_batches` takes them on to 8."""
     for statement in statements(db):
-        cur.execute(statement)
+        cur.execute(statement.replace(" batch BIGINT,", ""))
+
+
+def add_batches(db: Connection, cur: Any) -> None:
+    """Schema 7 -> 8: samples get the number of the batch that wrote them. The samples
+    stored already (whose entries recorded no rows) are recorded once, in a baseline
+    entry, as :func:`~fitsm.storage.sql.integrity.record_baseline` did for schema 6."""
+    from fitsm.storage.sql.integrity import record_utilisation_baseline
+
+    cur.execute("ALTER TABLE utilisation ADD COLUMN batch BIGINT")
+    record_utilisation_baseline(db, cur)
 
 
 _EXACT = 1 << 53
@@ -156,17 +193,22 @@ class SqlUtilisationRepository:
             else:
                 id = int(found[0])
             for batch in batches:
+                number = secrets.randbits(62) + 1  # unique without a round trip to the store
                 # a sample taken meanwhile breaks the primary key: a ConflictError, nothing written
                 db.bulk(
                     cur,
                     "utilisation",
-                    ("series", "at_us", "value"),
+                    ("series", "at_us", "value", "batch"),
                     zip(
-                        [id] * len(batch), batch.times.tolist(), batch.values.tolist(), strict=True
+                        [id] * len(batch),
+                        batch.times.tolist(),
+                        batch.values.tolist(),
+                        [number] * len(batch),
+                        strict=True,
                     ),
                 )
                 digest = hashlib.sha256(batch.times.tobytes() + batch.values.tobytes())
-                audit.add(
+                index = audit.add(
                     from_micros(int(batch.times[-1])),
                     audit.actor,
                     "utilisation",
@@ -180,6 +222,10 @@ class SqlUtilisationRepository:
                         "sha256": digest.hexdigest(),
                     },
                 )
+                audit.states.setdefault(index, {})["utilisation"] = [
+                    subject, metric, unit, number, len(batch),
+                    samples_digest(batch.times, batch.values),
+                ]  # fmt: skip
 
     def settle(self) -> None:
         self.pending.clear()
