@@ -47,6 +47,26 @@ from fitsm.security.classification import Classification
 from fitsm.security.controls import SecurityControl
 from fitsm.security.register import SecurityRegister
 from fitsm.service_levels.agreements import Agreement, Agreements, ServiceTarget
+from fitsm.sms import (
+    Action,
+    Assessment,
+    AssessmentFinding,
+    Commitment,
+    ControlledDocument,
+    Kpi,
+    KpiTarget,
+    ManagementReview,
+    Milestone,
+    Nonconformity,
+    PlanGoal,
+    ProcessDefinition,
+    ProcessPlan,
+    Responsibility,
+    ScopeStatement,
+    ServiceManagementPlan,
+    SmsRegister,
+    Stakeholder,
+)
 from fitsm.storage.ports import Store
 from fitsm.suppliers import EscalationLevel, SupplierContact, SupplierRegister
 from fitsm.suppliers.supplier import Supplier
@@ -99,6 +119,7 @@ class World:
         self.suppliers = self._suppliers()
         self.reports = self._reports()
         self.capacity = self._capacity()
+        self.sms = self._sms()
         self.cases: list[Case] = self._cases()
         self.outages = [
             Outage("web1", _day(30), _day(30, 2)),
@@ -173,6 +194,94 @@ class World:
         register = CapacityRegister()
         register.set_capacity(Capacity("web1", "cpu", Q_(16, "core")), at=_day(1), by="ann")
         return register
+
+    def _sms(self) -> SmsRegister:
+        """The SMS (GR1.2-GR7.1): its id is the review subjects' ("management_review",
+        "sms") and ("sms_assessment", "sms"), which ``_reviews`` plans and performs in May."""
+        sms = SmsRegister("sms")
+        sms.define_policy(goals=["Meet every SLA"], commitments=list(Commitment), at=T0, by=OWNER)
+        sms.approve_policy(at=T0, by=OWNER)
+        sms.communicate_policy(to=["all-staff"], channel="intranet", at=_day(1), by=OWNER)
+        for stakeholder in (
+            Stakeholder("consumers", "Consumers", "customer", needs=["shop open 24x7"]),
+            Stakeholder("dc", "Data centre", "supplier", needs=["a year's notice of moves"]),
+            Stakeholder("pay", "PayCo", "supplier", needs=["volume forecasts"],
+                        requirements=["PCI DSS"]),
+        ):  # fmt: skip
+            sms.identify_stakeholder(stakeholder, at=T0, by=OWNER)
+        sms.define_scope(
+            ScopeStatement(services=["shop"], stakeholders=["consumers", "dc", "pay"]),
+            at=T0,
+            by=OWNER,
+        )
+        for doc_id, title in (("doc-policy", "SMS policy"), ("doc-processes", "Processes")):
+            sms.add_document(ControlledDocument(doc_id, title, owner=OWNER), at=T0, by=OWNER)
+            sms.approve_document(doc_id, at=_day(1), by=OWNER)
+            sms.distribute_document(doc_id, to="all-staff", at=_day(1), by=OWNER)
+            self.reviews.plan(("document", doc_id), HALF_YEAR, at=T0, by=OWNER)
+            sms.review_document(doc_id, at=MAY, by=OWNER, schedules=self.reviews)
+        processes = list(Process)
+        for n, process in enumerate(processes):
+            sms.define_process(
+                ProcessDefinition(process, goals=["work"], inputs=["requests"],
+                                  activities=["handle"], outputs=["records"],
+                                  roles=["process manager"],
+                                  interfaces=[processes[(n + 1) % len(processes)]],
+                                  document="doc-processes"),
+                at=_day(2),
+                by=OWNER,
+            )  # fmt: skip
+            sms.define_kpi(
+                Kpi(f"k-{process.value.lower()}", f"{process.value} on time", goal="on time",
+                    measure="share on time", collection="monthly, from the cases",
+                    target=KpiTarget("0.9"), review="quarterly", process=process),
+                at=_day(2),
+                by=OWNER,
+            )  # fmt: skip
+            sms.record_measurement(f"k-{process.value.lower()}", "0.95", at=MAY, by=OWNER)
+        sms.set_plan(
+            ServiceManagementPlan(
+                goals=[PlanGoal("g-def", "Every process defined")],
+                milestones=[
+                    Milestone("m1", "Processes defined", _day(60), goal="g-def"),
+                    Milestone("m2", "Processes at level 2", _day(300), goal="g-def"),
+                ],
+                responsibilities=[Responsibility("SMS owner", OWNER)],
+                training=["FitSM Foundation"],
+                technology=["fitsm"],
+            ),
+            at=T0,
+            by=OWNER,
+        )
+        sms.reach_milestone("m1", at=_day(55), by=OWNER)
+        self.reviews.plan(("sms_plan", "sms"), HALF_YEAR, at=T0, by=OWNER)
+        self.reviews.perform(("sms_plan", "sms"), at=MAY, by=OWNER)
+        sms.set_process_plan(ProcessPlan("pp-chm", "CHM", "CAB set up", serves=["g-def"]),
+                             at=T0, by=CHM)  # fmt: skip
+        sms.record_management_review(
+            ManagementReview("mr-2026", MAY, inputs=["KPI results"], decisions=["go on"],
+                             actions=[Action("a1", "Train the CAB", owner=CHM,
+                                             due=_day(300))]),
+            at=MAY,
+            by=OWNER,
+        )  # fmt: skip
+        sms.record_assessment(
+            Assessment("audit-2026", "internal audit", MAY, "erin",
+                       findings=[AssessmentFinding("f1", "nonconformity",
+                                                   "CAB minutes not kept", "PR12.4")]),
+            at=MAY,
+            by=OWNER,
+        )  # fmt: skip
+        sms.raise_nonconformity(
+            Nonconformity("nc-1", "CAB minutes not kept", requirement="PR12.4",
+                          source="audit-2026/f1"),
+            at=MAY,
+            by=OWNER,
+        )  # fmt: skip
+        sms.add_corrective_action(
+            "nc-1", Action("ca-1", "Minute template", owner=CHM, due=_day(300)), at=MAY, by=OWNER
+        )
+        return sms
 
     def _suppliers(self) -> SupplierRegister:
         register = SupplierRegister()
@@ -389,6 +498,7 @@ class World:
             suppliers=(self.suppliers,),
             capacity=(self.capacity,),
             reports=(self.reports,),
+            sms=(self.sms,),
             cases=_by_kind(self.cases),
             outages=OutageLog.of(
                 [o for o in self.outages if o.start < at and (o.end is None or o.end > since)],
@@ -410,6 +520,7 @@ class World:
             uow.suppliers.add(self.suppliers)
             uow.capacity.add(self.capacity)
             uow.reports.add(self.reports)
+            uow.sms.add(self.sms)
             for case in self.cases:
                 uow.cases.add(case)
             uow.outages.record(*self.outages)

@@ -70,17 +70,18 @@ def test_demo_reports_impact_and_single_points_of_failure(capsys, tmp_path, monk
         "Service 'chat' cannot go live: gate 'Go-live' has 'an SLA draft exists', "
         "'a continuity plan exists' open." in out
     )
-    # the audit of the example provider: 60 requirements decided from its data
+    # the audit of the example provider: 70 requirements decided from its data; its SMS
+    # register holds the policy, a management review and an audit, no scope or plan
     counts = (
-        "82 requirements audited on 2026-01-05: 14 met, 6 partly met, 40 not met, "
-        "22 need evidence, 0 not applicable; 60 decided from the data."
+        "82 requirements audited on 2026-01-05: 15 met, 8 partly met, 47 not met, "
+        "12 need evidence, 0 not applicable; 70 decided from the data."
     )
     assert out.splitlines().count(counts) == 2
     assert (
-        "  PR1.4 partly met: 4 of 4 live services name their suppliers; suppliers without a "
-        "contact in the supplier register: 'dc-ops', 'payco', 'telco'"
+        "  GR2.1 partly met: 1 of 3 key SMS documents recorded; the policy's version 2 is "
+        "approved; not recorded: the SMS scope statement, the service management plan"
     ) in out
-    assert "    next: name the internal and external suppliers of each service with their " in out
+    assert "    next: record the SMS scope statement, the service management plan in the " in out
     assert "Roadmap (19 steps in the FitSM implementation sequence), first three:" in out
     assert (
         "  1. Service portfolio management (PR1), now ad hoc: close PR1.2, PR1.3, PR1.4 "
@@ -91,7 +92,7 @@ def test_demo_reports_impact_and_single_points_of_failure(capsys, tmp_path, monk
 def test_demo_audits_a_memory_store_too(capsys) -> None:
     assert main(["demo", "--store", "memory://"]) == 0
     out = capsys.readouterr().out
-    assert "82 requirements audited on 2026-01-05: 14 met, 6 partly met" in out
+    assert "82 requirements audited on 2026-01-05: 15 met, 8 partly met" in out
 
 
 def test_demo_takes_other_failures(capsys) -> None:

@@ -1,7 +1,7 @@
 """Every rule the audit decides by machine: a provider that meets it, and one that does not.
 
 The provider of ``tests/conformance_world.py`` meets every requirement the store can
-decide (GR2.2 at most partly: the process definitions are documents). Each mutation
+decide. Each mutation
 below breaks exactly the thing one requirement asks for; the rule must then find it
 not met or partly met, and name the offending record in its evidence.
 """
@@ -28,16 +28,33 @@ from fitsm.cmdb.database import Cmdb
 from fitsm.conformance import AuditFinding, FindingStatus, Snapshot, default_rulebook
 from fitsm.portfolio.services import Service, ServiceComponent
 from fitsm.risks.register import Risk
-from fitsm.roles import Role
+from fitsm.roles import Process, Role
 from fitsm.service_levels.agreements import Agreement
+from fitsm.sms import (
+    Action,
+    Assessment,
+    AssessmentFinding,
+    Commitment,
+    ControlledDocument,
+    Kpi,
+    KpiTarget,
+    ManagementReview,
+    Milestone,
+    Nonconformity,
+    ProcessDefinition,
+    ProcessPlan,
+    ScopeStatement,
+    SmsRegister,
+    Stakeholder,
+)
 from fitsm.suppliers.supplier import Supplier
 from tests.conformance_world import AT, CAB, CHM, MAY, SLM, T0, World, _day, fire
 
 RANK = {FindingStatus.MET: 2, FindingStatus.PARTLY_MET: 1, FindingStatus.NOT_MET: 0}
 BOOK = default_rulebook()
 MACHINE = [rule.requirement for rule in BOOK if rule.by_machine]
-BEST = {"GR2.2": FindingStatus.PARTLY_MET}
-"""Requirements the data can at best partly decide: GR2.2's definitions are documents."""
+BEST: dict[str, FindingStatus] = {}
+"""Requirements the data can at best partly decide (none since the SMS register)."""
 
 Mutation = Callable[[World], Snapshot | None]
 
@@ -249,13 +266,80 @@ def not_approved_release(w: World) -> None:
     w.cases.append(rel)
 
 
+# -- the SMS register (GR1.2-GR7.1) ---------------------------------------------------------
+
+LATER = _day(100)
+"""When a mutation changes the SMS: after every change the provider made to it."""
+
+
+def policy_approved_by_a_manager(w: World) -> None:
+    # version 2, approved by the SLM process manager and never communicated
+    w.sms.define_policy(goals=["Meet every SLA"], commitments=list(Commitment), at=LATER, by=SLM)
+    w.sms.approve_policy(at=LATER, by=SLM)
+
+
+def policy_only(w: World) -> None:
+    sms = SmsRegister("sms")
+    sms.define_policy(goals=["Meet every SLA"], commitments=list(Commitment), at=T0, by="olga")
+    w.sms = sms
+
+
+def draft_document(w: World) -> None:
+    w.sms.add_document(ControlledDocument("doc-x", "Draft"), at=LATER, by="olga")
+
+
+def stakeholder_not_analysed(w: World) -> None:
+    w.sms.identify_stakeholder(Stakeholder("staff", "Staff", "user"), at=LATER, by="olga")
+
+
+def scope_without_stakeholders(w: World) -> None:
+    w.sms.define_scope(ScopeStatement(services=["shop"]), at=LATER, by="olga")
+
+
+def plan_without_training(w: World) -> None:
+    w.sms.set_plan(attrs.evolve(w.sms.plan, training=(), history=()), at=LATER, by="olga")
+
+
+def plan_serving_unknown_goal(w: World) -> None:
+    plan = ProcessPlan("pp-cap", "CAPM", "Capacity tool", serves=["g-cap"])
+    w.sms.set_process_plan(plan, at=LATER, by=SLM)
+
+
+def milestone_missed(w: World) -> None:
+    plan = w.sms.plan
+    late = Milestone("m3", "CSI at level 2", _day(120), goal="g-def")
+    w.sms.set_plan(
+        attrs.evolve(plan, milestones=(*plan.milestones, late), history=()), at=LATER, by="olga"
+    )
+
+
+def kpi_never_measured(w: World) -> None:
+    kpi = Kpi("k-new", "New", goal="g", measure="m", collection="c", target=KpiTarget(1),
+              review="r", process="CHM")  # fmt: skip
+    w.sms.define_kpi(kpi, at=LATER, by="olga")
+
+
+def nonconformity_without_action(w: World) -> None:
+    w.sms.raise_nonconformity(Nonconformity("nc-2", "No CAB quorum"), at=LATER, by="olga")
+
+
 MUTATIONS: dict[str, Mutation] = {
     "GR1.1": two_sms_owners,
+    "GR1.2": policy_approved_by_a_manager,
     "GR1.3": overdue("management_review", "sms"),
+    "GR2.1": policy_only,
     "GR2.2": no_srm_manager,
     "GR2.3": drop("problem"),
+    "GR2.4": draft_document,
+    "GR3.1": stakeholder_not_analysed,
+    "GR3.2": scope_without_stakeholders,
+    "GR4.1": plan_without_training,
+    "GR4.2": plan_serving_unknown_goal,
+    "GR5.1": milestone_missed,
     "GR5.2": history_rewritten,
+    "GR6.1": kpi_never_measured,
     "GR6.2": overdue("sms_assessment", "sms"),
+    "GR7.1": nonconformity_without_action,
     "GR7.2": drop("improvement"),
     "PR1.1": add_service(description=""),
     "PR1.3": add_service(),
@@ -473,3 +557,160 @@ def test_a_user_rule_replaces_the_major_incident_criteria() -> None:
     book.replace(attrs.evolve(book["PR9.6"], check=major_incidents(MajorIncidentCriteria(
         priorities=["P0"]))))  # fmt: skip
     assert book.decide("PR9.6", good_snapshot(world)).status is FindingStatus.MET
+
+
+class TestWhatTheSmsEvidenceNames:
+    """The general requirements read from the SMS register: what their evidence names."""
+
+    def test_a_policy_approval_missing_from_its_history_is_found(self) -> None:
+        world = World()
+        policy = world.sms.policy
+        # the stored history rewritten: the approval entry left out, the Approval kept
+        tampered = attrs.evolve(
+            policy, history=tuple(c for c in policy.history if c.action != "approved")
+        )
+        world.sms._items[("policy", "policy")] = tampered
+        found = decide("GR1.2", good_snapshot(world))
+        assert found.status is FindingStatus.PARTLY_MET
+        assert "the approval of version 1 is not in the policy's history" in found.evidence
+
+    def test_a_follow_up_action_past_due_makes_the_reviews_partly_met(self) -> None:
+        world = World()
+        review = ManagementReview(
+            "mr-early", _day(20), inputs=["KPIs"], actions=[Action("a9", "Fix", due=_day(30))]
+        )
+        world.sms.record_management_review(review, at=_day(20), by="olga")
+        found = decide("GR1.3", good_snapshot(world))
+        # on schedule and recorded, but mr-early's action a9 fell due on 4 February
+        assert found.status is FindingStatus.PARTLY_MET
+        assert "follow-up actions past due: 'mr-early/a9'" in found.evidence
+        assert found.counts["actions_past_due"] == 1 and found.counts["recorded"] == 2
+
+    def test_a_review_recorded_by_someone_else_is_named(self) -> None:
+        world = World()
+        review = ManagementReview("mr-sam", _day(90), inputs=["KPIs"])
+        world.sms.record_management_review(review, at=_day(90), by=SLM)
+        found = decide("GR1.3", good_snapshot(world))
+        assert "reviews performed by someone other than the SMS owner: 'sam'" in found.evidence
+
+    def test_a_definition_lacking_contents_names_what_it_lacks(self) -> None:
+        world = World()
+        world.sms.define_process(ProcessDefinition("PM", goals=["fewer incidents"]),
+                                 at=LATER, by="olga")  # fmt: skip
+        found = decide("GR2.2", good_snapshot(world))
+        assert found.status is FindingStatus.PARTLY_MET
+        assert (
+            "definitions lacking contents: PM (inputs, activities, outputs, roles, interfaces)"
+            in found.evidence
+        )
+        assert found.counts["complete"] == 13
+
+    def test_processes_out_of_scope_are_not_judged(self) -> None:
+        world = World()
+        world.sms.define_process(ProcessDefinition("PM", goals=["fewer incidents"]),
+                                 at=LATER, by="olga")  # fmt: skip
+        processes = [p for p in Process if p.value != "PM"]
+        world.sms.define_scope(
+            ScopeStatement(services=["shop"], processes=processes,
+                           stakeholders=["consumers", "dc", "pay"]),
+            at=LATER,
+            by="olga",
+        )  # fmt: skip
+        found = decide("GR2.2", good_snapshot(world))
+        assert found.status is FindingStatus.MET
+        assert "out of scope, not judged: PM" in found.evidence
+        assert found.counts["processes"] == 13
+        # and GR3.2 reports the scope's processes
+        assert (
+            decide("GR3.2", good_snapshot(world))
+            .evidence[0]
+            .endswith("processes: 13 of 14 (not PM)")
+        )
+
+    def test_a_customer_not_among_the_stakeholders_is_named(self) -> None:
+        world = World()
+        add_service()(world)  # the VPN, for the staff
+        found = decide("GR3.1", good_snapshot(world))
+        assert found.status is FindingStatus.PARTLY_MET
+        assert "customers and suppliers not identified as stakeholders: 'staff'" in found.evidence
+
+    def test_a_document_review_overdue_is_named(self) -> None:
+        world = World()
+        overdue("document", "doc-policy")(world)
+        found = decide("GR2.4", good_snapshot(world))
+        assert found.status is FindingStatus.PARTLY_MET
+        assert "review overdue: 'doc-policy'" in found.evidence
+
+    def test_without_process_plans_there_is_nothing_to_align(self) -> None:
+        world = World()
+        world.sms.retire_process_plan("pp-chm", at=LATER, by=CHM)
+        found = decide("GR4.2", good_snapshot(world))
+        assert found.status is FindingStatus.MET
+        assert found.evidence[0] == "no process-specific plan is in force: nothing to align"
+
+    def test_a_milestone_reached_late_is_named_yet_the_plan_is_implemented(self) -> None:
+        world = World()
+        plan = world.sms.plan
+        late = Milestone("m0", "Owner named", _day(10), goal="g-def")
+        world.sms.set_plan(attrs.evolve(plan, milestones=(*plan.milestones, late), history=()),
+                           at=LATER, by="olga")  # fmt: skip
+        world.sms.reach_milestone("m0", at=LATER, by="olga")
+        found = decide("GR5.1", good_snapshot(world))
+        assert found.status is FindingStatus.MET
+        assert "reached after their due date: 'm0'" in found.evidence
+        assert found.counts == {"late": 1, "milestones": 3, "overdue": 0, "reached": 2}
+
+    def test_a_milestone_reached_after_the_audit_does_not_count(self) -> None:
+        world = World()
+        found = decide("GR5.1", good_snapshot(world, at=_day(50)))
+        # m1 is due on day 60 and reached on day 55: not yet, nothing due either
+        assert found.status is FindingStatus.MET
+        assert found.counts["reached"] == 0
+
+    def test_findings_and_kpis_not_raised_are_named(self) -> None:
+        world = World()
+        world.sms.record_assessment(
+            Assessment("audit-2", "external audit", _day(130), "eve",
+                       findings=[AssessmentFinding("f2", "nonconformity", "No PM", "GR2.2")]),
+            at=_day(130),
+            by="olga",
+        )  # fmt: skip
+        world.sms.record_measurement("k-chm", "0.5", at=_day(130), by="olga")
+        found = decide("GR7.1", good_snapshot(world))
+        # nc-1 is in order; the new finding and the KPI off target are not raised
+        assert found.status is FindingStatus.PARTLY_MET
+        assert "assessment findings not raised: 'audit-2/f2'" in found.evidence
+        assert "KPIs off target without a deviation raised: 'k-chm'" in found.evidence
+        assert found.counts["unraised"] == 2
+
+    def test_a_deviation_closed_before_the_kpi_missed_again_does_not_count(self) -> None:
+        world = World()
+        sms = world.sms
+        sms.record_measurement("k-chm", "0.5", at=_day(130), by="olga")
+        deviation = Nonconformity("nc-k", "CHM slow", kind="deviation", source="kpi:k-chm")
+        sms.raise_nonconformity(deviation, at=_day(131), by="olga")
+        sms.add_corrective_action("nc-k", Action("c", "Faster CAB"), at=_day(131), by="olga")
+        assert decide("GR7.1", good_snapshot(world)).status is FindingStatus.MET
+        sms.complete_corrective_action("nc-k", "c", at=_day(132), by="olga")
+        sms.close_nonconformity("nc-k", at=_day(132), by="olga")
+        # still met: the deviation was raised after the miss it handles
+        assert decide("GR7.1", good_snapshot(world)).status is FindingStatus.MET
+        sms.record_measurement("k-chm", "0.6", at=_day(140), by="olga")
+        found = decide("GR7.1", good_snapshot(world))
+        assert "KPIs off target without a deviation raised: 'k-chm'" in found.evidence
+
+    def test_an_improvement_the_store_does_not_hold_is_named(self) -> None:
+        world = World()
+        world.sms.link_improvement("nc-1", "CSI-404", at=_day(130), by="olga")
+        found = decide("GR7.1", good_snapshot(world))
+        assert "feeding an improvement the store does not hold: 'nc-1'" in found.evidence
+        world.sms.raise_nonconformity(Nonconformity("nc-3", "x"), at=LATER, by="olga")
+        world.sms.link_improvement("nc-3", "IMP-1", at=LATER, by="olga")
+        assert "'nc-3'" not in " ".join(decide("GR7.1", good_snapshot(world)).evidence)
+
+    def test_the_audit_reads_the_default_register(self) -> None:
+        world = World()
+        other = SmsRegister("default")
+        snapshot = attrs.evolve(good_snapshot(world), sms=(other, world.sms))
+        # the desks' register is 'default': an empty one, so nothing is met
+        assert decide("GR1.2", snapshot).status is FindingStatus.NOT_MET

@@ -1,14 +1,32 @@
-"""What several checks share: naming a few records, and judging reviews at planned intervals."""
+"""What several checks share: naming a few records, judging reviews at planned intervals,
+and reading the SMS register and the role model safely."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING, TypeVar
 
 from fitsm.conformance.findings import AuditFinding
 from fitsm.conformance.snapshot import Snapshot
+from fitsm.roles import Process, Role, RoleModel
 
-__all__ = ["decide", "listed", "planned_reviews", "recent"]
+if TYPE_CHECKING:
+    from fitsm.sms.register import SmsRegister
+
+__all__ = [
+    "day",
+    "decide",
+    "holds",
+    "in_scope",
+    "items",
+    "listed",
+    "planned_reviews",
+    "recent",
+    "sms_of",
+]
+
+T = TypeVar("T")
 
 SHOWN = 3
 """How many ids a sentence of evidence names before it says how many more there are."""
@@ -96,3 +114,32 @@ def planned_reviews(
         overdue=len(overdue),
         reviewed=performed,
     )
+
+
+def day(when: datetime) -> str:
+    """A date for a sentence: ``2026-05-10``."""
+    return when.date().isoformat()
+
+
+def sms_of(snapshot: Snapshot) -> SmsRegister | None:
+    """The store's SMS register: the ``default`` one the desks use, else the first by id
+    (as the role model is chosen), or None when the store holds none."""
+    registers = snapshot.sms
+    return next((r for r in registers if r.id == "default"), registers[0] if registers else None)
+
+
+def items(register: SmsRegister | None, kind: type[T]) -> list[T]:
+    """The items of one kind in the SMS register (none without a register), by id."""
+    return [] if register is None else [i for i in register if isinstance(i, kind)]
+
+
+def in_scope(register: SmsRegister | None) -> list[Process]:
+    """The processes the SMS covers, in FitSM's order: all 14 without a scope statement."""
+    scope = None if register is None else register.scope_or_none
+    return [p for p in Process if scope is None or scope.covers_process(p)]
+
+
+def holds(roles: RoleModel | None, person: str, role: Role) -> bool:
+    """Whether ``person`` is known to the role model and holds ``role`` (directly or
+    through a team). The role model keeps no history, so this is the role held now."""
+    return roles is not None and roles.knows(person) and roles.has_role(person, role)

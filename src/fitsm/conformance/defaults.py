@@ -1,14 +1,13 @@
 """The 82 default rules: for each FitSM-1 requirement, its building blocks and its check.
 
 A requirement whose data the library keeps is decided by a check of the snapshot
-(:mod:`~fitsm.conformance.checks_sms`, :mod:`~fitsm.conformance.checks_planning`,
-:mod:`~fitsm.conformance.checks_operations`); the others say what a person must
-provide until the library holds that data (the SMS documents of GR1-GR7, reports,
-capacity, customer and supplier records).
+(:mod:`~fitsm.conformance.checks_sms`, :mod:`~fitsm.conformance.checks_sms_cycle`,
+:mod:`~fitsm.conformance.checks_planning`, :mod:`~fitsm.conformance.checks_operations`);
+the others say what a person must provide until the library holds that data.
 
 >>> book = default_rulebook()
 >>> len(book), sum(rule.by_machine for rule in book)
-(82, 60)
+(82, 70)
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from __future__ import annotations
 from fitsm.conformance import checks_operations as ops
 from fitsm.conformance import checks_planning as plan
 from fitsm.conformance import checks_sms as sms
+from fitsm.conformance import checks_sms_cycle as cycle
 from fitsm.conformance.requirements import REQUIREMENTS
 from fitsm.conformance.rules import Check, Rule, Rulebook
 
@@ -29,58 +29,53 @@ _CONTINUITY = "fitsm.availability.ContinuityRegister"
 _RISKS = "fitsm.risks.RiskRegister"
 _SECURITY = "fitsm.security.SecurityRegister"
 _CMDB = "fitsm.cmdb.Cmdb"
-_SMS = "fitsm.sms (to come)"
+_POLICY = "fitsm.sms.ServiceManagementPolicy"
+_PLAN = "fitsm.sms.ServiceManagementPlan"
+_KPI = "fitsm.sms.Kpi"
 
 # requirement: (building blocks, check or what a person must provide)
 _TABLE: dict[str, tuple[tuple[str, ...], Check | str]] = {
     "GR1.1": ((_ROLES,), sms.gr1_1_sms_owner),
-    "GR1.2": (
-        (_SMS,),
-        "the service management policy with its goals and commitment to continual "
-        "improvement, approved by the SMS owner, and how it was communicated",
+    "GR1.2": ((_POLICY, _ROLES), sms.gr1_2_policy),
+    "GR1.3": (
+        ("fitsm.sms.ManagementReview", _REVIEWS, _ROLES),
+        sms.gr1_3_management_reviews,
     ),
-    "GR1.3": ((_REVIEWS, _ROLES), sms.gr1_3_management_reviews),
     "GR2.1": (
-        (_SMS,),
-        "the SMS documentation: scope statement, service management policy, service "
-        "management plan and related plans",
+        ("fitsm.sms.ScopeStatement", _POLICY, _PLAN, "fitsm.sms.ProcessPlan"),
+        sms.gr2_1_key_documents,
     ),
-    "GR2.2": ((_ROLES, _SMS), sms.gr2_2_process_roles),
+    "GR2.2": (
+        ("fitsm.sms.ProcessDefinition", "fitsm.sms.SmsRegister.definition_gaps", _ROLES),
+        sms.gr2_2_process_definitions,
+    ),
     "GR2.3": (("fitsm.cases.Case.history", _CMDB, _RISKS, _SECURITY), sms.gr2_3_records_kept),
-    "GR2.4": (
-        (_SMS, "fitsm.security.SecurityPolicy"),
-        "how documents are created and approved, distributed, reviewed and versioned "
-        "(a document register with versions and approvals)",
-    ),
-    "GR3.1": (
-        (_SMS,),
-        "the stakeholder analysis: stakeholders, their needs and expectations, and the "
-        "legal, regulatory and contractual requirements considered",
-    ),
-    "GR3.2": ((_SMS,), "the SMS scope statement and the stakeholder analysis it rests on"),
-    "GR4.1": (
-        (_SMS,),
-        "the service management plan: goals and timing, roles and responsibilities, "
-        "training and awareness, supporting technology",
-    ),
+    "GR2.4": (("fitsm.sms.ControlledDocument", _REVIEWS), sms.gr2_4_document_control),
+    "GR3.1": (("fitsm.sms.Stakeholder", _PORTFOLIO), sms.gr3_1_stakeholders),
+    "GR3.2": (("fitsm.sms.ScopeStatement", "fitsm.sms.Stakeholder"), sms.gr3_2_scope),
+    "GR4.1": ((_PLAN, _REVIEWS), cycle.gr4_1_plan),
     "GR4.2": (
-        (_SMS, _CONTINUITY),
-        "how each process-specific plan (continuity, capacity, security, ...) refers to "
-        "and follows the service management plan",
+        ("fitsm.sms.ProcessPlan", "fitsm.sms.SmsRegister.misaligned_plans"),
+        cycle.gr4_2_process_plans,
     ),
-    "GR5.1": ((_SMS,), "the progress of the service management plan's activities"),
-    "GR5.2": (("fitsm.cases.CaseLifecycle", "fitsm.desk.CaseDesk"), sms.gr5_2_processes_followed),
-    "GR6.1": (
-        (_SMS,),
-        "the KPIs per process (goal, measure, collection, target, review) and their measurements",
+    "GR5.1": (
+        ("fitsm.sms.Milestone", "fitsm.sms.SmsRegister.reach_milestone"),
+        cycle.gr5_1_plan_implemented,
     ),
-    "GR6.2": ((_REVIEWS, "fitsm.conformance.audit"), sms.gr6_2_assessments),
+    "GR5.2": (
+        ("fitsm.cases.CaseLifecycle", "fitsm.desk.CaseDesk"),
+        cycle.gr5_2_processes_followed,
+    ),
+    "GR6.1": ((_KPI, "fitsm.sms.Measurement"), cycle.gr6_1_kpis),
+    "GR6.2": (
+        ("fitsm.sms.Assessment", _REVIEWS, "fitsm.conformance.audit"),
+        cycle.gr6_2_assessments,
+    ),
     "GR7.1": (
-        (_SMS, "fitsm.cases.Improvement"),
-        "the nonconformities and deviations found (this audit's findings are a start) "
-        "and the corrective actions taken",
+        ("fitsm.sms.Nonconformity", _KPI, "fitsm.cases.Improvement"),
+        cycle.gr7_1_nonconformities,
     ),
-    "GR7.2": (("fitsm.cases.Improvement",), sms.gr7_2_improvement),
+    "GR7.2": (("fitsm.cases.Improvement",), cycle.gr7_2_improvement),
     "PR1.1": ((_PORTFOLIO, "fitsm.portfolio.Service"), plan.pr1_1_portfolio),
     "PR1.2": (
         (_PORTFOLIO,),
