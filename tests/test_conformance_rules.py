@@ -48,7 +48,7 @@ from fitsm.sms import (
     Stakeholder,
 )
 from fitsm.suppliers.supplier import Supplier
-from tests.conformance_world import AT, CAB, CHM, MAY, SLM, T0, World, _day, fire
+from tests.conformance_world import AT, CAB, CHM, CRM, MAY, SLM, T0, World, _day, fire
 
 RANK = {FindingStatus.MET: 2, FindingStatus.PARTLY_MET: 1, FindingStatus.NOT_MET: 0}
 BOOK = default_rulebook()
@@ -714,3 +714,26 @@ class TestWhatTheSmsEvidenceNames:
         snapshot = attrs.evolve(good_snapshot(world), sms=(other, world.sms))
         # the desks' register is 'default': an empty one, so nothing is met
         assert decide("GR1.2", snapshot).status is FindingStatus.NOT_MET
+
+
+class TestRolesOfTheirTime:
+    """What people did is judged by the roles they held when they did it."""
+
+    def test_an_approval_by_a_cab_member_who_left_later_stays_valid(self) -> None:
+        world = World()
+        world.roles.revoke(CAB, Role.CAB_MEMBER, "CAB", at=_day(100))  # after CHG-2's approval
+        assert decide("PR12.4", good_snapshot(world)).status is FindingStatus.MET
+
+    def test_an_approval_before_the_approver_joined_the_cab_is_found(self) -> None:
+        world = World()
+        world.roles.revoke(CAB, Role.CAB_MEMBER, "CAB")
+        world.roles.assign(CAB, Role.CAB_MEMBER, "CAB", at=_day(100))  # after the approval
+        found = decide("PR12.4", good_snapshot(world))
+        assert found.status is not FindingStatus.MET
+        assert any("CHG-2" in line for line in found.evidence), found.evidence
+
+    def test_a_complaint_decided_as_the_role_was_taken_away_is_found(self) -> None:
+        world = World()
+        world.roles.revoke(CRM, Role.PROCESS_MANAGER, "CRM", at=_day(57))  # as she decided it
+        found = decide("PR7.5", good_snapshot(world))
+        assert found.status is not FindingStatus.MET

@@ -139,7 +139,7 @@ def in_scope(register: SmsRegister | None) -> list[Process]:
     return [p for p in Process if scope is None or scope.covers_process(p)]
 
 
-def holds(roles: RoleModel | None, person: str, role: Role) -> bool:
-    """Whether ``person`` is known to the role model and holds ``role`` (directly or
-    through a team). The role model keeps no history, so this is the role held now."""
-    return roles is not None and roles.knows(person) and roles.has_role(person, role)
+def holds(roles: RoleModel | None, person: str, role: Role, at: datetime) -> bool:
+    """Whether ``person`` is known to the role model and held ``role`` at ``at``, when
+    they acted (directly or through a team; see ``RoleModel.has_role``)."""
+    return roles is not None and roles.knows(person) and roles.has_role(person, role, at=at)

@@ -582,15 +582,16 @@ def approval_level(kind: ChangeType | None, major: bool) -> ApprovalLevel:
     return ApprovalLevel.CAB if major else ApprovalLevel.CHANGE_MANAGER
 
 
-def _may_approve(roles: RoleModel | None, person: str, level: ApprovalLevel) -> bool:
-    if roles is None:
+def _may_approve(roles: RoleModel | None, person: str, level: ApprovalLevel, at: datetime) -> bool:
+    """Whether ``person`` held the authority of ``level`` when they approved, at ``at``."""
+    if roles is None or not roles.knows(person):
         return False
     if level is ApprovalLevel.CHANGE_MANAGER:
-        return roles.has_role(person, Role.PROCESS_MANAGER, Process.CHM) or roles.has_role(
-            person, Role.CAB_MEMBER, "CAB"
+        return roles.has_role(person, Role.PROCESS_MANAGER, Process.CHM, at=at) or roles.has_role(
+            person, Role.CAB_MEMBER, "CAB", at=at
         )
     board = "ECAB" if level is ApprovalLevel.ECAB else "CAB"
-    return roles.has_role(person, Role.CAB_MEMBER, board)
+    return roles.has_role(person, Role.CAB_MEMBER, board, at=at)
 
 
 def pr12_4_approval(s: Snapshot) -> AuditFinding:
@@ -616,12 +617,13 @@ def pr12_4_approval(s: Snapshot) -> AuditFinding:
                 if not getattr(c, "template", None):
                     yield c.id, "standard change without a pre-approved template"
                 continue
-            approvers = list(
-                dict.fromkeys(e.actor for e in c.history[: approved + 1] if e.event == "approve")
-            )
+            approvers: dict[str, datetime] = {}  # each approver's first approval
+            for e in c.history[: approved + 1]:
+                if e.event == "approve":
+                    approvers.setdefault(e.actor, e.at)
             if len(approvers) < quorum:
                 yield c.id, f"fewer approvals than the {level.value} quorum"
-            elif not all(_may_approve(s.roles, a, level) for a in approvers):
+            elif not all(_may_approve(s.roles, a, level, at) for a, at in approvers.items()):
                 yield c.id, f"approved by someone without the {level.value} authority"
 
     found = _judge(

@@ -478,7 +478,7 @@ def pr6_2_security_risks(s: Snapshot) -> AuditFinding:
         none="identify and assess information security risks in the risk register",
         plan="assess the risk",
     )
-    if s.roles is not None and s.roles.holders(Role.INFORMATION_SECURITY_RISK_MANAGER):
+    if s.roles is not None and s.roles.holders(Role.INFORMATION_SECURITY_RISK_MANAGER, at=s.at):
         return found
     return AuditFinding(
         "PR6.2",
@@ -582,9 +582,10 @@ def pr6_5_access_control(s: Snapshot) -> AuditFinding:
             decided = entry.target in (AccessRequestStatus.APPROVED, AccessRequestStatus.REJECTED)
             if decided and (
                 s.roles is None
+                or not s.roles.knows(entry.actor)
                 or not (
-                    s.roles.has_role(entry.actor, Role.PROCESS_MANAGER, Process.ISM)
-                    or s.roles.has_role(entry.actor, Role.ASSET_OWNER, asset)
+                    s.roles.has_role(entry.actor, Role.PROCESS_MANAGER, Process.ISM, at=entry.at)
+                    or s.roles.has_role(entry.actor, Role.ASSET_OWNER, asset, at=entry.at)
                 )
             ):
                 wrong.append(request.id)
@@ -661,7 +662,11 @@ def pr7_5_complaints(s: Snapshot) -> AuditFinding:
         for c in complaints
         for e in c.history
         if e.event in ("approve", "reject")
-        and (s.roles is None or not any(s.roles.has_role(e.actor, r, "CRM") for r in deciders))
+        and (
+            s.roles is None
+            or not s.roles.knows(e.actor)
+            or not any(s.roles.has_role(e.actor, r, "CRM", at=e.at) for r in deciders)
+        )
     ]
     evidence = [f"{len(complaints)} complaint(s) recorded"]
     if neglected:
@@ -735,7 +740,7 @@ def pr8_2_supplier_contacts(s: Snapshot) -> AuditFinding:
     unmanaged = [
         x
         for x in suppliers
-        if s.roles is None or not s.roles.holders(Role.SUPPLIER_RELATIONSHIP_MANAGER, x)
+        if s.roles is None or not s.roles.holders(Role.SUPPLIER_RELATIONSHIP_MANAGER, x, at=s.at)
     ]
     bad = sorted({*silent, *unmanaged})
     evidence = [f"{len(suppliers) - len(bad)} of {len(suppliers)} suppliers have both"]

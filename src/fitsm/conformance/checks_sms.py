@@ -54,7 +54,7 @@ def gr1_1_sms_owner(s: Snapshot) -> AuditFinding:
     """GR1.1: exactly one person holds the SMS owner role."""
     if s.roles is None:
         return AuditFinding.not_met("GR1.1", "the store holds no role model", next_step=_NO_ROLES)
-    owners = s.roles.holders(Role.SMS_OWNER)
+    owners = s.roles.holders(Role.SMS_OWNER, at=s.at)
     if len(owners) == 1:
         return AuditFinding.met("GR1.1", f"{owners[0]!r} is the SMS owner", sms_owners=1)
     if not owners:
@@ -108,7 +108,7 @@ def gr1_2_policy(s: Snapshot) -> AuditFinding:
     if missing:
         problems.append(f"policy version {number} lacks {', '.join(missing)}")
         steps.append(f"add {', '.join(missing)} to the policy and approve the new version")
-    if not holds(s.roles, approval.by, Role.SMS_OWNER):
+    if not holds(s.roles, approval.by, Role.SMS_OWNER, approval.at):
         problems.append(f"approved by {approval.by!r}, who does not hold the SMS owner role")
         steps.append("approve the service management policy as the SMS owner")
     if not _approved_in_history(policy.history, number, approval.by):
@@ -118,7 +118,7 @@ def gr1_2_policy(s: Snapshot) -> AuditFinding:
     if sent:
         recipients = sorted({r for d in sent for r in d.to})
         evidence.append(f"communicated to {listed(recipients)}, last on {day(sent[-1].at)}")
-        others = sorted({d.by for d in sent if not holds(s.roles, d.by, Role.SMS_OWNER)})
+        others = sorted({d.by for d in sent if not holds(s.roles, d.by, Role.SMS_OWNER, d.at)})
         if others:
             problems.append(f"communicated by someone other than the SMS owner: {listed(others)}")
             steps.append("communicate the policy as the SMS owner")
@@ -170,9 +170,9 @@ def gr1_3_management_reviews(s: Snapshot) -> AuditFinding:
         bad.append("recorded")
         evidence.append(f"no management review recorded in the SMS register since {day(s.since)}")
         steps.append("record each management review with its inputs, decisions and actions")
-    conductors = {r.by for x in schedules for r in x.reviews}
-    conductors |= {r.history[0].by for r in held if r.history}
-    others = sorted(p for p in conductors if not holds(s.roles, p, Role.SMS_OWNER))
+    conductors = {(r.by, r.at) for x in schedules for r in x.reviews}
+    conductors |= {(r.history[0].by, r.history[0].at) for r in held if r.history}
+    others = sorted({p for p, at in conductors if not holds(s.roles, p, Role.SMS_OWNER, at)})
     if others:
         bad.append("owner")
         evidence.append(f"reviews performed by someone other than the SMS owner: {listed(others)}")
