@@ -4,8 +4,8 @@ Each is a function of a :class:`~fitsm.conformance.Snapshot` returning a
 :class:`~fitsm.conformance.AuditFinding`; the rule book pairs them with the requirements.
 GR1.2-GR3.2 read the SMS register (:class:`fitsm.sms.SmsRegister`): its policy,
 management reviews, process definitions, controlled documents, stakeholders and
-scope. Approvals are replayed from each item's history and checked against the role
-model; the role model keeps no history, so the roles are those held at the audit.
+scope. Approvals are replayed from each item's history and checked against the roles
+their makers held when they made them.
 Whether the words of a policy or definition are good is for a person to judge: the
 evidence says so where it matters.
 """
