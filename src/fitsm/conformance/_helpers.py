@@ -1,14 +1,16 @@
-"""What several checks share: naming a few records, and judging reviews at planned intervals."""
+"""What several checks share: naming a few records, judging reviews at planned intervals, and
+replaying a recorded act against the rule that gates it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from fitsm.authority import Rule
 from fitsm.conformance.findings import AuditFinding
 from fitsm.conformance.snapshot import Snapshot
 
-__all__ = ["decide", "listed", "planned_reviews", "recent"]
+__all__ = ["authorised", "decide", "listed", "planned_reviews", "recent", "review_gaps"]
 
 SHOWN = 3
 """How many ids a sentence of evidence names before it says how many more there are."""
@@ -96,3 +98,31 @@ def planned_reviews(
         overdue=len(overdue),
         reviewed=performed,
     )
+
+
+def authorised(
+    snapshot: Snapshot, rule: Rule, actor: str, register: object = None, **arguments: object
+) -> bool:
+    """Whether ``actor`` may do what ``rule`` (an area's :data:`fitsm.authority.Rules` entry)
+    gates, by the snapshot's role model: the audit replays a recorded act against the same
+    rule the desk applies. Someone the role model does not know may do nothing."""
+    roles = snapshot.roles
+    if roles is None or not roles.knows(actor):
+        return False
+    return rule(roles, actor, register, arguments) is None
+
+
+def review_gaps(
+    snapshot: Snapshot, kind: str, subjects: Iterable[str]
+) -> tuple[list[str], list[str]]:
+    """The ``subjects`` without an active review schedule of ``kind``, and those whose
+    review is overdue at the audit's instant."""
+    missing: list[str] = []
+    overdue: list[str] = []
+    for subject in subjects:
+        schedule = snapshot.schedule(kind, subject)
+        if schedule is None:
+            missing.append(subject)
+        elif schedule.overdue(snapshot.at):
+            overdue.append(subject)
+    return missing, overdue
