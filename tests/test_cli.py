@@ -70,10 +70,10 @@ def test_demo_reports_impact_and_single_points_of_failure(capsys, tmp_path, monk
         "Service 'chat' cannot go live: gate 'Go-live' has 'an SLA draft exists', "
         "'a continuity plan exists' open." in out
     )
-    # the audit of the example provider: 60 requirements decided from its data
+    # the audit of the example provider: 71 requirements decided from its data
     counts = (
-        "82 requirements audited on 2026-01-05: 14 met, 6 partly met, 40 not met, "
-        "22 need evidence, 0 not applicable; 60 decided from the data."
+        "82 requirements audited on 2026-01-05: 16 met, 9 partly met, 46 not met, "
+        "11 need evidence, 0 not applicable; 71 decided from the data."
     )
     assert out.splitlines().count(counts) == 2
     assert (
@@ -81,6 +81,11 @@ def test_demo_reports_impact_and_single_points_of_failure(capsys, tmp_path, monk
         "contact in the supplier register: 'dc-ops', 'payco', 'telco'"
     ) in out
     assert "    next: name the internal and external suppliers of each service with their " in out
+    # the monthly SLA report covers performance and significant events, not nonconformities
+    assert (
+        "  PR3.1 partly met: 1 report(s) listed: 'sla-shop-monthly'; no report covers "
+        "detected nonconformities"
+    ) in out
     assert "Roadmap (19 steps in the FitSM implementation sequence), first three:" in out
     assert (
         "  1. Service portfolio management (PR1), now ad hoc: close PR1.2, PR1.3, PR1.4 "
@@ -91,7 +96,7 @@ def test_demo_reports_impact_and_single_points_of_failure(capsys, tmp_path, monk
 def test_demo_audits_a_memory_store_too(capsys) -> None:
     assert main(["demo", "--store", "memory://"]) == 0
     out = capsys.readouterr().out
-    assert "82 requirements audited on 2026-01-05: 14 met, 6 partly met" in out
+    assert "82 requirements audited on 2026-01-05: 16 met, 9 partly met" in out
 
 
 def test_demo_takes_other_failures(capsys) -> None:
