@@ -14,6 +14,8 @@ from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fitsm.availability.continuity import ContinuityTest, TestEvent
 from fitsm.capacity.capacities import Capacity
@@ -36,6 +38,7 @@ from fitsm.customers.register import Customer, CustomerRegister
 from fitsm.customers.satisfaction import SatisfactionScale, SatisfactionSurvey
 from fitsm.portfolio.proposals import Finding, Proposal
 from fitsm.portfolio.services import Service, ServiceComponent
+from fitsm.reporting.register import ReportRegister
 from fitsm.reporting.reports import build_report
 from fitsm.risks.register import Risk
 from fitsm.roles import Role
@@ -747,3 +750,31 @@ class TestWhatTheRegistersShow:
         store.close()
         for requirement in REGISTER_RULES:
             assert decide(requirement, loaded) == decide(requirement, good_snapshot(world))
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.sets(st.integers(0, 4)))
+def test_every_issue_left_unproduced_is_missing(left_out: set[int]) -> None:
+    # the World's report has five monthly issues due by 1 June; produce all but ``left_out``
+    world = World()
+    spec = world.reports.specification("sla-monthly")
+    register = ReportRegister()
+    register.specify(attrs.evolve(spec, history=(), agreements=()), at=_day(1), by=SLM)
+    register.agree(spec.id, recipients=["consumers"], at=_day(2), by=SLM)
+    for n, period in enumerate(spec.periods(AT)):
+        if n not in left_out:
+            report = build_report(
+                spec, period, evaluation=evaluate(world.agreements, period.start, period.end)
+            )
+            register.produce(report, at=period.end, by=SLM)
+            register.deliver(spec.id, period.start, recipients=["consumers"], at=period.end,
+                             by=SLM)  # fmt: skip
+    found = decide("PR3.3", Snapshot(AT, reports=(register,), roles=world.roles))
+    # the May issue (ended 1 June 00:00) is due until 6 June: unproduced, it is not judged
+    late = left_out - {4}
+    assert found.counts["missing"] == len(late)
+    assert found.counts["pending"] == (4 in left_out)
+    assert found.counts["on_time"] == 5 - len(left_out)
+    judged = 5 - (4 in left_out)
+    expected = "met" if not late else "not_met" if len(late) == judged else "partly_met"
+    assert found.status == expected

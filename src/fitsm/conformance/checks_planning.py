@@ -857,14 +857,16 @@ def pr1_2_proposals(s: Snapshot) -> AuditFinding:
     criteria = sorted({c.id for r in registers for c in r.assessment_criteria})
     evaluated = [p.id for p in proposals if p.status is not ProposalStatus.PROPOSED]
     evidence = [
-        f"{len(evaluated)} of {len(proposals)} proposal(s) evaluated on {len(criteria)} "
-        f"assessment criteria ({listed(criteria)}); each states its predicted demand, required "
-        "resources and expected benefits",
+        f"{len(evaluated)} of {len(proposals)} proposal(s) evaluated; assessment criteria "
+        f"written down: {listed(criteria) or 'none'}",
+        "each proposal states its predicted demand, required resources and expected benefits",
     ]
     if waiting:
         evidence.append(f"not evaluated after {STALE.days} days: {listed(waiting)}")
     if unfounded:
-        evidence.append(f"decided without an evaluation of what it says: {listed(unfounded)}")
+        evidence.append(
+            f"decided without an evaluation of what it says: {listed(sorted(unfounded))}"
+        )
     if wrong:
         evidence.append(
             f"evaluated or decided without the SPM manager's authority: {listed(sorted(wrong))}"

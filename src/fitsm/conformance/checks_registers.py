@@ -10,7 +10,7 @@ the snapshot's role model, rather than trusted.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from fractions import Fraction
 
@@ -60,10 +60,10 @@ REPORTED: dict[str, str] = {
 _NO_SERVICES = "specify the services in the service portfolio (PR1.1)"
 
 
-def _steps(*parts: tuple[str, Iterable[str]]) -> str:
+def _steps(*parts: tuple[str, Sequence[str]]) -> str:
     """A next step of several parts, each ``(what to do, the records it is for)``; the
     parts with no records are left out."""
-    return "; ".join(f"{what}: {listed(ids)}" for what, ids in parts if list(ids))
+    return "; ".join(f"{what}: {listed(ids)}" for what, ids in parts if ids)
 
 
 # -- PR3 service reporting management -------------------------------------------------------
@@ -569,6 +569,16 @@ _NO_CUSTOMERS = "identify the customers of the live services (PR7.1)"
 _ADD = "add to the customer database (CustomerRegister.add)"
 
 
+def _relationship_managers(s: Snapshot, line: list[Customer]) -> tuple[str, ...]:
+    """Who holds the customer relationship manager role for the customer, else for the
+    nearest organisation it is a unit of."""
+    for record in line:
+        found = s.roles.holders(Role.CUSTOMER_RELATIONSHIP_MANAGER, record.id) if s.roles else ()
+        if found:
+            return found
+    return ()
+
+
 def pr7_2_relationship_contacts(s: Snapshot) -> AuditFinding:
     """PR7.2: every customer of a live service is in the customer database with a
     designated contact on its side, and one customer relationship manager (the FitSM-3
@@ -590,16 +600,10 @@ def pr7_2_relationship_contacts(s: Snapshot) -> AuditFinding:
         line = found[1]
         if not any(x.contacts for x in line):
             silent.append(customer)
-        holders = [
-            h
-            for x in line
-            if s.roles is not None
-            for h in [s.roles.holders(Role.CUSTOMER_RELATIONSHIP_MANAGER, x.id)]
-            if h
-        ]
-        if not holders:
+        managers = _relationship_managers(s, line)
+        if not managers:
             unmanaged.append(customer)
-        elif len(holders[0]) > 1:
+        elif len(managers) > 1:
             crowded.append(customer)
     bad = sorted({*unknown, *silent, *unmanaged, *crowded})
     evidence = [
