@@ -17,7 +17,11 @@ from fitsm.availability.continuity import ContinuityTest, Measure, Plan, TestEve
 from fitsm.availability.continuity_register import ContinuityRegister
 from fitsm.availability.measurement import Outage, OutageLog
 from fitsm.capacity.capacities import Capacity
+from fitsm.capacity.plans import CapacityPlan, PlanItem, capacity_plan_subject
 from fitsm.capacity.register import CapacityRegister
+from fitsm.capacity.requirements import capacity_requirements_subject, derive_requirement
+from fitsm.capacity.series import UtilisationSeries
+from fitsm.capacity.thresholds import Threshold
 from fitsm.cases.access_requests import AccessRequest
 from fitsm.cases.base import Case
 from fitsm.cases.changes import Change
@@ -30,6 +34,11 @@ from fitsm.cases.security_incidents import SecurityIncident
 from fitsm.cmdb.configuration import AttributeSpec, CiType, CmdbSchema, ConfigurationItem
 from fitsm.cmdb.database import Cmdb
 from fitsm.conformance import Snapshot
+from fitsm.customers.contacts import Channel, Contact
+from fitsm.customers.register import Customer, CustomerRegister
+from fitsm.customers.satisfaction import SatisfactionSurvey
+from fitsm.portfolio.products import ProductRegister
+from fitsm.portfolio.proposals import AssessmentCriterion, Finding, Proposal
 from fitsm.portfolio.services import (
     Service,
     ServiceComponent,
@@ -37,6 +46,7 @@ from fitsm.portfolio.services import (
     SupplierInvolvement,
 )
 from fitsm.reporting.register import ReportRegister
+from fitsm.reporting.reports import build_report
 from fitsm.reporting.specifications import ReportSpecification
 from fitsm.reviews.rules import MonthlyRule
 from fitsm.reviews.schedules import ReviewSchedules
@@ -47,6 +57,7 @@ from fitsm.security.classification import Classification
 from fitsm.security.controls import SecurityControl
 from fitsm.security.register import SecurityRegister
 from fitsm.service_levels.agreements import Agreement, Agreements, ServiceTarget
+from fitsm.service_levels.evaluation import evaluate
 from fitsm.sms import (
     Action,
     Assessment,
@@ -120,6 +131,9 @@ class World:
         self.reports = self._reports()
         self.capacity = self._capacity()
         self.sms = self._sms()
+        self.utilisation = self._utilisation()
+        self.products = self._products()
+        self.customers = self._customers()
         self.cases: list[Case] = self._cases()
         self.outages = [
             Outage("web1", _day(30), _day(30, 2)),
@@ -174,6 +188,9 @@ class World:
         return p
 
     def _reports(self) -> ReportRegister:
+        """The shop's monthly SLA report, owned by the SLM manager (its report owner), agreed
+        with the consumers, produced after each month and delivered by e-mail."""
+        self.roles.assign(SLM, Role.REPORT_OWNER, "sla-monthly")
         register = ReportRegister()
         monthly = ReportSpecification(
             "sla-monthly",
@@ -181,18 +198,94 @@ class World:
             purpose="Service levels achieved against the SLA's targets",
             audience=["consumers"],
             frequency=MonthlyRule(1),
-            content=["service_performance"],
+            content=["service_performance", "significant_events", "nonconformities"],
             format="markdown",
             channel="email",
             owner=SLM,
+            services=["shop"],
             first_period=T0,
         )
         register.specify(monthly, at=_day(1), by=SLM)
+        register.agree("sla-monthly", recipients=["consumers"], at=_day(2), by=SLM)
+        spec = register.specification("sla-monthly")
+        # five months (5 January to 1 February, then calendar months) have ended by the
+        # audit on 1 June; each is produced and delivered an hour after it ends
+        for period in spec.periods(AT):
+            done = period.end + timedelta(hours=1)
+            evaluation = evaluate(self.agreements, period.start, period.end)
+            register.produce(build_report(spec, period, evaluation=evaluation), at=done, by=SLM)
+            register.deliver(spec.id, period.start, recipients=["consumers"], at=done, by=SLM)
         return register
 
     def _capacity(self) -> CapacityRegister:
+        """web1's CPU with a threshold; the shop's CPU requirement derived from its SLA's
+        throughput, reviewed in May; the approved capacity plan for it, reviewed in May."""
+        self.roles.assign("dora", Role.CAPACITY_PLAN_OWNER, "cap-2026")
         register = CapacityRegister()
         register.set_capacity(Capacity("web1", "cpu", Q_(16, "core")), at=_day(1), by="ann")
+        register.set_threshold(Threshold("cpu", 0.8, 0.9, subject="web1"), at=_day(1), by=SLM)
+        # 100 transaction/s x 0.05 core s/transaction x (1 + 20 %) = 6 core
+        cpu = derive_requirement("cpu-shop", "shop", "cpu", unit="core",
+                                 target=Q_(100, "transaction/s"),
+                                 cost=Q_(0.05, "core*s/transaction"),
+                                 headroom=Q_(20, "percent"), sources=["sla-shop"])  # fmt: skip
+        register.add_requirement(cpu, at=_day(1), by=SLM)
+        plan = CapacityPlan("cap-2026", "Capacity 2026", owner="dora", services=["shop"])
+        register.add_plan(plan, at=_day(2), by="dora")
+        for item in (
+            PlanItem("cores", "technical", "Two more cores for web1", amount=Q_(2, "core"),
+                     cost="800", currency="EUR", requirement="cpu-shop"),
+            PlanItem("oncall", "human", "An admin on call at peaks", amount=Q_(1, "person")),
+        ):  # fmt: skip
+            register.add_plan_item("cap-2026", item, at=_day(2), by="dora")
+        register.approve_plan("cap-2026", at=_day(3), by=SLM)
+        for subject, by in ((capacity_requirements_subject("shop"), SLM),
+                            (capacity_plan_subject("cap-2026"), "dora")):  # fmt: skip
+            self.reviews.plan(subject, HALF_YEAR, at=T0, by=by)
+        register.review_requirements("shop", at=MAY, by=SLM, schedules=self.reviews)
+        register.review_plan("cap-2026", at=MAY, by="dora", schedules=self.reviews)
+        return register
+
+    def _utilisation(self) -> list[UtilisationSeries]:
+        """web1's CPU sampled daily from 15 April to 31 May: 6 to 10 cores of 16, below the
+        warning level (80 %, 12.8 cores)."""
+        days = [_day(100 + d) for d in range(47)]
+        used = [6 + (d % 5) for d in range(47)]
+        return [UtilisationSeries.of("web1", "cpu", "core", days, used)]
+
+    def _products(self) -> ProductRegister:
+        """A proposal for the VPN, evaluated on the written-down criterion and approved by
+        the SPM process manager."""
+        register = ProductRegister()
+        criterion = AssessmentCriterion("demand", "Enough staff ask for it")
+        register.define_assessment_criterion(criterion, at=T0, by=SLM)
+        proposal = Proposal("p-vpn", "Remote access", "vpn", "new",
+                            predicted_demand="40 people a day",
+                            required_resources="one VM, 2 hours a week",
+                            expected_benefits="work from anywhere")  # fmt: skip
+        register.propose(proposal, at=_day(5), by="ann")
+        register.evaluate_proposal("p-vpn", [Finding("demand", True)], at=_day(6), by=SLM)
+        register.decide_proposal("p-vpn", approved=True, at=_day(7), by=SLM)
+        return register
+
+    def _customers(self) -> CustomerRegister:
+        """The consumers with their council as contact, the CRM manager managing the
+        relationship, the three channels PR7.3 names, and a survey of the first quarter."""
+        self.roles.assign(CRM, Role.CUSTOMER_RELATIONSHIP_MANAGER, "consumers")
+        register = CustomerRegister()
+        consumers = Customer(
+            "consumers",
+            "Retail consumers",
+            contacts=[Contact("council", "Consumer council", email="council@example.org")],
+            channels=[
+                Channel("ordering", "portal", "https://shop.example.org/help"),
+                Channel("complaint", "email", "complaints@example.org"),
+                Channel("escalation", "phone", "+49 30 1234"),
+            ],
+        )
+        register.add(consumers, at=T0, by=CRM)
+        survey = SatisfactionSurvey("s-2026-q1", date(2026, 1, 1), {"shop": [4, 5, 3]})
+        register.record_survey("consumers", survey, at=_day(90), by=CRM)
         return register
 
     def _sms(self) -> SmsRegister:
@@ -499,6 +592,9 @@ class World:
             capacity=(self.capacity,),
             reports=(self.reports,),
             sms=(self.sms,),
+            products=(self.products,),
+            customers=(self.customers,),
+            utilisation={(u.subject, u.metric): u.between(since, at) for u in self.utilisation},
             cases=_by_kind(self.cases),
             outages=OutageLog.of(
                 [o for o in self.outages if o.start < at and (o.end is None or o.end > since)],
@@ -521,6 +617,10 @@ class World:
             uow.capacity.add(self.capacity)
             uow.reports.add(self.reports)
             uow.sms.add(self.sms)
+            uow.products.add(self.products)
+            uow.customers.add(self.customers)
+            for series in self.utilisation:
+                uow.utilisation.append(series)
             for case in self.cases:
                 uow.cases.add(case)
             uow.outages.record(*self.outages)

@@ -70,11 +70,11 @@ def test_demo_reports_impact_and_single_points_of_failure(capsys, tmp_path, monk
         "Service 'chat' cannot go live: gate 'Go-live' has 'an SLA draft exists', "
         "'a continuity plan exists' open." in out
     )
-    # the audit of the example provider: 70 requirements decided from its data; its SMS
+    # the audit of the example provider: 81 requirements decided from its data; its SMS
     # register holds the policy, a management review and an audit, no scope or plan
     counts = (
-        "82 requirements audited on 2026-01-05: 15 met, 8 partly met, 47 not met, "
-        "12 need evidence, 0 not applicable; 70 decided from the data."
+        "82 requirements audited on 2026-01-05: 17 met, 11 partly met, 53 not met, "
+        "1 need evidence, 0 not applicable; 81 decided from the data."
     )
     assert out.splitlines().count(counts) == 2
     assert (
@@ -92,7 +92,7 @@ def test_demo_reports_impact_and_single_points_of_failure(capsys, tmp_path, monk
 def test_demo_audits_a_memory_store_too(capsys) -> None:
     assert main(["demo", "--store", "memory://"]) == 0
     out = capsys.readouterr().out
-    assert "82 requirements audited on 2026-01-05: 15 met, 8 partly met" in out
+    assert "82 requirements audited on 2026-01-05: 17 met, 11 partly met" in out
 
 
 def test_demo_takes_other_failures(capsys) -> None:

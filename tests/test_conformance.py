@@ -9,6 +9,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -94,10 +95,10 @@ class TestFindings:
 
 
 class TestRulebook:
-    def test_the_defaults_hold_one_rule_per_requirement_70_decided_by_machine(self) -> None:
+    def test_the_defaults_hold_one_rule_per_requirement_81_decided_by_machine(self) -> None:
         book = default_rulebook()
         assert [r.requirement for r in book] == list(REQUIREMENTS)
-        assert sum(r.by_machine for r in book) == 70
+        assert sum(r.by_machine for r in book) == 81
         assert all(r.text == REQUIREMENTS[r.requirement] for r in book)
         assert all(r.by_machine or r.provide for r in book)
 
@@ -145,9 +146,9 @@ class TestRulebook:
     def test_a_rule_without_a_check_says_what_to_provide(self) -> None:
         with pytest.raises(ValidationError, match="must say what to provide"):
             Rule("PR1.2", "text")
-        found = default_rulebook()["PR1.2"].decide(Snapshot(AT))
+        found = default_rulebook()["PR9.4"].decide(Snapshot(AT))
         assert found.status is FindingStatus.NEEDS_EVIDENCE and not found.by_machine
-        assert "predicted demand" in found.next_step
+        assert "kept informed" in found.next_step
 
     def test_marked_not_applicable_with_who_and_why(self) -> None:
         book = default_rulebook()
@@ -178,7 +179,7 @@ class TestReport:
     def test_one_row_per_requirement_with_counts(self, report: AuditReport) -> None:
         assert [f.requirement for f in report] == list(REQUIREMENTS)
         assert sum(report.counts().values()) == 82
-        assert report.by_machine == 70
+        assert report.by_machine == 81
         assert report.to_records()[0] == {
             "requirement": "GR1.1",
             "group": "GR1",
@@ -222,8 +223,8 @@ class TestReport:
         assert report.counts() == {
             "met": 0,
             "partly_met": 0,
-            "not_met": 70,
-            "needs_evidence": 12,
+            "not_met": 81,
+            "needs_evidence": 1,
             "not_applicable": 0,
         }
 
@@ -265,8 +266,9 @@ class TestMaturity:
     def test_the_provider_of_the_tests(self) -> None:
         assessment = assess(audit_snapshot(World().snapshot()))
         assert len(assessment) == 21
-        # SRM and CAPM wait for evidence: nothing met, nothing not met
-        assert assessment.level("SRM") is Capability.NOT_DONE
+        # every reporting and capacity requirement is met from the registers
+        assert assessment.level("SRM") is Capability.MANAGED
+        assert assessment.level("CAPM") is Capability.MANAGED
         assert assessment.level("CONFM") is Capability.MANAGED
         # GR2: the SMS register holds the key documents, definitions and controlled documents
         assert assessment.level("GR2") is Capability.MANAGED
@@ -274,19 +276,20 @@ class TestMaturity:
     def test_a_person_adjusts_a_level_saying_why(self) -> None:
         assessment = assess(audit_snapshot(World().snapshot()))
         at = datetime(2026, 6, 2, tzinfo=UTC)
-        done = assessment.adjust("SRM", 2, by="olga", why="monthly reports agreed", at=at)
-        assert done.level is Capability.DEFINED and done.seeded is Capability.NOT_DONE
+        why = "reports go out by hand, nobody checks them"
+        done = assessment.adjust("SRM", 2, by="olga", why=why, at=at)
+        assert done.level is Capability.DEFINED and done.seeded is Capability.MANAGED
         record = next(r for r in assessment.to_records() if r["subject"] == "SRM")
         assert record == {
             "subject": "SRM",
             "name": "Service reporting management (PR3)",
             "level": 2,
             "capability": "defined",
-            "seeded": 0,
+            "seeded": 3,
             "requirements": 3,
-            "met": 0,
+            "met": 3,
             "adjusted_by": "olga",
-            "why": "monthly reports agreed",
+            "why": why,
         }
         with pytest.raises(ValidationError, match="expected 0 .* or 3"):
             assessment.adjust("SRM", 4, by="olga", why="x", at=at)
@@ -306,12 +309,18 @@ class TestRoadmap:
             ("CHM", "RDM"),
         ]
 
+    @staticmethod
+    def without_reports_and_capacity() -> Snapshot:
+        """The conformant provider, but with no report and no capacity recorded."""
+        return attrs.evolve(World().snapshot(), reports=(), capacity=(), utilisation={})
+
+    def test_a_conformant_provider_has_no_step_left(self) -> None:
+        assert roadmap(assess(audit_snapshot(World().snapshot()))) == []
+
     def test_steps_follow_the_sequence_and_skip_what_is_mature(self) -> None:
-        assessment = assess(audit_snapshot(World().snapshot()))
-        steps = roadmap(assessment)
-        # defined or managed subjects are skipped: GR1-GR7 (all met from the SMS register)
-        # and CRM (half met, the rest needs evidence); left, stage by stage: SRM (stage 1,
-        # nothing met) and CAPM (stage 5: all needs evidence)
+        steps = roadmap(assess(audit_snapshot(self.without_reports_and_capacity())))
+        # every other subject is defined or managed; left, stage by stage: SRM (stage 1,
+        # nothing met) and CAPM (stage 5)
         assert [s.subject for s in steps] == ["SRM", "CAPM"]
         assert steps[0].requirements == ("PR3.1", "PR3.2", "PR3.3")
         assert str(steps[0]) == (
@@ -320,16 +329,17 @@ class TestRoadmap:
         )
 
     def test_an_adjusted_level_moves_a_subject_off_the_roadmap(self) -> None:
-        assessment = assess(audit_snapshot(World().snapshot()))
+        assessment = assess(audit_snapshot(self.without_reports_and_capacity()))
         assessment.adjust("SRM", 3, by="olga", why="reports in place", at=AT)
         assert roadmap(assessment)[0].subject == "CAPM"
-        # aiming at managed, every subject with a requirement not yet met is a step
+        # aiming at managed, every subject with a requirement not yet met is a step (PR9.4
+        # of ISRM needs evidence)
         assert [s.subject for s in roadmap(assessment, mature=Capability.MANAGED)] == [
-            "SPM", "ISRM", "CAPM", "CRM",
+            "GR2", "ISRM", "CAPM",
         ]  # fmt: skip
 
     def test_as_markdown_and_records(self) -> None:
-        steps = roadmap(assess(audit_snapshot(World().snapshot())))
+        steps = roadmap(assess(audit_snapshot(self.without_reports_and_capacity())))
         text = steps.to_markdown()
         assert text.startswith("1. Service reporting management (PR3), now not done")
         assert "    - why now: knowing which services are managed" in text
@@ -362,7 +372,7 @@ class TestCommand:
     def test_the_table_starts_with_the_counts(self, url: str, capsys) -> None:
         code, out, _ = self.run("audit", url, "--at", "2026-06-01T09:00Z", capsys=capsys)
         assert code == 0
-        assert out.splitlines()[0].startswith("82 requirements audited on 2026-06-01: 70 met")
+        assert out.splitlines()[0].startswith("82 requirements audited on 2026-06-01: 81 met")
 
     def test_markdown_ends_with_the_roadmap(self, url: str, capsys) -> None:
         code, out, _ = self.run("audit", url, "--at", "2026-06-01T09:00Z", "--format",
@@ -400,7 +410,7 @@ def test_the_chart_draws_a_bar_per_subject() -> None:
 def test_the_tables_are_typed_as_declared() -> None:
     from tests.test_tables import assert_table
 
-    report = audit_snapshot(World().snapshot())
+    report = audit_snapshot(TestRoadmap.without_reports_and_capacity())
     assessment = assess(report)
     assert len(assert_table(report, AuditFinding.columns)) == 82
     assert len(assert_table(assessment, SubjectLevel.columns)) == 21

@@ -9,12 +9,19 @@ not met or partly met, and name the offending record in its evidence.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fitsm.availability.continuity import ContinuityTest, TestEvent
+from fitsm.capacity.capacities import Capacity
+from fitsm.capacity.plans import PlanItem
+from fitsm.capacity.requirements import CapacityRequirement
+from fitsm.capacity.series import UtilisationSeries
 from fitsm.cases.access_requests import AccessRequest
 from fitsm.cases.base import Case
 from fitsm.cases.changes import Change
@@ -26,10 +33,17 @@ from fitsm.cases.security_incidents import SecurityIncident
 from fitsm.cmdb.configuration import CiType, CmdbSchema, ConfigurationItem
 from fitsm.cmdb.database import Cmdb
 from fitsm.conformance import AuditFinding, FindingStatus, Snapshot, default_rulebook
+from fitsm.conformance.checks_registers import satisfaction_floor
+from fitsm.customers.register import Customer, CustomerRegister
+from fitsm.customers.satisfaction import SatisfactionScale, SatisfactionSurvey
+from fitsm.portfolio.proposals import Finding, Proposal
 from fitsm.portfolio.services import Service, ServiceComponent
+from fitsm.reporting.register import ReportRegister
+from fitsm.reporting.reports import build_report
 from fitsm.risks.register import Risk
 from fitsm.roles import Process, Role
 from fitsm.service_levels.agreements import Agreement
+from fitsm.service_levels.evaluation import evaluate
 from fitsm.sms import (
     Action,
     Assessment,
@@ -48,6 +62,7 @@ from fitsm.sms import (
     Stakeholder,
 )
 from fitsm.suppliers.supplier import Supplier
+from fitsm.units import Q_
 from tests.conformance_world import AT, CAB, CHM, CRM, MAY, SLM, T0, World, _day, fire
 
 RANK = {FindingStatus.MET: 2, FindingStatus.PARTLY_MET: 1, FindingStatus.NOT_MET: 0}
@@ -323,6 +338,64 @@ def nonconformity_without_action(w: World) -> None:
     w.sms.raise_nonconformity(Nonconformity("nc-2", "No CAB quorum"), at=LATER, by="olga")
 
 
+def waiting_proposal(w: World) -> None:
+    # proposed on 15 January, never evaluated by 1 June
+    w.products.propose(
+        Proposal("p-chat", "Chat", "chat", "new", predicted_demand="300 a day",
+                 required_resources="2 agents", expected_benefits="fewer calls"),
+        at=_day(10),
+        by="ann",
+    )  # fmt: skip
+
+
+def no_nonconformities_reported(w: World) -> None:
+    content = ["service_performance", "significant_events"]
+    w.reports.revise("sla-monthly", content=content, at=MAY, by=SLM)
+
+
+def audience_widened(w: World) -> None:
+    # a new recipient: the agreement of the consumers is withdrawn too
+    w.reports.revise("sla-monthly", audience=["consumers", "carl"], at=MAY, by=SLM)
+
+
+def report_never_produced(w: World) -> None:
+    spec = attrs.evolve(w.reports.specification("sla-monthly"), id="capacity-monthly",
+                        history=(), agreements=())  # fmt: skip
+    w.reports.specify(spec, at=_day(2), by=SLM)
+
+
+def unmonitored_capacity(w: World) -> None:
+    w.capacity.set_capacity(Capacity("db1", "storage", Q_(2, "TB")), at=_day(2), by="ann")
+
+
+def plan_changed_since_approval(w: World) -> None:
+    item = PlanItem("budget", "financial", "A reserve for peaks", cost="500", currency="EUR")
+    w.capacity.add_plan_item("cap-2026", item, at=MAY, by="dora")
+
+
+def critical_peak(w: World) -> None:
+    # web1 at 15 of 16 cores (93.75 %, above the critical 90 %) on its 20 May sample, and
+    # no case names web1 afterwards
+    [series] = w.utilisation
+    values = series.values.copy()
+    values[35] = 15.0
+    w.utilisation = [UtilisationSeries.of("web1", "cpu", "core", series.times, values)]
+
+
+def no_relationship_manager(w: World) -> None:
+    w.roles.revoke("cleo", Role.CUSTOMER_RELATIONSHIP_MANAGER, "consumers")
+
+
+def no_complaint_channel(w: World) -> None:
+    kept = [c for c in w.customers.customer("consumers").channels if c.purpose != "complaint"]
+    w.customers.set_channels("consumers", kept, at=MAY, by="cleo")
+
+
+def low_scores_unfollowed(w: World) -> None:
+    survey = SatisfactionSurvey("s-2026-q2", date(2026, 4, 1), {"shop": [2, 3]})
+    w.customers.record_survey("consumers", survey, at=MAY, by="cleo")
+
+
 MUTATIONS: dict[str, Mutation] = {
     "GR1.1": two_sms_owners,
     "GR1.2": policy_approved_by_a_manager,
@@ -342,6 +415,7 @@ MUTATIONS: dict[str, Mutation] = {
     "GR7.1": nonconformity_without_action,
     "GR7.2": drop("improvement"),
     "PR1.1": add_service(description=""),
+    "PR1.2": waiting_proposal,
     "PR1.3": add_service(),
     "PR1.4": add_service(),
     "PR2.1": add_service(target_customers=[]),
@@ -349,10 +423,17 @@ MUTATIONS: dict[str, Mutation] = {
     "PR2.3": agreement_without_targets("SLA"),
     "PR2.4": uncovered_component,
     "PR2.5": agreement_without_targets("OLA"),
+    "PR3.1": no_nonconformities_reported,
+    "PR3.2": audience_widened,
+    "PR3.3": report_never_produced,
     "PR4.1": add_service(),
     "PR4.2": overdue("risk_assessment", "r-db"),
     "PR4.3": rto_missed,
     "PR4.4": no_outages,
+    "PR5.1": add_service(),
+    "PR5.2": unmonitored_capacity,
+    "PR5.3": plan_changed_since_approval,
+    "PR5.4": critical_peak,
     "PR6.1": unapproved_policy,
     "PR6.2": no_risk_manager,
     "PR6.3": untreated_security_risk,
@@ -371,12 +452,15 @@ MUTATIONS: dict[str, Mutation] = {
         ("approve", "ann", _day(6), {"decision": "fine"}),
     ),
     "PR7.1": add_service(target_customers=[]),
+    "PR7.2": no_relationship_manager,
+    "PR7.3": no_complaint_channel,
     "PR7.4": overdue("customer_review", "consumers"),
     "PR7.5": add_case(
         Complaint("CMP-2", "Rude reply", _day(60), "ann", customer="consumers"),
         ("evaluate", "ann", _day(61), {"evaluation": "checked"}),
         ("approve", "ann", _day(62), {}),
     ),
+    "PR7.6": low_scores_unfollowed,
     "PR8.1": unregistered_supplier,
     "PR8.2": unmanaged_supplier,
     "PR8.3": no_escalation,
@@ -737,3 +821,224 @@ class TestRolesOfTheirTime:
         world.roles.revoke(CRM, Role.PROCESS_MANAGER, "CRM", at=_day(57))  # as she decided it
         found = decide("PR7.5", good_snapshot(world))
         assert found.status is not FindingStatus.MET
+
+
+REGISTER_RULES = ["PR1.2", "PR3.1", "PR3.2", "PR3.3", "PR5.1", "PR5.2", "PR5.3", "PR5.4",
+                  "PR7.2", "PR7.3", "PR7.6"]  # fmt: skip
+"""The rules decided from the product, report, capacity and customer registers."""
+
+
+class TestWhatTheRegistersShow:
+    def test_a_decision_without_an_evaluation_is_found_in_the_history(self) -> None:
+        world = World()
+        proposal = world.products.proposal("p-vpn")
+        # the stored history rewritten: the evaluation left out
+        kept = tuple(c for c in proposal.history if c.action != "evaluated")
+        world.products._proposals["p-vpn"] = attrs.evolve(proposal, history=kept)
+        found = decide("PR1.2", good_snapshot(world))
+        assert found.status is FindingStatus.NOT_MET
+        assert "decided without an evaluation of what it says: 'p-vpn'" in found.evidence
+
+    def test_a_proposal_decided_by_staff_is_replayed_against_the_spm_rules(self) -> None:
+        world = World()
+        world.products.propose(
+            Proposal("p-chat", "Chat", "chat", "new", predicted_demand="300 a day",
+                     required_resources="2 agents", expected_benefits="fewer calls"),
+            at=_day(10),
+            by="ann",
+        )  # fmt: skip
+        world.products.evaluate_proposal("p-chat", [Finding("demand", True)], at=_day(11), by="ann")
+        world.products.decide_proposal("p-chat", approved=True, at=_day(12), by="ann")
+        found = decide("PR1.2", good_snapshot(world))
+        # ann is SPM process staff: she may propose, not evaluate or decide
+        assert found.status is FindingStatus.PARTLY_MET
+        assert "evaluated or decided without the SPM manager's authority: 'p-chat'" in (
+            found.evidence
+        )
+        assert found.counts["wrongly_decided"] == 1
+
+    def test_a_fresh_proposal_is_not_late(self) -> None:
+        world = World()
+        waiting_proposal(world)
+        # audited ten days after it was proposed
+        found = decide("PR1.2", good_snapshot(world, at=_day(20)))
+        assert found.status is FindingStatus.MET
+        assert found.counts["waiting"] == 0
+
+    def test_an_sla_service_without_a_performance_report_is_named(self) -> None:
+        world = World()
+        world.reports.revise("sla-monthly", services=["mail"], at=MAY, by=SLM)
+        found = decide("PR3.1", good_snapshot(world))
+        assert "services under an SLA without a performance report: 'shop'" in found.evidence
+
+    def test_a_new_owner_leaves_the_agreement_standing(self) -> None:
+        world = World()
+        world.reports.revise("sla-monthly", owner="ann", at=MAY, by=SLM)
+        assert decide("PR3.2", good_snapshot(world)).status is FindingStatus.MET
+
+    def test_an_agreement_recorded_by_someone_without_the_authority_does_not_count(
+        self,
+    ) -> None:
+        world = World()
+        world.reports.revise("sla-monthly", channel="portal", at=MAY, by=SLM)
+        world.reports.agree("sla-monthly", recipients=["consumers"], at=MAY, by="dora")
+        found = decide("PR3.2", good_snapshot(world))
+        assert found.status is FindingStatus.NOT_MET
+        assert "agreement recorded without the report owner's authority: 'sla-monthly'" in (
+            found.evidence
+        )
+        assert "not agreed as specified now by: 'sla-monthly (consumers)'" in found.evidence
+
+    def test_an_issue_produced_late_and_delivered_elsewhere_is_named(self) -> None:
+        world = World()
+        spec = attrs.evolve(world.reports.specification("sla-monthly"), id="weekly",
+                            frequency=timedelta(days=7), allowed_delay=timedelta(days=1),
+                            first_period=_day(133), history=(), agreements=())  # fmt: skip
+        world.reports.specify(spec, at=_day(2), by=SLM)
+        world.roles.assign(SLM, Role.REPORT_OWNER, "weekly")
+        # the week 18-25 May produced on the 28th (deadline: the 26th), delivered by portal
+        first = world.reports.specification("weekly").period_after(_day(133))
+        evaluation = evaluate(world.agreements, first.start, first.end)
+        report = build_report(world.reports.specification("weekly"), first, evaluation=evaluation)
+        world.reports.produce(report, at=_day(143), by=SLM)
+        world.reports.deliver("weekly", first.start, recipients=["consumers"], at=_day(143),
+                              by=SLM, channel="portal")  # fmt: skip
+        found = decide("PR3.3", good_snapshot(world))
+        assert found.status is FindingStatus.PARTLY_MET
+        assert "produced after the deadline: 'weekly 2026-05-18'" in found.evidence
+        assert "delivered through another channel than specified: 'weekly 2026-05-18'" in (
+            found.evidence
+        )
+        # the week of 25 May ended on 1 June 09:00, the audit's instant: still within its delay
+        assert found.counts["pending"] == 1 and found.counts["on_time"] == 5
+
+    def test_a_report_not_yet_due_is_not_enough(self) -> None:
+        world = World()
+        found = decide("PR3.3", Snapshot(AT, reports=(world.reports,), window=timedelta(hours=1)))
+        # no issue ended in the last hour before the audit
+        assert found.status is FindingStatus.NOT_MET
+        assert found.counts == {"issues": 0, "pending": 0}
+
+    def test_a_requirement_without_its_derivation_is_named(self) -> None:
+        world = World()
+        bare = CapacityRequirement("mem-shop", "shop", "memory", Q_(8, "GB"))
+        world.capacity.add_requirement(bare, at=_day(2), by=SLM)
+        found = decide("PR5.1", good_snapshot(world))
+        # cpu-shop is derived from the SLA, mem-shop from nothing recorded
+        assert found.status is FindingStatus.PARTLY_MET
+        assert "not derived from an SLA target or predicted demand: 'mem-shop'" in found.evidence
+
+    def test_utilisation_without_a_capacity_is_named(self) -> None:
+        world = World()
+        days = [_day(140 + d) for d in range(3)]
+        world.utilisation.append(UtilisationSeries.of("db1", "iops", "1/s", days, [1, 2, 3]))
+        found = decide("PR5.2", good_snapshot(world))
+        assert "utilisation monitored without a recorded capacity: 'db1/iops'" in found.evidence
+        found = decide("PR5.4", good_snapshot(world))
+        assert "no threshold or capacity to analyse against: 'db1/iops'" in found.evidence
+
+    def test_a_plan_approved_by_its_own_owner_is_found(self) -> None:
+        world = World()
+        plan_changed_since_approval(world)
+        world.capacity.approve_plan("cap-2026", at=MAY, by="dora")
+        found = decide("PR5.3", good_snapshot(world))
+        # dora owns the plan; the CAPM manager or owner approves it
+        assert found.status is FindingStatus.NOT_MET
+        assert "approved by someone without the CAPM authority: 'cap-2026'" in found.evidence
+
+    def test_a_plan_without_people_does_not_consider_human_resources(self) -> None:
+        world = World()
+        world.capacity.update_plan_item("cap-2026", "oncall", status="cancelled", at=MAY,
+                                        by="dora")  # fmt: skip
+        found = decide("PR5.3", good_snapshot(world))
+        assert found.status is FindingStatus.PARTLY_MET
+        assert "resources not considered: 'cap-2026 (human)'" in found.evidence
+
+    def test_an_exception_answered_by_an_incident_naming_the_ci(self) -> None:
+        world = World()
+        critical_peak(world)
+        add_case(new_incident("INC-9", day=135, cis=["web1"]))(world)
+        found = decide("PR5.4", good_snapshot(world))
+        # 93.75 % is a warning and an exception; the incident of the same hour answers it
+        assert found.status is FindingStatus.MET
+        assert found.counts["warnings"] == 1 and found.counts["exceptions"] == 1
+
+    def test_a_unit_has_what_its_organisation_has(self) -> None:
+        world = World()
+        world.customers.add(Customer("consumers-eu", "EU consumers", parent="consumers"),
+                            at=_day(2), by="cleo")  # fmt: skip
+        add_service(target_customers=["consumers-eu"])(world)
+        for requirement in ("PR7.2", "PR7.3", "PR7.6"):
+            assert decide(requirement, good_snapshot(world)).status is FindingStatus.MET
+
+    def test_a_customer_missing_from_the_database_is_named(self) -> None:
+        world = World()
+        add_service(target_customers=["staff"])(world)
+        for requirement in ("PR7.2", "PR7.3", "PR7.6"):
+            found = decide(requirement, good_snapshot(world))
+            assert found.status is FindingStatus.PARTLY_MET
+            assert "not in the customer database: 'staff'" in found.evidence
+            assert "add to the customer database" in found.next_step
+
+    def test_two_relationship_managers_are_one_too_many(self) -> None:
+        world = World()
+        world.roles.assign("sam", Role.CUSTOMER_RELATIONSHIP_MANAGER, "consumers")
+        found = decide("PR7.2", good_snapshot(world))
+        assert "several customer relationship managers: 'consumers'" in found.evidence
+
+    def test_low_scores_followed_up_are_managed(self) -> None:
+        world = World()
+        low_scores_unfollowed(world)
+        world.customers.record_follow_up("consumers", period=date(2026, 4, 1), service="shop",
+                                         action="call the council", at=MAY, by="cleo")  # fmt: skip
+        assert decide("PR7.6", good_snapshot(world)).status is FindingStatus.MET
+
+    def test_the_floor_is_the_middle_of_the_scale(self) -> None:
+        # (1 + 5) / 2 = 3 on the default scale; (0 + 10) / 2 = 5 on a 0-10 scale; an average
+        # of 3 is not below 3
+        assert satisfaction_floor(CustomerRegister()) == 3
+        assert satisfaction_floor(CustomerRegister(scale=SatisfactionScale(0, 10))) == 5
+        world = World()
+        survey = SatisfactionSurvey("s-mid", date(2026, 4, 1), {"shop": [2, 4]})
+        world.customers.record_survey("consumers", survey, at=MAY, by="cleo")
+        assert decide("PR7.6", good_snapshot(world)).status is FindingStatus.MET
+
+    @pytest.mark.parametrize("url", ["memory://", "sqlite"])
+    def test_a_stored_world_gives_the_same_findings(self, url: str, tmp_path: Path) -> None:
+        from fitsm import open_store
+
+        world = World()
+        store = world.store(open_store(f"sqlite:///{tmp_path / 'w.db'}" if url == "sqlite"
+                                       else url))  # fmt: skip
+        loaded = Snapshot.load(store, at=AT)
+        store.close()
+        for requirement in REGISTER_RULES:
+            assert decide(requirement, loaded) == decide(requirement, good_snapshot(world))
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.sets(st.integers(0, 4)))
+def test_every_issue_left_unproduced_is_missing(left_out: set[int]) -> None:
+    # the World's report has five monthly issues due by 1 June; produce all but ``left_out``
+    world = World()
+    spec = world.reports.specification("sla-monthly")
+    register = ReportRegister()
+    register.specify(attrs.evolve(spec, history=(), agreements=()), at=_day(1), by=SLM)
+    register.agree(spec.id, recipients=["consumers"], at=_day(2), by=SLM)
+    for n, period in enumerate(spec.periods(AT)):
+        if n not in left_out:
+            report = build_report(
+                spec, period, evaluation=evaluate(world.agreements, period.start, period.end)
+            )
+            register.produce(report, at=period.end, by=SLM)
+            register.deliver(spec.id, period.start, recipients=["consumers"], at=period.end,
+                             by=SLM)  # fmt: skip
+    found = decide("PR3.3", Snapshot(AT, reports=(register,), roles=world.roles))
+    # the May issue (ended 1 June 00:00) is due until 6 June: unproduced, it is not judged
+    late = left_out - {4}
+    assert found.counts["missing"] == len(late)
+    assert found.counts["pending"] == (4 in left_out)
+    assert found.counts["on_time"] == 5 - len(left_out)
+    judged = 5 - (4 in left_out)
+    expected = "met" if not late else "not_met" if len(late) == judged else "partly_met"
+    assert found.status == expected

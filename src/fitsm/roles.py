@@ -547,6 +547,30 @@ class RoleModel:
         assignments = self._assignments
         return any(RoleAssignment(h, wanted, where) in assignments for h in holders)
 
+    def as_of(self, at: datetime) -> RoleModel:
+        """The model as it stood at ``at``: the same people and teams, holding the roles in
+        force then (a role given without a date counts as held at any time before it
+        was revoked). Rules written against a role model (``fitsm.authority``) judge a
+        past act with it.
+
+        >>> from datetime import UTC, datetime
+        >>> m = RoleModel()
+        >>> _ = m.add_person(Person("cora", "Cora"))
+        >>> _ = m.assign("cora", Role.CAB_MEMBER, "CAB", at=datetime(2026, 1, 1, tzinfo=UTC))
+        >>> m.revoke("cora", Role.CAB_MEMBER, "CAB", at=datetime(2026, 3, 1, tzinfo=UTC))
+        >>> m.as_of(datetime(2026, 2, 1, tzinfo=UTC)).has_role("cora", Role.CAB_MEMBER, "CAB")
+        True
+        """
+        when = as_utc(at, "at")
+        then = RoleModel(self.id)
+        then.version = self.version
+        then._people = dict(self._people)
+        then._teams = dict(self._teams)
+        held = [a for a in self._assignments if self._held_at(a, when)]
+        held += [a for a, _, _ in self._past() if self._held_at(a, when)]
+        then._assignments = dict.fromkeys(held)
+        return then
+
     def knows(self, person_id: str) -> bool:
         """Whether ``person_id`` is a person of this model."""
         return person_id in self._people

@@ -276,8 +276,8 @@ def _audit(args: argparse.Namespace, out: TextIO) -> int:
     if args.format == "markdown":
         out.write(report.to_markdown())
         steps = roadmap(assess(report))
-        if steps:
-            out.write("\n## Roadmap\n\n" + steps.to_markdown())
+        done = "Nothing left: every process and general requirement is defined or managed.\n"
+        out.write("\n## Roadmap\n\n" + (steps.to_markdown() if steps else done))
         return 0
     out.write(report.summary() + "\n")
     rows = [

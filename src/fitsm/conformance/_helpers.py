@@ -1,5 +1,6 @@
 """What several checks share: naming a few records, judging reviews at planned intervals,
-and reading the SMS register and the role model safely."""
+reading the SMS register and the role model safely, and replaying a recorded act against
+the rule that gates it."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
+from fitsm.authority import Rule
 from fitsm.conformance.findings import AuditFinding
 from fitsm.conformance.snapshot import Snapshot
 from fitsm.roles import Process, Role, RoleModel
@@ -15,6 +17,7 @@ if TYPE_CHECKING:
     from fitsm.sms.register import SmsRegister
 
 __all__ = [
+    "authorised",
     "day",
     "decide",
     "holds",
@@ -23,6 +26,7 @@ __all__ = [
     "listed",
     "planned_reviews",
     "recent",
+    "review_gaps",
     "sms_of",
 ]
 
@@ -143,3 +147,38 @@ def holds(roles: RoleModel | None, person: str, role: Role, at: datetime) -> boo
     """Whether ``person`` is known to the role model and held ``role`` at ``at``, when
     they acted (directly or through a team; see ``RoleModel.has_role``)."""
     return roles is not None and roles.knows(person) and roles.has_role(person, role, at=at)
+
+
+def authorised(
+    snapshot: Snapshot,
+    rule: Rule,
+    actor: str,
+    register: object = None,
+    *,
+    at: datetime,
+    **arguments: object,
+) -> bool:
+    """Whether ``actor`` might do at ``at`` what ``rule`` (an area's
+    :data:`fitsm.authority.Rules` entry) gates, by the roles of that time
+    (``RoleModel.as_of``): the audit replays a recorded act against the same rule the
+    desk applied. Someone the role model does not know may do nothing."""
+    roles = snapshot.roles
+    if roles is None or not roles.knows(actor):
+        return False
+    return rule(roles.as_of(at), actor, register, arguments) is None
+
+
+def review_gaps(
+    snapshot: Snapshot, kind: str, subjects: Iterable[str]
+) -> tuple[list[str], list[str]]:
+    """The ``subjects`` without an active review schedule of ``kind``, and those whose
+    review is overdue at the audit's instant."""
+    missing: list[str] = []
+    overdue: list[str] = []
+    for subject in subjects:
+        schedule = snapshot.schedule(kind, subject)
+        if schedule is None:
+            missing.append(subject)
+        elif schedule.overdue(snapshot.at):
+            overdue.append(subject)
+    return missing, overdue

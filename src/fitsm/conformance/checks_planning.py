@@ -1,8 +1,10 @@
 """Checks of the service planning and delivery processes (PR1-PR8) that the store decides.
 
-Portfolio (PR1), service levels (PR2), availability and continuity (PR4), information
-security (PR6), and the parts of customer (PR7) and supplier relationships (PR8) the
-portfolio, the cases and the review schedules hold.
+Portfolio (PR1, with the proposals of the product register), service levels (PR2),
+availability and continuity (PR4), information security (PR6), and the parts of customer
+(PR7) and supplier relationships (PR8) the portfolio, the cases and the review schedules
+hold. Reporting, capacity and the customer database are judged in
+:mod:`~fitsm.conformance.checks_registers`.
 """
 
 from __future__ import annotations
@@ -12,9 +14,12 @@ from datetime import timedelta
 from fitsm.cases.access_requests import AccessRequestStatus
 from fitsm.cases.improvements import ImprovementStatus
 from fitsm.cases.security_incidents import SecurityIncidentStatus
-from fitsm.conformance._helpers import decide, listed, planned_reviews
+from fitsm.conformance._helpers import authorised, decide, listed, planned_reviews
 from fitsm.conformance.findings import AuditFinding
 from fitsm.conformance.snapshot import Snapshot
+from fitsm.portfolio.authority import RULES as SPM_RULES
+from fitsm.portfolio.history import ProductChange
+from fitsm.portfolio.proposals import Proposal, ProposalStatus
 from fitsm.roles import Process, Role
 from fitsm.security.controls import ImplementationStatus
 from fitsm.service_levels.agreements import Agreement
@@ -22,6 +27,7 @@ from fitsm.service_levels.agreements import Agreement
 __all__ = [
     "STALE",
     "pr1_1_portfolio",
+    "pr1_2_proposals",
     "pr1_3_lifecycle",
     "pr1_4_service_suppliers",
     "pr2_1_catalogue",
@@ -797,4 +803,91 @@ def pr8_4_supplier_evaluations(s: Snapshot) -> AuditFinding:
         what="suppliers",
         none="record the suppliers (PR8.1)",
         plan="evaluate the supplier",
+    )
+
+
+# -- PR1.2 proposals, from the product register ---------------------------------------------
+
+
+_SPM_ACTS = {
+    "evaluated": SPM_RULES["evaluate_proposal"],
+    "decided": SPM_RULES["decide_proposal"],
+}
+"""The rule that gates each act of a proposal's history the audit replays."""
+
+
+def _replayed(proposal: Proposal) -> tuple[list[ProductChange], bool]:
+    """The evaluations and decisions of a proposal's history, and whether its decision (if
+    any) rests on an evaluation of what it says now: no revision after the last one."""
+    acts = [c for c in proposal.history if c.action in ("evaluated", "decided")]
+    standing = False
+    for change in proposal.history:
+        if change.action == "evaluated":
+            standing = True
+        elif change.action in ("proposed", "revised"):
+            standing = False
+        elif change.action == "decided" and not standing:
+            return acts, False
+    return acts, True
+
+
+def pr1_2_proposals(s: Snapshot) -> AuditFinding:
+    """PR1.2: every proposal for a new or changed service is evaluated on the written-down
+    assessment criteria before it is decided, within :data:`STALE` of being proposed, by
+    the SPM process manager or owner or the SMS manager (replayed from its history)."""
+    registers = [r for r in s.products if r.proposals()]
+    proposals = sorted((p for r in registers for p in r.proposals()), key=lambda p: p.id)
+    if not proposals:
+        return AuditFinding.not_met(
+            "PR1.2",
+            "no proposal for a new or changed service is recorded",
+            next_step="record proposals with their predicted demand, required resources and "
+            "expected benefits (ProductRegister.propose) and evaluate them",
+            proposals=0,
+        )
+    waiting = [
+        p.id
+        for p in proposals
+        if p.status is ProposalStatus.PROPOSED and s.at - p.history[-1].at > STALE
+    ]
+    unfounded: list[str] = []
+    wrong: list[str] = []
+    for register in registers:
+        for p in register.proposals():
+            acts, founded = _replayed(p)
+            if not founded:
+                unfounded.append(p.id)
+            if any(not authorised(s, _SPM_ACTS[c.action], c.by, register, at=c.at) for c in acts):
+                wrong.append(p.id)
+    criteria = sorted({c.id for r in registers for c in r.assessment_criteria})
+    evaluated = [p.id for p in proposals if p.status is not ProposalStatus.PROPOSED]
+    evidence = [
+        f"{len(evaluated)} of {len(proposals)} proposal(s) evaluated; assessment criteria "
+        f"written down: {listed(criteria) or 'none'}",
+        "each proposal states its predicted demand, required resources and expected benefits",
+    ]
+    if waiting:
+        evidence.append(f"not evaluated after {STALE.days} days: {listed(waiting)}")
+    if unfounded:
+        evidence.append(
+            f"decided without an evaluation of what it says: {listed(sorted(unfounded))}"
+        )
+    if wrong:
+        evidence.append(
+            f"evaluated or decided without the SPM manager's authority: {listed(sorted(wrong))}"
+        )
+    evidence.append("whether the criteria and findings are sound was not judged")
+    bad = sorted({*waiting, *unfounded, *wrong})
+    return decide(
+        "PR1.2",
+        [p.id for p in proposals if p.id not in bad],
+        bad,
+        evidence=evidence,
+        next_step="evaluate and decide each proposal on predicted demand, required resources "
+        f"and expected benefits, as the SPM process manager: {listed(bad)}",
+        proposals=len(proposals),
+        evaluated=len(evaluated),
+        waiting=len(waiting),
+        unfounded=len(unfounded),
+        wrongly_decided=len(wrong),
     )

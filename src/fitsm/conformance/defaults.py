@@ -2,18 +2,19 @@
 
 A requirement whose data the library keeps is decided by a check of the snapshot
 (:mod:`~fitsm.conformance.checks_sms`, :mod:`~fitsm.conformance.checks_sms_cycle`,
-:mod:`~fitsm.conformance.checks_planning`, :mod:`~fitsm.conformance.checks_operations`);
-the others say what a person must provide until the library holds that data.
+:mod:`~fitsm.conformance.checks_planning`, :mod:`~fitsm.conformance.checks_registers`,
+:mod:`~fitsm.conformance.checks_operations`); the others say what a person must provide.
 
 >>> book = default_rulebook()
 >>> len(book), sum(rule.by_machine for rule in book)
-(82, 70)
+(82, 81)
 """
 
 from __future__ import annotations
 
 from fitsm.conformance import checks_operations as ops
 from fitsm.conformance import checks_planning as plan
+from fitsm.conformance import checks_registers as reg
 from fitsm.conformance import checks_sms as sms
 from fitsm.conformance import checks_sms_cycle as cycle
 from fitsm.conformance.requirements import REQUIREMENTS
@@ -32,6 +33,9 @@ _CMDB = "fitsm.cmdb.Cmdb"
 _POLICY = "fitsm.sms.ServiceManagementPolicy"
 _PLAN = "fitsm.sms.ServiceManagementPlan"
 _KPI = "fitsm.sms.Kpi"
+_PRODUCTS = "fitsm.portfolio.ProductRegister"
+_REPORTS = "fitsm.reporting.ReportRegister"
+_CUSTOMERS = "fitsm.customers.CustomerRegister"
 
 # requirement: (building blocks, check or what a person must provide)
 _TABLE: dict[str, tuple[tuple[str, ...], Check | str]] = {
@@ -78,9 +82,8 @@ _TABLE: dict[str, tuple[tuple[str, ...], Check | str]] = {
     "GR7.2": (("fitsm.cases.Improvement",), cycle.gr7_2_improvement),
     "PR1.1": ((_PORTFOLIO, "fitsm.portfolio.Service"), plan.pr1_1_portfolio),
     "PR1.2": (
-        (_PORTFOLIO,),
-        "the evaluation of each proposal for a new or changed service: predicted demand, "
-        "required resources, expected benefits",
+        ("fitsm.portfolio.Proposal", "fitsm.portfolio.AssessmentCriterion", _PRODUCTS),
+        plan.pr1_2_proposals,
     ),
     "PR1.3": (
         ("fitsm.portfolio.ServiceLifecycle", "fitsm.portfolio.ServicePortfolio.move"),
@@ -98,19 +101,14 @@ _TABLE: dict[str, tuple[tuple[str, ...], Check | str]] = {
     ),
     "PR2.4": ((_AGREEMENTS, _REVIEWS), plan.pr2_4_underpinning),
     "PR2.5": ((_AGREEMENTS, "fitsm.service_levels.evaluate"), plan.pr2_5_underpinning_targets),
-    "PR3.1": (
-        ("fitsm.reporting (to come)",),
-        "the list of required reports, covering performance against targets, significant "
-        "events and nonconformities",
-    ),
+    "PR3.1": ((_REPORTS, "fitsm.reporting.build_report", _AGREEMENTS), reg.pr3_1_reports),
     "PR3.2": (
-        ("fitsm.reporting (to come)",),
-        "each report's specification (identity, purpose, audience, frequency, content, "
-        "format, delivery) agreed with its recipients",
+        ("fitsm.reporting.ReportSpecification", "fitsm.reporting.ReportRegister.agree"),
+        reg.pr3_2_specifications,
     ),
     "PR3.3": (
-        ("fitsm.reporting (to come)",),
-        "the reports produced and their delivery to the recipients as specified",
+        ("fitsm.reporting.ReportRegister.produce", "fitsm.reporting.ReportRegister.deliver"),
+        reg.pr3_3_production,
     ),
     "PR4.1": ((_CONTINUITY, _REVIEWS), plan.pr4_1_requirements),
     "PR4.2": ((_RISKS, "fitsm.risks.candidate_risks", _REVIEWS), plan.pr4_2_availability_risks),
@@ -120,17 +118,20 @@ _TABLE: dict[str, tuple[tuple[str, ...], Check | str]] = {
         plan.pr4_4_monitoring,
     ),
     "PR5.1": (
-        ("fitsm.capacity (to come)", _REVIEWS),
-        "the capacity and performance requirements of each service and their reviews",
+        ("fitsm.capacity.CapacityRequirement", "fitsm.capacity.derive_requirement", _REVIEWS),
+        reg.pr5_1_requirements,
     ),
-    "PR5.2": (("fitsm.capacity (to come)",), "the current capacity and utilisation"),
+    "PR5.2": (
+        ("fitsm.capacity.Capacity", "fitsm.capacity.UtilisationSeries"),
+        reg.pr5_2_current_capacity,
+    ),
     "PR5.3": (
-        ("fitsm.capacity (to come)",),
-        "the capacity plan with human, technical and financial resources",
+        ("fitsm.capacity.CapacityPlan", "fitsm.capacity.PlanItem", _REVIEWS),
+        reg.pr5_3_capacity_plans,
     ),
     "PR5.4": (
-        ("fitsm.capacity (to come)",),
-        "the analysis of performance from utilisation monitoring, warnings and exceptions",
+        ("fitsm.capacity.Threshold", "fitsm.capacity.breaches", "fitsm.cases.Case.cis"),
+        reg.pr5_4_performance_analysis,
     ),
     "PR6.1": ((_SECURITY, "fitsm.security.SecurityPolicy", _REVIEWS), plan.pr6_1_policies),
     "PR6.2": ((_RISKS, _ROLES, _REVIEWS), plan.pr6_2_security_risks),
@@ -142,18 +143,15 @@ _TABLE: dict[str, tuple[tuple[str, ...], Check | str]] = {
     ),
     "PR7.1": (("fitsm.portfolio.Service.target_customers",), plan.pr7_1_customers),
     "PR7.2": (
-        ("fitsm.customers (to come)",),
-        "the designated contact managing the relationship with each customer",
+        ("fitsm.customers.Contact", _CUSTOMERS, _ROLES),
+        reg.pr7_2_relationship_contacts,
     ),
-    "PR7.3": (
-        ("fitsm.customers (to come)",),
-        "the communication channels with each customer, for ordering, escalation and complaints",
-    ),
+    "PR7.3": (("fitsm.customers.Channel", _CUSTOMERS), reg.pr7_3_channels),
     "PR7.4": ((_REVIEWS,), plan.pr7_4_customer_reviews),
     "PR7.5": (("fitsm.cases.Complaint",), plan.pr7_5_complaints),
     "PR7.6": (
-        ("fitsm.customers (to come)",),
-        "how customer satisfaction is measured and acted on (surveys and their results)",
+        ("fitsm.customers.SatisfactionSurvey", "fitsm.customers.FollowUp", _CUSTOMERS),
+        reg.pr7_6_satisfaction,
     ),
     "PR8.1": (("fitsm.suppliers.SupplierRegister", _PORTFOLIO), plan.pr8_1_suppliers),
     "PR8.2": (("fitsm.suppliers.SupplierContact", _ROLES), plan.pr8_2_supplier_contacts),
