@@ -518,6 +518,13 @@ class TestUtilisationSamples:
         assert report.ok, report.reason
         assert report.rows >= 5
 
+    def test_a_negative_zero_verifies_on_every_backend(self, url: str) -> None:
+        store = open_store(url)
+        with store.unit_of_work(actor="ann") as uow:  # SQLite keeps -0.0 as 0.0
+            uow.utilisation.append(UtilisationSeries.of("hv1", "cpu", "core", [AT], [-0.0]))
+            uow.commit()
+        assert store.verify_audit().ok
+
     def test_a_changed_value_names_its_batch(self, url: str, raw: Raw) -> None:
         store = fill_samples(url)
         number = batch_of(raw, "san1", AT + timedelta(hours=1))
@@ -548,6 +555,14 @@ class TestUtilisationSamples:
         assert problems(store.verify_audit()) == {
             ("utilisation", ("hv1", "cpu", 7), "unexpected"),
             ("utilisation", (), "unexpected"),
+        }
+
+    def test_a_series_row_put_there_by_hand_is_named(self, url: str, raw: Raw) -> None:
+        store = fill_samples(url)
+        raw.run("INSERT INTO utilisation_series (id, subject, metric, unit) "
+                "VALUES (99, 'forged', 'cpu', 'percent')")  # fmt: skip
+        assert problems(store.verify_audit()) == {
+            ("utilisation_series", ("forged", "cpu"), "unexpected")
         }
 
     def test_a_changed_unit_or_a_sample_moved_to_another_series_is_named(

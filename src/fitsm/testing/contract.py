@@ -2104,6 +2104,31 @@ class CaseQueryContract(_Contract):
             found = uow.cases.find(CaseQuery(service="mail", kind="incident", open=True))
         assert [c.id for c in found] == ["INC-9"]
 
+    def test_a_field_set_on_a_found_case_is_judged_as_set(self, store: Store) -> None:
+        _store_cases(store)
+        with store.unit_of_work() as uow:
+            (first, *_) = uow.cases.find(CaseQuery(service="mail"), limit=3)
+            first.cis = ("web9",)
+            first.service = "shop"
+            assert [c.id for c in uow.cases.find(CaseQuery(ci="web9"))] == [first.id]
+            page = uow.cases.find(CaseQuery(service="mail"), limit=3)
+        # the case moved to 'shop' leaves the page of 'mail', which still fills up
+        expected = [c.id for c in _cases() if c.service == "mail" and c.id != first.id][:3]
+        assert [c.id for c in page] == expected
+
+    def test_a_held_case_is_judged_as_held_while_others_commit(self, store: Store) -> None:
+        _store_cases(store)
+        with store.unit_of_work() as mine:
+            held = mine.cases.find(CaseQuery(kind="incident", open=True))
+            with store.unit_of_work("bob") as theirs:
+                INCIDENT.fire(theirs.cases.get(held[0].id), "cancel", actor="bob",
+                              at=T0 + 30 * HOUR)  # fmt: skip
+                theirs.commit()
+            # this unit of work still holds the case open, and finds it where it holds it
+            again = mine.cases.find(CaseQuery(kind="incident", open=True), limit=len(held))
+        assert [c.id for c in again] == [c.id for c in held]
+        assert again[0] is held[0]
+
     def test_what_is_committed_is_found_as_committed(self, store: Store) -> None:
         _store_cases(store)
         with store.unit_of_work() as uow:

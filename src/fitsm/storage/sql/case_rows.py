@@ -181,41 +181,70 @@ class SqlCaseRepository:
     ) -> list[Case]:
         query = checked_paging(query or CaseQuery(), limit, after)
         clauses, params = _where(query)
-        if after is not None:
-            op = "<" if newest_first else ">"
-            at = micros(after.registered_at)
-            clauses.append(f"(i.registered_us {op} ? OR (i.registered_us = ? AND i.id {op} ?))")
-            params += [at, at, after.id]
+        op = "<" if newest_first else ">"
         order = "DESC" if newest_first else "ASC"
-        statement = (
-            "SELECT i.id, a.version, a.body FROM case_index i "
-            "JOIN aggregates a ON a.kind = 'case' AND a.id = i.id"
-            + (" WHERE " + " AND ".join(clauses) if clauses else "")
-            + f" ORDER BY i.registered_us {order}, i.id {order}"
-        )
+
+        def statement(cursor: tuple[int, str] | None) -> tuple[str, list[Any]]:
+            where, values = list(clauses), list(params)
+            if cursor is not None:
+                where.append(f"(i.registered_us {op} ? OR (i.registered_us = ? AND i.id {op} ?))")
+                values += [cursor[0], cursor[0], cursor[1]]
+            sql = (
+                "SELECT i.id, a.version, a.body, i.registered_us FROM case_index i "
+                "JOIN aggregates a ON a.kind = 'case' AND a.id = i.id"
+                + (" WHERE " + " AND ".join(where) if where else "")
+                + f" ORDER BY i.registered_us {order}, i.id {order}"
+            )
+            if limit is not None:
+                sql += " LIMIT ?"
+                values.append(limit)
+            return sql, values
+
+        def ahead(key: tuple[int, str], mark: tuple[int, str]) -> bool:
+            """Whether ``key`` comes after ``mark`` in page order."""
+            return key < mark if newest_first else key > mark
+
+        def key_of(case: Case) -> tuple[int, str]:
+            return micros(case.registered_at), case.id
+
         tracked = self.documents.tracked
-        # a case this unit of work added or changed may no longer be where the index says:
-        # it is matched in memory, and its stored row skipped
-        changed = {id: t.aggregate for id, t in tracked.items() if not self._as_loaded(id)}
-        if limit is not None:
-            # read enough to fill the page when some rows read are such cases
-            statement += " LIMIT ?"
-            params.append(limit + len(changed))
+        start = None if after is None else key_of(after)
+        # the cases this unit of work holds are matched as they are in memory (it may have
+        # changed them, and others may have committed changes to them since): their stored
+        # rows are skipped
+        held = sorted(
+            (
+                t.aggregate
+                for t in tracked.values()
+                if (start is None or ahead(key_of(t.aggregate), start))
+                and query.matches(t.aggregate)
+            ),
+            key=key_of,
+            reverse=newest_first,
+        )
         found: dict[str, Case] = {}
         bodies: dict[str, str] = {}
-        for id, version, body in self._db.read(statement, params):
-            if id in changed:
-                continue
-            kept = tracked.get(id)
-            if kept is not None:  # handed out before and unchanged: the same object again
-                found[id] = kept.aggregate
-                continue
-            case: Case = codec.loads(body)
-            case.version = version
-            found[id] = case
-            bodies[id] = body
+        cursor, passed = start, 0  # passed: held cases that come before the cursor
+        while True:
+            sql, values = statement(cursor)
+            rows = self._db.read(sql, values)
+            for id, version, body, registered_us in rows:
+                cursor = (registered_us, id)
+                if id in tracked:
+                    continue
+                case: Case = codec.loads(body)
+                case.version = version
+                found[id] = case
+                bodies[id] = body
+            if limit is None or len(rows) < limit or cursor is None:
+                break
+            while passed < len(held) and not ahead(key_of(held[passed]), cursor):
+                passed += 1
+            # read on only while skipped rows leave the page short of what comes before here
+            if len(found) + passed >= limit:
+                break
         cases = page(
-            [*found.values(), *changed.values()],
+            [*found.values(), *held],
             query,
             limit=limit,
             after=after,
@@ -226,17 +255,6 @@ class SqlCaseRepository:
                 tracked[case.id] = Tracked(case, case.version, len(case.history), bodies[case.id])
                 self._loaded[case.id] = (case.history, str(case.status))
         return cases
-
-    def _as_loaded(self, id: str) -> bool:
-        """Whether the tracked case ``id`` is as it was stored when handed out."""
-        loaded = self._loaded.get(id)
-        case = self.documents.tracked[id].aggregate
-        return (
-            loaded is not None
-            and self.documents.tracked[id].loaded_at is not None
-            and case.history is loaded[0]
-            and str(case.status) == loaded[1]
-        )
 
     def write(self, cur: Any, audit: AuditEntries) -> None:
         for id, t in self.documents.tracked.items():

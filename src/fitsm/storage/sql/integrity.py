@@ -339,8 +339,10 @@ class _Check:
         found: dict[int, list[Any]] = {}  # number -> [hasher, samples, series or None]
         baseline, before = hashlib.sha256(), 0
         n = 0
+        sampled: set[tuple[str, str]] = set()
         for subject, metric, unit, batch, at_us, value in self.reader.stream(_SAMPLES):
             n += 1
+            sampled.add((subject, metric))
             if batch is None:
                 baseline.update(ENCODE([subject, metric, unit, at_us, value]).encode() + b"\n")
                 before += 1
@@ -350,7 +352,7 @@ class _Check:
                 held = found[batch] = [hashlib.sha256(), 0, (subject, metric, unit)]
             elif held[2] != (subject, metric, unit):
                 held[2] = None  # one batch's samples in several series
-            held[0].update(_PACK(at_us, value))
+            held[0].update(_PACK(at_us, value + 0.0))  # -0.0 as 0.0, as the batch was hashed
             held[1] += 1
         for number, (seq, subject, metric, unit, samples, digest) in sorted(self.batches.items()):
             key = (subject, metric, number)
@@ -373,6 +375,13 @@ class _Check:
                 self._mismatch("utilisation", (), digest, baseline.hexdigest(), seq, "changed")
         elif before:
             self._mismatch("utilisation", (), None, baseline.hexdigest(), None, "unexpected")
+        # a series is made with its first batch: one with neither samples nor a recorded
+        # batch was put there by hand (it would fix the unit of samples yet to come)
+        recorded = {(b[1], b[2]) for b in self.batches.values()}
+        for subject, metric in self.reader.stream("SELECT subject, metric FROM utilisation_series"):
+            if (subject, metric) not in sampled and (subject, metric) not in recorded:
+                self._mismatch("utilisation_series", (subject, metric), None, None, None,
+                               "unexpected")  # fmt: skip
         return n
 
     def _diagnose(self, table: str) -> None:

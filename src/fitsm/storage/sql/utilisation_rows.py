@@ -55,10 +55,11 @@ SAMPLE = np.dtype([("at_us", "<i8"), ("value", "<f8")])
 
 
 def samples_digest(times: np.ndarray, values: np.ndarray) -> str:
-    """The SHA-256 (hex) of samples in time order, as the audit trail records a batch."""
+    """The SHA-256 (hex) of samples in time order, as the audit trail records a batch.
+    A value of -0.0 counts as 0.0: SQLite stores it so."""
     packed = np.empty(len(times), dtype=SAMPLE)
     packed["at_us"] = times
-    packed["value"] = values
+    packed["value"] = values + 0.0  # -0.0 + 0.0 is 0.0
     return hashlib.sha256(packed.tobytes()).hexdigest()
 
 
