@@ -20,7 +20,6 @@ from fitsm.cases.incidents import AUTO_CLOSE_AFTER, IncidentStatus, MajorInciden
 from fitsm.cases.kinds import lifecycle_of
 from fitsm.cases.problems import ProblemStatus
 from fitsm.cases.trends import problem_candidates
-from fitsm.cmdb.configuration import ConfigurationItem
 from fitsm.conformance._helpers import decide, listed, planned_reviews, recent
 from fitsm.conformance.checks_planning import STALE
 from fitsm.conformance.findings import AuditFinding
@@ -411,15 +410,10 @@ def pr11_1_scope(s: Snapshot) -> AuditFinding:
     )
 
 
-def _cis(s: Snapshot) -> list[tuple[str, ConfigurationItem, bool]]:
-    """Every CI: (CMDB id, CI, whether it has any relationship)."""
-    return s.configuration_items
-
-
 def pr11_2_detail(s: Snapshot) -> AuditFinding:
     """PR11.2: every CI has the attributes its type requires and a relationship (a CI
     nothing depends on and that depends on nothing gives no control over impact)."""
-    cis = _cis(s)
+    cis = s.configuration_items
     if not cis:
         return AuditFinding.not_met("PR11.2", "no CI is recorded", next_step=_NO_CMDB, cis=0)
     required = {
@@ -484,7 +478,7 @@ def pr11_3_cmdb(s: Snapshot) -> AuditFinding:
 
 def pr11_4_control(s: Snapshot) -> AuditFinding:
     """PR11.4: every CI has an owner (CI owner) and the CMDB records its changes."""
-    cis = _cis(s)
+    cis = s.configuration_items
     if not cis:
         return AuditFinding.not_met("PR11.4", "no CI is recorded", next_step=_NO_CMDB, cis=0)
     unowned = [ci.id for _, ci, _ in cis if not ci.owner]

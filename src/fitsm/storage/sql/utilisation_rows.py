@@ -208,7 +208,7 @@ class SqlUtilisationRepository:
                         strict=True,
                     ),
                 )
-                digest = hashlib.sha256(batch.times.tobytes() + batch.values.tobytes())
+                digest = samples_digest(batch.times, batch.values)
                 index = audit.add(
                     from_micros(int(batch.times[-1])),
                     audit.actor,
@@ -220,12 +220,11 @@ class SqlUtilisationRepository:
                         "first": from_micros(int(batch.times[0])).isoformat(),
                         "last": from_micros(int(batch.times[-1])).isoformat(),
                         "unit": unit,
-                        "sha256": digest.hexdigest(),
+                        "sha256": digest,
                     },
                 )
                 audit.states.setdefault(index, {})["utilisation"] = [
-                    subject, metric, unit, number, len(batch),
-                    samples_digest(batch.times, batch.values),
+                    subject, metric, unit, number, len(batch), digest,
                 ]  # fmt: skip
 
     def settle(self) -> None:
